@@ -240,16 +240,16 @@ control Egress(inout egress_headers_t hdr, inout egress_metadata_t meta,
 
     bit<16> l4_src = 0;
     bit<16> l4_dst = 0;
-    bit<8> sample_log2 = 0;
+    bit<8> sample_bits = 0;
     action monitor_flow(bit<16> postcard_store, bit<8> hop, bit<8> path_len, bit<16> queue_store,
-                        bit<16> bytes_store, bit<8> sample_log2_) {
+                        bit<16> bytes_store, bit<8> sample_log2) {
         meta.report.monitored = 1;
         meta.report.postcard_store = postcard_store;
         meta.report.hop = hop;
         meta.report.path_len = path_len;
         meta.report.queue_store = queue_store;
         meta.report.bytes_store = bytes_store;
-        sample_log2 = sample_log2_;
+        sample_bits = sample_log2;
     }
     action no_monitor() {
         meta.report.monitored = 0;
@@ -306,7 +306,7 @@ control Egress(inout egress_headers_t hdr, inout egress_metadata_t meta,
                 meta.report.ip_len = hdr.ipv4.total_len;
                 dta_flows.apply();
                 bit<32> h = sample_hash.get({ meta.report.flow_key, hdr.ipv4.identification });
-                if (meta.report.monitored == 1 && (h & ((32w1 << sample_log2) - 1)) != 0) {
+                if (meta.report.monitored == 1 && (h & ((32w1 << sample_bits) - 1)) != 0) {
                     meta.report.monitored = 0;
                 }
                 meta.report.qdepth = (bit<32>) eg_intr_md.deq_qdepth;

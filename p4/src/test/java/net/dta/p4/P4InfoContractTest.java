@@ -250,6 +250,15 @@ class P4InfoContractTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pipelines")
+    void shouldUseTheCloneSessionTheControllerCreates(Pipeline p) throws IOException {
+        String source = Files.readString(Path.of(p.source()));
+        String define = p.translator() ? "LOOP_SESSION" : "REPORT_SESSION";
+        int session = p.translator() ? TranslatorP4Names.LOOP_CLONE_SESSION : ReporterP4Names.REPORT_SESSION;
+        require(source, "#define\\s+" + define + "\\s+" + session + "\\b", define + " " + session);
+    }
+
     private static void require(String source, String regex, String what) {
         if (!Pattern.compile(regex).matcher(source).find()) {
             fail("the P4 source does not declare " + what + " (/" + regex + "/)");

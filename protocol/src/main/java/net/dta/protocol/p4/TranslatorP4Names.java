@@ -105,6 +105,9 @@ public final class TranslatorP4Names {
     public static final int REASON_UNKNOWN_QUEUE_PAIR = 5;
     public static final int REASON_TO_CPU = 6;
 
+    /** The clone session the hardware programs loop reports through (translator-control.md 5). */
+    public static final int LOOP_CLONE_SESSION = 500;
+
     public static final int CPU_PORT = 255;
     public static final int NETWORK_PORT = 1;
     /** The translator's QPN towards collector c is BASE_QPN + c. */

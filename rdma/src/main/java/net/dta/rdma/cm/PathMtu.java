@@ -12,6 +12,11 @@ public final class PathMtu {
         return code >= 1 && code <= 5 ? 128 << code : -1;
     }
 
+    /** Whether {@code bytes} is one of the IB path MTUs. */
+    public static boolean valid(int bytes) {
+        return bytes >= 256 && bytes <= 4096 && Integer.bitCount(bytes) == 1;
+    }
+
     /** The code for 256, 512, 1024, 2048 or 4096 bytes. */
     public static int code(int bytes) {
         for (int c = 1; c <= 5; c++) {

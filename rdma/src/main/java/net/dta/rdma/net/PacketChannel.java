@@ -25,6 +25,9 @@ public interface PacketChannel extends AutoCloseable {
      */
     int receive(PacketBatch batch);
 
+    /** Like {@link #receive} but never waits: returns 0 at once when nothing is queued. */
+    int receiveNow(PacketBatch batch);
+
     /** Sends frames 0..count-1 of the batch; returns how many the kernel accepted. */
     int send(PacketBatch batch, int count);
 

@@ -87,6 +87,15 @@ public final class RawPacketChannel implements PacketChannel {
 
     @Override
     public int receive(PacketBatch batch) {
+        return receive(batch, Libc.MSG_WAITFORONE);
+    }
+
+    @Override
+    public int receiveNow(PacketBatch batch) {
+        return receive(batch, Libc.MSG_DONTWAIT);
+    }
+
+    private int receive(PacketBatch batch, int flags) {
         int capacity = batch.capacity();
         int room = batch.slotBytes() - SyntheticHeaders.IP_OFFSET;
         for (int i = 0; i < capacity; i++) {
@@ -95,7 +104,7 @@ public final class RawPacketChannel implements PacketChannel {
             batch.clearFlags(i);
         }
         counters.values.increment(ChannelCounters.RECEIVE_CALLS);
-        int n = Libc.recvmmsg(receiver.errno, receiver.fd, batch.messages, capacity, Libc.MSG_WAITFORONE,
+        int n = Libc.recvmmsg(receiver.errno, receiver.fd, batch.messages, capacity, flags,
                 MemorySegment.NULL);
         if (n <= 0) {
             int e = n < 0 ? receiver.lastErrno() : 0;

@@ -52,6 +52,15 @@ public final class UdpPacketChannel implements PacketChannel {
 
     @Override
     public int receive(PacketBatch batch) {
+        return receive(batch, Libc.MSG_WAITFORONE);
+    }
+
+    @Override
+    public int receiveNow(PacketBatch batch) {
+        return receive(batch, Libc.MSG_DONTWAIT);
+    }
+
+    private int receive(PacketBatch batch, int flags) {
         int capacity = batch.capacity();
         int room = batch.slotBytes() - SyntheticHeaders.UDP_PAYLOAD_OFFSET;
         for (int i = 0; i < capacity; i++) {
@@ -60,7 +69,7 @@ public final class UdpPacketChannel implements PacketChannel {
             batch.clearFlags(i);
         }
         counters.values.increment(ChannelCounters.RECEIVE_CALLS);
-        int n = Libc.recvmmsg(socket.errno, socket.fd, batch.messages, capacity, Libc.MSG_WAITFORONE, MemorySegment.NULL);
+        int n = Libc.recvmmsg(socket.errno, socket.fd, batch.messages, capacity, flags, MemorySegment.NULL);
         if (n <= 0) {
             receiveFailed(n);
             batch.count(0);

@@ -59,6 +59,7 @@ import net.dta.rdma.region.MemoryRegion;
  * restore queue pairs (a NIC forgets them), count per-packet events (NIC counters are not
  * exposed by DiSNI). It was compiled and its failure path tested here; see docs/rdma.md.
  */
+@SuppressWarnings("restricted") // native access is this class's job; the JVM runs with --enable-native-access
 public final class DisniBackend implements RdmaBackend {
     private static final Logger LOG = LoggerFactory.getLogger(DisniBackend.class);
     private static final int CM_POLL_MILLIS = 200;

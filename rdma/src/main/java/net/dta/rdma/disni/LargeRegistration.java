@@ -20,6 +20,7 @@ import net.dta.rdma.endpoint.RdmaException;
  * protection domain DiSNI allocated ({@link NatObject#getObjId()} is the native
  * {@code struct ibv_pd *}), and reads the rkey from the returned {@code struct ibv_mr}.
  */
+@SuppressWarnings("restricted") // native access is this class's job; the JVM runs with --enable-native-access
 final class LargeRegistration {
     /** struct ibv_mr: context*, pd*, addr*, size_t length, u32 handle, u32 lkey, u32 rkey. */
     private static final long MR_RKEY_OFFSET = 40;

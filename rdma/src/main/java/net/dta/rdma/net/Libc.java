@@ -17,6 +17,7 @@ import java.lang.invoke.VarHandle;
  * into a caller-owned segment from {@link #allocateErrno}, so a thread-confined caller reads it
  * without allocation.
  */
+@SuppressWarnings("restricted") // native access is this class's job; the JVM runs with --enable-native-access
 public final class Libc {
     public static final int AF_INET = 2;
     public static final int SOCK_DGRAM = 2;

@@ -40,12 +40,11 @@ final class QueuePair {
     static final int DROP_QP_ERROR = 13;
     static final int DROP_DUPLICATE_ATOMIC_NOT_SAVED = 14;
     static final int DROP_DUPLICATE_REJECTED = 15;
-    static final int DROP_DUPLICATE_PARTIAL_WRITE = 16;
-    static final int GAUGE_EXPECTED_PSN = 17;
-    static final int GAUGE_MSN = 18;
-    static final int GAUGE_STATE = 19;
-    static final int READ_RESPONSES = 20;
-    private static final int COUNTERS = 21;
+    static final int GAUGE_EXPECTED_PSN = 16;
+    static final int GAUGE_MSN = 17;
+    static final int GAUGE_STATE = 18;
+    static final int READ_RESPONSES = 19;
+    private static final int COUNTERS = 20;
 
     static final int ATOMIC_CACHE = 16;
 
@@ -145,7 +144,6 @@ final class QueuePair {
         drops.put("qp_error", counters.get(DROP_QP_ERROR));
         drops.put("duplicate_atomic_not_saved", counters.get(DROP_DUPLICATE_ATOMIC_NOT_SAVED));
         drops.put("duplicate_failed_check", counters.get(DROP_DUPLICATE_REJECTED));
-        drops.put("duplicate_partial_write", counters.get(DROP_DUPLICATE_PARTIAL_WRITE));
         return new QueuePairInfo(qpn, Ipv4.toInetAddress(remoteIp), remoteQpn, (int) counters.get(GAUGE_EXPECTED_PSN),
                 counters.get(GAUGE_STATE) == STATE_ERROR ? "ERROR" : "RTS", counters.get(PACKETS), counters.get(BYTES),
                 counters.get(WRITES), counters.get(ATOMICS), counters.get(READS), counters.get(ACKS),

@@ -337,4 +337,36 @@ abstract class ResponderLoopbackTestBase extends LoopbackFixture {
         // UDP mode: the synthesized header is the predicted one (id 0, DF, TTL 64), so it verifies too.
         assertTrue(valid);
     }
+
+    @Test
+    void shouldKeepServingARestoredQueuePairAfterARestart() throws Exception {
+        start(true);
+        int qpn = connect(0x103, 0x100, 1024);
+        requester.writeOnly(qpn, 0x100, false, region.va(), region.rkeys()[0], bytes(8, 1));
+        requester.writeOnly(qpn, 0x101, true, region.va() + 8, region.rkeys()[0], bytes(8, 2));
+        requester.flush();
+        assertAck(onlyReply("before the restart"), AethSyndrome.ACK, 0x101);
+        var states = backend.queuePairStates();
+        assertEquals(1, states.size());
+        assertEquals(0x102, states.getFirst().expectedPsn());
+        assertEquals(2, states.getFirst().msn());
+        long va = region.va();
+        int[] rkeys = region.rkeys();
+        backend.close();
+
+        SoftRoceConfig.Mode mode = raw() ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP;
+        SoftRoceBackend restarted = SoftRoceBackend.open(SoftRoceConfig.of(mode, collectorAddress())
+                .withChannel(new ChannelOptions(4 << 20, 1 << 20, 20)));
+        closeables.add(restarted);
+        RegisteredRegion again = restarted.register(memory, EnumSet.of(Access.REMOTE_WRITE),
+                new RegionRequest(va, rkeys));
+        restarted.restoreQueuePairs(states);
+        restarted.start(handler);
+        requester.writeOnly(qpn, 0x102, true, again.va() + 16, again.rkeys()[0], bytes(8, 3));
+        requester.flush();
+        RocePacket ack = onlyReply("after the restart");
+        assertAck(ack, AethSyndrome.ACK, 0x102);
+        assertEquals(3, ack.aeth().msn(), "the MSN continues");
+        assertArrayEquals(bytes(8, 3), memory(16, 8));
+    }
 }

@@ -83,8 +83,10 @@ final class Responder {
             MalformedReason reason = packet.parse(segment, offset, length, verifyIcrc);
             if (reason != MalformedReason.OK) {
                 stats.malformed(reason);
-                logOnce.warn(LOG_MALFORMED + reason.ordinal(), "dropped a malformed RoCEv2 packet: {} ({} bytes, opcode {})",
-                        reason.label(), length, packet.opcode().name());
+                if (logOnce.pending(LOG_MALFORMED + reason.ordinal())) {
+                    logOnce.warn(LOG_MALFORMED + reason.ordinal(), "dropped a malformed RoCEv2 packet: {} ({} bytes, opcode {})",
+                            reason.label(), length, packet.opcode().name());
+                }
                 return;
             }
             RoceOpcode op = packet.opcode();
@@ -94,20 +96,26 @@ final class Responder {
             }
             if (op.fromResponder()) {
                 stats.increment(EndpointStats.NOT_A_REQUEST);
-                logOnce.warn(LOG_NOT_REQUEST, "dropped a {} sent to a responder", op.name());
+                if (logOnce.pending(LOG_NOT_REQUEST)) {
+                    logOnce.warn(LOG_NOT_REQUEST, "dropped a {} sent to a responder", op.name());
+                }
                 return;
             }
             QueuePair qp = queuePairs.get(packet.bth().destQp());
             if (qp == null) {
                 stats.increment(EndpointStats.UNKNOWN_QP);
-                logOnce.warn(LOG_UNKNOWN_QP, "dropped a packet for unknown queue pair 0x{}",
-                        Integer.toHexString(packet.bth().destQp()));
+                if (logOnce.pending(LOG_UNKNOWN_QP)) {
+                    logOnce.warn(LOG_UNKNOWN_QP, "dropped a packet for unknown queue pair 0x{}",
+                            Integer.toHexString(packet.bth().destQp()));
+                }
                 return;
             }
             if (packet.ip().source() != qp.remoteIp) {
                 stats.increment(EndpointStats.WRONG_SOURCE);
-                logOnce.warn(LOG_WRONG_SOURCE, "dropped a packet for queue pair 0x{} from another address than its requester",
-                        Integer.toHexString(qp.qpn));
+                if (logOnce.pending(LOG_WRONG_SOURCE)) {
+                    logOnce.warn(LOG_WRONG_SOURCE, "dropped a packet for queue pair 0x{} from another address than its requester",
+                            Integer.toHexString(qp.qpn));
+                }
                 return;
             }
             qp.counters.increment(QueuePair.PACKETS);
@@ -331,8 +339,10 @@ final class Responder {
         qp.counters.increment(QueuePair.NAK_PSN_SEQUENCE + (syndrome & 0x3));
         sendAcknowledge(qp, sink, packet.bth().psn(), syndrome);
         String reason = AethSyndrome.of(syndrome).name();
-        logOnce.warn(LOG_NAK + (syndrome & 0x3), "queue pair 0x{}: NAK {} for a {} at PSN 0x{}",
-                Integer.toHexString(qp.qpn), reason, packet.opcode().name(), Integer.toHexString(packet.bth().psn()));
+        if (logOnce.pending(LOG_NAK + (syndrome & 0x3))) {
+            logOnce.warn(LOG_NAK + (syndrome & 0x3), "queue pair 0x{}: NAK {} for a {} at PSN 0x{}",
+                    Integer.toHexString(qp.qpn), reason, packet.opcode().name(), Integer.toHexString(packet.bth().psn()));
+        }
         if (config.errorOnNak()) {
             qp.toError();
             events.closed(qp, "error: sent NAK " + reason + " for a " + packet.opcode().name() + " at PSN 0x"

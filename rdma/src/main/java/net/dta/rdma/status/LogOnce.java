@@ -15,6 +15,14 @@ public final class LogOnce {
         this.logged = new boolean[reasons];
     }
 
+    /**
+     * Whether {@code reason} has not been logged yet. Hot paths test this first so that the
+     * varargs array and boxed arguments of {@link #warn} are only built once.
+     */
+    public boolean pending(int reason) {
+        return reason >= 0 && reason < logged.length && !logged[reason];
+    }
+
     /** Warns with the message the first time {@code reason} is seen; returns whether it logged. */
     public boolean warn(int reason, String format, Object... arguments) {
         if (reason < 0 || reason >= logged.length || logged[reason]) {

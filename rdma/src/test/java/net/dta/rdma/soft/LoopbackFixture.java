@@ -103,6 +103,20 @@ abstract class LoopbackFixture {
         return backend.queuePairs().stream().filter(q -> q.qpn() == qpn).findFirst().orElseThrow();
     }
 
+    /**
+     * Waits (up to 3 s) until a counter of the responder thread reaches the value: after a
+     * packet that gets no reply there is nothing else to wait on, and a loaded machine may take
+     * a while to schedule the responder.
+     */
+    protected static void awaitCount(long expected, java.util.function.LongSupplier counter, String what)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 3000;
+        while (counter.getAsLong() != expected && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(expected, counter.getAsLong(), what);
+    }
+
     protected static byte[] bytes(int n, int seed) {
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {

@@ -1,0 +1,396 @@
+package net.dta.rdma.disni;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.ibm.disni.verbs.IbvCQ;
+import com.ibm.disni.verbs.IbvCompChannel;
+import com.ibm.disni.verbs.IbvContext;
+import com.ibm.disni.verbs.IbvMr;
+import com.ibm.disni.verbs.IbvPd;
+import com.ibm.disni.verbs.IbvQP;
+import com.ibm.disni.verbs.IbvQPInitAttr;
+import com.ibm.disni.verbs.RdmaCm;
+import com.ibm.disni.verbs.RdmaCmEvent;
+import com.ibm.disni.verbs.RdmaCmId;
+import com.ibm.disni.verbs.RdmaConnParam;
+import com.ibm.disni.verbs.RdmaEventChannel;
+
+import net.dta.rdma.cm.ServiceId;
+import net.dta.rdma.endpoint.Access;
+import net.dta.rdma.endpoint.ConnectRequest;
+import net.dta.rdma.endpoint.ConnectionHandler;
+import net.dta.rdma.endpoint.EndpointCounters;
+import net.dta.rdma.endpoint.QueuePairInfo;
+import net.dta.rdma.endpoint.QueuePairState;
+import net.dta.rdma.endpoint.RdmaBackend;
+import net.dta.rdma.endpoint.RdmaException;
+import net.dta.rdma.endpoint.RegionCounters;
+import net.dta.rdma.endpoint.RegionRequest;
+import net.dta.rdma.endpoint.RegisteredRegion;
+import net.dta.rdma.region.MemoryRegion;
+
+/**
+ * The collector's backend on a real RDMA NIC, through DiSNI 2.0 (RDMA CM + verbs over JNI): the
+ * NIC is the responder, so WRITEs, FETCH_ADDs and the catalog READ need no collector CPU.
+ *
+ * <p>What it does: binds an RDMA CM id to the collector's address and CM port and listens (the
+ * IP CM service id of protocol.md 7.2); registers regions with the NIC, one memory registration
+ * per 2^31-byte segment (DiSNI's {@code regMr} takes an int length, so a full 2^31-byte segment is
+ * registered through {@link LargeRegistration}); on a connect request asks the
+ * {@link ConnectionHandler} and accepts with its REP private data on a fresh RC queue pair, or
+ * destroys the request's id, which makes the kernel CM answer REJ (consumer reject; DiSNI has no
+ * reject call, so the handler's message is only logged). One thread serves CM events.
+ *
+ * <p>What it cannot do: choose va or rkeys (the NIC does; {@link RegionRequest} is ignored),
+ * restore queue pairs (a NIC forgets them), count per-packet events (NIC counters are not
+ * exposed by DiSNI). It was compiled and its failure path tested here; see docs/rdma.md.
+ */
+@SuppressWarnings("restricted") // native access is this class's job; the JVM runs with --enable-native-access
+public final class DisniBackend implements RdmaBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(DisniBackend.class);
+    private static final int CM_POLL_MILLIS = 200;
+    private static final int MAX_WR = 16;
+
+    private final DisniConfig config;
+    private final RdmaEventChannel channel;
+    private final RdmaCmId listenId;
+    private final IbvContext context;
+    private final IbvPd pd;
+    private final Arena arena = Arena.ofShared();
+    private final Map<RegisteredRegion, List<Object>> registrations = new ConcurrentHashMap<>();
+    private final Map<RdmaCmId, Connection> connections = new ConcurrentHashMap<>();
+    private volatile ConnectionHandler handler;
+    private volatile boolean running;
+    private Thread cmThread;
+    private LargeRegistration large;
+
+    private record Connection(RdmaCmId id, IbvQP qp, IbvCQ cq, IbvCompChannel completions, InetAddress remote,
+                              int remoteQpn, long establishedAtMillis) {
+        QueuePairInfo info(String state) throws IOException {
+            return new QueuePairInfo(qp.getQp_num(), remote, remoteQpn, -1, state, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(),
+                    Map.of(), establishedAtMillis);
+        }
+    }
+
+    private DisniBackend(DisniConfig config, RdmaEventChannel channel, RdmaCmId listenId, IbvContext context,
+                         IbvPd pd) {
+        this.config = config;
+        this.channel = channel;
+        this.listenId = listenId;
+        this.context = context;
+        this.pd = pd;
+    }
+
+    /**
+     * Opens DiSNI on the RDMA device that holds {@code config.localAddress()}. Throws an
+     * {@link RdmaException} that names what to install when libdisni or an RDMA device is missing.
+     */
+    public static DisniBackend open(DisniConfig config) throws RdmaException {
+        RdmaEventChannel channel = DisniNative.openEventChannel();
+        RdmaCmId id = null;
+        try {
+            id = channel.createId(RdmaCm.RDMA_PS_TCP);
+            id.bindAddr(new InetSocketAddress(config.localAddress(), config.cmPort()));
+            IbvContext context = id.getVerbs();
+            if (context == null) {
+                throw new RdmaException("no RDMA device has the address " + config.localAddress().getHostAddress()
+                        + DisniNative.deviceHint());
+            }
+            IbvPd pd = context.allocPd();
+            return new DisniBackend(config, channel, id, context, pd);
+        } catch (IOException | RuntimeException e) {
+            if (id != null) {
+                destroyQuietly(id);
+            }
+            channel.close();
+            throw new RdmaException("DiSNI could not bind RDMA CM to " + config.localAddress().getHostAddress() + ":"
+                    + config.cmPort() + " (" + e.getMessage() + ")" + DisniNative.deviceHint(), e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "disni";
+    }
+
+    @Override
+    public boolean verifiesIcrc() {
+        return true; // the NIC checks every ICRC (unless its firmware was told not to)
+    }
+
+    @Override
+    public String describe() {
+        return "RDMA NIC through DiSNI on " + config.localAddress().getHostAddress() + ", RDMA CM port "
+                + config.cmPort() + " (the NIC is the responder; ICRCs checked by the NIC)";
+    }
+
+    @Override
+    public RegisteredRegion register(MemorySegment memory, Set<Access> access, RegionRequest request)
+            throws RdmaException {
+        if (request.va() != 0 || request.rkeys() != null) {
+            LOG.info("a NIC chooses va and rkeys: the requested identity is ignored (the catalog carries the new ones)");
+        }
+        if (memory.address() == 0) {
+            throw new RdmaException("only native memory (a mapped file or an Arena allocation) can be registered");
+        }
+        int flags = accessFlags(access);
+        int segments = MemoryRegion.segmentsFor(memory.byteSize());
+        int[] rkeys = new int[segments];
+        List<Object> handles = new ArrayList<>();
+        try {
+            for (int s = 0; s < segments; s++) {
+                long offset = (long) s << MemoryRegion.LOG2_SEGMENT_BYTES;
+                long length = Math.min(MemoryRegion.SEGMENT_BYTES, memory.byteSize() - offset);
+                long address = memory.address() + offset;
+                if (length <= Integer.MAX_VALUE) {
+                    IbvMr mr = pd.regMr(address, (int) length, flags).execute().free().getMr();
+                    handles.add(mr);
+                    rkeys[s] = mr.getRkey();
+                } else {
+                    if (large == null) {
+                        large = LargeRegistration.load();
+                    }
+                    MemorySegment mr = large.register(pd, address, length, flags);
+                    handles.add(mr);
+                    rkeys[s] = LargeRegistration.rkey(mr);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            release(handles);
+            throw new RdmaException("memory registration of " + memory.byteSize() + " bytes failed: " + e.getMessage()
+                    + " (memlock limit? ulimit -l unlimited)", e);
+        }
+        RegisteredRegion region = new RegisteredRegion(memory, memory.address(), rkeys,
+                Set.copyOf(access.isEmpty() ? EnumSet.noneOf(Access.class) : EnumSet.copyOf(access)),
+                new RegionCounters());
+        registrations.put(region, handles);
+        return region;
+    }
+
+    @Override
+    public void deregister(RegisteredRegion region) {
+        List<Object> handles = registrations.remove(region);
+        if (handles != null) {
+            release(handles);
+        }
+    }
+
+    @Override
+    public synchronized void start(ConnectionHandler connectionHandler) throws RdmaException {
+        if (cmThread != null) {
+            throw new RdmaException("the endpoint is already started");
+        }
+        this.handler = connectionHandler;
+        try {
+            listenId.listen(config.backlog());
+        } catch (IOException e) {
+            throw new RdmaException("rdma_listen on " + config.localAddress().getHostAddress() + ":" + config.cmPort()
+                    + " failed: " + e.getMessage(), e);
+        }
+        running = true;
+        cmThread = new Thread(this::serveCmEvents, "dta-disni-cm");
+        cmThread.start();
+        LOG.info("{}: listening for service id 0x{}", describe(), Long.toHexString(ServiceId.of(config.cmPort())));
+    }
+
+    private void serveCmEvents() {
+        while (running) {
+            try {
+                RdmaCmEvent event = channel.getCmEvent(CM_POLL_MILLIS);
+                if (event == null) {
+                    continue;
+                }
+                RdmaCmEvent.EventType type = RdmaCmEvent.EventType.values()[event.getEvent()];
+                RdmaCmId id = event.getConnIdPriv();
+                RdmaConnParam param = event.getConn();
+                event.ackEvent();
+                switch (type) {
+                    case RDMA_CM_EVENT_CONNECT_REQUEST -> onConnectRequest(id, param);
+                    case RDMA_CM_EVENT_ESTABLISHED -> {
+                        Connection c = connections.get(id);
+                        if (c != null) {
+                            handler.onEstablished(c.info("RTS"));
+                        }
+                    }
+                    case RDMA_CM_EVENT_DISCONNECTED -> closeConnection(id, "disconnected (DREQ)");
+                    default -> LOG.info("RDMA CM event {} ignored", type);
+                }
+            } catch (IOException | RuntimeException e) {
+                if (running) {
+                    LOG.warn("RDMA CM event handling failed; continuing", e);
+                }
+            }
+        }
+    }
+
+    private void onConnectRequest(RdmaCmId id, RdmaConnParam param) throws IOException {
+        InetAddress remote = ((InetSocketAddress) id.getDestination()).getAddress();
+        byte[] privateData = new byte[Byte.toUnsignedInt(param.getPrivate_data_len())];
+        if (privateData.length > 0 && param.getPrivate_data() != 0) {
+            MemorySegment.copy(MemorySegment.ofAddress(param.getPrivate_data()).reinterpret(privateData.length),
+                    ValueLayout.JAVA_BYTE, 0, privateData, 0, privateData.length);
+        }
+        // rdma_cm hands over the REQ's private data after the IP CM header, and neither the REQ's
+        // starting PSN nor the CA GUID: they are reported as 0.
+        ConnectRequest request = new ConnectRequest(remote, param.getQp_num(), 0, ServiceId.of(config.cmPort()), 0,
+                privateData);
+        byte[] rep;
+        try {
+            rep = handler.onConnectRequest(request);
+        } catch (ConnectionHandler.ConnectionRejected e) {
+            LOG.warn("rejected a connection from {}: {} (the REJ carries no message through DiSNI)",
+                    remote.getHostAddress(), e.getMessage());
+            destroyQuietly(id);
+            return;
+        }
+        IbvCompChannel completions = context.createCompChannel();
+        IbvCQ cq = context.createCQ(completions, MAX_WR, 0);
+        IbvQPInitAttr attr = new IbvQPInitAttr();
+        attr.setQp_type(IbvQP.IBV_QPT_RC);
+        attr.setSend_cq(cq);
+        attr.setRecv_cq(cq);
+        attr.cap().setMax_send_wr(MAX_WR);
+        attr.cap().setMax_recv_wr(MAX_WR);
+        attr.cap().setMax_send_sge(1);
+        attr.cap().setMax_recv_sge(1);
+        IbvQP qp = id.createQP(pd, attr);
+        MemorySegment data = arena.allocate(Math.max(1, rep.length));
+        MemorySegment.copy(rep, 0, data, ValueLayout.JAVA_BYTE, 0, rep.length);
+        RdmaConnParam accept = new RdmaConnParam();
+        accept.setPrivate_data(data.address());
+        accept.setPrivate_data_len((byte) rep.length);
+        accept.setResponder_resources((byte) 16);
+        accept.setInitiator_depth((byte) 0);
+        accept.setRnr_retry_count((byte) 7);
+        connections.put(id, new Connection(id, qp, cq, completions, remote, param.getQp_num(),
+                System.currentTimeMillis()));
+        id.accept(accept);
+        LOG.info("accepted a connection from {} on queue pair 0x{}", remote.getHostAddress(),
+                Integer.toHexString(qp.getQp_num()));
+    }
+
+    private void closeConnection(RdmaCmId id, String reason) {
+        Connection c = connections.remove(id);
+        if (c == null) {
+            return;
+        }
+        try {
+            handler.onClosed(c.info("ERROR"), reason);
+            id.disconnect();
+            id.destroyQP();
+            c.cq().destroyCQ();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("closing queue pair failed", e);
+        }
+        destroyQuietly(id);
+    }
+
+    @Override
+    public List<QueuePairInfo> queuePairs() {
+        List<QueuePairInfo> out = new ArrayList<>();
+        for (Connection c : connections.values()) {
+            try {
+                out.add(c.info("RTS"));
+            } catch (IOException e) {
+                LOG.debug("queue pair status unavailable", e);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean supportsQueuePairRestore() {
+        return false;
+    }
+
+    @Override
+    public List<QueuePairState> queuePairStates() {
+        return List.of();
+    }
+
+    @Override
+    public void restoreQueuePairs(List<QueuePairState> states) throws RdmaException {
+        if (!states.isEmpty()) {
+            throw new RdmaException("a NIC forgets its queue pairs across restarts: the controller re-connects");
+        }
+    }
+
+    @Override
+    public EndpointCounters counters() {
+        return new EndpointCounters(0, 0, 0, 0, Map.of());
+    }
+
+    @Override
+    public synchronized void close() {
+        running = false;
+        if (cmThread != null) {
+            try {
+                cmThread.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (RdmaCmId id : List.copyOf(connections.keySet())) {
+            closeConnection(id, "collector shutting down");
+        }
+        for (RegisteredRegion r : List.copyOf(registrations.keySet())) {
+            deregister(r);
+        }
+        destroyQuietly(listenId);
+        channel.close();
+        arena.close();
+    }
+
+    private void release(List<Object> handles) {
+        for (Object h : handles) {
+            try {
+                if (h instanceof IbvMr mr) {
+                    mr.deregMr().execute().free();
+                } else if (h instanceof MemorySegment mr && large != null) {
+                    large.deregister(mr);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("memory deregistration failed", e);
+            }
+        }
+    }
+
+    static int accessFlags(Set<Access> access) {
+        int flags = 0;
+        for (Access a : access) {
+            flags |= switch (a) {
+                case LOCAL_WRITE -> IbvMr.IBV_ACCESS_LOCAL_WRITE;
+                case REMOTE_WRITE -> IbvMr.IBV_ACCESS_REMOTE_WRITE;
+                case REMOTE_READ -> IbvMr.IBV_ACCESS_REMOTE_READ;
+                case REMOTE_ATOMIC -> IbvMr.IBV_ACCESS_REMOTE_ATOMIC;
+            };
+        }
+        // Remote write and atomic rights require local write (ibv_reg_mr refuses them otherwise).
+        if ((flags & (IbvMr.IBV_ACCESS_REMOTE_WRITE | IbvMr.IBV_ACCESS_REMOTE_ATOMIC)) != 0) {
+            flags |= IbvMr.IBV_ACCESS_LOCAL_WRITE;
+        }
+        return flags;
+    }
+
+    private static void destroyQuietly(RdmaCmId id) {
+        try {
+            id.destroyId();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("rdma_destroy_id failed", e);
+        }
+    }
+}

@@ -37,8 +37,11 @@ import net.dta.protocol.layout.StoreLayout;
  */
 public final class ConfigLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern STORE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final List<String> KINDS = List.of("key-write", "key-increment", "postcard", "append", "sketch");
     /** A store is at most 16 segments of 2 GiB (catalog entries hold 16 rkeys, protocol.md 7.4). */
+    /** What the state map is sized for (two entries per store). */
+    public static final int MAX_STORES = 16384;
     static final long MAX_STORE_BYTES = (long) CatalogEntry.MAX_SEGMENTS << CatalogEntry.LOG2_SEGMENT_BYTES;
 
     private static final Inet4Address LOOPBACK = loopback();
@@ -105,7 +108,7 @@ public final class ConfigLoader {
             String dataDir = top.string("data-dir", "data/" + name, "a directory path");
             Admin admin = admin(top.section("admin"));
             QueuePairs queuePairs = queuePairs(top.section("queue-pairs"));
-            List<StoreConfig> stores = stores(top);
+            List<StoreConfig> stores = stores(top, network.countersLittleEndian());
             top.rejectUnknown("the top level");
             return new CollectorConfig(source, name, network, baseDir.resolve(dataDir).normalize(), admin, queuePairs, stores);
         }
@@ -155,17 +158,21 @@ public final class ConfigLoader {
             return new QueuePairs(errorOnNak, restore, interval);
         }
 
-        private List<StoreConfig> stores(Fields top) {
+        private List<StoreConfig> stores(Fields top, boolean countersLittleEndian) {
             List<ConfigNode> items = top.list("stores", true);
             if (items.isEmpty() && top.has("stores")) {
                 top.problem("stores", "the list is empty; a collector needs at least one store");
+            }
+            if (items.size() > MAX_STORES) {
+                top.problem("stores", "a collector holds at most " + MAX_STORES + " stores, got " + items.size()
+                        + "; spread them over several collectors");
             }
             List<StoreConfig> out = new ArrayList<>();
             Map<String, Integer> names = new HashMap<>();
             Map<Integer, Integer> ids = new HashMap<>();
             for (int i = 0; i < items.size(); i++) {
                 Fields f = Fields.of(file, "stores[" + i + "]", items.get(i), problems);
-                StoreConfig sc = store(f, items.get(i));
+                StoreConfig sc = store(f, items.get(i), countersLittleEndian);
                 if (sc == null) {
                     continue;
                 }
@@ -182,14 +189,22 @@ public final class ConfigLoader {
             return out;
         }
 
-        private StoreConfig store(Fields f, ConfigNode node) {
+        private StoreConfig store(Fields f, ConfigNode node, boolean countersLittleEndian) {
             int before = problems.size();
             String name = f.string("name", null, "a store name (letters, digits, '.', '_', '-'; at most 24 bytes)");
+            if (name != null && (!STORE_NAME.matcher(name).matches()
+                    || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > StoreDefinition.NAME_BYTES)) {
+                f.problem("name", "must be 1.." + StoreDefinition.NAME_BYTES + " bytes of letters, digits, '.', '_' or '-', "
+                        + "starting with a letter or digit (it names the store's file), got \"" + name + "\"");
+            }
             Integer id = f.integer("id", null, 1, 65535);
             String kindName = f.choice("kind", null, KINDS);
             StoreKind kind = kindName == null ? null : StoreKind.ofConfigName(kindName);
             StoreLayout layout = kind == null ? null : layout(f, kind);
-            f.rejectUnknown(kind == null ? "a store" : "a " + kind.configName() + " store");
+            if (kind != null) {
+                // Without a valid kind, which fields belong here is unknown: the kind error says enough.
+                f.rejectUnknown("a " + kind.configName() + " store");
+            }
             if (problems.size() != before || name == null || id == null || layout == null) {
                 return null;
             }
@@ -198,8 +213,10 @@ public final class ConfigLoader {
                         + MAX_STORE_BYTES + " bytes (16 segments of 2 GiB): make it smaller");
                 return null;
             }
+            // The NIC's atomic byte order only concerns the stores it adds into.
+            boolean littleEndian = countersLittleEndian && (kind == StoreKind.KEY_INCREMENT || kind == StoreKind.SKETCH);
             try {
-                return new StoreConfig(new StoreDefinition(id, name, layout, false), node.line(), node.column());
+                return new StoreConfig(new StoreDefinition(id, name, layout, littleEndian), node.line(), node.column());
             } catch (LayoutException e) {
                 f.problem(e.field(), e.getMessage().substring(e.field().length() + 2));
                 return null;
@@ -212,11 +229,12 @@ public final class ConfigLoader {
                     case KEY_WRITE -> {
                         Integer log2 = f.powerOfTwo("slots", "log2-slots", 1, 29, true);
                         Integer value = f.integer("value-bytes", 4, 4, 28);
-                        if (value != 4 && value != 12 && value != 28) {
+                        boolean valueOk = value == 4 || value == 12 || value == 28;
+                        if (!valueOk) {
                             f.problem("value-bytes", "must be 4, 12 or 28 (slots of 8, 16 or 32 bytes), got " + value);
                         }
                         int redundancy = f.integer("redundancy", 2, 1, 8);
-                        yield log2 == null ? null : KeyWriteLayout.forValueBytes(log2, value, redundancy);
+                        yield log2 == null || !valueOk ? null : KeyWriteLayout.forValueBytes(log2, value, redundancy);
                     }
                     case KEY_INCREMENT, SKETCH -> {
                         int rows = f.integer("rows", 2, 1, 8);
@@ -235,7 +253,7 @@ public final class ConfigLoader {
                     }
                 };
             } catch (LayoutException e) {
-                f.problem(e.field(), e.getMessage());
+                f.problem(e.field(), e.getMessage().substring(e.field().length() + 2));
                 return null;
             }
         }

@@ -40,7 +40,7 @@ public final class CollectorState implements AutoCloseable {
     public static final String FILE = "state.cm";
     public static final String CLEAN_MARKER = "state.clean";
     /** Capacity: two entries per store (definition, region), queue pairs and a few others. */
-    static final int MAX_STORES = 16384;
+    static final int MAX_STORES = net.dta.collector.config.ConfigLoader.MAX_STORES;
     private static final int ENTRIES = 2 * MAX_STORES + 4096 + 64;
     private static final String GENERATION = "catalog/generation";
     private static final String STORE = "store/";

@@ -162,8 +162,12 @@ public final class StoreFile implements AutoCloseable {
         } catch (IOException e) {
             throw new StoreFileException(path, "cannot read the store header: " + e.getMessage(), e);
         }
-        try {
-            StoreFileHeader.Contents c = StoreFileHeader.read(MemorySegment.ofArray(page));
+        // The header's state word is read with an aligned acquire load: a byte[] segment cannot do
+        // aligned int access, so the page is copied into native memory first.
+        try (Arena confined = Arena.ofConfined()) {
+            MemorySegment native_ = confined.allocate(StoreFileHeader.PAGE_BYTES, 8);
+            MemorySegment.copy(MemorySegment.ofArray(page), 0, native_, 0, page.length);
+            StoreFileHeader.Contents c = StoreFileHeader.read(native_);
             String fileName = path.getFileName().toString();
             if (!fileName.equals(c.definition().name() + SUFFIX)) {
                 throw new StoreFileException(path, "holds store \"" + c.definition().name() + "\" but is named " + fileName

@@ -43,14 +43,8 @@ class CollectorTest {
     @TempDir
     Path dir;
 
-    static final String STORES = """
-            stores:
-              - {name: queue-depth, id: 1, kind: key-write, slots: 1024, redundancy: 2}
-              - {name: flow-bytes, id: 2, kind: key-increment, rows: 2, columns: 1024}
-              - {name: paths, id: 3, kind: postcard, rows: 256, hops: 5}
-              - {name: drops, id: 4, kind: append, lists: 4, entries-per-list: 16}
-              - {name: heavy-hitters, id: 5, kind: sketch, rows: 2, columns: 1024}
-            """;
+    static final String STORES = CollectorTestSupport.VECTOR_STORES;
+
 
     CollectorConfig config(String extraStores) throws Exception {
         Path file = dir.resolve("collector.yaml");

@@ -118,7 +118,7 @@ public final class StoreFile implements AutoCloseable {
             throw new StoreFileException(path, "another process created " + temp + " at the same time; is a second collector using this data directory?", e);
         } catch (IOException | RuntimeException e) {
             arena.close();
-            throw new StoreFileException(path, "cannot create the store file (" + e.getMessage()
+            throw new StoreFileException(path, "cannot create the store file (" + e
                     + "): check that the data directory is writable and has room", e);
         }
     }

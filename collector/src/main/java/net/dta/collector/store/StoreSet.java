@@ -34,6 +34,7 @@ public final class StoreSet extends OpenStores {
         }
         StoreSet set = new StoreSet();
         try {
+            java.nio.file.Files.createDirectories(dataDir);
             for (StoreDefinition def : definitions) {
                 StoreFile file = StoreFile.openOrCreate(dataDir, def, configName);
                 if (!file.created()) {
@@ -45,6 +46,9 @@ public final class StoreSet extends OpenStores {
         } catch (StoreFileException | RuntimeException e) {
             set.close();
             throw e;
+        } catch (java.io.IOException e) {
+            set.close();
+            throw new StoreFileException(dataDir, "cannot create the data directory (" + e + "): set data-dir to a writable directory", e);
         }
     }
 

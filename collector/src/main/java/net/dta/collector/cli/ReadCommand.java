@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
  * service uses, mapping the files read-only (safe while the collector runs).
  */
 @Command(name = "read", mixinStandardHelpOptions = true,
-        description = "Read a store directly from its file, for debugging (read-only; works while the collector runs).",
+        description = {"Read a store directly from its file, for debugging.",
+                "Maps the file read-only; works while the collector runs."},
         subcommands = {ReadCommand.KeyWriteGet.class, ReadCommand.Counter.class, ReadCommand.Path_.class, ReadCommand.Append.class})
 public final class ReadCommand implements Runnable {
     @Spec

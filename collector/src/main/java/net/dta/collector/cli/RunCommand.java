@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code collector run --config FILE}: the daemon, until SIGTERM or Ctrl-C. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the collector: open (or create) the stores, register them for RDMA, answer RDMA CM connections,",
-                "serve /status and /metrics, until SIGTERM or Ctrl-C; then save queue-pair states and stop cleanly."})
+        description = {"Run the collector daemon until SIGTERM or Ctrl-C.",
+                "Opens (or creates) the stores, registers them for RDMA, answers RDMA CM connections and serves",
+                "/status and /metrics; on SIGTERM or Ctrl-C saves queue-pair states and stops cleanly."})
 public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

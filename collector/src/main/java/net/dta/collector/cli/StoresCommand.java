@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code collector stores --data-dir DIR}: lists the store files from their headers, offline. */
 @Command(name = "stores", mixinStandardHelpOptions = true,
-        description = {"List the store files of a data directory from their headers (works with the collector running or not;",
-                "reads only). Files that are not valid stores are listed with the reason."})
+        description = {"List the store files of a data directory (offline, read-only).",
+                "Reads the headers only; works with the collector running or not. Files that are not valid stores",
+                "are listed with the reason."})
 public final class StoresCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

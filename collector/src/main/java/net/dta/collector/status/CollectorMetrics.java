@@ -108,27 +108,25 @@ public final class CollectorMetrics {
     }
 
     private void counter(String name, String help, long value, String... tags) {
-        Meter.Id id = new Meter.Id(name, Tags.of(tags), null, help, Meter.Type.COUNTER);
-        double[] holder = values.get(id);
-        if (holder == null) {
-            double[] h = new double[1];
-            FunctionCounter.builder(name, h, a -> a[0]).tags(tags).description(help).register(registry);
-            values.put(id, h);
-            holder = h;
-        }
-        holder[0] = value;
-        touched.add(id);
+        mirror(Meter.Type.COUNTER, name, help, value, tags);
     }
 
     private void gauge(String name, String help, double value, String... tags) {
-        Meter.Id id = new Meter.Id(name, Tags.of(tags), null, help, Meter.Type.GAUGE);
-        double[] holder = values.get(id);
-        if (holder == null) {
+        mirror(Meter.Type.GAUGE, name, help, value, tags);
+    }
+
+    /** Sets the value a meter reports, registering the meter the first time it is seen. */
+    private void mirror(Meter.Type type, String name, String help, double value, String... tags) {
+        Meter.Id id = new Meter.Id(name, Tags.of(tags), null, help, type);
+        double[] holder = values.computeIfAbsent(id, k -> {
             double[] h = new double[1];
-            Gauge.builder(name, h, a -> a[0]).tags(tags).description(help).strongReference(true).register(registry);
-            values.put(id, h);
-            holder = h;
-        }
+            if (type == Meter.Type.COUNTER) {
+                FunctionCounter.builder(name, h, a -> a[0]).tags(tags).description(help).register(registry);
+            } else {
+                Gauge.builder(name, h, a -> a[0]).tags(tags).description(help).strongReference(true).register(registry);
+            }
+            return h;
+        });
         holder[0] = value;
         touched.add(id);
     }

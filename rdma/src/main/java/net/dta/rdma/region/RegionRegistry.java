@@ -1,0 +1,153 @@
+package net.dta.rdma.region;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import net.dta.rdma.endpoint.Access;
+import net.dta.rdma.endpoint.RdmaException;
+import net.dta.rdma.endpoint.RegionRequest;
+import net.dta.rdma.endpoint.RegisteredRegion;
+
+/**
+ * Registers and deregisters regions (from any thread) and publishes an immutable
+ * {@link RegionTable} that the responder thread reads without locks.
+ *
+ * <p>Identity: a software endpoint chooses va and rkeys itself, so it can honour a
+ * {@link RegionRequest} from a previous run (stable descriptors across restarts). Fresh vas are
+ * handed out upwards from {@link #VA_BASE}, 2^31-aligned, so a region's segments line up with
+ * 2^31 boundaries as a NIC's would; fresh rkeys count up from {@link #RKEY_BASE}. rkey 0 is never
+ * used (a liveness probe carries rkey 0).
+ *
+ * <p>Deregistration waits until the responder thread has stopped using the old table (see
+ * {@link ReaderGate}), so that the caller may unmap the memory right after.
+ */
+public final class RegionRegistry {
+    public static final long VA_BASE = 0x0000_7F00_0000_0000L;
+    public static final int RKEY_BASE = 0x1000;
+    private static final long QUIESCE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final List<MemoryRegion> regions = new ArrayList<>();
+    private final ReaderGate gate = new ReaderGate();
+    private volatile RegionTable table = RegionTable.EMPTY;
+    private long nextVa = VA_BASE;
+    private int nextRkey = RKEY_BASE;
+    private long version;
+
+    /** The current snapshot (lock-free read). */
+    public RegionTable table() {
+        return table;
+    }
+
+    /**
+     * For the responder thread: the current table, marking the thread as using it until
+     * {@link #exitTable()}. A deregistration waits for that exit.
+     */
+    public RegionTable enterTable() {
+        gate.enterUnknown();
+        RegionTable t = table;
+        gate.using(t.version());
+        return t;
+    }
+
+    /** The responder thread is done with the table it entered. */
+    public void exitTable() {
+        gate.exit();
+    }
+
+    public synchronized RegisteredRegion register(MemorySegment memory, Set<Access> access, RegionRequest request)
+            throws RdmaException {
+        if (access.contains(Access.REMOTE_ATOMIC) && !Atomics.supportsAtomics(memory)) {
+            throw new RdmaException("a region with REMOTE_ATOMIC must be 8-byte aligned native memory (a mapped file or"
+                    + " Arena allocation); got " + memory);
+        }
+        long length = memory.byteSize();
+        int segmentCount = MemoryRegion.segmentsFor(length);
+        long va = request.va() != 0 ? request.va() : nextVa;
+        if ((va & 7) != 0) {
+            throw new RdmaException("requested va 0x" + Long.toHexString(va) + " is not 8-byte aligned");
+        }
+        if (va + length < va) {
+            throw new RdmaException("region at va 0x" + Long.toHexString(va) + " of " + length + " bytes wraps around");
+        }
+        for (MemoryRegion r : regions) {
+            if (va < r.va() + r.length() && r.va() < va + Math.max(1, length)) {
+                throw new RdmaException("requested va range 0x" + Long.toHexString(va) + "+" + length
+                        + " overlaps the region at 0x" + Long.toHexString(r.va()));
+            }
+        }
+        int[] rkeys = request.rkeys() != null ? request.rkeys().clone() : allocateRkeys(segmentCount);
+        if (rkeys.length != segmentCount) {
+            throw new RdmaException("a region of " + length + " bytes needs " + segmentCount
+                    + " rkeys (one per 2^31-byte segment), the request has " + rkeys.length);
+        }
+        Set<Integer> seen = new HashSet<>();
+        for (int k : rkeys) {
+            if (k == 0 || !seen.add(k) || table.containsRkey(k)) {
+                throw new RdmaException("rkey 0x" + Integer.toHexString(k) + " is reserved or already in use");
+            }
+        }
+        MemoryRegion region = new MemoryRegion(memory, va, rkeys, access);
+        regions.add(region);
+        long end = va + length;
+        long aligned = (end + MemoryRegion.SEGMENT_BYTES - 1) & -MemoryRegion.SEGMENT_BYTES;
+        nextVa = Math.max(nextVa, aligned == end ? end + MemoryRegion.SEGMENT_BYTES : aligned);
+        publish();
+        return region.handle();
+    }
+
+    /** Removes a region; returns once the responder thread no longer uses it. Unknown regions are ignored. */
+    public void deregister(RegisteredRegion handle) {
+        long published;
+        synchronized (this) {
+            if (!regions.removeIf(r -> r.handle() == handle)) {
+                return;
+            }
+            published = publish();
+        }
+        gate.awaitReadersPast(published, QUIESCE_TIMEOUT_NANOS);
+    }
+
+    /** The region behind a handle, or null. */
+    public synchronized MemoryRegion regionOf(RegisteredRegion handle) {
+        for (MemoryRegion r : regions) {
+            if (r.handle() == handle) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    public synchronized List<RegisteredRegion> registered() {
+        return regions.stream().map(MemoryRegion::handle).toList();
+    }
+
+    private int[] allocateRkeys(int count) {
+        int[] keys = new int[count];
+        for (int i = 0; i < count; i++) {
+            while (nextRkey == 0 || table.containsRkey(nextRkey) || contains(keys, i, nextRkey)) {
+                nextRkey++;
+            }
+            keys[i] = nextRkey++;
+        }
+        return keys;
+    }
+
+    private static boolean contains(int[] keys, int n, int key) {
+        for (int i = 0; i < n; i++) {
+            if (keys[i] == key) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private long publish() {
+        version++;
+        table = new RegionTable(version, regions);
+        return version;
+    }
+}

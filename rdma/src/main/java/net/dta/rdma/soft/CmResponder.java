@@ -1,0 +1,245 @@
+package net.dta.rdma.soft;
+
+import java.nio.charset.StandardCharsets;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.dta.rdma.cm.CmAttribute;
+import net.dta.rdma.cm.CmFrameWriter;
+import net.dta.rdma.cm.CmPacket;
+import net.dta.rdma.cm.CmParseResult;
+import net.dta.rdma.cm.CmRej;
+import net.dta.rdma.cm.CmReq;
+import net.dta.rdma.cm.IpCmHeader;
+import net.dta.rdma.cm.PathMtu;
+import net.dta.rdma.cm.RepParameters;
+import net.dta.rdma.cm.ServiceId;
+import net.dta.rdma.endpoint.ConnectRequest;
+import net.dta.rdma.endpoint.ConnectionHandler;
+import net.dta.rdma.net.Ipv4;
+import net.dta.rdma.status.LogOnce;
+import net.dta.rdma.wire.RocePacket;
+import net.dta.rdma.wire.RoceRoute;
+
+/**
+ * The passive side of RDMA CM on QP 1 (protocol.md 7.2, 7.3): REQ → the collector's
+ * {@link ConnectionHandler} → REP with its private data (or REJ), a repeated REQ → the same REP,
+ * RTU, DREQ → DREP, REJ from the requester. Control path: allocation is fine here.
+ */
+final class CmResponder {
+    private static final Logger LOG = LoggerFactory.getLogger(CmResponder.class);
+    private static final int LOG_PARSE = 0;
+    private static final int LOG_UNKNOWN = CmParseResult.values().length;
+    private static final int LOG_REASONS = LOG_UNKNOWN + 1;
+
+    private final SoftRoceConfig config;
+    private final QueuePairTable queuePairs;
+    private final EndpointStats stats;
+    private final ConnectionEvents events;
+    private final int forcedSourcePort;
+    private final CmPacket cm = new CmPacket();
+    private final CmFrameWriter writer = new CmFrameWriter();
+    private final LogOnce logOnce = new LogOnce(LOG, LOG_REASONS);
+    private int udPsn;
+    private int nextQpn;
+
+    /**
+     * @param forcedSourcePort the UDP source port every sent frame will carry (UDP mode), or -1 to
+     *                         use protocol.md 5.1's per-QP port
+     */
+    CmResponder(SoftRoceConfig config, QueuePairTable queuePairs, EndpointStats stats, ConnectionEvents events,
+                int forcedSourcePort) {
+        this.config = config;
+        this.queuePairs = queuePairs;
+        this.stats = stats;
+        this.events = events;
+        this.forcedSourcePort = forcedSourcePort;
+        this.nextQpn = config.firstQpn();
+    }
+
+    /** After a restore: new QPNs start above the restored ones. */
+    void reserveQpnsUpTo(int qpn) {
+        if (qpn >= nextQpn && qpn < 0xFF_FFFF) {
+            nextQpn = qpn + 1;
+        }
+    }
+
+    RoceRoute routeFor(int sendingQpn, long localMac, long remoteMac, int remoteIp) {
+        int port = forcedSourcePort >= 0 ? forcedSourcePort : RoceRoute.sourcePortOf(sendingQpn);
+        return new RoceRoute(localMac, remoteMac, config.localAddress(), remoteIp, port);
+    }
+
+    void onPacket(RocePacket packet, ReplySink sink) {
+        CmParseResult result = cm.parse(packet);
+        if (result != CmParseResult.OK) {
+            stats.cm(result);
+            logOnce.warn(LOG_PARSE + result.ordinal(), "dropped a MAD to QP 1: {}", result.label());
+            return;
+        }
+        RoceRoute back = routeFor(1, packet.ethernet().destination(), packet.ethernet().source(), packet.ip().source());
+        switch (cm.attributeId()) {
+            case CmAttribute.REQ -> onRequest(packet, back, sink);
+            case CmAttribute.RTU -> {
+                QueuePair qp = find(packet.ip().source(), cm.rtu().remoteCommId(), cm.rtu().localCommId());
+                if (qp == null) {
+                    unknownConnection("RTU");
+                } else {
+                    qp.rtuReceived = true;
+                }
+            }
+            case CmAttribute.DREQ -> {
+                int ours = cm.dreq().remoteCommId();
+                int theirs = cm.dreq().localCommId();
+                QueuePair qp = find(packet.ip().source(), ours, theirs);
+                // A DREP even for a connection we no longer know: the requester may have missed our first one.
+                send(sink, writer.drep(sink.segment(), sink.claim(), back, nextUdPsn(), cm.mad().transactionId(), ours,
+                        theirs));
+                if (qp == null) {
+                    unknownConnection("DREQ");
+                } else {
+                    close(qp, "disconnected by the requester (DREQ)");
+                }
+            }
+            case CmAttribute.REJ -> {
+                QueuePair qp = find(packet.ip().source(), cm.rej().remoteCommId(), cm.rej().localCommId());
+                if (qp == null) {
+                    unknownConnection("REJ");
+                } else {
+                    close(qp, "rejected by the requester (REJ reason " + cm.rej().reason() + ")");
+                }
+            }
+            default -> stats.increment(EndpointStats.CM_IGNORED);
+        }
+    }
+
+    private void onRequest(RocePacket packet, RoceRoute back, ReplySink sink) {
+        CmReq req = cm.req();
+        int requester = packet.ip().source();
+        long tid = cm.mad().transactionId();
+        QueuePair repeated = findByRequest(requester, req.localCommId());
+        if (repeated != null) {
+            sendRep(sink, back, repeated);
+            return;
+        }
+        if (req.serviceId() != ServiceId.of(config.cmPort())) {
+            reject(sink, back, tid, req.localCommId(), CmRej.REASON_INVALID_SERVICE_ID, "service id 0x"
+                    + Long.toHexString(req.serviceId()) + " is not this collector's (CM port " + config.cmPort() + ")");
+            return;
+        }
+        if (req.transportServiceType() != CmReq.TRANSPORT_RC) {
+            reject(sink, back, tid, req.localCommId(), CmRej.REASON_INVALID_TRANSPORT_TYPE,
+                    "transport service type " + req.transportServiceType() + " is not RC");
+            return;
+        }
+        int mtu = PathMtu.bytes(req.pathMtu());
+        if (mtu < 0) {
+            reject(sink, back, tid, req.localCommId(), CmRej.REASON_CONSUMER_REJECT,
+                    "path MTU code " + req.pathMtu() + " is not 1..5");
+            return;
+        }
+        byte[] consumerData = new byte[CmReq.PRIVATE_DATA_LENGTH - IpCmHeader.LENGTH];
+        java.lang.foreign.MemorySegment.copy(req.segment(), java.lang.foreign.ValueLayout.JAVA_BYTE,
+                req.consumerDataPosition(), consumerData, 0, consumerData.length);
+        ConnectRequest request = new ConnectRequest(Ipv4.toInetAddress(requester), req.localQpn(), req.startingPsn(),
+                req.serviceId(), req.localCaGuid(), consumerData);
+        byte[] repData;
+        try {
+            repData = events.connectRequest(request);
+        } catch (ConnectionHandler.ConnectionRejected e) {
+            reject(sink, back, tid, req.localCommId(), CmRej.REASON_CONSUMER_REJECT, e.getMessage());
+            return;
+        }
+        if (repData.length > net.dta.rdma.cm.CmRep.PRIVATE_DATA_LENGTH) {
+            reject(sink, back, tid, req.localCommId(), CmRej.REASON_CONSUMER_REJECT,
+                    "collector error: REP private data of " + repData.length + " bytes (at most 196)");
+            return;
+        }
+        for (QueuePair old : queuePairs.live()) {
+            if (old.remoteIp == requester && old.remoteQpn == req.localQpn()) {
+                close(old, "replaced by a new connection from the same requester");
+            }
+        }
+        int qpn = allocateQpn();
+        QueuePair qp = new QueuePair(qpn, requester, req.localQpn(), req.startingPsn(), 0, mtu,
+                config.ids().nextCommId(), req.localCommId(),
+                routeFor(qpn, packet.ethernet().destination(), packet.ethernet().source(), requester),
+                System.currentTimeMillis());
+        qp.repPrivateData = repData;
+        qp.repStartingPsn = config.ids().nextStartingPsn() & 0xFF_FFFF;
+        qp.repTransactionId = tid;
+        queuePairs.put(qp);
+        sendRep(sink, back, qp);
+        LOG.info("queue pair 0x{} connected: requester {} QPN 0x{}, start PSN 0x{}, MTU {}", Integer.toHexString(qpn),
+                Ipv4.format(requester), Integer.toHexString(req.localQpn()), Integer.toHexString(req.startingPsn()),
+                mtu);
+        events.established(qp);
+    }
+
+    private void sendRep(ReplySink sink, RoceRoute back, QueuePair qp) {
+        RepParameters p = new RepParameters(qp.localCommId, qp.remoteCommId, qp.qpn, qp.repStartingPsn,
+                config.caGuid(), qp.repPrivateData == null ? new byte[0] : qp.repPrivateData);
+        send(sink, writer.rep(sink.segment(), sink.claim(), back, nextUdPsn(), qp.repTransactionId, p));
+    }
+
+    private void reject(ReplySink sink, RoceRoute back, long tid, int remoteCommId, int reason, String message) {
+        stats.increment(EndpointStats.CM_REJECTED);
+        LOG.warn("rejected a connection request from {}: {} (REJ reason {})", Ipv4.format(back.destinationIp()),
+                message, reason);
+        send(sink, writer.rej(sink.segment(), sink.claim(), back, nextUdPsn(), tid, 0, remoteCommId,
+                CmRej.REJECTED_REQ, reason, message.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private void close(QueuePair qp, String reason) {
+        queuePairs.remove(qp.qpn);
+        LOG.info("queue pair 0x{} closed: {}", Integer.toHexString(qp.qpn), reason);
+        if (!qp.inError()) {
+            events.closed(qp, reason); // an ERROR queue pair was reported when it failed
+        }
+    }
+
+    private void unknownConnection(String what) {
+        stats.increment(EndpointStats.CM_UNKNOWN_CONNECTION);
+        logOnce.warn(LOG_UNKNOWN, "ignored a {} for a connection this endpoint does not know", what);
+    }
+
+    private void send(ReplySink sink, int frameLength) {
+        sink.commit(frameLength);
+    }
+
+    private int nextUdPsn() {
+        int psn = udPsn;
+        udPsn = (udPsn + 1) & 0xFF_FFFF;
+        return psn;
+    }
+
+    /** The queue pair of a connection: our comm id and the requester's, from the requester's address. */
+    private QueuePair find(int requester, int ourCommId, int theirCommId) {
+        for (QueuePair qp : queuePairs.live()) {
+            if (qp.remoteIp == requester && qp.localCommId == ourCommId && qp.remoteCommId == theirCommId) {
+                return qp;
+            }
+        }
+        return null;
+    }
+
+    private QueuePair findByRequest(int requester, int theirCommId) {
+        for (QueuePair qp : queuePairs.live()) {
+            if (qp.remoteIp == requester && qp.remoteCommId == theirCommId) {
+                return qp;
+            }
+        }
+        return null;
+    }
+
+    private int allocateQpn() {
+        for (int tries = 0; tries <= 0xFF_FFFF; tries++) {
+            int candidate = nextQpn;
+            nextQpn = nextQpn >= 0xFF_FFFF ? 2 : nextQpn + 1;
+            if (candidate >= 2 && queuePairs.get(candidate) == null) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("no free QPN");
+    }
+}

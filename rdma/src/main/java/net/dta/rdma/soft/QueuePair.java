@@ -1,0 +1,159 @@
+package net.dta.rdma.soft;
+
+import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import net.dta.rdma.endpoint.QueuePairInfo;
+import net.dta.rdma.endpoint.QueuePairState;
+import net.dta.rdma.endpoint.RegionCounters;
+import net.dta.rdma.net.Ipv4;
+import net.dta.rdma.status.CounterArray;
+import net.dta.rdma.wire.RoceRoute;
+
+/**
+ * One RC queue pair of the software responder (protocol.md 5.5): connection identity, the
+ * responder state (expected PSN, MSN, outstanding sequence NAK, the last 16 atomic results, the
+ * write in progress) and counters.
+ *
+ * <p>Single writer: the endpoint's thread. Other threads read identity (final fields) and the
+ * counters and gauges of {@link #counters} (opaque reads), never the plain state fields.
+ */
+final class QueuePair {
+    static final int STATE_RTS = 0;
+    static final int STATE_ERROR = 1;
+
+    // Counter indices.
+    static final int PACKETS = 0;
+    static final int BYTES = 1;
+    static final int WRITES = 2;
+    static final int ATOMICS = 3;
+    static final int READS = 4;
+    static final int ACKS = 5;
+    static final int PSN_GAPS = 6;
+    static final int DUPLICATES = 7;
+    static final int NAK_PSN_SEQUENCE = 8;
+    static final int NAK_INVALID_REQUEST = 9;
+    static final int NAK_REMOTE_ACCESS = 10;
+    static final int NAK_REMOTE_OPERATIONAL = 11;
+    static final int DROP_OUT_OF_SEQUENCE = 12;
+    static final int DROP_QP_ERROR = 13;
+    static final int DROP_DUPLICATE_ATOMIC_NOT_SAVED = 14;
+    static final int DROP_DUPLICATE_REJECTED = 15;
+    static final int DROP_DUPLICATE_PARTIAL_WRITE = 16;
+    static final int GAUGE_EXPECTED_PSN = 17;
+    static final int GAUGE_MSN = 18;
+    static final int GAUGE_STATE = 19;
+    static final int READ_RESPONSES = 20;
+    private static final int COUNTERS = 21;
+
+    static final int ATOMIC_CACHE = 16;
+
+    final int qpn;
+    final int remoteIp;
+    final int remoteQpn;
+    final int mtu;
+    final int localCommId;
+    final int remoteCommId;
+    final long establishedAtMillis;
+    final CounterArray counters = new CounterArray(COUNTERS);
+
+    /** Where replies go; MACs learned from the requester's frames (zero behind IP-level sockets). */
+    RoceRoute route;
+
+    // Responder state, endpoint thread only.
+    int state = STATE_RTS;
+    int expectedPsn;
+    int msn;
+    boolean nakOutstanding;
+    boolean rtuReceived;
+
+    final int[] atomicPsn = new int[ATOMIC_CACHE];
+    final long[] atomicOriginal = new long[ATOMIC_CACHE];
+    int atomicCount;
+    int atomicNext;
+
+    boolean writeInProgress;
+    MemorySegment writeMemory;
+    long writeOffset;
+    long writeRemaining;
+    RegionCounters writeCounters;
+
+    /** The REP sent for this connection, to answer a repeated REQ identically. */
+    byte[] repPrivateData;
+    int repStartingPsn;
+    long repTransactionId;
+
+    QueuePair(int qpn, int remoteIp, int remoteQpn, int expectedPsn, int msn, int mtu, int localCommId,
+              int remoteCommId, RoceRoute route, long establishedAtMillis) {
+        this.qpn = qpn;
+        this.remoteIp = remoteIp;
+        this.remoteQpn = remoteQpn;
+        this.mtu = mtu;
+        this.localCommId = localCommId;
+        this.remoteCommId = remoteCommId;
+        this.route = route;
+        this.establishedAtMillis = establishedAtMillis;
+        this.expectedPsn = expectedPsn & 0xFF_FFFF;
+        this.msn = msn & 0xFF_FFFF;
+        publishPsn();
+    }
+
+    void publishPsn() {
+        counters.set(GAUGE_EXPECTED_PSN, expectedPsn);
+        counters.set(GAUGE_MSN, msn);
+    }
+
+    void toError() {
+        state = STATE_ERROR;
+        writeInProgress = false;
+        counters.set(GAUGE_STATE, STATE_ERROR);
+    }
+
+    boolean inError() {
+        return state == STATE_ERROR;
+    }
+
+    void saveAtomic(int psn, long original) {
+        atomicPsn[atomicNext] = psn;
+        atomicOriginal[atomicNext] = original;
+        atomicNext = (atomicNext + 1) & (ATOMIC_CACHE - 1);
+        if (atomicCount < ATOMIC_CACHE) {
+            atomicCount++;
+        }
+    }
+
+    /** Index of the saved result of the atomic with this PSN, or -1. */
+    int findAtomic(int psn) {
+        for (int i = 0; i < atomicCount; i++) {
+            int slot = (atomicNext - 1 - i) & (ATOMIC_CACHE - 1);
+            if (atomicPsn[slot] == psn) {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    QueuePairInfo info() {
+        Map<String, Long> naks = new LinkedHashMap<>();
+        naks.put("psn_sequence", counters.get(NAK_PSN_SEQUENCE));
+        naks.put("invalid_request", counters.get(NAK_INVALID_REQUEST));
+        naks.put("remote_access", counters.get(NAK_REMOTE_ACCESS));
+        naks.put("remote_operational", counters.get(NAK_REMOTE_OPERATIONAL));
+        Map<String, Long> drops = new LinkedHashMap<>();
+        drops.put("out_of_sequence", counters.get(DROP_OUT_OF_SEQUENCE));
+        drops.put("qp_error", counters.get(DROP_QP_ERROR));
+        drops.put("duplicate_atomic_not_saved", counters.get(DROP_DUPLICATE_ATOMIC_NOT_SAVED));
+        drops.put("duplicate_failed_check", counters.get(DROP_DUPLICATE_REJECTED));
+        drops.put("duplicate_partial_write", counters.get(DROP_DUPLICATE_PARTIAL_WRITE));
+        return new QueuePairInfo(qpn, Ipv4.toInetAddress(remoteIp), remoteQpn, (int) counters.get(GAUGE_EXPECTED_PSN),
+                counters.get(GAUGE_STATE) == STATE_ERROR ? "ERROR" : "RTS", counters.get(PACKETS), counters.get(BYTES),
+                counters.get(WRITES), counters.get(ATOMICS), counters.get(READS), counters.get(ACKS),
+                counters.get(PSN_GAPS), counters.get(DUPLICATES), naks, drops, establishedAtMillis);
+    }
+
+    QueuePairState snapshot() {
+        return new QueuePairState(qpn, Ipv4.toBytes(remoteIp), remoteQpn, (int) counters.get(GAUGE_EXPECTED_PSN),
+                (int) counters.get(GAUGE_MSN), mtu, localCommId & 0xFFFF_FFFFL, remoteCommId & 0xFFFF_FFFFL);
+    }
+}

@@ -1,0 +1,101 @@
+package net.dta.rdma.soft;
+
+import net.dta.rdma.cm.ServiceId;
+import net.dta.rdma.net.ChannelOptions;
+import net.dta.rdma.net.Ipv4;
+
+/**
+ * Settings of the software RoCEv2 responder.
+ *
+ * @param mode         UDP (portable, no ICRC check) or RAW (CAP_NET_RAW, ICRC verified)
+ * @param localAddress the collector's IPv4 address (network-order int); it binds address:4791
+ * @param cmPort       the IP CM service port it accepts REQs for (protocol.md 7.2, default 40041)
+ * @param firstQpn     the first QPN handed out (24-bit, not 0 or 1)
+ * @param errorOnNak   put a queue pair in ERROR after a NAK other than a sequence error (as NICs do);
+ *                     false keeps it up for experiments (collector config {@code queue-pairs.error-on-nak})
+ * @param maxReadBytes the largest RDMA READ served (a larger one is NAKed invalid request): a READ
+ *                     runs on the endpoint thread, so this bounds how long one READ holds it
+ * @param batchSize    frames per recvmmsg/sendmmsg
+ * @param caGuid       the local CA GUID announced in REPs
+ * @param ids          source of communication ids and REP starting PSNs
+ */
+public record SoftRoceConfig(Mode mode, int localAddress, int cmPort, int firstQpn, boolean errorOnNak,
+                             long maxReadBytes, int batchSize, ChannelOptions channel, long caGuid, IdSource ids) {
+    public enum Mode {
+        /** Portable: a UDP socket; cannot see IPv4 headers, so ICRCs are not verified. */
+        UDP,
+        /** Raw IPv4 sockets (root / CAP_NET_RAW): every ICRC verified. */
+        RAW
+    }
+
+    public static final int DEFAULT_FIRST_QPN = 0x000011;
+    public static final long DEFAULT_MAX_READ_BYTES = 64L << 20;
+    public static final int DEFAULT_BATCH = 64;
+
+    public SoftRoceConfig {
+        if (firstQpn < 2 || firstQpn > 0xFF_FFFF) {
+            throw new IllegalArgumentException("firstQpn must be 2..0xFFFFFF, got " + firstQpn);
+        }
+        if (batchSize < 1 || batchSize > 1024) {
+            throw new IllegalArgumentException("batchSize must be 1..1024, got " + batchSize);
+        }
+        if (cmPort < 1 || cmPort > 0xFFFF) {
+            throw new IllegalArgumentException("cmPort must be 1..65535, got " + cmPort);
+        }
+        if (maxReadBytes < 0) {
+            throw new IllegalArgumentException("maxReadBytes must be >= 0");
+        }
+    }
+
+    /** Defaults: CM port 40041, QPNs from 0x11, error on NAK, 64 MiB READs, batches of 64, random ids. */
+    public static SoftRoceConfig of(Mode mode, String localAddress) {
+        int address = Ipv4.parse(localAddress);
+        return new SoftRoceConfig(mode, address, ServiceId.DEFAULT_CM_PORT, DEFAULT_FIRST_QPN, true,
+                DEFAULT_MAX_READ_BYTES, DEFAULT_BATCH, ChannelOptions.DEFAULT, caGuidOf(address), IdSource.random());
+    }
+
+    public SoftRoceConfig withCmPort(int port) {
+        return new SoftRoceConfig(mode, localAddress, port, firstQpn, errorOnNak, maxReadBytes, batchSize, channel,
+                caGuid, ids);
+    }
+
+    public SoftRoceConfig withErrorOnNak(boolean value) {
+        return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, value, maxReadBytes, batchSize, channel,
+                caGuid, ids);
+    }
+
+    public SoftRoceConfig withFirstQpn(int qpn) {
+        return new SoftRoceConfig(mode, localAddress, cmPort, qpn, errorOnNak, maxReadBytes, batchSize, channel,
+                caGuid, ids);
+    }
+
+    public SoftRoceConfig withIds(IdSource source) {
+        return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, batchSize, channel,
+                caGuid, source);
+    }
+
+    public SoftRoceConfig withCaGuid(long guid) {
+        return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, batchSize, channel,
+                guid, ids);
+    }
+
+    public SoftRoceConfig withBatchSize(int size) {
+        return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, size, channel,
+                caGuid, ids);
+    }
+
+    public SoftRoceConfig withChannel(ChannelOptions options) {
+        return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, batchSize, options,
+                caGuid, ids);
+    }
+
+    public SoftRoceConfig withMaxReadBytes(long bytes) {
+        return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, bytes, batchSize, channel, caGuid,
+                ids);
+    }
+
+    /** A software endpoint has no NIC GUID: derive a stable one from the IPv4 address (02:00:a.b.c.d as a MAC). */
+    static long caGuidOf(int address) {
+        return ServiceId.caGuidOfMac(0x0200_0000_0000L | (address & 0xFFFF_FFFFL));
+    }
+}

@@ -1,0 +1,88 @@
+package net.dta.rdma.soft;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.dta.rdma.cm.PathMtu;
+import net.dta.rdma.endpoint.ConnectionHandler;
+import net.dta.rdma.endpoint.EndpointCounters;
+import net.dta.rdma.endpoint.QueuePairInfo;
+import net.dta.rdma.endpoint.QueuePairState;
+import net.dta.rdma.endpoint.RdmaException;
+import net.dta.rdma.net.Ipv4;
+import net.dta.rdma.region.RegionRegistry;
+
+/**
+ * The responder's state and logic without sockets: regions, queue pairs, counters, the RC
+ * {@link Responder} and the CM {@link CmResponder}. {@link SoftRoceBackend} drives it from a
+ * packet channel; tests drive it frame by frame.
+ */
+final class SoftRoceEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(SoftRoceEngine.class);
+
+    final SoftRoceConfig config;
+    final RegionRegistry regions = new RegionRegistry();
+    final QueuePairTable queuePairs = new QueuePairTable();
+    final EndpointStats stats = new EndpointStats();
+    final ConnectionEvents events = new ConnectionEvents();
+    final CmResponder cm;
+    final Responder responder;
+
+    /** @param forcedSourcePort the UDP source port of every sent frame (UDP mode), or -1 */
+    SoftRoceEngine(SoftRoceConfig config, int forcedSourcePort) {
+        this.config = config;
+        this.cm = new CmResponder(config, queuePairs, stats, events, forcedSourcePort);
+        this.responder = new Responder(config, regions, queuePairs, cm, stats, events);
+    }
+
+    void handler(ConnectionHandler handler) {
+        events.handler(handler);
+    }
+
+    List<QueuePairInfo> queuePairs() {
+        List<QueuePairInfo> out = new ArrayList<>();
+        for (QueuePair qp : queuePairs.snapshot()) {
+            out.add(qp.info());
+        }
+        return out;
+    }
+
+    List<QueuePairState> queuePairStates() {
+        List<QueuePairState> out = new ArrayList<>();
+        for (QueuePair qp : queuePairs.snapshot()) {
+            out.add(qp.snapshot());
+        }
+        return out;
+    }
+
+    /** Re-creates queue pairs (in RTS) from a previous run's snapshot; call before the endpoint thread starts. */
+    void restore(List<QueuePairState> states) throws RdmaException {
+        for (QueuePairState s : states) {
+            String which = "cannot restore queue pair 0x" + Integer.toHexString(s.qpn()) + ": ";
+            if (s.qpn() < 2 || s.qpn() > 0xFF_FFFF || queuePairs.get(s.qpn()) != null) {
+                throw new RdmaException(which + "QPN out of range (2..0xFFFFFF) or restored twice");
+            }
+            if (s.remoteAddress() == null || s.remoteAddress().length != 4) {
+                throw new RdmaException(which + "the remote address must be 4 bytes of IPv4");
+            }
+            if (!PathMtu.valid(s.mtu())) {
+                throw new RdmaException(which + "MTU " + s.mtu() + " is not 256, 512, 1024, 2048 or 4096");
+            }
+            int remote = Ipv4.fromBytes(s.remoteAddress());
+            QueuePair qp = new QueuePair(s.qpn(), remote, s.remoteQpn(), s.expectedPsn(), s.msn(), s.mtu(),
+                    (int) s.localCommId(), (int) s.remoteCommId(), cm.routeFor(s.qpn(), 0, 0, remote),
+                    System.currentTimeMillis());
+            queuePairs.put(qp);
+            cm.reserveQpnsUpTo(s.qpn());
+            LOG.info("restored queue pair 0x{} (requester {} QPN 0x{}, expected PSN 0x{})", Integer.toHexString(s.qpn()),
+                    Ipv4.format(remote), Integer.toHexString(s.remoteQpn()), Integer.toHexString(s.expectedPsn()));
+        }
+    }
+
+    EndpointCounters counters() {
+        return stats.snapshot();
+    }
+}

@@ -106,7 +106,8 @@ public final class Collector implements AutoCloseable {
             catalogRegion = stack.push("catalog memory", new CatalogRegion(generation, entries));
             catalogRegistered = registrar.registerCatalog(catalogRegion.memory());
             stack.push("catalog region", () -> backend.deregister(catalogRegistered));
-            handler = new CollectorConnectionHandler(catalogRegion.replyData(bootId, catalogRegistered));
+            handler = new CollectorConnectionHandler(catalogRegion.replyData(bootId, catalogRegistered), config.network().pathMtu(),
+                    backend::queuePairStates);
 
             restoreQueuePairs();
             backend.start(handler);

@@ -57,6 +57,12 @@ public final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             collector.close();
             stopped.countDown();
+            out.println("stopped cleanly");
+            out.flush();
+            err.flush();
+            // A stop asked for (SIGTERM, Ctrl-C) that completed cleanly is a success: exit 0, not the
+            // JVM's 128+signal, so supervisors and scripts can tell it from a failure.
+            Runtime.getRuntime().halt(CollectorMain.OK);
         }, "dta-shutdown"));
         printSummary(out, collector.status());
         if (readyFile != null) {

@@ -35,10 +35,11 @@ public record CollectorConfig(Path source, String name, Network network, Path da
      *
      * @param countersLittleEndian the byte order the NIC uses for FETCH_ADD (protocol.md 4.4);
      *                             false (big-endian) for the software responder and NVIDIA NICs
-     * @param device network interface for {@code raw} and {@code disni} (null: the one holding the address)
+     * @param pathMtu the path MTU the collector expects; queue pairs use the MTU of their REQ
+     *                (protocol.md 7.3), and a REQ for a larger one is logged
      */
     public record Network(Inet4Address address, int rocePort, int cmPort, IngestMode ingest, int pathMtu,
-                          boolean countersLittleEndian, String device) {
+                          boolean countersLittleEndian) {
     }
 
     /** The admin HTTP endpoint ({@code /status}, {@code /metrics}); port 0 picks a free port. */

@@ -124,10 +124,8 @@ public final class ConfigLoader {
                 f.problem("path-mtu", "must be 256, 512, 1024, 2048 or 4096 (an InfiniBand MTU), got " + mtu);
             }
             String order = f.choice("atomic-byte-order", "big-endian", List.of("big-endian", "little-endian"));
-            String device = f.string("device", "", "a network interface name like eth0");
             f.rejectUnknown("network");
-            return new Network(address, rocePort, cmPort, ingest, mtu, order.equals("little-endian"),
-                    device.isEmpty() ? null : device);
+            return new Network(address, rocePort, cmPort, ingest, mtu, order.equals("little-endian"));
         }
 
         private Admin admin(Fields f) {

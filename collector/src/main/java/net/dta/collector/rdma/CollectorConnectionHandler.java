@@ -23,13 +23,22 @@ public final class CollectorConnectionHandler implements ConnectionHandler {
 
     private final byte[] reply;
     private final ConnectReplyData replyData;
+    private final int expectedMtu;
+    private final java.util.function.Supplier<java.util.List<net.dta.rdma.endpoint.QueuePairState>> states;
     private final LongAdder requests = new LongAdder();
     private final LongAdder established = new LongAdder();
     private final LongAdder closed = new LongAdder();
     private final LongAdder plainClients = new LongAdder();
 
-    public CollectorConnectionHandler(ConnectReplyData replyData) {
+    /**
+     * @param expectedMtu the configured path MTU; a queue pair whose REQ asked for more is logged
+     * @param states the backend's queue-pair states (the only place the endpoint API reports a queue pair's MTU)
+     */
+    public CollectorConnectionHandler(ConnectReplyData replyData, int expectedMtu,
+                                      java.util.function.Supplier<java.util.List<net.dta.rdma.endpoint.QueuePairState>> states) {
         this.replyData = replyData;
+        this.expectedMtu = expectedMtu;
+        this.states = states;
         this.reply = new byte[ConnectReplyData.BYTES];
         replyData.encode(MemorySegment.ofArray(reply), 0);
     }
@@ -61,6 +70,12 @@ public final class CollectorConnectionHandler implements ConnectionHandler {
         established.increment();
         LOG.info("queue pair 0x{} established with {} (remote QPN 0x{}, expected PSN 0x{})", Integer.toHexString(qp.qpn()),
                 qp.remoteAddress().getHostAddress(), Integer.toHexString(qp.remoteQpn()), Integer.toHexString(qp.expectedPsn()));
+        for (net.dta.rdma.endpoint.QueuePairState s : states.get()) {
+            if (s.qpn() == qp.qpn() && s.mtu() > expectedMtu) {
+                LOG.warn("queue pair 0x{} uses path MTU {} (from its REQ), more than network.path-mtu {}: packets larger than the "
+                        + "network carries will be lost", Integer.toHexString(qp.qpn()), s.mtu(), expectedMtu);
+            }
+        }
     }
 
     @Override

@@ -72,7 +72,10 @@ public final class CollectorState implements AutoCloseable {
                     .name("dta-collector-state")
                     .entries(ENTRIES)
                     .averageKeySize(16)
-                    .averageValueSize(64);
+                    .averageValueSize(64)
+                    // The collector's lifecycle closes the map after the last queue-pair save;
+                    // Chronicle's own exit hook would close it under that save's feet.
+                    .skipCloseOnExitHook(true);
             ChronicleMap<String, byte[]> map;
             if (recover) {
                 LOG.warn("{}: the previous collector run did not shut down cleanly; recovering its state", file);

@@ -1,0 +1,118 @@
+package net.dta.rdma.soft;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import net.dta.protocol.Bytes;
+import net.dta.rdma.cm.CmAttribute;
+import net.dta.rdma.cm.CmPacket;
+import net.dta.rdma.cm.CmRej;
+import net.dta.rdma.endpoint.Access;
+import net.dta.rdma.endpoint.QueuePairInfo;
+import net.dta.rdma.endpoint.RdmaException;
+import net.dta.rdma.endpoint.RegionRequest;
+import net.dta.rdma.endpoint.RegisteredRegion;
+import net.dta.rdma.net.ChannelOptions;
+import net.dta.rdma.net.Ipv4;
+import net.dta.rdma.region.Atomics;
+import net.dta.rdma.wire.AethSyndrome;
+import net.dta.rdma.wire.Icrc;
+import net.dta.rdma.wire.RoceOpcode;
+import net.dta.rdma.wire.RocePacket;
+
+/** A started software responder with one registered region and a test requester on loopback. */
+abstract class LoopbackFixture {
+    static final int CM_PORT = 40041;
+    static final long REGION_BYTES = 1 << 16;
+
+    protected final Arena arena = Arena.ofShared();
+    protected final List<AutoCloseable> closeables = new ArrayList<>();
+    protected final RecordingHandler handler = new RecordingHandler();
+    protected SoftRoceBackend backend;
+    protected TestRequester requester;
+    protected MemorySegment memory;
+    protected RegisteredRegion region;
+
+    abstract boolean raw();
+
+    /** This mode's collector address; the requester is the next one. */
+    abstract String collectorAddress();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : closeables.reversed()) {
+            c.close();
+        }
+        arena.close();
+    }
+
+    protected void start(boolean errorOnNak) throws RdmaException, IOException {
+        SoftRoceConfig.Mode mode = raw() ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP;
+        SoftRoceConfig config = SoftRoceConfig.of(mode, collectorAddress()).withErrorOnNak(errorOnNak)
+                .withChannel(new ChannelOptions(4 << 20, 1 << 20, 20));
+        backend = SoftRoceBackend.open(config);
+        closeables.add(backend);
+        memory = arena.allocate(REGION_BYTES, 4096);
+        region = backend.register(memory, EnumSet.of(Access.REMOTE_WRITE, Access.REMOTE_READ, Access.REMOTE_ATOMIC),
+                RegionRequest.ANY);
+        backend.start(handler);
+        int collector = Ipv4.parse(collectorAddress());
+        requester = new TestRequester(raw(), collector + 1, collector);
+        closeables.add(requester);
+    }
+
+    /** Connects translator QPN {@code qpn} with the given start PSN and MTU; returns the collector's QPN. */
+    protected int connect(int qpn, int startPsn, int mtu) {
+        int commId = (qpn << 16) ^ startPsn; // a new communication id per attempt, as the controller does
+        List<byte[]> replies = requester.connect(qpn, startPsn, mtu, CM_PORT, commId);
+        assertEquals(1, replies.size(), "one REP");
+        CmPacket rep = TestRequester.parseCm(replies.getFirst());
+        assertEquals(CmAttribute.REP, rep.attributeId());
+        requester.rtu(commId, rep.rep().localCommId());
+        requester.flush();
+        return rep.rep().localQpn();
+    }
+
+    protected RocePacket onlyReply(String what) {
+        List<byte[]> replies = requester.receive(1, 2000);
+        assertEquals(1, replies.size(), what + ": one reply");
+        assertEquals(List.of(), requester.receiveNone(), what + ": and no more");
+        return TestRequester.parse(replies.getFirst(), raw());
+    }
+
+    protected static void assertAck(RocePacket p, int syndrome, int psn) {
+        assertEquals(RoceOpcode.RC_ACKNOWLEDGE, p.opcode().code());
+        assertEquals(syndrome, p.aeth().syndrome(), "syndrome");
+        assertEquals(psn, p.bth().psn(), "PSN");
+        assertEquals(0x103, p.bth().destQp());
+    }
+
+    protected QueuePairInfo queuePair(int qpn) {
+        return backend.queuePairs().stream().filter(q -> q.qpn() == qpn).findFirst().orElseThrow();
+    }
+
+    protected static byte[] bytes(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (seed + i * 7);
+        }
+        return b;
+    }
+
+    protected byte[] memory(long offset, int n) {
+        return memory.asSlice(offset, n).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+}

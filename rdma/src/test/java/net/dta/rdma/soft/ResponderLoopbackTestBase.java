@@ -1,0 +1,340 @@
+package net.dta.rdma.soft;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import net.dta.protocol.Bytes;
+import net.dta.rdma.cm.CmAttribute;
+import net.dta.rdma.cm.CmPacket;
+import net.dta.rdma.cm.CmRej;
+import net.dta.rdma.endpoint.Access;
+import net.dta.rdma.endpoint.QueuePairInfo;
+import net.dta.rdma.endpoint.RdmaException;
+import net.dta.rdma.endpoint.RegionRequest;
+import net.dta.rdma.endpoint.RegisteredRegion;
+import net.dta.rdma.net.ChannelOptions;
+import net.dta.rdma.net.Ipv4;
+import net.dta.rdma.region.Atomics;
+import net.dta.rdma.wire.AethSyndrome;
+import net.dta.rdma.wire.Icrc;
+import net.dta.rdma.wire.RoceOpcode;
+import net.dta.rdma.wire.RocePacket;
+
+/**
+ * The software responder driven over real sockets on loopback by a test requester: every opcode,
+ * PSN gaps, duplicates, access errors, truncated packets, CM. Subclasses pick the mode.
+ */
+abstract class ResponderLoopbackTestBase extends LoopbackFixture {
+
+    @Test
+    void shouldConnectAndAcknowledgeAWriteWithAckReq() throws Exception {
+        start(true);
+        int qpn = connect(0x103, 0x000100, 1024);
+        assertEquals(1, handler.established.size());
+        assertEquals(0x103, handler.requests.getFirst().remoteQpn());
+        assertEquals(Ipv4.toInetAddress(requester.address), handler.requests.getFirst().remoteAddress());
+        byte[] slot = bytes(8, 1);
+        requester.writeOnly(qpn, 0x100, true, region.va() + 0xCE0, region.rkeys()[0], slot);
+        requester.flush();
+        assertAck(onlyReply("WRITE Only"), AethSyndrome.ACK, 0x100);
+        assertArrayEquals(slot, memory(0xCE0, 8));
+        QueuePairInfo info = queuePair(qpn);
+        assertEquals(1, info.writes());
+        assertEquals(1, info.acks());
+        assertEquals(0x101, info.expectedPsn());
+        assertEquals(1, region.counters().writes.sum());
+        assertEquals(8, region.counters().writeBytes.sum());
+    }
+
+    @Test
+    void shouldReassembleAMultiPacketWrite() throws Exception {
+        start(true);
+        int qpn = connect(0x103, 0x10, 256);
+        byte[] data = bytes(600, 3);
+        MemorySegment payload = MemorySegment.ofArray(data);
+        long va = region.va() + 0x1000;
+        int rkey = region.rkeys()[0];
+        requester.queue(requester.writer().begin(requester.segment(), requester.slot(), requester.route(0x103),
+                RoceOpcode.RC_RDMA_WRITE_FIRST, qpn, 0x10, false).reth(va, rkey, 600).payload(payload, 0, 256).finish());
+        requester.queue(requester.writer().begin(requester.segment(), requester.slot(), requester.route(0x103),
+                RoceOpcode.RC_RDMA_WRITE_MIDDLE, qpn, 0x11, false).payload(payload, 256, 256).finish());
+        requester.queue(requester.writer().begin(requester.segment(), requester.slot(), requester.route(0x103),
+                RoceOpcode.RC_RDMA_WRITE_LAST, qpn, 0x12, true).payload(payload, 512, 88).finish());
+        requester.flush();
+        assertAck(onlyReply("WRITE Last"), AethSyndrome.ACK, 0x12);
+        assertArrayEquals(data, memory(0x1000, 600));
+        assertEquals(1, queuePair(qpn).writes());
+    }
+
+    @Test
+    void shouldRefuseAMiddlePacketWithoutAFirst() throws Exception {
+        start(false);
+        int qpn = connect(0x103, 0x10, 256);
+        requester.queue(requester.writer().begin(requester.segment(), requester.slot(), requester.route(0x103),
+                RoceOpcode.RC_RDMA_WRITE_MIDDLE, qpn, 0x10, false).payload(MemorySegment.ofArray(bytes(256, 0)), 0, 256)
+                .finish());
+        requester.flush();
+        assertAck(onlyReply("Middle without First"), AethSyndrome.NAK_INVALID_REQUEST, 0x10);
+    }
+
+    @Test
+    void shouldFetchAddAndReplayADuplicateFromTheCache() throws Exception {
+        start(true);
+        int qpn = connect(0x103, 0x200, 1024);
+        long va = region.va() + 0xDB8;
+        int rkey = region.rkeys()[0];
+        requester.fetchAdd(qpn, 0x200, va, rkey, 1500);
+        requester.fetchAdd(qpn, 0x201, va, rkey, 500);
+        requester.flush();
+        List<byte[]> acks = requester.receive(2, 2000);
+        assertEquals(2, acks.size());
+        RocePacket second = TestRequester.parse(acks.get(1), raw());
+        assertEquals(RoceOpcode.RC_ATOMIC_ACKNOWLEDGE, second.opcode().code());
+        assertEquals(1500, second.atomicAckEth().originalData());
+        assertEquals(0x201, second.bth().psn());
+        assertEquals(2000, Atomics.loadBigEndian(memory, 0xDB8));
+        requester.fetchAdd(qpn, 0x200, va, rkey, 1500); // a duplicate: replayed, not executed
+        requester.flush();
+        RocePacket replay = onlyReply("duplicate FETCH_ADD");
+        assertEquals(RoceOpcode.RC_ATOMIC_ACKNOWLEDGE, replay.opcode().code());
+        assertEquals(0, replay.atomicAckEth().originalData());
+        assertEquals(0x200, replay.bth().psn());
+        assertEquals(2000, Atomics.loadBigEndian(memory, 0xDB8), "not added twice");
+        assertEquals(1, queuePair(qpn).duplicates());
+        assertEquals(2, queuePair(qpn).atomics());
+    }
+
+    @Test
+    void shouldDropADuplicateAtomicNoLongerSaved() throws Exception {
+        start(true);
+        int qpn = connect(0x103, 0x100, 1024);
+        for (int i = 0; i < 17; i++) {
+            requester.fetchAdd(qpn, 0x100 + i, region.va() + 8L * i, region.rkeys()[0], 1);
+        }
+        requester.flush();
+        assertEquals(17, requester.receive(17, 2000).size());
+        requester.fetchAdd(qpn, 0x100, region.va(), region.rkeys()[0], 1); // 17 atomics ago: evicted
+        requester.flush();
+        assertEquals(List.of(), requester.receiveNone());
+        assertEquals(1L, queuePair(qpn).drops().get("duplicate_atomic_not_saved"));
+        assertEquals(1, Atomics.loadBigEndian(memory, 0));
+    }
+
+    @Test
+    void shouldServeAMultiPacketRead() throws Exception {
+        start(true);
+        int qpn = connect(0x103, 0x300, 256);
+        byte[] data = bytes(600, 9);
+        MemorySegment.copy(data, 0, memory, ValueLayout.JAVA_BYTE, 0x2000, data.length);
+        requester.read(qpn, 0x300, region.va() + 0x2000, region.rkeys()[0], 600);
+        requester.flush();
+        List<byte[]> responses = requester.receive(3, 2000);
+        assertEquals(3, responses.size());
+        int[] opcodes = {RoceOpcode.RC_RDMA_READ_RESPONSE_FIRST, RoceOpcode.RC_RDMA_READ_RESPONSE_MIDDLE,
+                RoceOpcode.RC_RDMA_READ_RESPONSE_LAST};
+        byte[] got = new byte[600];
+        int at = 0;
+        for (int i = 0; i < 3; i++) {
+            RocePacket p = TestRequester.parse(responses.get(i), raw());
+            assertEquals(opcodes[i], p.opcode().code());
+            assertEquals(0x300 + i, p.bth().psn());
+            byte[] frame = responses.get(i);
+            System.arraycopy(frame, (int) p.payloadOffset(), got, at, p.payloadLength());
+            at += p.payloadLength();
+        }
+        assertArrayEquals(data, got);
+        assertEquals(0x303, queuePair(qpn).expectedPsn(), "a READ consumes one PSN per response");
+        requester.read(qpn, 0x300, region.va() + 0x2000, region.rkeys()[0], 600); // duplicate: answered again
+        requester.flush();
+        assertEquals(3, requester.receive(3, 2000).size());
+    }
+
+    @Test
+    void shouldNakOncePerGapAndAcceptTheExpectedPsnAfter() throws Exception {
+        start(true);
+        int qpn = connect(0x103, 0x100, 1024);
+        int rkey = region.rkeys()[0];
+        requester.writeOnly(qpn, 0x105, false, region.va(), rkey, bytes(8, 1));
+        requester.writeOnly(qpn, 0x106, true, region.va(), rkey, bytes(8, 1));
+        requester.writeOnly(qpn, 0x107, true, region.va(), rkey, bytes(8, 1));
+        requester.flush();
+        assertAck(onlyReply("gap"), AethSyndrome.NAK_PSN_SEQUENCE_ERROR, 0x100);
+        assertArrayEquals(new byte[8], memory(0, 8), "packets after a gap are not executed");
+        requester.writeOnly(qpn, 0x100, true, region.va(), rkey, bytes(8, 2)); // resynchronised
+        requester.flush();
+        assertAck(onlyReply("resync"), AethSyndrome.ACK, 0x100);
+        assertArrayEquals(bytes(8, 2), memory(0, 8));
+        QueuePairInfo info = queuePair(qpn);
+        assertEquals(1, info.psnGaps());
+        assertEquals(3L, info.drops().get("out_of_sequence"));
+        assertEquals(1L, info.naksBySyndrome().get("psn_sequence"));
+    }
+
+    @Test
+    void shouldExecuteDuplicateWritesAgainAndAckTheLastPsn() throws Exception {
+        start(true);
+        int qpn = connect(0x103, 0x100, 1024);
+        int rkey = region.rkeys()[0];
+        requester.writeOnly(qpn, 0x100, false, region.va() + 64, rkey, bytes(8, 1));
+        requester.writeOnly(qpn, 0x101, false, region.va() + 72, rkey, bytes(8, 2));
+        requester.flush();
+        assertEquals(List.of(), requester.receiveNone());
+        memory.asSlice(64, 8).fill((byte) 0);
+        requester.writeOnly(qpn, 0x100, false, region.va() + 64, rkey, bytes(8, 1)); // duplicate
+        requester.flush();
+        assertAck(onlyReply("duplicate WRITE"), AethSyndrome.ACK, 0x101);
+        assertArrayEquals(bytes(8, 1), memory(64, 8), "a duplicate WRITE is executed again");
+        requester.writeOnly(qpn, 0x101, true, 0, 0, new byte[0]); // the translator's liveness probe
+        requester.flush();
+        assertAck(onlyReply("probe"), AethSyndrome.ACK, 0x101);
+        assertEquals(0x102, queuePair(qpn).expectedPsn());
+    }
+
+    @Test
+    void shouldNakAccessErrorsWithoutWriting() throws Exception {
+        start(false);
+        int qpn = connect(0x103, 0x100, 1024);
+        int rkey = region.rkeys()[0];
+        requester.writeOnly(qpn, 0x100, true, region.va(), rkey + 1, bytes(8, 1));
+        requester.flush();
+        assertAck(onlyReply("bad rkey"), AethSyndrome.NAK_REMOTE_ACCESS_ERROR, 0x100);
+        requester.writeOnly(qpn, 0x101, true, region.va() + REGION_BYTES - 4, rkey, bytes(8, 1));
+        requester.flush();
+        assertAck(onlyReply("out of bounds"), AethSyndrome.NAK_REMOTE_ACCESS_ERROR, 0x101);
+        requester.fetchAdd(qpn, 0x102, region.va() + 4, rkey, 1);
+        requester.flush();
+        assertAck(onlyReply("misaligned atomic"), AethSyndrome.NAK_INVALID_REQUEST, 0x102);
+        requester.writeOnly(qpn, 0x103, true, region.va(), rkey, bytes(8, 1));
+        requester.flush();
+        assertAck(onlyReply("still up with errorOnNak=false"), AethSyndrome.ACK, 0x103);
+        assertArrayEquals(new byte[(int) REGION_BYTES - 8], memory(8, (int) REGION_BYTES - 8), "nothing else written");
+        QueuePairInfo info = queuePair(qpn);
+        assertEquals("RTS", info.state());
+        assertEquals(2L, info.naksBySyndrome().get("remote_access"));
+        assertEquals(1L, info.naksBySyndrome().get("invalid_request"));
+        assertEquals(2, region.counters().accessErrors.sum(), "the unknown rkey is not this region's");
+    }
+
+    @Test
+    void shouldPutTheQueuePairInErrorAfterANak() throws Exception {
+        start(true);
+        int qpn = connect(0x103, 0x100, 1024);
+        requester.writeOnly(qpn, 0x100, true, region.va() - 8, region.rkeys()[0], bytes(8, 1));
+        requester.flush();
+        assertAck(onlyReply("out of bounds"), AethSyndrome.NAK_REMOTE_ACCESS_ERROR, 0x100);
+        requester.writeOnly(qpn, 0x100, true, region.va(), region.rkeys()[0], bytes(8, 1));
+        requester.flush();
+        assertEquals(List.of(), requester.receiveNone(), "a queue pair in ERROR is silent");
+        assertEquals("ERROR", queuePair(qpn).state());
+        assertEquals(1L, queuePair(qpn).drops().get("qp_error"));
+        assertEquals(1, handler.closed.size());
+        assertTrue(handler.closed.getFirst().contains("remote_access"), handler.closed.getFirst());
+        int again = connect(0x103, 0x500, 1024); // the controller re-connects: a new queue pair replaces it
+        assertTrue(again != qpn);
+        assertEquals(1, backend.queuePairs().size());
+    }
+
+    @Test
+    void shouldDropTruncatedPacketsAndCountTheReason() throws Exception {
+        start(true);
+        int qpn = connect(0x103, 0x100, 1024);
+        requester.writeOnly(qpn, 0x100, true, region.va(), region.rkeys()[0], bytes(8, 1));
+        requester.truncateLast(14 + 20 + 8 + 12 + 8 + 4); // RETH cut in half
+        requester.writeOnly(qpn, 0x100, true, region.va(), region.rkeys()[0], bytes(8, 1));
+        requester.truncateLast(14 + 20 + 8 + 6); // BTH cut in half
+        requester.flush();
+        assertEquals(List.of(), requester.receiveNone());
+        assertEquals(1L, backend.counters().drops().get("too_short_for_opcode"));
+        assertEquals(1L, backend.counters().drops().get("truncated"));
+        assertEquals(0x100, queuePair(qpn).expectedPsn());
+    }
+
+    @Test
+    void shouldDropPacketsForUnknownQueuePairs() throws Exception {
+        start(true);
+        requester.writeOnly(0x777, 0x100, true, region.va(), region.rkeys()[0], bytes(8, 1));
+        requester.flush();
+        assertEquals(List.of(), requester.receiveNone());
+        assertEquals(1L, backend.counters().drops().get("unknown_qp"));
+    }
+
+    @Test
+    void shouldAnswerDreqWithDrepAndForgetTheQueuePair() throws Exception {
+        start(true);
+        List<byte[]> replies = requester.connect(0x104, 0x100, 1024, CM_PORT, 0x5151);
+        CmPacket rep = TestRequester.parseCm(replies.getFirst());
+        requester.dreq(0x5151, rep.rep().localCommId(), rep.rep().localQpn());
+        requester.flush();
+        List<byte[]> drep = requester.receive(1, 2000);
+        assertEquals(1, drep.size());
+        CmPacket d = TestRequester.parseCm(drep.getFirst());
+        assertEquals(CmAttribute.DREP, d.attributeId());
+        assertEquals(0x5151, d.drep().remoteCommId());
+        assertEquals(List.of(), backend.queuePairs());
+        assertEquals(List.of("disconnected by the requester (DREQ)"), handler.closed);
+    }
+
+    @Test
+    void shouldRejectAnotherServiceIdAndAConsumerReject() throws Exception {
+        start(true);
+        CmPacket rej = TestRequester.parseCm(requester.connect(0x105, 0x100, 1024, CM_PORT + 1, 0x6161).getFirst());
+        assertEquals(CmAttribute.REJ, rej.attributeId());
+        assertEquals(CmRej.REASON_INVALID_SERVICE_ID, rej.rej().reason());
+        assertEquals(0x6161, rej.rej().remoteCommId());
+        handler.rejectWith = "store layout mismatch";
+        rej = TestRequester.parseCm(requester.connect(0x106, 0x100, 1024, CM_PORT, 0x7171).getFirst());
+        assertEquals(CmRej.REASON_CONSUMER_REJECT, rej.rej().reason());
+        assertTrue(new String(rej.rej().privateData(), java.nio.charset.StandardCharsets.UTF_8)
+                .startsWith("store layout mismatch"));
+        assertEquals(List.of(), backend.queuePairs());
+        assertEquals(2L, backend.counters().drops().get("cm_rejected"));
+    }
+
+    @Test
+    void shouldTreatACorruptedPayloadAccordingToTheMode() throws Exception {
+        start(true);
+        int qpn = connect(0x103, 0x100, 1024);
+        requester.writeOnly(qpn, 0x100, true, region.va(), region.rkeys()[0], bytes(8, 1));
+        MemorySegment s = requester.segment();
+        int payload = 14 + 20 + 8 + 12 + 16;
+        Bytes.u8(s, payload, Bytes.u8(s, payload) ^ 0xFF); // flipped after the ICRC was computed
+        requester.flush();
+        if (raw()) {
+            assertEquals(List.of(), requester.receiveNone(), "a bad ICRC is dropped silently");
+            assertEquals(1L, backend.counters().drops().get("bad_icrc"));
+            assertEquals(1, backend.counters().icrcFailures());
+            assertArrayEquals(new byte[8], memory(0, 8));
+        } else {
+            assertAck(onlyReply("UDP mode cannot check the ICRC"), AethSyndrome.ACK, 0x100);
+            assertEquals(0, backend.counters().icrcFailures());
+        }
+        assertEquals(raw(), backend.verifiesIcrc());
+        assertTrue(backend.describe().contains(raw() ? "every ICRC verified" : "NOT verified"), backend.describe());
+    }
+
+    /** The ICRC helper is shared with the translator: a frame the writer finished always verifies. */
+    @Test
+    void shouldSendRepliesWithValidIcrcs() throws Exception {
+        start(true);
+        int qpn = connect(0x103, 0x100, 1024);
+        requester.writeOnly(qpn, 0x100, true, region.va(), region.rkeys()[0], bytes(8, 1));
+        requester.flush();
+        List<byte[]> got = requester.receive(1, 2000);
+        byte[] f = got.getFirst();
+        boolean valid = new Icrc().verify(MemorySegment.ofArray(f), 14, f.length - 14 - 4);
+        // UDP mode: the synthesized header is the predicted one (id 0, DF, TTL 64), so it verifies too.
+        assertTrue(valid);
+    }
+}

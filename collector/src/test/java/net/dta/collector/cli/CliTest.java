@@ -76,6 +76,16 @@ class CliTest {
     }
 
     @Test
+    void runRefusesAnInvalidConfigurationBeforeTouchingAnything() throws Exception {
+        Path file = dir.resolve("collector.yaml");
+        Files.writeString(file, "data-dir: data\nstores:\n  - {name: a, id: 1, kind: key-write, slots: 8, colour: blue}\n");
+        Run r = run("run", "--config", file.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(file + ":3:49: stores[0].colour: unknown field for a key-write store"), r.err());
+        assertTrue(!Files.exists(dir.resolve("data")), "no data directory was created");
+    }
+
+    @Test
     void checkConfigAcceptsAGoodFileAndChecksExistingStoreFiles() throws Exception {
         vectorDataDir();
         Path file = dir.resolve("collector.yaml");

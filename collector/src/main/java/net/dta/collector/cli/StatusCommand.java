@@ -108,7 +108,7 @@ public final class StatusCommand implements Callable<Integer> {
         CollectorStatus.Endpoint e = s.endpoint();
         out.println("endpoint   " + e.packetsReceived() + " packets (" + Layouts.bytes(e.bytesReceived()) + ") in, " + e.packetsSent()
                 + " out, " + e.icrcFailures() + " ICRC failures, " + e.unknownQps() + " to unknown QPs"
-                + (e.drops().isEmpty() ? "" : ", drops: " + counts(e.drops())));
+                + ", drops: " + counts(e.drops()));
         CollectorStatus.Persistence p = s.persistence();
         out.println("state      " + p.stateFile() + (p.recoveredAfterCrash() ? " (recovered after an unclean exit)" : "")
                 + ", " + p.saves() + " saves" + (p.saveFailures() > 0 ? ", " + p.saveFailures() + " FAILED" : "")
@@ -138,10 +138,10 @@ public final class StatusCommand implements Callable<Integer> {
         return "0x" + Integer.toHexString(v);
     }
 
+    /** Non-zero counts as {@code reason=n,...} ("-" when none); --json shows every reason. */
     private static String counts(Map<String, Long> m) {
-        if (m.isEmpty()) {
-            return "-";
-        }
-        return m.entrySet().stream().map(x -> x.getKey() + "=" + x.getValue()).collect(Collectors.joining(","));
+        String s = m.entrySet().stream().filter(x -> x.getValue() != 0).map(x -> x.getKey() + "=" + x.getValue())
+                .collect(Collectors.joining(","));
+        return s.isEmpty() ? "-" : s;
     }
 }

@@ -11,6 +11,7 @@ import net.dta.collector.CollectorMain;
 import net.dta.collector.store.Layouts;
 import net.dta.collector.store.StoreDirectory;
 import net.dta.protocol.layout.StoreDefinition;
+import net.dta.protocol.layout.StoreKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,7 +54,8 @@ public final class StoresCommand implements Callable<Integer> {
             if (l.valid()) {
                 StoreDefinition d = l.header().definition();
                 t.row(d.name(), d.storeId(), d.kind().configName(), Layouts.describe(d.layout()), Layouts.bytes(l.header().dataLength()),
-                        d.countersLittleEndian() ? "little-endian" : "big-endian", Instant.ofEpochMilli(l.header().createdMillis()),
+                        d.kind() == StoreKind.KEY_INCREMENT || d.kind() == StoreKind.SKETCH
+                                ? (d.countersLittleEndian() ? "little-endian" : "big-endian") : "-", Instant.ofEpochMilli(l.header().createdMillis()),
                         l.file().getFileName());
             } else {
                 bad++;

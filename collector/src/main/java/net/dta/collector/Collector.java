@@ -1,0 +1,249 @@
+package net.dta.collector;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.dta.collector.config.CollectorConfig;
+import net.dta.collector.rdma.CatalogRegion;
+import net.dta.collector.rdma.CollectorConnectionHandler;
+import net.dta.collector.rdma.QueuePairPersister;
+import net.dta.collector.rdma.RegionRegistrar;
+import net.dta.collector.rdma.RegionRegistrar.StoreRegion;
+import net.dta.collector.state.CollectorState;
+import net.dta.collector.state.StateException;
+import net.dta.collector.status.AdminServer;
+import net.dta.collector.status.CollectorMetrics;
+import net.dta.collector.status.CollectorStatus;
+import net.dta.collector.store.DataDirectoryLock;
+import net.dta.collector.store.Layouts;
+import net.dta.collector.store.OpenStores;
+import net.dta.collector.store.StoreFileException;
+import net.dta.collector.store.StoreSet;
+import net.dta.protocol.catalog.Catalog;
+import net.dta.protocol.catalog.CatalogEntry;
+import net.dta.protocol.catalog.ConnectReplyData;
+import net.dta.rdma.endpoint.EndpointCounters;
+import net.dta.rdma.endpoint.QueuePairInfo;
+import net.dta.rdma.endpoint.QueuePairState;
+import net.dta.rdma.endpoint.RdmaBackend;
+import net.dta.rdma.endpoint.RdmaException;
+import net.dta.rdma.endpoint.RegionCounters;
+import net.dta.rdma.endpoint.RegisteredRegion;
+
+/**
+ * The collector daemon: owns the data directory, the store files, the persisted state, the RDMA
+ * backend and the admin endpoint. {@link #start} brings them up in order (each one pushed on a
+ * {@link LifecycleStack}); {@link #close} takes them down in reverse, saving queue-pair states and
+ * leaving the state map cleanly closed. Once started, the collector's CPU has nothing to do with
+ * ingest: the backend writes into the mapped stores.
+ */
+public final class Collector implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
+
+    private final CollectorConfig config;
+    private final LifecycleStack stack = new LifecycleStack();
+    private final long bootId = new SecureRandom().nextLong();
+    private final long startedAtMillis = System.currentTimeMillis();
+    private final CollectorMetrics metrics = new CollectorMetrics();
+
+    private CollectorState state;
+    private StoreSet stores;
+    private RdmaBackend backend;
+    private List<StoreRegion> storeRegions = List.of();
+    private CatalogRegion catalogRegion;
+    private RegisteredRegion catalogRegistered;
+    private CollectorConnectionHandler handler;
+    private QueuePairPersister persister;
+    private AdminServer admin;
+    private int queuePairsRestored;
+
+    private Collector(CollectorConfig config) {
+        this.config = config;
+    }
+
+    /** Starts everything or nothing: on failure, what was started is closed again and the cause explained. */
+    public static Collector start(CollectorConfig config, BackendFactory backends) throws CollectorStartException {
+        Collector c = new Collector(config);
+        try {
+            c.startComponents(backends);
+            return c;
+        } catch (CollectorStartException e) {
+            c.close();
+            throw e;
+        } catch (RuntimeException e) {
+            c.close();
+            throw new CollectorStartException("collector start failed: " + e, e);
+        }
+    }
+
+    private void startComponents(BackendFactory backends) throws CollectorStartException {
+        String configName = config.source() == null ? "the configuration" : config.source().getFileName().toString();
+        try {
+            stack.push("data directory lock", DataDirectoryLock.acquire(config.dataDir()));
+            state = stack.push("collector state", CollectorState.open(config.dataDir()));
+            stores = stack.push("store files", StoreSet.open(config.dataDir(), config.definitions(), configName));
+            stack.push("store flush", stores::flush);
+            long generation = state.recordStores(config.definitions());
+
+            backend = stack.push("rdma backend", backends.create(config));
+            RegionRegistrar registrar = new RegionRegistrar(backend, state);
+            storeRegions = registrar.registerStores(stores.files());
+            stack.push("store regions", () -> storeRegions.forEach(r -> backend.deregister(r.region())));
+
+            List<CatalogEntry> entries = new ArrayList<>();
+            for (StoreRegion r : storeRegions) {
+                entries.add(r.catalogEntry());
+            }
+            catalogRegion = stack.push("catalog memory", new CatalogRegion(generation, entries));
+            catalogRegistered = registrar.registerCatalog(catalogRegion.memory());
+            stack.push("catalog region", () -> backend.deregister(catalogRegistered));
+            handler = new CollectorConnectionHandler(catalogRegion.replyData(bootId, catalogRegistered), config.network().pathMtu(),
+                    backend::queuePairStates);
+
+            restoreQueuePairs();
+            backend.start(handler);
+            persister = stack.push("queue-pair persister",
+                    new QueuePairPersister(backend, state, config.queuePairs().persistInterval()));
+
+            if (config.admin().enabled()) {
+                admin = stack.push("admin endpoint",
+                        new AdminServer(config.admin().host(), config.admin().port(), this::status, metrics));
+            }
+            LOG.info("collector {} started: {} stores, catalog generation {}, boot id {}", config.name(), storeRegions.size(),
+                    generation, hex(bootId));
+        } catch (StoreFileException e) {
+            throw new CollectorStartException(e.getMessage(), e);
+        } catch (StateException e) {
+            throw new CollectorStartException(e.getMessage(), e);
+        } catch (RdmaException e) {
+            throw new CollectorStartException("RDMA backend (ingest " + config.network().ingest().configName() + "): "
+                    + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CollectorStartException(e.getMessage(), e);
+        }
+    }
+
+    private void restoreQueuePairs() throws StateException, RdmaException {
+        List<QueuePairState> saved = state.queuePairs();
+        if (saved.isEmpty()) {
+            return;
+        }
+        if (!config.queuePairs().restoreOnRestart()) {
+            LOG.info("{} saved queue pair(s) not restored (queue-pairs.restore-on-restart is false): the translator must re-connect",
+                    saved.size());
+            return;
+        }
+        if (!backend.supportsQueuePairRestore()) {
+            LOG.info("{} saved queue pair(s) not restored: the {} backend cannot re-create queue pairs; the translator must re-connect",
+                    saved.size(), backend.name());
+            return;
+        }
+        backend.restoreQueuePairs(saved);
+        queuePairsRestored = saved.size();
+        LOG.info("restored {} queue pair(s) from the previous run", saved.size());
+    }
+
+    public CollectorConfig config() {
+        return config;
+    }
+
+    /** The collector's stores, for in-process readers. */
+    public OpenStores stores() {
+        return stores;
+    }
+
+    public Catalog catalog() {
+        return catalogRegion.catalog();
+    }
+
+    public ConnectReplyData replyData() {
+        return handler.replyData();
+    }
+
+    public long bootId() {
+        return bootId;
+    }
+
+    public RdmaBackend backend() {
+        return backend;
+    }
+
+    /** The admin endpoint's bound address, or null when disabled. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
+    }
+
+    public CollectorMetrics metrics() {
+        return metrics;
+    }
+
+    /** Saves the queue-pair states now (also done periodically and at close). */
+    public int saveQueuePairs() {
+        return persister.save();
+    }
+
+    /** A consistent-enough snapshot of every component for /status and /metrics. */
+    public CollectorStatus status() {
+        long now = System.currentTimeMillis();
+        CollectorConfig.Network net = config.network();
+        CollectorStatus.Ingest ingest = new CollectorStatus.Ingest(net.ingest().configName(), backend.name(), backend.describe(),
+                backend.verifiesIcrc(), net.address().getHostAddress(), net.rocePort(), net.cmPort(), net.pathMtu(),
+                config.queuePairs().errorOnNak());
+        ConnectReplyData rep = handler.replyData();
+        CollectorStatus.CatalogInfo catalog = new CollectorStatus.CatalogInfo(rep.catalogGeneration(), rep.storeCount(),
+                "0x" + Long.toHexString(rep.catalogVa()), "0x" + Integer.toHexString(rep.catalogRkey()), rep.catalogLength());
+        CollectorConnectionHandler.Counts cc = handler.counts();
+        EndpointCounters ec = backend.counters();
+        Map<String, Long> drops = new TreeMap<>(ec.drops());
+        CollectorStatus.Endpoint endpoint = new CollectorStatus.Endpoint(ec.packetsReceived(), ec.bytesReceived(),
+                ec.packetsSent(), ec.icrcFailures(), drops.getOrDefault("unknown_qp", 0L), drops);
+        List<CollectorStatus.QueuePair> qps = new ArrayList<>();
+        for (QueuePairInfo q : backend.queuePairs()) {
+            qps.add(new CollectorStatus.QueuePair(q.qpn(), q.remoteAddress().getHostAddress(), q.remoteQpn(), q.state(),
+                    q.expectedPsn(), q.packets(), q.bytes(), q.writes(), q.atomics(), q.reads(), q.acks(), q.psnGaps(),
+                    q.duplicates(), new TreeMap<>(q.naksBySyndrome()), new TreeMap<>(q.drops()), q.establishedAtMillis()));
+        }
+        List<CollectorStatus.Store> storeStatus = new ArrayList<>();
+        for (StoreRegion r : storeRegions) {
+            RegionCounters rc = r.region().counters();
+            List<String> rkeys = new ArrayList<>();
+            for (int k : r.region().rkeys()) {
+                rkeys.add("0x" + Integer.toHexString(k));
+            }
+            var def = r.file().definition();
+            storeStatus.add(new CollectorStatus.Store(def.name(), def.storeId(), def.kind().configName(), Layouts.describe(def.layout()),
+                    r.file().path().toString(), def.layout().dataLength(), r.file().fileBytes(), r.file().created(),
+                    "0x" + Long.toHexString(r.region().va()), rkeys, rc.writes.sum(), rc.writeBytes.sum(), rc.atomics.sum(),
+                    rc.reads.sum(), rc.readBytes.sum(), rc.accessErrors.sum()));
+        }
+        QueuePairPersister.Status ps = persister.status();
+        CollectorStatus.Persistence persistence = new CollectorStatus.Persistence(state.file().toString(), state.recovered(),
+                config.queuePairs().restoreOnRestart(), queuePairsRestored, ps.saves(), ps.failures(), ps.lastSaveMillis(),
+                ps.lastCount());
+        InetSocketAddress adminAddress = adminAddress();
+        return new CollectorStatus(config.name(), hex(bootId), startedAtMillis, now - startedAtMillis, config.dataDir().toString(),
+                ingest, catalog, new CollectorStatus.Connections(cc.requests(), cc.established(), cc.closed(), cc.plainClients()),
+                endpoint, qps, storeStatus, persistence,
+                new CollectorStatus.Admin(adminAddress == null ? "disabled" : adminAddress.getHostString() + ":" + adminAddress.getPort()));
+    }
+
+    static String hex(long v) {
+        return HexFormat.of().toHexDigits(v);
+    }
+
+    @Override
+    public void close() {
+        LOG.info("collector {} stopping", config.name());
+        stack.close();
+        LOG.info("collector {} stopped", config.name());
+    }
+}

@@ -1,0 +1,147 @@
+package net.dta.collector.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+import net.dta.collector.CollectorMain;
+import net.dta.collector.config.CollectorConfig;
+import net.dta.collector.status.CollectorStatus;
+import net.dta.collector.status.StatusJson;
+import net.dta.collector.store.Layouts;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code collector status}: asks a running collector's admin endpoint and prints it. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show a running collector's status: ingest path, queue pairs, stores and endpoint counters.")
+public final class StatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    static final class Target {
+        @Option(names = "--admin", paramLabel = "HOST:PORT", description = "The collector's admin address (default 127.0.0.1:40042).")
+        String admin;
+
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Take the admin address from this configuration.")
+        Path config;
+    }
+
+    @ArgGroup(exclusive = true)
+    Target target;
+
+    @Option(names = "--json", description = "Print the raw JSON of /status.")
+    boolean json;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "5", description = "How long to wait for an answer (default ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String address = "127.0.0.1:" + CollectorConfig.DEFAULT_ADMIN_PORT;
+        if (target != null && target.admin != null) {
+            address = target.admin;
+        } else if (target != null && target.config != null) {
+            CollectorConfig cfg = ConfigProblems.load(target.config, err);
+            if (cfg == null) {
+                return CollectorMain.FAILED;
+            }
+            if (!cfg.admin().enabled()) {
+                err.println("collector: " + target.config + " disables the admin endpoint (admin.enabled: false)");
+                return CollectorMain.FAILED;
+            }
+            address = cfg.admin().address();
+        }
+        byte[] body;
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(timeoutSeconds)).build()) {
+            HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create("http://" + address + "/status"))
+                    .timeout(Duration.ofSeconds(timeoutSeconds)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+                err.println("collector: http://" + address + "/status answered " + r.statusCode() + ": "
+                        + new String(r.body(), StandardCharsets.UTF_8).strip());
+                return CollectorMain.FAILED;
+            }
+            body = r.body();
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("collector: no collector answers at http://" + address + "/status (" + e.getMessage()
+                    + "); is it running, and is this its admin.address?");
+            return CollectorMain.FAILED;
+        }
+        if (json) {
+            out.println(new String(body, StandardCharsets.UTF_8));
+            return CollectorMain.OK;
+        }
+        try {
+            print(out, StatusJson.read(body));
+        } catch (IOException e) {
+            err.println("collector: the answer of " + address + " is not a collector status: " + e.getMessage());
+            return CollectorMain.FAILED;
+        }
+        return CollectorMain.OK;
+    }
+
+    static void print(PrintWriter out, CollectorStatus s) {
+        CollectorStatus.Ingest in = s.ingest();
+        out.println("collector " + s.collector() + "  boot id " + s.bootId() + "  up " + Duration.ofMillis(s.uptimeMillis()).toSeconds() + " s");
+        out.println("ingest     " + in.mode() + " on " + in.address() + ":" + in.rocePort() + " (" + in.description() + "), ICRC "
+                + (in.icrcVerified() ? "verified" : "NOT verified") + ", error-on-nak " + in.errorOnNak());
+        out.println("catalog    generation " + s.catalog().generation() + ", " + s.catalog().storeCount() + " stores, va "
+                + s.catalog().va() + " rkey " + s.catalog().rkey());
+        CollectorStatus.Connections c = s.connections();
+        out.println("connects   " + c.requests() + " requests, " + c.established() + " established, " + c.closed() + " closed"
+                + (c.plainClients() > 0 ? ", " + c.plainClients() + " without DTA data" : ""));
+        CollectorStatus.Endpoint e = s.endpoint();
+        out.println("endpoint   " + e.packetsReceived() + " packets (" + Layouts.bytes(e.bytesReceived()) + ") in, " + e.packetsSent()
+                + " out, " + e.icrcFailures() + " ICRC failures, " + e.unknownQps() + " to unknown QPs"
+                + ", drops: " + counts(e.drops()));
+        CollectorStatus.Persistence p = s.persistence();
+        out.println("state      " + p.stateFile() + (p.recoveredAfterCrash() ? " (recovered after an unclean exit)" : "")
+                + ", " + p.saves() + " saves" + (p.saveFailures() > 0 ? ", " + p.saveFailures() + " FAILED" : "")
+                + (p.lastSaveMillis() > 0 ? ", last " + Instant.ofEpochMilli(p.lastSaveMillis()) : ""));
+        out.println();
+        Table qp = new Table("QPN", "REMOTE", "REMOTE QPN", "STATE", "NEXT PSN", "PACKETS", "BYTES", "WRITES", "ATOMICS", "READS",
+                "PSN GAPS", "DUPS", "NAKS", "DROPS");
+        for (CollectorStatus.QueuePair q : s.queuePairs()) {
+            qp.row(hex(q.qpn()), q.remote(), hex(q.remoteQpn()), q.state(), hex(q.expectedPsn()), q.packets(), q.bytes(), q.writes(),
+                    q.atomics(), q.reads(), q.psnGaps(), q.duplicates(), counts(q.naks()), counts(q.drops()));
+        }
+        if (qp.isEmpty()) {
+            out.println("no queue pairs (no translator connected)");
+        } else {
+            qp.print(out, "");
+        }
+        out.println();
+        Table st = new Table("STORE", "ID", "KIND", "LAYOUT", "SIZE", "WRITES", "ATOMICS", "READS", "ACCESS ERRORS", "FILE");
+        for (CollectorStatus.Store x : s.stores()) {
+            st.row(x.name(), x.id(), x.kind(), x.layout(), Layouts.bytes(x.bytes()), x.writes(), x.atomics(), x.reads(), x.accessErrors(),
+                    x.file());
+        }
+        st.print(out, "");
+    }
+
+    private static String hex(int v) {
+        return "0x" + Integer.toHexString(v);
+    }
+
+    /** Non-zero counts as {@code reason=n,...} ("-" when none); --json shows every reason. */
+    private static String counts(Map<String, Long> m) {
+        String s = m.entrySet().stream().filter(x -> x.getValue() != 0).map(x -> x.getKey() + "=" + x.getValue())
+                .collect(Collectors.joining(","));
+        return s.isEmpty() ? "-" : s;
+    }
+}

@@ -1,0 +1,133 @@
+package net.dta.collector.status;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * Prometheus metrics ({@code /metrics}) derived from a {@link CollectorStatus} at each scrape, so
+ * that metrics and status always show the same numbers. The counters live in the endpoint and the
+ * regions; here each is mirrored by a meter that reads the value of the last refresh. Queue pairs
+ * come and go: meters of queue pairs (and drop reasons) no longer present are removed.
+ *
+ * <p>Names: counters end in {@code _total} (Micrometer adds it), everything starts with {@code dta_}.
+ */
+public final class CollectorMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<Meter.Id, double[]> values = new HashMap<>();
+    private final Set<Meter.Id> touched = new HashSet<>();
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Refreshes every meter from the status and returns the Prometheus text exposition. */
+    public synchronized String scrape(CollectorStatus s) {
+        touched.clear();
+        CollectorStatus.Ingest in = s.ingest();
+        gauge("dta.collector.info", "Collector identity and ingest path (value 1)", 1, "collector", s.collector(),
+                "ingest", in.mode(), "backend", in.backend(), "icrc_verified", Boolean.toString(in.icrcVerified()),
+                "boot_id", s.bootId());
+        gauge("dta.collector.uptime.seconds", "Seconds since the collector started", s.uptimeMillis() / 1000.0);
+        gauge("dta.catalog.generation", "Catalog generation advertised in CM REPs", s.catalog().generation());
+        gauge("dta.catalog.stores", "Stores in the catalog", s.catalog().storeCount());
+
+        CollectorStatus.Connections c = s.connections();
+        counter("dta.connection.requests", "RDMA CM REQs answered", c.requests());
+        counter("dta.connection.established", "Queue pairs established", c.established());
+        counter("dta.connection.closed", "Queue pairs closed", c.closed());
+        counter("dta.connection.plain.clients", "REQs without DTA private data", c.plainClients());
+
+        CollectorStatus.Endpoint e = s.endpoint();
+        counter("dta.endpoint.packets.received", "RoCEv2 packets received", e.packetsReceived());
+        counter("dta.endpoint.bytes.received", "RoCEv2 bytes received", e.bytesReceived());
+        counter("dta.endpoint.packets.sent", "RoCEv2 packets sent (ACKs, NAKs, READ responses, CM)", e.packetsSent());
+        counter("dta.endpoint.icrc.failures", "Packets dropped for a bad ICRC", e.icrcFailures());
+        counter("dta.endpoint.unknown.qps", "Packets for a queue pair that does not exist", e.unknownQps());
+        for (Map.Entry<String, Long> d : e.drops().entrySet()) {
+            counter("dta.endpoint.drops", "Packets dropped before reaching a queue pair, by reason", d.getValue(), "reason", d.getKey());
+        }
+
+        gauge("dta.queue.pairs", "Queue pairs", s.queuePairs().size());
+        for (CollectorStatus.QueuePair q : s.queuePairs()) {
+            String[] t = {"qpn", "0x" + Integer.toHexString(q.qpn()), "remote", q.remote()};
+            gauge("dta.queue.pair.up", "1 when the queue pair is in RTS, 0 in ERROR", "RTS".equals(q.state()) ? 1 : 0, t);
+            counter("dta.queue.pair.packets", "Packets received on the queue pair", q.packets(), t);
+            counter("dta.queue.pair.bytes", "Bytes received on the queue pair", q.bytes(), t);
+            counter("dta.queue.pair.writes", "RDMA WRITEs executed", q.writes(), t);
+            counter("dta.queue.pair.atomics", "FETCH_ADDs executed", q.atomics(), t);
+            counter("dta.queue.pair.reads", "RDMA READs served", q.reads(), t);
+            counter("dta.queue.pair.acks", "ACKs sent", q.acks(), t);
+            counter("dta.queue.pair.psn.gaps", "PSN gaps (lost packets upstream)", q.psnGaps(), t);
+            counter("dta.queue.pair.duplicates", "Duplicate packets", q.duplicates(), t);
+            for (Map.Entry<String, Long> n : q.naks().entrySet()) {
+                counter("dta.queue.pair.naks", "NAKs sent, by syndrome", n.getValue(), with(t, "syndrome", n.getKey()));
+            }
+            for (Map.Entry<String, Long> d : q.drops().entrySet()) {
+                counter("dta.queue.pair.drops", "Packets dropped silently, by reason", d.getValue(), with(t, "reason", d.getKey()));
+            }
+        }
+
+        for (CollectorStatus.Store st : s.stores()) {
+            String[] t = {"store", st.name(), "kind", st.kind()};
+            gauge("dta.store.data.bytes", "Bytes of the store's data area", st.bytes(), t);
+            counter("dta.store.writes", "RDMA WRITEs into the store", st.writes(), t);
+            counter("dta.store.write.bytes", "Bytes written into the store", st.writeBytes(), t);
+            counter("dta.store.atomics", "FETCH_ADDs on the store", st.atomics(), t);
+            counter("dta.store.reads", "RDMA READs of the store", st.reads(), t);
+            counter("dta.store.read.bytes", "Bytes read from the store", st.readBytes(), t);
+            counter("dta.store.access.errors", "Requests refused with a remote access error", st.accessErrors(), t);
+        }
+
+        CollectorStatus.Persistence p = s.persistence();
+        counter("dta.state.saves", "Queue-pair state saves", p.saves());
+        counter("dta.state.save.failures", "Failed queue-pair state saves", p.saveFailures());
+
+        for (Meter m : registry.getMeters()) {
+            if (!touched.contains(m.getId())) {
+                registry.remove(m);
+                values.remove(m.getId());
+            }
+        }
+        return registry.scrape();
+    }
+
+    private static String[] with(String[] tags, String key, String value) {
+        String[] out = java.util.Arrays.copyOf(tags, tags.length + 2);
+        out[tags.length] = key;
+        out[tags.length + 1] = value;
+        return out;
+    }
+
+    private void counter(String name, String help, long value, String... tags) {
+        mirror(Meter.Type.COUNTER, name, help, value, tags);
+    }
+
+    private void gauge(String name, String help, double value, String... tags) {
+        mirror(Meter.Type.GAUGE, name, help, value, tags);
+    }
+
+    /** Sets the value a meter reports, registering the meter the first time it is seen. */
+    private void mirror(Meter.Type type, String name, String help, double value, String... tags) {
+        Meter.Id id = new Meter.Id(name, Tags.of(tags), null, help, type);
+        double[] holder = values.computeIfAbsent(id, k -> {
+            double[] h = new double[1];
+            if (type == Meter.Type.COUNTER) {
+                FunctionCounter.builder(name, h, a -> a[0]).tags(tags).description(help).register(registry);
+            } else {
+                Gauge.builder(name, h, a -> a[0]).tags(tags).description(help).strongReference(true).register(registry);
+            }
+            return h;
+        });
+        holder[0] = value;
+        touched.add(id);
+    }
+}

@@ -1,0 +1,49 @@
+package net.dta.collector.status;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything {@code /status} shows, one record per component. {@code /metrics} is derived from the
+ * same record ({@link CollectorMetrics}), so the two cannot disagree. Serialised as JSON with
+ * snake_case names ({@link StatusJson}).
+ */
+public record CollectorStatus(String collector, String bootId, long startedAtMillis, long uptimeMillis, String dataDir,
+                              Ingest ingest, CatalogInfo catalog, Connections connections, Endpoint endpoint,
+                              List<QueuePair> queuePairs, List<Store> stores, Persistence persistence, Admin admin) {
+
+    /** How packets arrive: the backend, its description, and whether ICRCs are verified. */
+    public record Ingest(String mode, String backend, String description, boolean icrcVerified, String address,
+                         int rocePort, int cmPort, int pathMtu, boolean errorOnNak) {
+    }
+
+    /** What a REP advertises. */
+    public record CatalogInfo(long generation, int storeCount, String va, String rkey, int length) {
+    }
+
+    public record Connections(long requests, long established, long closed, long plainClients) {
+    }
+
+    /** Endpoint totals; {@code unknownQps} is the {@code unknown_qp} drop reason, shown on its own. */
+    public record Endpoint(long packetsReceived, long bytesReceived, long packetsSent, long icrcFailures, long unknownQps,
+                           Map<String, Long> drops) {
+    }
+
+    public record QueuePair(int qpn, String remote, int remoteQpn, String state, int expectedPsn, long packets, long bytes,
+                            long writes, long atomics, long reads, long acks, long psnGaps, long duplicates,
+                            Map<String, Long> naks, Map<String, Long> drops, long establishedAtMillis) {
+    }
+
+    /** A store: definition, file, registration and what the network did to it (RegionCounters). */
+    public record Store(String name, int id, String kind, String layout, String file, long bytes, long fileBytes,
+                        boolean created, String va, List<String> rkeys, long writes, long writeBytes, long atomics,
+                        long reads, long readBytes, long accessErrors) {
+    }
+
+    public record Persistence(String stateFile, boolean recoveredAfterCrash, boolean restoreOnRestart,
+                              int queuePairsRestored, long saves, long saveFailures, long lastSaveMillis, int lastSavedQueuePairs) {
+    }
+
+    public record Admin(String address) {
+    }
+}

@@ -1,5 +1,6 @@
 package net.dta.collector;
 
+import net.dta.common.lifecycle.LifecycleStack;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -20,9 +21,10 @@ import net.dta.collector.rdma.RegionRegistrar;
 import net.dta.collector.rdma.RegionRegistrar.StoreRegion;
 import net.dta.collector.state.CollectorState;
 import net.dta.collector.state.StateException;
-import net.dta.collector.status.AdminServer;
+import net.dta.common.admin.AdminServer;
 import net.dta.collector.status.CollectorMetrics;
 import net.dta.collector.status.CollectorStatus;
+import net.dta.collector.status.StatusJson;
 import net.dta.collector.store.DataDirectoryLock;
 import net.dta.collector.store.Layouts;
 import net.dta.collector.store.OpenStores;
@@ -116,7 +118,10 @@ public final class Collector implements AutoCloseable {
 
             if (config.admin().enabled()) {
                 admin = stack.push("admin endpoint",
-                        new AdminServer(config.admin().host(), config.admin().port(), this::status, metrics));
+                        new AdminServer("DTA collector", config.admin().host(), config.admin().port(), "admin.address")
+                                .get("/status", AdminServer.JSON, "status (JSON)", () -> StatusJson.write(status()))
+                                .get("/metrics", AdminServer.PROMETHEUS, "metrics (Prometheus)",
+                                        () -> metrics.scrape(status()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             }
             LOG.info("collector {} started: {} stores, catalog generation {}, boot id {}", config.name(), storeRegions.size(),
                     generation, hex(bootId));

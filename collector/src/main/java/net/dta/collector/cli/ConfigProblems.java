@@ -4,9 +4,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 
 import net.dta.collector.config.CollectorConfig;
-import net.dta.collector.config.ConfigException;
+import net.dta.common.config.ConfigException;
 import net.dta.collector.config.ConfigLoader;
-import net.dta.collector.config.ConfigProblem;
+import net.dta.common.config.ConfigProblem;
 
 /** Loads a configuration for a command, printing every problem when it is invalid. */
 final class ConfigProblems {

@@ -9,7 +9,7 @@ import java.util.NoSuchElementException;
 import net.dta.collector.CollectorMain;
 import net.dta.collector.store.AppendReader;
 import net.dta.collector.store.CounterReader;
-import net.dta.collector.store.Keys;
+import net.dta.protocol.Keys;
 import net.dta.collector.store.KeyWriteReader;
 import net.dta.collector.store.PostcardReader;
 import net.dta.collector.store.StoreDirectory;

@@ -1,5 +1,6 @@
 package net.dta.collector.cli;
 
+import net.dta.common.cli.Table;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;

@@ -1,5 +1,10 @@
 package net.dta.collector.config;
 
+import net.dta.common.config.Fields;
+import net.dta.common.config.ConfigException;
+import net.dta.common.config.ConfigProblem;
+import net.dta.common.config.ConfigNode;
+import net.dta.common.config.YamlTree;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;

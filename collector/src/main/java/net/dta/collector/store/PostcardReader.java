@@ -1,5 +1,6 @@
 package net.dta.collector.store;
 
+import net.dta.protocol.Keys;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package net.dta.collector.store;
 
+import net.dta.protocol.Keys;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

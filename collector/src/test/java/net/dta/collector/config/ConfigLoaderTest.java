@@ -1,5 +1,7 @@
 package net.dta.collector.config;
 
+import net.dta.common.config.ConfigException;
+import net.dta.common.config.ConfigProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package net.dta.collector.store;
 
+import net.dta.protocol.Keys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

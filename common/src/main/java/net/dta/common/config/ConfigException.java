@@ -1,4 +1,4 @@
-package net.dta.collector.config;
+package net.dta.common.config;
 
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,20 +1,20 @@
-package net.dta.collector.cli;
+package net.dta.common.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
 /** A plain text table with aligned columns, for terminals (the --json forms are for scripts). */
-final class Table {
+public final class Table {
     private final List<String[]> rows = new ArrayList<>();
     private final int columns;
 
-    Table(String... header) {
+    public Table(String... header) {
         this.columns = header.length;
         rows.add(header);
     }
 
-    Table row(Object... cells) {
+    public Table row(Object... cells) {
         String[] r = new String[columns];
         for (int i = 0; i < columns; i++) {
             r[i] = i < cells.length && cells[i] != null ? cells[i].toString() : "";
@@ -23,11 +23,11 @@ final class Table {
         return this;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return rows.size() == 1;
     }
 
-    void print(PrintWriter out, String indent) {
+    public void print(PrintWriter out, String indent) {
         int[] width = new int[columns];
         for (String[] r : rows) {
             for (int i = 0; i < columns; i++) {

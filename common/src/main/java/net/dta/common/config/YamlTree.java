@@ -1,4 +1,4 @@
-package net.dta.collector.config;
+package net.dta.common.config;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -18,19 +18,19 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  * Jackson's YAML parser token by token. Duplicate keys are problems (YAML says they are errors,
  * and a silently ignored first value is a classic misconfiguration).
  */
-final class YamlTree {
+public final class YamlTree {
     private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
 
     private final String file;
     private final List<ConfigProblem> problems;
 
-    YamlTree(String file, List<ConfigProblem> problems) {
+    public YamlTree(String file, List<ConfigProblem> problems) {
         this.file = file;
         this.problems = problems;
     }
 
     /** The document's root, or null (with a problem recorded) when it is not valid YAML or empty. */
-    ConfigNode parse(Reader text) {
+    public ConfigNode parse(Reader text) {
         try (JsonParser p = FACTORY.createParser(text)) {
             JsonToken t = p.nextToken();
             if (t == null) {

@@ -1,4 +1,4 @@
-package net.dta.collector.config;
+package net.dta.common.config;
 
 import java.util.LinkedHashMap;
 import java.util.List;

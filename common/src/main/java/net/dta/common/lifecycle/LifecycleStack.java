@@ -1,4 +1,4 @@
-package net.dta.collector;
+package net.dta.common.lifecycle;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

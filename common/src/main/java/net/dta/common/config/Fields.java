@@ -1,4 +1,4 @@
-package net.dta.collector.config;
+package net.dta.common.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * caller asks about is remembered; {@link #rejectUnknown} then turns any other key into an error
  * (a misspelt field must never be silently ignored).
  */
-final class Fields {
+public final class Fields {
     private static final Pattern POWER = Pattern.compile("2\\s*\\^\\s*(\\d{1,2})");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m)");
 
@@ -26,7 +26,7 @@ final class Fields {
     private final List<ConfigProblem> problems;
     private final Set<String> asked = new HashSet<>();
 
-    Fields(String file, String path, ConfigNode.Mapping map, int line, int column, List<ConfigProblem> problems) {
+    public Fields(String file, String path, ConfigNode.Mapping map, int line, int column, List<ConfigProblem> problems) {
         this.file = file;
         this.path = path;
         this.map = map;
@@ -36,7 +36,7 @@ final class Fields {
     }
 
     /** Wraps any node: a non-mapping is a problem and yields an empty reader (all defaults). */
-    static Fields of(String file, String path, ConfigNode node, List<ConfigProblem> problems) {
+    public static Fields of(String file, String path, ConfigNode node, List<ConfigProblem> problems) {
         if (node instanceof ConfigNode.Mapping m) {
             return new Fields(file, path, m, m.line(), m.column(), problems);
         }
@@ -46,21 +46,21 @@ final class Fields {
         return new Fields(file, path, null, node == null ? 0 : node.line(), node == null ? 0 : node.column(), problems);
     }
 
-    String path() {
+    public String path() {
         return path;
     }
 
-    String field(String key) {
+    public String field(String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    boolean has(String key) {
+    public boolean has(String key) {
         asked.add(key);
         return map != null && map.entries().containsKey(key)
                 && !(map.entries().get(key).value() instanceof ConfigNode.Scalar s && s.type() == ConfigNode.Scalar.Type.NULL);
     }
 
-    ConfigNode node(String key) {
+    public ConfigNode node(String key) {
         asked.add(key);
         if (map == null) {
             return null;
@@ -70,7 +70,7 @@ final class Fields {
     }
 
     /** Records a problem at the key's value (or at the mapping when the key is absent). */
-    void problem(String key, String message) {
+    public void problem(String key, String message) {
         ConfigNode n = node(key);
         if (n != null) {
             problems.add(new ConfigProblem(file, n.line(), n.column(), field(key), message));
@@ -92,7 +92,7 @@ final class Fields {
     }
 
     /** A required or defaulted string (null default = required). */
-    String string(String key, String defaultValue, String expected) {
+    public String string(String key, String defaultValue, String expected) {
         ConfigNode.Scalar s = scalar(key, expected);
         if (s == null) {
             if (defaultValue == null && node(key) == null) {
@@ -104,7 +104,7 @@ final class Fields {
     }
 
     /** An integer in [min, max]; null default = required. Returns the default (or min) on error. */
-    Integer integer(String key, Integer defaultValue, long min, long max) {
+    public Integer integer(String key, Integer defaultValue, long min, long max) {
         String expected = "an integer " + min + ".." + max;
         ConfigNode.Scalar s = scalar(key, expected);
         if (s == null) {
@@ -121,7 +121,7 @@ final class Fields {
         return v.intValue();
     }
 
-    boolean bool(String key, boolean defaultValue) {
+    public boolean bool(String key, boolean defaultValue) {
         ConfigNode.Scalar s = scalar(key, "true or false");
         if (s == null) {
             return defaultValue;
@@ -134,7 +134,7 @@ final class Fields {
     }
 
     /** One of the allowed spellings; null default = required. */
-    String choice(String key, String defaultValue, List<String> allowed) {
+    public String choice(String key, String defaultValue, List<String> allowed) {
         String expected = "one of " + String.join(", ", allowed);
         ConfigNode.Scalar s = scalar(key, expected);
         if (s == null) {
@@ -151,7 +151,7 @@ final class Fields {
     }
 
     /** A duration written as {@code 500ms}, {@code 2s} or {@code 1m}, in [min, max]. */
-    Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
+    public Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
         String expected = "a duration like 500ms, 2s or 1m, between " + min.toMillis() + "ms and " + max.toSeconds() + "s";
         ConfigNode.Scalar s = scalar(key, expected);
         if (s == null) {
@@ -179,7 +179,7 @@ final class Fields {
      * A power-of-two size given either as {@code key} (a number like 1048576, or {@code 2^20}) or
      * as {@code log2Key} (20). Returns the log2, or null when absent (a problem if required) or bad.
      */
-    Integer powerOfTwo(String key, String log2Key, int minLog2, int maxLog2, boolean required) {
+    public Integer powerOfTwo(String key, String log2Key, int minLog2, int maxLog2, boolean required) {
         boolean hasSize = has(key);
         boolean hasLog2 = has(log2Key);
         if (hasSize && hasLog2) {
@@ -219,7 +219,7 @@ final class Fields {
     }
 
     /** A nested mapping (absent = empty reader with all defaults). */
-    Fields section(String key) {
+    public Fields section(String key) {
         ConfigNode n = node(key);
         if (n == null) {
             return new Fields(file, field(key), null, line, column, problems);
@@ -228,7 +228,7 @@ final class Fields {
     }
 
     /** The items of a list; a missing key gives an empty list, a non-list a problem. */
-    List<ConfigNode> list(String key, boolean required) {
+    public List<ConfigNode> list(String key, boolean required) {
         ConfigNode n = node(key);
         if (n instanceof ConfigNode.Sequence s) {
             return s.items();
@@ -244,7 +244,7 @@ final class Fields {
     }
 
     /** Every key not asked about is an error naming the fields that are allowed here. */
-    void rejectUnknown(String where) {
+    public void rejectUnknown(String where) {
         if (map == null) {
             return;
         }

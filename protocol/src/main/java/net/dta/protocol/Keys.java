@@ -1,4 +1,4 @@
-package net.dta.collector.store;
+package net.dta.protocol;
 
 import java.util.HexFormat;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package net.dta.collector.config;
+package net.dta.common.config;
 
 /**
  * One thing wrong with a configuration file, located precisely enough for an operator to go

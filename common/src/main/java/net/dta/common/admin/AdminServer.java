@@ -1,0 +1,115 @@
+package net.dta.common.admin;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A component's admin HTTP endpoint (status JSON, Prometheus metrics, health). Views are computed
+ * on request from live counters; nothing on a data path waits for them. Serves GET/HEAD on two
+ * daemon threads; {@code /} lists the registered paths.
+ */
+public final class AdminServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+    public static final String JSON = "application/json";
+    public static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+    public static final String TEXT = "text/plain; charset=utf-8";
+
+    /** Produces a response body. */
+    @FunctionalInterface
+    public interface Body {
+        byte[] get() throws IOException;
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final String title;
+    private final Map<String, String> paths = new TreeMap<>();
+
+    /**
+     * @param title what this endpoint belongs to, e.g. "DTA collector"
+     * @param configField the configuration field that sets the address, named in errors
+     */
+    public AdminServer(String title, String host, int port, String configField) throws IOException {
+        this.title = title;
+        try {
+            this.server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + host + ":" + port + " for the " + title + " admin endpoint ("
+                    + e.getMessage() + "): change " + configField + ", or stop what uses that port", e);
+        }
+        this.executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "dta-admin");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        get("/health", TEXT, "liveness", () -> "ok\n".getBytes(StandardCharsets.UTF_8));
+        server.createContext("/", ex -> {
+            if (!ex.getRequestURI().getPath().equals("/")) {
+                send(ex, 404, TEXT, ("not found: try " + String.join(", ", paths.keySet()) + "\n").getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            StringBuilder b = new StringBuilder(title).append(" admin endpoint\n");
+            paths.forEach((p, what) -> b.append("  ").append(p).append("  ").append(what).append('\n'));
+            send(ex, 200, TEXT, b.toString().getBytes(StandardCharsets.UTF_8));
+        });
+        server.start();
+    }
+
+    /** Serves GET {@code path} with the body's bytes. */
+    public synchronized AdminServer get(String path, String contentType, String description, Body body) {
+        paths.put(path, description);
+        server.createContext(path, ex -> respond(ex, contentType, body));
+        return this;
+    }
+
+    /** The bound address (the real port when port 0 was asked for). */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    private void respond(HttpExchange ex, String type, Body body) throws IOException {
+        if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
+            send(ex, 405, TEXT, "only GET\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = body.get();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("{} failed: {}", ex.getRequestURI(), e.toString(), e);
+            send(ex, 500, TEXT, ("error: " + e + "\n").getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        send(ex, 200, type, bytes);
+    }
+
+    private static void send(HttpExchange ex, int code, String type, byte[] bytes) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        boolean head = "HEAD".equals(ex.getRequestMethod());
+        ex.sendResponseHeaders(code, head ? -1 : bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            if (!head) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -12,6 +12,8 @@
  * packet is cloned egress-to-egress (clone session REPORT_SESSION, whose replica port is the
  * port towards the translator) and each copy becomes one report, cloning itself for the next.
  */
+/* counter<I> below needs the v1model API with index types (p4c's default is 20180101). */
+#define V1MODEL_VERSION 20200408
 #include <core.p4>
 #include <v1model.p4>
 #include "../include/dta_headers.p4"

@@ -13,6 +13,9 @@
  * The step plan is decided on the first pass and travels in the metadata of field list
  * LOOP_FIELDS.
  */
+/* The register<T, I> and counter<I> declarations below need the v1model API with index types;
+ * p4c's v1model.p4 defaults to 20180101 (register<T>, counter without type parameter). */
+#define V1MODEL_VERSION 20200408
 #include <core.p4>
 #include <v1model.p4>
 #include "../include/dta_headers.p4"

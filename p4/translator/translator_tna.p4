@@ -222,17 +222,11 @@ parser IngressParser(packet_in pkt, out headers_t hdr, out metadata_t meta,
     state parse_sketch {
         pkt.extract(hdr.sk);
         transition select(hdr.sk.count) {
-            1 .. DTA_MAX_DELTAS: parse_delta;
+            1 .. DTA_MAX_DELTAS: parse_delta0;
             default: accept;
         }
     }
-    state parse_delta {
-        pkt.extract(hdr.deltas.next);
-        transition select((bit<8>) hdr.deltas.lastIndex + 1 == hdr.sk.count) {
-            true: accept;
-            false: parse_delta;
-        }
-    }
+    DTA_DELTA_STATES
     state parse_bth {
         pkt.extract(hdr.bth);
         transition select(hdr.bth.opcode) {

@@ -208,17 +208,11 @@ parser TranslatorParser(packet_in pkt, out headers_t hdr, inout metadata_t meta,
     state parse_sketch {
         pkt.extract(hdr.sk);
         transition select(hdr.sk.count) {
-            1 .. DTA_MAX_DELTAS: parse_delta;
+            1 .. DTA_MAX_DELTAS: parse_delta0;
             default: accept;
         }
     }
-    state parse_delta {
-        pkt.extract(hdr.deltas.next);
-        transition select((bit<8>) hdr.deltas.lastIndex + 1 == hdr.sk.count) {
-            true: accept;
-            false: parse_delta;
-        }
-    }
+    DTA_DELTA_STATES
     state parse_bth {
         pkt.extract(hdr.bth);
         transition select(hdr.bth.opcode) {
@@ -977,7 +971,24 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
                     if (opcode == DTA_OP_KEY_INCREMENT) {
                         hdr.atomic.add_data = hdr.ki.delta;
                     } else {
-                        hdr.atomic.add_data = (bit<64>) hdr.deltas[step].delta;
+                        /* Delta j = step, by constant stack indices. */
+                        bit<32> d = hdr.deltas[0].delta;
+                        if (step == 1) { d = hdr.deltas[1].delta; }
+                        else if (step == 2) { d = hdr.deltas[2].delta; }
+                        else if (step == 3) { d = hdr.deltas[3].delta; }
+                        else if (step == 4) { d = hdr.deltas[4].delta; }
+                        else if (step == 5) { d = hdr.deltas[5].delta; }
+                        else if (step == 6) { d = hdr.deltas[6].delta; }
+                        else if (step == 7) { d = hdr.deltas[7].delta; }
+                        else if (step == 8) { d = hdr.deltas[8].delta; }
+                        else if (step == 9) { d = hdr.deltas[9].delta; }
+                        else if (step == 10) { d = hdr.deltas[10].delta; }
+                        else if (step == 11) { d = hdr.deltas[11].delta; }
+                        else if (step == 12) { d = hdr.deltas[12].delta; }
+                        else if (step == 13) { d = hdr.deltas[13].delta; }
+                        else if (step == 14) { d = hdr.deltas[14].delta; }
+                        else if (step == 15) { d = hdr.deltas[15].delta; }
+                        hdr.atomic.add_data = (bit<64>) d;
                     }
                 } else if (opcode == DTA_OP_POSTCARD && step == 0 && meta.pc_evict == 1) {
                     /* Step 0 of an eviction writes nothing. */

@@ -195,13 +195,16 @@ control Egress(inout headers_t hdr, inout metadata_t meta, inout standard_metada
 
     counter<bit<32>>(8, CounterType.packets) dta_reports_sent;
 
-    /* The first report step at or after `from` that this packet needs, 0 if none. */
+    /* The first report step at or after `from` that this packet needs, 0 if none (one
+     * expression, the nested conditionals parenthesised: no conditional statement inside the
+     * action). */
     @hidden action next_step(in bit<8> from) {
-        meta.step = 0;
-        if (meta.event != 0 && event_store != 0 && from <= STEP_EVENT) { meta.step = STEP_EVENT; }
-        if (meta.monitored == 1 && meta.bytes_store != 0 && from <= STEP_BYTES) { meta.step = STEP_BYTES; }
-        if (meta.monitored == 1 && meta.queue_store != 0 && from <= STEP_QUEUE) { meta.step = STEP_QUEUE; }
-        if (meta.monitored == 1 && meta.postcard_store != 0 && from <= STEP_POSTCARD) { meta.step = STEP_POSTCARD; }
+        bool mon = meta.monitored == 1;
+        meta.step = mon && meta.postcard_store != 0 && from <= STEP_POSTCARD ? STEP_POSTCARD
+                  : (mon && meta.queue_store != 0 && from <= STEP_QUEUE ? STEP_QUEUE
+                  : (mon && meta.bytes_store != 0 && from <= STEP_BYTES ? STEP_BYTES
+                  : (meta.event != 0 && event_store != 0 && from <= STEP_EVENT ? STEP_EVENT
+                  : 8w0)));
     }
 
     apply {

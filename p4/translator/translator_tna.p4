@@ -648,13 +648,6 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
         size = 1;
     }
 
-    @hidden action count_drop(in bit<32> reason) {
-        if (meta.plan.step == 0) {
-            dta_drops.count(reason);
-        }
-        meta.drop_reason = reason;
-    }
-
 #define PUT_CELL(j, v) cell_out = v; hdr.cells[j].setValid(); \
     hdr.cells[j].hi = cell_out[63:32]; hdr.cells[j].lo = cell_out[31:0]
 
@@ -781,17 +774,17 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
             else if (opcode == DTA_OP_POSTCARD) { meta.subj_key = hdr.pc.key; }
 
             if (ig_prsr_md.parser_err != PARSER_ERROR_OK || (bit<32>) hdr.udp.length < 8 + needed) {
-                count_drop(DROP_TRUNCATED);
+                meta.drop_reason = DROP_TRUNCATED;
             } else if (hdr.base.version != DTA_VERSION) {
-                count_drop(DROP_BAD_VERSION);
+                meta.drop_reason = DROP_BAD_VERSION;
             } else if (opcode == 0 || opcode > DTA_OP_SKETCH_MERGE) {
-                count_drop(DROP_UNKNOWN_OPCODE);
+                meta.drop_reason = DROP_UNKNOWN_OPCODE;
             } else {
                 dta_stores.apply();
                 if (meta.kind == 0) {
-                    count_drop(DROP_UNKNOWN_STORE);
+                    meta.drop_reason = DROP_UNKNOWN_STORE;
                 } else if (meta.kind != opcode) {
-                    count_drop(DROP_KIND_MISMATCH);
+                    meta.drop_reason = DROP_KIND_MISMATCH;
                 }
             }
 
@@ -799,30 +792,30 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
                 if (opcode == DTA_OP_KEY_WRITE) {
                     meta.plan.n = hdr.kw.redundancy == 0 ? meta.default_n : hdr.kw.redundancy;
                     if (hdr.kw.value_len != meta.unit_bytes - 4) {
-                        count_drop(DROP_BAD_VALUE_LENGTH);
+                        meta.drop_reason = DROP_BAD_VALUE_LENGTH;
                     } else if (hdr.kw.redundancy > 8) {
-                        count_drop(DROP_REDUNDANCY);
+                        meta.drop_reason = DROP_REDUNDANCY;
                     }
                 } else if (opcode == DTA_OP_KEY_INCREMENT) {
                     meta.plan.n = hdr.ki.redundancy == 0 ? meta.default_n : hdr.ki.redundancy;
                     if (hdr.ki.redundancy > 8 || hdr.ki.redundancy > meta.default_n) {
-                        count_drop(DROP_REDUNDANCY);
+                        meta.drop_reason = DROP_REDUNDANCY;
                     }
                 } else if (opcode == DTA_OP_POSTCARD) {
                     hops = hdr.pc.path_len == 0 ? meta.default_n : hdr.pc.path_len;
                     if (hdr.pc.hop >= hops || hdr.pc.path_len > meta.default_n) {
-                        count_drop(DROP_HOP);
+                        meta.drop_reason = DROP_HOP;
                     }
                 } else if (opcode == DTA_OP_APPEND) {
                     if (hdr.ap.list_id >= meta.lists) {
-                        count_drop(DROP_LIST);
+                        meta.drop_reason = DROP_LIST;
                     }
                 } else {
                     bit<33> columns = 33w1 << meta.log2_size;
                     if (hdr.sk.row >= meta.default_n || hdr.sk.count == 0 || hdr.sk.count > DTA_MAX_DELTAS
                             || (bit<33>) hdr.sk.column + (bit<33>) hdr.sk.count > columns
                             || (bit<8>) hdr.sk.column[3:0] + hdr.sk.count > 16) {
-                        count_drop(DROP_SKETCH);
+                        meta.drop_reason = DROP_SKETCH;
                     }
                     meta.plan.n = hdr.sk.count;
                 }
@@ -841,7 +834,7 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
                 }
                 dta_collector_select.apply();
                 if (!collector_found) {
-                    count_drop(DROP_NO_COLLECTOR);
+                    meta.drop_reason = DROP_NO_COLLECTOR;
                 } else {
                     need_qp = true;
                 }
@@ -901,7 +894,7 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
         /* ---- A report: queue pair up, this step's data offset and region ---- */
         if (report && meta.drop_reason == 0) {
             if (!qp_found || up_read.execute(c) != 1) {
-                count_drop(DROP_QUEUE_PAIR_DOWN);
+                meta.drop_reason = DROP_QUEUE_PAIR_DOWN;
             }
         }
         bit<32> tail = 0;
@@ -938,11 +931,15 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
             meta.segment = meta.offset[38:31];
             dta_regions.apply();
             if (!region_found) {
-                count_drop(DROP_NO_REGION);
+                meta.drop_reason = DROP_NO_REGION;
             }
         }
         if (report && meta.drop_reason != 0) {
+            /* A report is counted once, on its first pass (the drop counter, protocol 2.5). */
             ig_dprsr_md.drop_ctl = 1;
+            if (step == 0) {
+                dta_drops.count(meta.drop_reason);
+            }
         }
 
         /* ---- First pass: liveness, the primitive's state, the plan ---- */

@@ -478,50 +478,22 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
         size = 1;
     }
 
-    /* ---- Helpers (hidden from the control plane) ---- */
+    /* ---- Helpers (hidden from the control plane) ----
+     * Actions called from the apply block hold no conditional: p4c's Predication pass (run by
+     * p4test and p4c-bm2-ss) rejects an extern call under an if inside an action, so the
+     * conditional parts (drop counting, PSNs) are written in the apply block. */
 
-    /* CRC-32 of the 16-byte key rotated left by r bytes (protocol section 3), into meta.hash. */
+    /* CRC-32 of the 16-byte key rotated left by r bytes (protocol section 3), into meta.hash:
+     * the upper half of (k ++ k) << 8r is k rotated left by 8r bits (r = 0..15). */
     @hidden action hash_rotation(in bit<128> k, in bit<8> r) {
-        meta.rot = k;
-        if (r == 1) { meta.rot = k[119:0] ++ k[127:120]; }
-        else if (r == 2) { meta.rot = k[111:0] ++ k[127:112]; }
-        else if (r == 3) { meta.rot = k[103:0] ++ k[127:104]; }
-        else if (r == 4) { meta.rot = k[95:0] ++ k[127:96]; }
-        else if (r == 6) { meta.rot = k[79:0] ++ k[127:80]; }
-        else if (r == 8) { meta.rot = k[63:0] ++ k[127:64]; }
-        else if (r == 10) { meta.rot = k[47:0] ++ k[127:48]; }
-        else if (r == 12) { meta.rot = k[31:0] ++ k[127:32]; }
-        else if (r == 14) { meta.rot = k[15:0] ++ k[127:16]; }
+        bit<256> twice = (k ++ k) << (r << 3);
+        meta.rot = twice[255:128];
         hash(meta.hash, HashAlgorithm.crc32, 32w0, { meta.rot }, 64w4294967296);
     }
 
     /* The low log2 bits of meta.hash: with hash_rotation(key, 2i), index(key, i, log2). */
     @hidden action take_index(in bit<8> log2) {
         meta.index = meta.hash & ((32w1 << log2) - 1);
-    }
-
-    /* Takes the next PSN of the queue pair (protocol 5.6) and fills the BTH of a request. */
-    @hidden action next_request(in bit<8> opcode) {
-        bit<32> npsn;
-        bit<32> acked;
-        dta_next_psn.read(npsn, (bit<32>) meta.collector);
-        dta_last_acked_psn.read(acked, (bit<32>) meta.collector);
-        if (((npsn - 1 - acked) & 0xFFFFFF) == 0) {
-            /* Nothing was outstanding: the probe interval starts now. */
-            qp_timer.write((bit<32>) meta.collector, sm.ingress_global_timestamp);
-        }
-        dta_next_psn.write((bit<32>) meta.collector, (npsn + 1) & 0xFFFFFF);
-        hdr.bth.setValid();
-        hdr.bth.opcode = opcode;
-        hdr.bth.psn = npsn[23:0];
-        hdr.bth.ack_req = (npsn[23:0] & ((24w1 << meta.ack_log2) - 1)) == 0 ? 1w1 : 1w0;
-    }
-
-    @hidden action count_drop(in bit<32> reason) {
-        if (meta.step == 0) {
-            dta_drops.count(reason);
-        }
-        meta.drop_reason = reason;
     }
 
 #define PUT_CELL(j, v) cell_out = v; hdr.cells[j].setValid(); \
@@ -604,17 +576,17 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
             }
 
             if (sm.parser_error != error.NoError || (bit<32>) hdr.udp.length < 8 + needed) {
-                count_drop(DROP_TRUNCATED);
+                meta.drop_reason = DROP_TRUNCATED;
             } else if (hdr.base.version != DTA_VERSION) {
-                count_drop(DROP_BAD_VERSION);
+                meta.drop_reason = DROP_BAD_VERSION;
             } else if (opcode == 0 || opcode > DTA_OP_SKETCH_MERGE) {
-                count_drop(DROP_UNKNOWN_OPCODE);
+                meta.drop_reason = DROP_UNKNOWN_OPCODE;
             } else {
                 dta_stores.apply();
                 if (meta.kind == 0) {
-                    count_drop(DROP_UNKNOWN_STORE);
+                    meta.drop_reason = DROP_UNKNOWN_STORE;
                 } else if (meta.kind != opcode) {
-                    count_drop(DROP_KIND_MISMATCH);
+                    meta.drop_reason = DROP_KIND_MISMATCH;
                 }
             }
 
@@ -623,30 +595,30 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
                 if (opcode == DTA_OP_KEY_WRITE) {
                     meta.n = hdr.kw.redundancy == 0 ? meta.default_n : hdr.kw.redundancy;
                     if (hdr.kw.value_len != meta.unit_bytes - 4) {
-                        count_drop(DROP_BAD_VALUE_LENGTH);
+                        meta.drop_reason = DROP_BAD_VALUE_LENGTH;
                     } else if (hdr.kw.redundancy > 8) {
-                        count_drop(DROP_REDUNDANCY);
+                        meta.drop_reason = DROP_REDUNDANCY;
                     }
                 } else if (opcode == DTA_OP_KEY_INCREMENT) {
                     meta.n = hdr.ki.redundancy == 0 ? meta.default_n : hdr.ki.redundancy;
                     if (hdr.ki.redundancy > 8 || hdr.ki.redundancy > meta.default_n) {
-                        count_drop(DROP_REDUNDANCY);
+                        meta.drop_reason = DROP_REDUNDANCY;
                     }
                 } else if (opcode == DTA_OP_POSTCARD) {
                     hops = hdr.pc.path_len == 0 ? meta.default_n : hdr.pc.path_len;
                     if (hdr.pc.hop >= hops || hdr.pc.path_len > meta.default_n) {
-                        count_drop(DROP_HOP);
+                        meta.drop_reason = DROP_HOP;
                     }
                 } else if (opcode == DTA_OP_APPEND) {
                     if (hdr.ap.list_id >= meta.lists) {
-                        count_drop(DROP_LIST);
+                        meta.drop_reason = DROP_LIST;
                     }
                 } else {
                     bit<33> columns = 33w1 << meta.log2_size;
                     if (hdr.sk.row >= meta.default_n || hdr.sk.count == 0 || hdr.sk.count > DTA_MAX_DELTAS
                             || (bit<33>) hdr.sk.column + (bit<33>) hdr.sk.count > columns
                             || (bit<8>) hdr.sk.column[3:0] + hdr.sk.count > 16) {
-                        count_drop(DROP_SKETCH);
+                        meta.drop_reason = DROP_SKETCH;
                     }
                     meta.n = hdr.sk.count;
                 }
@@ -667,7 +639,7 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
                 }
                 dta_collector_select.apply();
                 if (!collector_found) {
-                    count_drop(DROP_NO_COLLECTOR);
+                    meta.drop_reason = DROP_NO_COLLECTOR;
                 } else {
                     need_qp = true;
                 }
@@ -729,7 +701,7 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
             bit<8> up;
             dta_qp_up.read(up, (bit<32>) meta.collector);
             if (!qp_found || up != 1) {
-                count_drop(DROP_QUEUE_PAIR_DOWN);
+                meta.drop_reason = DROP_QUEUE_PAIR_DOWN;
             }
         }
         if (report && meta.drop_reason == 0) {
@@ -763,11 +735,15 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
             meta.segment = meta.offset[38:31];
             dta_regions.apply();
             if (!region_found) {
-                count_drop(DROP_NO_REGION);
+                meta.drop_reason = DROP_NO_REGION;
             }
         }
         if (report && meta.drop_reason != 0) {
+            /* A report is counted once, on its first pass (the drop counter, protocol 2.5). */
             mark_to_drop(sm);
+            if (meta.step == 0) {
+                dta_drops.count(meta.drop_reason);
+            }
         }
 
         /* ---- First pass: liveness, the primitive's state, the plan ---- */
@@ -963,7 +939,6 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
                         meta.cells = 4;
                     }
                 } else if (opcode == DTA_OP_KEY_INCREMENT || opcode == DTA_OP_SKETCH_MERGE) {
-                    next_request(IB_OP_FETCH_ADD);
                     hdr.atomic.setValid();
                     hdr.atomic.va = meta.region_va + (meta.offset & 0x7FFFFFFF);
                     hdr.atomic.rkey = meta.region_rkey;
@@ -1085,9 +1060,27 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
                     if (meta.cells > 14) { PUT_CELL(14, (first + 15) ++ v14); }
                     if (meta.cells > 15) { PUT_CELL(15, (first + 16) ++ v15); }
                 }
-                if (meta.cells != 0) {
-                    /* An RDMA WRITE Only of the cells. */
-                    next_request(IB_OP_WRITE_ONLY);
+            }
+            if (meta.emit == 1 && !hdr.bth.isValid()) {
+                /* The request's PSN, the queue pair's next one (protocol 5.6), with AckReq when
+                 * PSN mod 2^ack_interval_log2 = 0: a FETCH_ADD, or an RDMA WRITE Only of the cells. */
+                bit<32> c = (bit<32>) meta.collector;
+                bit<32> npsn;
+                bit<32> acked;
+                dta_next_psn.read(npsn, c);
+                dta_last_acked_psn.read(acked, c);
+                if (((npsn - 1 - acked) & 0xFFFFFF) == 0) {
+                    /* Nothing was outstanding: the probe interval starts now. */
+                    qp_timer.write(c, sm.ingress_global_timestamp);
+                }
+                dta_next_psn.write(c, (npsn + 1) & 0xFFFFFF);
+                hdr.bth.setValid();
+                hdr.bth.psn = npsn[23:0];
+                hdr.bth.ack_req = (npsn[23:0] & ((24w1 << meta.ack_log2) - 1)) == 0 ? 1w1 : 1w0;
+                if (hdr.atomic.isValid()) {
+                    hdr.bth.opcode = IB_OP_FETCH_ADD;
+                } else {
+                    hdr.bth.opcode = IB_OP_WRITE_ONLY;
                     hdr.reth.setValid();
                     hdr.reth.va = meta.region_va + (meta.offset & 0x7FFFFFFF);
                     hdr.reth.rkey = meta.region_rkey;

@@ -242,9 +242,16 @@ control Egress(inout headers_t hdr, inout metadata_t meta, inout standard_metada
                 clone_preserving_field_list(CloneType.E2E, REPORT_SESSION, REPORT_FIELDS);
             }
         } else {
-            /* A copy: becomes the report of meta.step, and clones itself for the next one. */
+            /* A copy: becomes the report of meta.step, and clones itself for the next one. An
+             * egress-to-egress clone keeps the headers of the report it was cloned from: only
+             * this step's report header may be valid. */
             bit<8> step = meta.step;
             hdr.ports.setInvalid();
+            hdr.pc.setInvalid();
+            hdr.kw.setInvalid();
+            hdr.value4.setInvalid();
+            hdr.ki.setInvalid();
+            hdr.ap.setInvalid();
             hdr.ethernet.src_addr = my_mac;
             hdr.ethernet.dst_addr = to_mac;
             hdr.ethernet.ether_type = ETHERTYPE_IPV4;

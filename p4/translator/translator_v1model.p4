@@ -1148,8 +1148,6 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
             hdr.icrc.setValid();
             meta.rewrite_ip = 1;
             dta_qp_sent.count((bit<32>) meta.collector);
-            /* Bytes of the report past its headers are not part of the request. */
-            truncate(14 + 20 + (bit<32>) udp_len);
             route = true;
         }
 
@@ -1184,6 +1182,16 @@ control Egress(inout headers_t hdr, inout metadata_t meta, inout standard_metada
                 hdr.packet_in.setValid();
                 hdr.packet_in.ingress_port = (bit<16>) sm.ingress_port;
                 hdr.packet_in.reason = meta.cpu_reason;
+            }
+            if (hdr.icrc.isValid()) {
+                /* A request: bytes of the report past its headers are not part of it. Set in
+                 * egress, once the length is final: a probe that goes to the controller carries
+                 * the 3-byte PacketIn header in front. */
+                bit<32> len = 14 + 20 + (bit<32>) hdr.udp.length;
+                if (hdr.packet_in.isValid()) {
+                    len = len + 3;
+                }
+                truncate(len);
             }
         }
     }

@@ -653,7 +653,9 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
 
     apply {
         bool route = false;
-        bool report = hdr.base.isValid() && !hdr.packet_out.isValid();
+        /* Every UDP datagram to the report port is a report (protocol 2.1), also one too short
+         * for the base header (dropped as truncated, 2.5). */
+        bool report = hdr.udp.isValid() && hdr.udp.dst_port == DTA_REPORT_PORT && !hdr.packet_out.isValid();
         bool roce_local = false;
         bool need_qp = false;
         bit<64> cell = 0;

@@ -363,9 +363,17 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
             value = value + lost_delta;
         }
     };
-    RegisterAction<bit<32>, bit<32>, bit<32>>(qp_timer) timer_read = {
+    /* The time a queue pair's probe interval started: returned, and restarted now when nothing
+     * is outstanding (the interval starts with the next request) or when the interval is over
+     * (a probe goes out, or the queue pair goes down). */
+    bit<1> timer_restart = 0;
+    bit<32> probe_units = 0;
+    RegisterAction<bit<32>, bit<32>, bit<32>>(qp_timer) timer_check = {
         void apply(inout bit<32> value, out bit<32> rv) {
             rv = value;
+            if (timer_restart == 1 || meta.now_us - value >= probe_units) {
+                value = meta.now_us;
+            }
         }
     };
     RegisterAction<bit<32>, bit<32>, bit<32>>(qp_timer) timer_set = {
@@ -373,14 +381,14 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
             value = meta.now_us;
         }
     };
-    RegisterAction<bit<8>, bit<32>, bit<8>>(qp_probes_out) probes_read = {
+    /* Unanswered probes: returned, and one more when a probe is due (up to 3). */
+    bit<1> probe_due = 0;
+    RegisterAction<bit<8>, bit<32>, bit<8>>(qp_probes_out) probes_check = {
         void apply(inout bit<8> value, out bit<8> rv) {
             rv = value;
-        }
-    };
-    RegisterAction<bit<8>, bit<32>, bit<8>>(qp_probes_out) probes_increment = {
-        void apply(inout bit<8> value) {
-            value = value + 1;
+            if (probe_due == 1 && value < 3) {
+                value = value + 1;
+            }
         }
     };
     RegisterAction<bit<8>, bit<32>, bit<8>>(qp_probes_out) probes_clear = {
@@ -894,9 +902,12 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
         }
 
         /* ---- A report: queue pair up, this step's data offset and region ---- */
+        bit<32> acked = 0;     /* the queue pair's last acknowledged PSN, read once per pass */
         if (report && meta.drop_reason == 0) {
             if (!qp_found || up_read.execute(c) != 1) {
                 meta.drop_reason = DROP_QUEUE_PAIR_DOWN;
+            } else {
+                acked = acked_read.execute(c);
             }
         }
         bit<32> tail = 0;
@@ -952,11 +963,13 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
         bit<8> pc_bitmap = 0;
         if (report && meta.drop_reason == 0 && step == 0) {
             bit<32> npsn = psn_read.execute(c);
-            bit<32> acked = acked_read.execute(c);
-            bit<32> since = timer_read.execute(c);
-            bit<8> probes = probes_read.execute(c);
             bool outstanding = ((npsn - 1 - acked) & 0xFFFFFF) != 0;
-            bool due = outstanding && meta.now_us - since >= (bit<32>) meta.probe_ms * 1000;
+            timer_restart = outstanding ? 1w0 : 1w1;
+            probe_units = (bit<32>) meta.probe_ms * 1000;
+            bit<32> since = timer_check.execute(c);
+            bool due = outstanding && meta.now_us - since >= probe_units;
+            probe_due = due ? 1w1 : 1w0;
+            bit<8> probes = probes_check.execute(c);
             if (due && probes >= 3) {
                 up_clear.execute(c);
                 dta_drops.count(DROP_QUEUE_PAIR_DOWN);
@@ -966,7 +979,6 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
                 dta_reports.count((bit<32>) opcode);
                 if (due) {
                     meta.plan.probe = 1;
-                    probes_increment.execute(c);
                     dta_qp_probes.count(c);
                 }
             }
@@ -1064,13 +1076,12 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
         }
 
         /* ---- Build this step's request ---- */
-        bit<32> psn_acked = 0;
         if (report && meta.drop_reason == 0) {
             if (meta.plan.probe == 1 && step == meta.plan.data_steps) {
-                psn_acked = acked_read.execute(c);
+                /* Probe (protocol 5.6): WRITE Only of length 0, AckReq, PSN = last acknowledged. */
                 hdr.bth.setValid();
                 hdr.bth.opcode = IB_OP_WRITE_ONLY;
-                hdr.bth.psn = psn_acked[23:0];
+                hdr.bth.psn = acked[23:0];
                 hdr.bth.ack_req = 1;
                 hdr.reth.setValid();
                 hdr.reth.va = 0;

@@ -729,10 +729,19 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
                 take_index(meta.log2_size);
                 meta.offset = (bit<64>) meta.index * (bit<64>) meta.unit_bytes;
             } else {
-                bit<32> tail;
-                dta_append_tail.read(tail, meta.tail_base + hdr.ap.list_id);
+                /* The first entry of the batch this report's steps write: on the first pass the
+                 * oldest held entry (tail - held; the tail itself when nothing is held), on a
+                 * later pass the position the plan carries. Its segment gives the rkey. */
+                bit<32> first_pos = meta.ap_pos;
+                if (meta.step == 0) {
+                    bit<32> tail;
+                    bit<8> held;
+                    dta_append_tail.read(tail, meta.tail_base + hdr.ap.list_id);
+                    ap_count.read(held, meta.tail_base + hdr.ap.list_id);
+                    first_pos = tail - (bit<32>) held;
+                }
                 meta.offset = ((((bit<64>) hdr.ap.list_id) << meta.log2_size)
-                               + (bit<64>) (tail & ((32w1 << meta.log2_size) - 1))) << 3;
+                               + (bit<64>) (first_pos & ((32w1 << meta.log2_size) - 1))) << 3;
             }
             meta.segment = meta.offset[38:31];
             dta_regions.apply();
@@ -872,7 +881,10 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
                 ap_values.read(v14, (slot << 4) + 14);
                 ap_values.read(v15, (slot << 4) + 15);
                 bool idle = held != 0 && sm.ingress_global_timestamp - last_ts >= (bit<48>) meta.flush_us;
-                bool ring_end = ((tail + 1) & ((32w1 << meta.log2_size) - 1)) == 0;
+                /* A batch ends at the ring's end, and also at a 2 GiB segment boundary inside a
+                 * ring of more than 2^28 entries, so that no write spans two segments (rkeys). */
+                bit<8> seg_log2 = meta.log2_size > 28 ? 8w28 : meta.log2_size;
+                bool ring_end = ((tail + 1) & ((32w1 << seg_log2) - 1)) == 0;
                 dta_append_tail.write(slot, tail + 1);
                 ap_time.write(slot, sm.ingress_global_timestamp);
                 meta.ap_pos = tail;

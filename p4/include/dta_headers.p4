@@ -34,6 +34,7 @@ const bit<32> DROP_NO_REGION = 13;
 
 /* RoCEv2 (protocol 5.2). */
 const bit<8> IB_OP_WRITE_ONLY = 0x0A;
+const bit<8> IB_OP_READ_REQUEST = 0x0C;
 const bit<8> IB_OP_READ_RESPONSE_FIRST = 0x0D;
 const bit<8> IB_OP_READ_RESPONSE_MIDDLE = 0x0E;
 const bit<8> IB_OP_READ_RESPONSE_LAST = 0x0F;

@@ -859,31 +859,35 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
         /* ---- Replies to a translator queue pair (protocol 5.6) ---- */
         if (roce_local && qp_found) {
             meta.cpu_reason = REASON_TO_CPU;
+            bool answer = false;   /* a reply from the responder: alive, no probe outstanding */
             if (hdr.bth.opcode >= IB_OP_READ_RESPONSE_FIRST && hdr.bth.opcode <= IB_OP_READ_RESPONSE_ONLY) {
-                meta.cpu_reason = REASON_READ_RESPONSE;
+                /* READ responses: the controller's own READs while the queue pair is down; on a
+                 * queue pair that is up the translator's only READ is the liveness probe. */
+                if (up_read.execute(c) != 1) {
+                    meta.cpu_reason = REASON_READ_RESPONSE;
+                } else {
+                    meta.cpu_reason = 0;
+                    ig_dprsr_md.drop_ctl = 1;
+                    if (hdr.bth.opcode == IB_OP_READ_RESPONSE_ONLY) {
+                        /* A probe's answer: everything up to the probe's PSN arrived. */
+                        answer = true;
+                        acked_target = (bit<32>) hdr.bth.psn;
+                        acked_set.execute(c);
+                    }
+                }
             } else if (hdr.aeth.isValid()) {
                 meta.cpu_reason = 0;
                 ig_dprsr_md.drop_ctl = 1;
-                bit<8> probes = probes_clear.execute(c);
-                timer_set.execute(c);
+                answer = true;
                 if (hdr.aeth.syndrome[7:5] == 0) {
+                    /* ACK or ATOMIC ACK: never moves the next PSN (a late ACK names an old PSN). */
                     dta_qp_acks.count(c);
                     acked_target = (bit<32>) hdr.bth.psn;
                     acked_set.execute(c);
-                    if (probes != 0 && hdr.bth.opcode == IB_OP_ACKNOWLEDGE) {
-                        /* The answer to a probe names PSN e - 1: resynchronise to e. */
-                        psn_target = (bit<32>) (hdr.bth.psn + 1);
-                        bit<32> old = psn_set.execute(c);
-                        bit<24> gap = old[23:0] - psn_target[23:0];
-                        if (gap != 0) {
-                            lost_delta = (bit<32>) gap;
-                            lost_add.execute(c);
-                            dta_qp_resyncs.count(c);
-                        }
-                    }
                 } else if (hdr.aeth.syndrome[7:5] == 3) {
                     dta_qp_naks.count(c * 4 + (bit<32>) hdr.aeth.syndrome[1:0]);
                     if (hdr.aeth.syndrome[4:0] == 0) {
+                        /* PSN sequence error (also the answer to a probe sent after a gap). */
                         psn_target = (bit<32>) hdr.bth.psn;
                         bit<32> old = psn_set.execute(c);
                         lost_delta = (bit<32>) (old[23:0] - hdr.bth.psn);
@@ -899,15 +903,16 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
                     }
                 }
             }
+            if (answer) {
+                probes_clear.execute(c);
+                timer_set.execute(c);
+            }
         }
 
         /* ---- A report: queue pair up, this step's data offset and region ---- */
-        bit<32> acked = 0;     /* the queue pair's last acknowledged PSN, read once per pass */
         if (report && meta.drop_reason == 0) {
             if (!qp_found || up_read.execute(c) != 1) {
                 meta.drop_reason = DROP_QUEUE_PAIR_DOWN;
-            } else {
-                acked = acked_read.execute(c);
             }
         }
         bit<32> tail = 0;
@@ -961,8 +966,10 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
         bit<32> v8 = 0; bit<32> v9 = 0; bit<32> v10 = 0; bit<32> v11 = 0;
         bit<32> v12 = 0; bit<32> v13 = 0; bit<32> v14 = 0; bit<32> v15 = 0;
         bit<8> pc_bitmap = 0;
+        bit<32> npsn = 0;      /* first pass: the next PSN before this report's requests */
         if (report && meta.drop_reason == 0 && step == 0) {
-            bit<32> npsn = psn_read.execute(c);
+            npsn = psn_read.execute(c);
+            bit<32> acked = acked_read.execute(c);
             bool outstanding = ((npsn - 1 - acked) & 0xFFFFFF) != 0;
             timer_restart = outstanding ? 1w0 : 1w1;
             probe_units = (bit<32>) meta.probe_ms * 1000;
@@ -1076,18 +1083,15 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
         }
 
         /* ---- Build this step's request ---- */
+        bool is_probe = false;
+        /* This pass is the notice of a queue pair that timed out (set on the first pass). */
+        bool timed_out = meta.cpu_reason == REASON_QUEUE_PAIR_TIMEOUT;
         if (report && meta.drop_reason == 0) {
             if (meta.plan.probe == 1 && step == meta.plan.data_steps) {
-                /* Probe (protocol 5.6): WRITE Only of length 0, AckReq, PSN = last acknowledged. */
-                hdr.bth.setValid();
-                hdr.bth.opcode = IB_OP_WRITE_ONLY;
-                hdr.bth.psn = acked[23:0];
-                hdr.bth.ack_req = 1;
-                hdr.reth.setValid();
-                hdr.reth.va = 0;
-                hdr.reth.rkey = 0;
-                hdr.reth.dma_len = 0;
+                /* Probe (protocol 5.6): an RDMA READ Request of length 0 at the next PSN; the
+                 * headers are filled below with the PSN. */
                 meta.emit = 1;
+                is_probe = true;
             } else if (step < meta.plan.data_steps) {
                 meta.emit = 1;
                 if (opcode == DTA_OP_KEY_WRITE) {
@@ -1222,14 +1226,25 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
                     if (meta.cells > 15) { PUT_CELL(15, (first + 16) ++ v15); }
                 }
             }
-            if (meta.emit == 1 && !hdr.bth.isValid()) {
-                /* The PSN (protocol 5.6), AckReq every 2^ack_interval_log2 packets. */
-                bit<32> npsn = psn_take.execute(c);
+            if (meta.emit == 1) {
+                /* The PSN (protocol 5.6), AckReq every 2^ack_interval_log2 packets. The probe
+                 * that goes to the controller instead (queue pair timed out, first pass) carries
+                 * the next PSN without taking it. */
+                bit<32> psn = npsn;
+                if (!timed_out) {
+                    psn = psn_take.execute(c);
+                }
                 hdr.bth.setValid();
-                hdr.bth.psn = npsn[23:0];
-                hdr.bth.ack_req = (npsn[23:0] & ((24w1 << meta.ack_log2) - 1)) == 0 ? 1w1 : 1w0;
+                hdr.bth.psn = psn[23:0];
+                hdr.bth.ack_req = (psn[23:0] & ((24w1 << meta.ack_log2) - 1)) == 0 ? 1w1 : 1w0;
                 if (hdr.atomic.isValid()) {
                     hdr.bth.opcode = IB_OP_FETCH_ADD;
+                } else if (is_probe) {
+                    hdr.bth.opcode = IB_OP_READ_REQUEST;
+                    hdr.reth.setValid();
+                    hdr.reth.va = 0;
+                    hdr.reth.rkey = 0;
+                    hdr.reth.dma_len = 0;
                 } else {
                     hdr.bth.opcode = IB_OP_WRITE_ONLY;
                     hdr.reth.setValid();
@@ -1306,12 +1321,12 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
         if (route) {
             ipv4_routes.apply();
         }
-        if (meta.cpu_reason == REASON_QUEUE_PAIR_TIMEOUT) {
+        if (timed_out) {
             ig_tm_md.ucast_egress_port = CPU_PORT;
         }
 
         /* ---- More steps: mirror the report with the plan ---- */
-        if (report && meta.drop_reason == 0 && meta.cpu_reason != REASON_QUEUE_PAIR_TIMEOUT
+        if (report && meta.drop_reason == 0 && !timed_out
                 && step + 1 < meta.plan.data_steps + (bit<8>) meta.plan.probe) {
             meta.plan.step = step + 1;
             ig_dprsr_md.mirror_type = MIRROR_LOOP;

@@ -7,11 +7,11 @@
  * translator: docs/p4.md.
  *
  * One report may need several requests (N Key-Write replicas, N counter rows, up to 16
- * Sketch-Merge counters, a postcard eviction, an Append flush, a liveness probe). Every pass
- * through the pipeline emits at most one request; when more are due, an ingress-to-egress clone
- * of the report (clone session LOOP_SESSION) is recirculated from egress and runs the next step.
- * The step plan is decided on the first pass and travels in the metadata of field list
- * LOOP_FIELDS.
+ * Sketch-Merge counters, a postcard eviction, an Append flush, a liveness probe: a zero-length
+ * RDMA READ). Every pass through the pipeline emits at most one request; when more are due, an
+ * ingress-to-egress clone of the report (clone session LOOP_SESSION) is recirculated from egress
+ * and runs the next step. The step plan is decided on the first pass and travels in the metadata
+ * of field list LOOP_FIELDS.
  */
 /* The register<T, I> and counter<I> declarations below need the v1model API with index types;
  * p4c's v1model.p4 defaults to 20180101 (register<T>, counter without type parameter). */
@@ -233,7 +233,9 @@ control TranslatorVerifyChecksum(inout headers_t hdr, inout metadata_t meta) {
 
 /* The ICRC of a request (protocol 5.3): CRC-32 over 8 bytes of ones, the IPv4 header with TOS,
  * TTL and checksum set to ones, the UDP header with its checksum set to ones, the BTH with byte 4
- * set to ones, the extension header and the payload; stored least significant byte first. */
+ * set to ones, the extension header and the payload; stored least significant byte first.
+ * ICRC_WRITE covers BTH (opcode included) + RETH + the payload cells: an RDMA WRITE Only, and
+ * with no cell the liveness probe (READ Request, RETH, no payload). */
 #define ICRC_PREFIX 64w0xFFFFFFFFFFFFFFFF, \
     hdr.ipv4.version, hdr.ipv4.ihl, 8w0xFF, hdr.ipv4.total_len, hdr.ipv4.identification, \
     hdr.ipv4.flags, hdr.ipv4.frag_offset, 8w0xFF, hdr.ipv4.protocol, 16w0xFFFF, \
@@ -657,31 +659,39 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
             bit<32> c = (bit<32>) meta.collector;
             meta.cpu_reason = REASON_TO_CPU;
             if (hdr.bth.opcode >= IB_OP_READ_RESPONSE_FIRST && hdr.bth.opcode <= IB_OP_READ_RESPONSE_ONLY) {
-                meta.cpu_reason = REASON_READ_RESPONSE;
+                /* READ responses: the controller's own READs while the queue pair is down; on a
+                 * queue pair that is up the translator's only READ is the liveness probe. */
+                bit<8> up;
+                dta_qp_up.read(up, c);
+                if (up != 1) {
+                    meta.cpu_reason = REASON_READ_RESPONSE;
+                } else {
+                    meta.cpu_reason = 0;
+                    mark_to_drop(sm);
+                    if (hdr.bth.opcode == IB_OP_READ_RESPONSE_ONLY) {
+                        /* A probe's answer: alive, everything up to the probe's PSN arrived. */
+                        dta_last_acked_psn.write(c, (bit<32>) hdr.bth.psn);
+                        qp_timer.write(c, sm.ingress_global_timestamp);
+                        qp_probes_out.write(c, 0);
+                    }
+                }
             } else if (hdr.aeth.isValid()) {
                 bit<32> npsn;
                 bit<32> lost;
-                bit<8> probes;
                 dta_next_psn.read(npsn, c);
                 dta_lost_packets.read(lost, c);
-                qp_probes_out.read(probes, c);
                 meta.cpu_reason = 0;
                 mark_to_drop(sm);
                 if (hdr.aeth.syndrome[7:5] == 0) {
-                    /* ACK or ATOMIC ACK: everything up to its PSN arrived. */
+                    /* ACK or ATOMIC ACK: everything up to its PSN arrived. It never moves the
+                     * next PSN (a late ACK names an old PSN). */
                     dta_qp_acks.count(c);
                     dta_last_acked_psn.write(c, (bit<32>) hdr.bth.psn);
-                    bit<24> gap = npsn[23:0] - 1 - hdr.bth.psn;
-                    if (probes != 0 && hdr.bth.opcode == IB_OP_ACKNOWLEDGE && gap != 0 && gap < 24w0x800000) {
-                        /* The answer to a probe names PSN e - 1: the packets after it were lost. */
-                        dta_lost_packets.write(c, lost + (bit<32>) gap);
-                        dta_next_psn.write(c, (bit<32>) (hdr.bth.psn + 1));
-                        dta_qp_resyncs.count(c);
-                    }
                 } else if (hdr.aeth.syndrome[7:5] == 3) {
                     dta_qp_naks.count(c * 4 + (bit<32>) hdr.aeth.syndrome[1:0]);
                     if (hdr.aeth.syndrome[4:0] == 0) {
-                        /* PSN sequence error: go on from the PSN the responder expects. */
+                        /* PSN sequence error (also the answer to a probe sent after a gap): go
+                         * on from the PSN the responder expects. */
                         dta_lost_packets.write(c, lost + (bit<32>) (npsn[23:0] - hdr.bth.psn));
                         dta_next_psn.write(c, (bit<32>) hdr.bth.psn);
                         dta_last_acked_psn.write(c, (bit<32>) (hdr.bth.psn - 1));
@@ -915,21 +925,15 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
 
         /* ---- Build this step's request ---- */
         bit<8> step = meta.step;
+        bool is_probe = false;
+        /* This pass is the notice of a queue pair that timed out (set on the first pass). */
+        bool timed_out = meta.cpu_reason == REASON_QUEUE_PAIR_TIMEOUT;
         if (report && meta.drop_reason == 0) {
             if (meta.probe == 1 && step == meta.data_steps) {
-                /* Probe: WRITE Only of length 0 to va 0, rkey 0, with AckReq and PSN = the last
-                 * acknowledged one (a duplicate the responder answers with PSN e - 1). */
-                bit<32> acked;
-                dta_last_acked_psn.read(acked, (bit<32>) meta.collector);
-                hdr.bth.setValid();
-                hdr.bth.opcode = IB_OP_WRITE_ONLY;
-                hdr.bth.psn = acked[23:0];
-                hdr.bth.ack_req = 1;
-                hdr.reth.setValid();
-                hdr.reth.va = 0;
-                hdr.reth.rkey = 0;
-                hdr.reth.dma_len = 0;
+                /* Probe (protocol 5.6): an RDMA READ Request of length 0 at the next PSN; the
+                 * headers are filled below with the PSN. */
                 meta.emit = 1;
+                is_probe = true;
             } else if (step < meta.data_steps) {
                 meta.emit = 1;
                 if (opcode == DTA_OP_KEY_WRITE) {
@@ -1075,24 +1079,34 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
                     if (meta.cells > 15) { PUT_CELL(15, (first + 16) ++ v15); }
                 }
             }
-            if (meta.emit == 1 && !hdr.bth.isValid()) {
+            if (meta.emit == 1) {
                 /* The request's PSN, the queue pair's next one (protocol 5.6), with AckReq when
-                 * PSN mod 2^ack_interval_log2 = 0: a FETCH_ADD, or an RDMA WRITE Only of the cells. */
+                 * PSN mod 2^ack_interval_log2 = 0: a FETCH_ADD, an RDMA WRITE Only of the cells,
+                 * or the probe (READ Request, va 0, rkey 0, length 0). The probe that goes to the
+                 * controller instead (queue pair timed out) carries the next PSN without taking it. */
                 bit<32> c = (bit<32>) meta.collector;
                 bit<32> npsn;
                 bit<32> acked;
                 dta_next_psn.read(npsn, c);
                 dta_last_acked_psn.read(acked, c);
-                if (((npsn - 1 - acked) & 0xFFFFFF) == 0) {
-                    /* Nothing was outstanding: the probe interval starts now. */
-                    qp_timer.write(c, sm.ingress_global_timestamp);
+                if (!timed_out) {
+                    if (((npsn - 1 - acked) & 0xFFFFFF) == 0) {
+                        /* Nothing was outstanding: the probe interval starts now. */
+                        qp_timer.write(c, sm.ingress_global_timestamp);
+                    }
+                    dta_next_psn.write(c, (npsn + 1) & 0xFFFFFF);
                 }
-                dta_next_psn.write(c, (npsn + 1) & 0xFFFFFF);
                 hdr.bth.setValid();
                 hdr.bth.psn = npsn[23:0];
                 hdr.bth.ack_req = (npsn[23:0] & ((24w1 << meta.ack_log2) - 1)) == 0 ? 1w1 : 1w0;
                 if (hdr.atomic.isValid()) {
                     hdr.bth.opcode = IB_OP_FETCH_ADD;
+                } else if (is_probe) {
+                    hdr.bth.opcode = IB_OP_READ_REQUEST;
+                    hdr.reth.setValid();
+                    hdr.reth.va = 0;
+                    hdr.reth.rkey = 0;
+                    hdr.reth.dma_len = 0;
                 } else {
                     hdr.bth.opcode = IB_OP_WRITE_ONLY;
                     hdr.reth.setValid();
@@ -1168,12 +1182,12 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
         if (route) {
             ipv4_routes.apply();
         }
-        if (meta.cpu_reason == REASON_QUEUE_PAIR_TIMEOUT) {
+        if (timed_out) {
             sm.egress_spec = CPU_PORT;
         }
 
         /* ---- More steps: a copy of the report runs the next one ---- */
-        if (report && meta.drop_reason == 0 && meta.cpu_reason != REASON_QUEUE_PAIR_TIMEOUT
+        if (report && meta.drop_reason == 0 && !timed_out
                 && step + 1 < meta.data_steps + (bit<8>) meta.probe) {
             meta.step = step + 1;
             clone_preserving_field_list(CloneType.I2E, LOOP_SESSION, LOOP_FIELDS);

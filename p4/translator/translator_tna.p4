@@ -381,13 +381,16 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
             value = meta.now_us;
         }
     };
-    /* Unanswered probes: returned, and one more when a probe is due (up to 3). */
+    /* Unanswered probes: returned, and one more when a probe is due; when a fourth falls due
+     * the queue pair goes down and the count starts again at 0 for the next connection. */
     bit<1> probe_due = 0;
     RegisterAction<bit<8>, bit<32>, bit<8>>(qp_probes_out) probes_check = {
         void apply(inout bit<8> value, out bit<8> rv) {
             rv = value;
             if (probe_due == 1 && value < 3) {
                 value = value + 1;
+            } else if (probe_due == 1) {
+                value = 0;
             }
         }
     };
@@ -1314,7 +1317,10 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
             /* Tofino has no CRC over a whole packet: the ICRC is sent as zero (docs/p4.md). */
             hdr.icrc.setValid();
             hdr.icrc.icrc = 0;
-            dta_qp_sent.count(c);
+            if (!timed_out) {
+                /* The time-out notice goes to the controller, not to the collector. */
+                dta_qp_sent.count(c);
+            }
             route = true;
         }
 
@@ -1322,7 +1328,10 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
             ipv4_routes.apply();
         }
         if (timed_out) {
+            /* Whatever the route did (forward, drop, or send_to_cpu with reason 6). */
+            ig_dprsr_md.drop_ctl = 0;
             ig_tm_md.ucast_egress_port = CPU_PORT;
+            meta.cpu_reason = REASON_QUEUE_PAIR_TIMEOUT;
         }
 
         /* ---- More steps: mirror the report with the plan ---- */

@@ -789,8 +789,10 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
                        && sm.ingress_global_timestamp - since >= (bit<48>) meta.probe_ms * 1000;
             if (due && probes >= 3) {
                 /* Three probes went unanswered: the queue pair is down, the report is dropped,
-                 * and the controller gets the probe that would have been the fourth. */
+                 * and the controller gets the probe that would have been the fourth. The count
+                 * starts again at 0 for the queue pair the controller connects next. */
                 dta_qp_up.write(c, 0);
+                qp_probes_out.write(c, 0);
                 dta_drops.count(DROP_QUEUE_PAIR_DOWN);
                 meta.cpu_reason = REASON_QUEUE_PAIR_TIMEOUT;
                 meta.probe = 1;
@@ -1175,7 +1177,10 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
             hdr.bth.reserved = 0;
             hdr.icrc.setValid();
             meta.rewrite_ip = 1;
-            dta_qp_sent.count((bit<32>) meta.collector);
+            if (!timed_out) {
+                /* The time-out notice goes to the controller, not to the collector. */
+                dta_qp_sent.count((bit<32>) meta.collector);
+            }
             route = true;
         }
 
@@ -1183,7 +1188,9 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
             ipv4_routes.apply();
         }
         if (timed_out) {
+            /* Whatever the route did (forward, drop, or send_to_cpu with reason 6). */
             sm.egress_spec = CPU_PORT;
+            meta.cpu_reason = REASON_QUEUE_PAIR_TIMEOUT;
         }
 
         /* ---- More steps: a copy of the report runs the next one ---- */

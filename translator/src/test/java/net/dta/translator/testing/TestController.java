@@ -361,6 +361,9 @@ public final class TestController implements AutoCloseable {
             int remoteQpn = Bytes.u24(r, message + 12);
             ConnectReplyData reply = ConnectReplyData.decode(r, message + 36);
             packetOut(copy(frame, cm.rtu(frame, 0, cmRoute, 0, 0x200000000L + c, localCommId, repCommId)), 0);
+            // The queue pair entry first (still down: dta_qp_up is 0), so that the READ responses
+            // reach the controller as read_response, not unknown_queue_pair.
+            write(queuePair(c, collectorIp, translatorIp, remoteQpn));
 
             // The catalog, with an RDMA READ through the translator on the queue pair's first PSN.
             RoceRoute qpRoute = RoceRoute.forQueuePair(0, 0, translatorIp, collectorIp, qpn);
@@ -380,7 +383,6 @@ public final class TestController implements AutoCloseable {
             Catalog cat = Catalog.decode(catalog);
             int next = (startPsn + packets) & 0xFF_FFFF;
             List<Update> updates = new ArrayList<>();
-            updates.add(queuePair(c, collectorIp, translatorIp, remoteQpn));
             for (CatalogEntry e : cat.entries()) {
                 int[] rkeys = e.rkeys();
                 for (int s = 0; s < rkeys.length; s++) {

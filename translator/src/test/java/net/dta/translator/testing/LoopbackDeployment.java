@@ -43,9 +43,9 @@ public final class LoopbackDeployment implements AutoCloseable {
     /** The lossy link to collector 0, when asked for (UDP mode). */
     public final LossyRelay relay;
 
-    private LoopbackDeployment(Mode mode, int n, String stores, Path dir, int appendBatch, boolean lossy) throws Exception {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        prefix = "127." + r.nextInt(100, 250) + "." + r.nextInt(1, 250) + ".";
+    private LoopbackDeployment(Mode mode, int n, String stores, Path dir, int appendBatch, boolean lossy, String prefix)
+            throws Exception {
+        this.prefix = prefix;
         String ingest = mode == Mode.RAW ? "raw" : "udp";
         try {
             for (int i = 0; i < n; i++) {
@@ -97,12 +97,27 @@ public final class LoopbackDeployment implements AutoCloseable {
         if (mode == Mode.RAW) {
             requireRaw();
         }
-        return new LoopbackDeployment(mode, collectors, stores, dir, appendBatch, false);
+        return new LoopbackDeployment(mode, collectors, stores, dir, appendBatch, false, randomPrefix());
+    }
+
+    /** Like {@link #start} on the addresses {@code prefix + "1"} (translator), {@code + "2"} (collector 0), ... */
+    public static LoopbackDeployment start(Mode mode, int collectors, String stores, Path dir, int appendBatch, String prefix)
+            throws Exception {
+        if (mode == Mode.RAW) {
+            requireRaw();
+        }
+        return new LoopbackDeployment(mode, collectors, stores, dir, appendBatch, false, prefix);
+    }
+
+    /** "127.a.b." with a random a.b, so that test runs in parallel on one machine use distinct addresses. */
+    public static String randomPrefix() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return "127." + r.nextInt(100, 250) + "." + r.nextInt(1, 250) + ".";
     }
 
     /** UDP mode, with a {@link LossyRelay} between the translator and collector 0. */
     public static LoopbackDeployment lossy(int collectors, String stores, Path dir, int appendBatch) throws Exception {
-        return new LoopbackDeployment(Mode.UDP, collectors, stores, dir, appendBatch, true);
+        return new LoopbackDeployment(Mode.UDP, collectors, stores, dir, appendBatch, true, randomPrefix());
     }
 
     /** The address the translator sends collector i's requests to (the relay's for a lossy collector 0). */

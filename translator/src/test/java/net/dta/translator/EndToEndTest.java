@@ -139,6 +139,18 @@ class EndToEndTest {
                 drops += d.controller.readCounter(CTR_DROPS, reason).getPacketCount();
             }
             assertEquals(0, drops);
+            // Bad reports over the same socket: counted by reason, nothing sent.
+            long sent = d.controller.readCounter(CTR_QP_SENT, 0).getPacketCount() + d.controller.readCounter(CTR_QP_SENT, 1).getPacketCount();
+            d.send(buf, 3);
+            buf.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 1, (byte) 9);
+            d.send(buf, 12);
+            d.send(buf, ReportEncoder.append(buf, 0, 4, 7, 1));
+            d.send(buf, ReportEncoder.keyWrite(buf, 0, 99, 0, key(1), new byte[4]));
+            LoopbackDeployment.await("four drops", () -> d.controller.readCounter(CTR_DROPS, 1).getPacketCount()
+                    + d.controller.readCounter(CTR_DROPS, 3).getPacketCount() + d.controller.readCounter(CTR_DROPS, 9).getPacketCount()
+                    + d.controller.readCounter(CTR_DROPS, 4).getPacketCount() == 4);
+            assertEquals(sent, d.controller.readCounter(CTR_QP_SENT, 0).getPacketCount()
+                    + d.controller.readCounter(CTR_QP_SENT, 1).getPacketCount());
             assertEquals(0, d.collector(0).backend().counters().drops().values().stream().mapToLong(Long::longValue).sum()
                     + d.collector(1).backend().counters().drops().values().stream().mapToLong(Long::longValue).sum(),
                     "collector-side drops");

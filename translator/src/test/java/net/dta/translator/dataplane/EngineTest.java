@@ -313,4 +313,39 @@ class EngineTest {
             assertEquals(0, c.readCounter(CTR_QP_ACKS, C).getPacketCount());
         }
     }
+
+    @Test
+    void translatingAReportAllocatesNothing() throws Exception {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (EngineHarness h = EngineHarness.withVectorState(0x100, 65536); java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            h.capture = false;
+            MemorySegment[] reports = new MemorySegment[5];
+            int[] lengths = new int[5];
+            String[] names = {"kw.report", "ki.report.0", "pc.report.0", "ap.report.0", "sk.report.0"};
+            for (int i = 0; i < 5; i++) {
+                byte[] b = vectors.get(names[i]).bytes();
+                reports[i] = arena.allocate(64);
+                MemorySegment.copy(MemorySegment.ofArray(b), 0, reports[i], 0, b.length);
+                lengths[i] = b.length;
+            }
+            for (int round = 0; round < 2; round++) {
+                long started = System.nanoTime();
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 20_000; i++) {
+                    h.feed(reports[i % 5], lengths[i % 5]);
+                    if (i % 32 == 31) {
+                        h.engine.flush();
+                    }
+                }
+                h.engine.flush();
+                long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                if (round == 1) {
+                    assertTrue(allocated < 64 * 1024, "20000 reports allocated " + allocated + " bytes");
+                    System.out.printf("engine alone: 20000 reports (KW N=2, KI N=2, postcard, append B=2, sketch) in %.1f ms, "
+                            + "%d bytes allocated%n", (System.nanoTime() - started) / 1e6, allocated);
+                }
+            }
+            assertTrue(h.framesSent > 40_000);
+        }
+    }
 }

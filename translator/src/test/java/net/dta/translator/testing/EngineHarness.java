@@ -92,13 +92,24 @@ public final class EngineHarness implements AutoCloseable {
         controller.setPipeline();
     }
 
+    /** False: frames are counted, not copied (for allocation and speed measurements). */
+    public volatile boolean capture = true;
+    public long framesSent;
+
     private int capture(PacketBatch batch, int count) {
-        for (int i = 0; i < count; i++) {
+        framesSent += count;
+        for (int i = 0; capture && i < count; i++) {
             byte[] b = new byte[batch.length(i)];
             MemorySegment.copy(batch.segment(), ValueLayout.JAVA_BYTE, batch.frameOffset(i), b, 0, b.length);
             frames.add(b);
         }
         return count;
+    }
+
+    /** Feeds one report (its UDP payload) without flushing or collecting: for loops that measure. */
+    public void feed(MemorySegment report, int length) {
+        engine.refresh();
+        engine.report(report, 0, length);
     }
 
     /** Feeds one report (its UDP payload) and returns the frames sent because of it. */

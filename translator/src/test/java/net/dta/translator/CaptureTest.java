@@ -77,8 +77,8 @@ class CaptureTest {
         assertTrue(data.get(2).matches("20\\|0x0*11\\|0x[0-9a-f]+\\|\\|1500"), data.get(2));
         assertTrue(data.get(3).matches("10\\|0x0*11\\|0x[0-9a-f]+\\|16\\|"), data.get(3));
         assertTrue(rows.stream().anyMatch(r -> r.startsWith("100|")), "the CM REQ/RTU (UD SEND Only)");
-        assertTrue(rows.stream().anyMatch(r -> r.startsWith("10|") && r.endsWith("|0|")), "a liveness probe (WRITE of length 0)");
-        assertTrue(rows.stream().anyMatch(r -> r.startsWith("12|")), "the catalog READ request");
+        assertTrue(rows.stream().anyMatch(r -> r.startsWith("12|") && r.endsWith("|0|")), "a liveness probe (READ of length 0)");
+        assertTrue(rows.stream().anyMatch(r -> r.startsWith("12|") && !r.endsWith("|0|")), "the catalog READ request");
         assertFalse(ExternalTools.tsharkVerbose(pcap).contains("Malformed"));
         List<String> icrc = ExternalTools.scapyIcrcCheck(pcap);
         assertEquals(all.size(), icrc.size());

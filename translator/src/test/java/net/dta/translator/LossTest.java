@@ -18,7 +18,7 @@ import net.dta.translator.testing.LoopbackDeployment;
 /**
  * PSN resynchronisation under real packet loss (protocol.md 5.6): a lossy relay between the
  * translator and the collector drops data requests; the collector NAKs the gap (or, when the
- * last packets were lost, answers the translator's probe), the translator resynchronises, counts
+ * last packets were lost, NAKs the translator's probe), the translator resynchronises, counts
  * what was lost, and the queue pair goes on.
  */
 class LossTest {
@@ -68,13 +68,13 @@ class LossTest {
             }
             LoopbackDeployment.await("10 more FETCH_ADDs", () -> atomics.getAsLong() == before + 10);
 
-            // Loss at the end: nothing follows to draw a NAK, the probe finds it.
+            // Loss at the end: nothing follows to draw a NAK; the probe (a READ at the next PSN) draws it.
             long resyncs = d.controller.readCounter(CTR_QP_RESYNCS, 0).getPacketCount();
             d.relay.dropNext(2);
             d.send(buf, ReportEncoder.keyIncrement(buf, 0, 2, 0, key, 1));
             LoopbackDeployment.await("the probe's resynchronisation",
                     () -> d.controller.readCounter(CTR_QP_RESYNCS, 0).getPacketCount() == resyncs + 1);
-            assertEquals(lost + 2, d.controller.readRegister(REG_LOST_PACKETS, 0));
+            assertEquals(lost + 3, d.controller.readRegister(REG_LOST_PACKETS, 0), "the 2 dropped requests and the probe's PSN");
             assertTrue(d.controller.readCounter(CTR_QP_PROBES, 0).getPacketCount() >= 1);
             assertEquals(1, d.controller.readRegister(REG_QP_UP, 0), "still up");
             long after = atomics.getAsLong();

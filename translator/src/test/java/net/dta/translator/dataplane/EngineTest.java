@@ -232,8 +232,16 @@ class EngineTest {
         return java.util.Arrays.copyOf(f, len);
     }
 
+    private byte[] readResponseOnly(int psn) {
+        byte[] f = new byte[128];
+        RoceRoute back = RoceRoute.forQueuePair(2, 1, EngineHarness.COLLECTOR, EngineHarness.TRANSLATOR, 0x11);
+        int len = new RoceFrameWriter().readResponse(MemorySegment.ofArray(f), 0, back, RoceOpcode.RC_RDMA_READ_RESPONSE_ONLY,
+                BASE_QPN + C, psn, 1, MemorySegment.ofArray(new byte[0]), 0, 0);
+        return java.util.Arrays.copyOf(f, len);
+    }
+
     @Test
-    void probesFindLostPacketsAndThreeUnansweredProbesPutTheQueuePairDown() throws Exception {
+    void aProbeIsAZeroLengthReadAtTheNextPsnAndItsReadResponseMeansAlive() throws Exception {
         try (EngineHarness h = EngineHarness.withVectorState(0x0FF, 65536)) {
             TestController c = h.controller;
             assertEquals(2, h.report(vectors.get("kw.report").bytes()).size());
@@ -241,28 +249,70 @@ class EngineTest {
             List<byte[]> probe = h.advance(1_000_000);
             assertEquals(1, probe.size());
             byte[] p = probe.get(0);
-            assertEquals(RoceOpcode.RC_RDMA_WRITE_ONLY, opcode(p));
-            assertEquals(0x0FE, psn(p), "the last acknowledged PSN: a duplicate");
-            assertTrue(ackReq(p));
+            assertEquals(RoceOpcode.RC_RDMA_READ_REQUEST, opcode(p));
+            assertEquals(0x101, psn(p), "the next PSN: a probe consumes one PSN like any request");
             assertEquals(0, va(p));
             assertEquals(0, dmaLength(p));
+            assertEquals(0x102, c.readRegister(REG_NEXT_PSN, C));
             assertEquals(1, c.readCounter(CTR_QP_PROBES, C).getPacketCount());
-            // The responder never saw the two writes: it answers with e - 1 = 0xFE.
-            h.roce(reply(RoceOpcode.RC_ACKNOWLEDGE, 0x0FE, AethSyndrome.ACK));
-            assertEquals(2, c.readRegister(REG_LOST_PACKETS, C));
+            h.roce(readResponseOnly(0x101));
+            assertEquals(0x101, c.readRegister(REG_LAST_ACKED_PSN, C), "everything up to the probe arrived");
+            assertEquals(0x102, c.readRegister(REG_NEXT_PSN, C));
+            assertEquals(0, c.readRegister(REG_LOST_PACKETS, C));
+            assertEquals(0, h.advance(100_000_000).size(), "nothing outstanding after the answer");
+            assertEquals(1, c.readRegister(REG_QP_UP, C));
+        }
+    }
+
+    @Test
+    void aLateOrdinaryAckNeverRewindsTheNextPsn() throws Exception {
+        try (EngineHarness h = EngineHarness.withVectorState(0x0FF, 65536)) {
+            TestController c = h.controller;
+            h.report(vectors.get("kw.report").bytes());
+            h.advance(100_000_000);
+            h.report(vectors.get("kw.report").bytes());
+            int next = (int) c.readRegister(REG_NEXT_PSN, C);
+            // An ACK of the first write, delayed past the probe: it acknowledges, it does not resynchronise.
+            h.roce(reply(RoceOpcode.RC_ACKNOWLEDGE, 0x0FF, AethSyndrome.ACK));
+            assertEquals(next, c.readRegister(REG_NEXT_PSN, C));
+            assertEquals(0x0FF, c.readRegister(REG_LAST_ACKED_PSN, C));
+            assertEquals(0, c.readRegister(REG_LOST_PACKETS, C));
+            assertEquals(0, c.readCounter(CTR_QP_RESYNCS, C).getPacketCount());
+        }
+    }
+
+    @Test
+    void aProbeAfterLostPacketsDrawsTheNakThatResynchronises() throws Exception {
+        try (EngineHarness h = EngineHarness.withVectorState(0x0FF, 65536)) {
+            TestController c = h.controller;
+            h.report(vectors.get("kw.report").bytes());
+            assertEquals(1, h.advance(100_000_000).size());
+            // The responder never saw the two writes: the probe (PSN 0x101) is ahead, it NAKs expecting 0xFF.
+            h.roce(reply(RoceOpcode.RC_ACKNOWLEDGE, 0x0FF, AethSyndrome.NAK_PSN_SEQUENCE_ERROR));
+            assertEquals(3, c.readRegister(REG_LOST_PACKETS, C), "the two writes and the probe's PSN");
             assertEquals(0x0FF, c.readRegister(REG_NEXT_PSN, C));
             assertEquals(1, c.readCounter(CTR_QP_RESYNCS, C).getPacketCount());
-            // Now the collector is gone: three probes, then down and the controller is told.
+        }
+    }
+
+    @Test
+    void threeUnansweredProbesPutTheQueuePairDownAndTellTheController() throws Exception {
+        try (EngineHarness h = EngineHarness.withVectorState(0x0FF, 65536)) {
+            TestController c = h.controller;
             assertEquals(2, h.report(vectors.get("kw.report").bytes()).size());
             int probes = 0;
             for (int i = 0; i < 3; i++) {
                 probes += h.advance(100_000_000).size();
             }
             assertEquals(3, probes);
+            int next = (int) c.readRegister(REG_NEXT_PSN, C);
             assertEquals(0, h.advance(100_000_000).size());
             assertEquals(0, c.readRegister(REG_QP_UP, C));
             var in = c.awaitPacketIn(REASON_QUEUE_PAIR_TIMEOUT);
-            assertEquals(RoceOpcode.RC_RDMA_WRITE_ONLY, opcode(in.getPayload().toByteArray()));
+            byte[] notice = in.getPayload().toByteArray();
+            assertEquals(RoceOpcode.RC_RDMA_READ_REQUEST, opcode(notice));
+            assertEquals(next, psn(notice), "the notice carries the next PSN without taking it");
+            assertEquals(next, c.readRegister(REG_NEXT_PSN, C));
             assertEquals(0, h.report(vectors.get("kw.report").bytes()).size());
             assertEquals(1, drops(h, DropReason.QUEUE_PAIR_DOWN));
             // The controller reconnects: writing the registers starts the queue pair afresh.
@@ -296,8 +346,11 @@ class EngineTest {
             RoceRoute back = RoceRoute.forQueuePair(2, 1, EngineHarness.COLLECTOR, EngineHarness.TRANSLATOR, 0x11);
             int len = new RoceFrameWriter().readResponse(MemorySegment.ofArray(f), 0, back, RoceOpcode.RC_RDMA_READ_RESPONSE_ONLY,
                     BASE_QPN + C, 0x100, 1, MemorySegment.ofArray(new byte[32]), 0, 32);
+            // READ responses belong to the controller while the queue pair is down (its catalog READ).
+            c.write(c.register(REG_QP_UP, C, 0));
             h.roce(java.util.Arrays.copyOf(f, len));
             c.awaitPacketIn(REASON_READ_RESPONSE);
+            c.write(c.register(REG_QP_UP, C, 1));
             len = new RoceFrameWriter().acknowledge(MemorySegment.ofArray(f), 0, back, BASE_QPN + 9, 1, AethSyndrome.ACK, 1);
             h.roce(java.util.Arrays.copyOf(f, len));
             c.awaitPacketIn(REASON_UNKNOWN_QUEUE_PAIR);

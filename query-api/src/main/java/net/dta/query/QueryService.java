@@ -51,13 +51,14 @@ public final class QueryService implements AutoCloseable {
     private final Placement placement;
     private final Map<String, Placement.PlacedStore> stores = new LinkedHashMap<>();
     private final Map<String, CollectorSource> sources = new LinkedHashMap<>();
+    private final Map<String, StoreDefinition> definitions = new java.util.concurrent.ConcurrentHashMap<>();
     private final QueryMetrics metrics;
     private final StatusTracker tracker;
 
     private QueryService(Builder b) {
         this.placement = b.placement;
         for (Placement.PlacedStore s : placement.stores()) {
-            stores.put(s.definition().name(), s);
+            stores.put(s.name(), s);
         }
         for (CollectorSource s : b.sources) {
             if (sources.put(s.name(), s) != null) {
@@ -67,7 +68,7 @@ public final class QueryService implements AutoCloseable {
         for (Placement.PlacedStore s : stores.values()) {
             for (String c : s.collectors()) {
                 if (!sources.containsKey(c)) {
-                    throw new IllegalArgumentException("store " + s.definition().name() + " is placed on collector " + c
+                    throw new IllegalArgumentException("store " + s.name() + " is placed on collector " + c
                             + ", which this query service cannot read: give it a data directory, an in-process collector or a "
                             + "remote query endpoint (the collectors it can read: " + String.join(", ", sources.keySet()) + ")");
                 }
@@ -134,7 +135,7 @@ public final class QueryService implements AutoCloseable {
     // ---- operations
 
     public Answers.KeyWrite keyWrite(String store, String key, int redundancy, String collector) {
-        Placement.PlacedStore s = store(store, "a key-write get", StoreKind.KEY_WRITE);
+        Resolved s = store(store, "a key-write get", StoreKind.KEY_WRITE);
         byte[] k = key(key);
         KeyWriteLayout layout = (KeyWriteLayout) s.definition().layout();
         int n = redundancy == 0 ? layout.defaultRedundancy() : redundancy;
@@ -147,7 +148,7 @@ public final class QueryService implements AutoCloseable {
 
     /** Key-Increment or Sketch; a sketch's rows are read from the collectors of the key's columns. */
     public Answers.Counter counter(String store, String key, String collector) {
-        Placement.PlacedStore s = store(store, "a counter estimate", StoreKind.KEY_INCREMENT, StoreKind.SKETCH);
+        Resolved s = store(store, "a counter estimate", StoreKind.KEY_INCREMENT, StoreKind.SKETCH);
         byte[] k = key(key);
         if (s.definition().kind() == StoreKind.KEY_INCREMENT || (collector != null && !collector.isEmpty())) {
             return route(s, collector, () -> placement.collectorForKey(store, k), "key " + Keys.hex(k)).counters(s.definition(), k);
@@ -177,14 +178,14 @@ public final class QueryService implements AutoCloseable {
     }
 
     public Answers.Path path(String store, String key, String collector) {
-        Placement.PlacedStore s = store(store, "a flow path", StoreKind.POSTCARD);
+        Resolved s = store(store, "a flow path", StoreKind.POSTCARD);
         byte[] k = key(key);
         return route(s, collector, () -> placement.collectorForKey(store, k), "flow " + Keys.hex(k)).path(s.definition(), k);
     }
 
     /** @param from null: the oldest entry still in the ring */
     public Answers.Append appendRead(String store, int list, Long from, int max, String collector) {
-        Placement.PlacedStore s = appendStore(store, list);
+        Resolved s = appendStore(store, list);
         int m = appendMax(max, DEFAULT_APPEND_MAX, "max");
         if (from != null && from < 0) {
             throw new QueryException(Reason.BAD_ARGUMENT, "from must not be negative, got " + from);
@@ -197,7 +198,7 @@ public final class QueryService implements AutoCloseable {
      * starts), as an empty read from there.
      */
     public Answers.Append appendTail(String store, int list, String collector) {
-        Placement.PlacedStore s = appendStore(store, list);
+        Resolved s = appendStore(store, list);
         CollectorSource source = route(s, collector, () -> placement.collectorForList(store, list), "list " + list);
         long tail = source.appendTail(s.definition(), list);
         return new Answers.Append(store, list, source.name(), tail, List.of(), tail, 0);
@@ -214,8 +215,8 @@ public final class QueryService implements AutoCloseable {
         return max;
     }
 
-    private Placement.PlacedStore appendStore(String store, int list) {
-        Placement.PlacedStore s = store(store, "an append read", StoreKind.APPEND);
+    private Resolved appendStore(String store, int list) {
+        Resolved s = store(store, "an append read", StoreKind.APPEND);
         AppendLayout layout = (AppendLayout) s.definition().layout();
         if (list < 0 || list >= layout.lists()) {
             throw new QueryException(Reason.BAD_ARGUMENT, "list must be 0.." + (layout.lists() - 1) + " for store \"" + store + "\", got "
@@ -224,10 +225,16 @@ public final class QueryService implements AutoCloseable {
         return s;
     }
 
+    /** Every store; one whose layout cannot be learned from any of its collectors is listed with the reason. */
     public Answers.Stores stores() {
         List<Answers.StoreInfo> out = new ArrayList<>();
         for (Placement.PlacedStore s : stores.values()) {
-            out.add(info(s));
+            try {
+                out.add(info(s, resolve(s)));
+            } catch (QueryException e) {
+                out.add(new Answers.StoreInfo(s.name(), s.id(), s.kind() == null ? "" : s.kind().configName(), "unknown", 0, 0,
+                        s.collectors(), new Answers.Layout(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), false, e.getMessage()));
+            }
         }
         return new Answers.Stores(out);
     }
@@ -248,18 +255,28 @@ public final class QueryService implements AutoCloseable {
 
     // ---- checks and routing
 
-    private Placement.PlacedStore store(String name, String operation, StoreKind... kinds) {
+    /** A placed store with the layout its collectors hold it in. */
+    private record Resolved(Placement.PlacedStore placed, StoreDefinition definition) {
+        List<String> collectors() {
+            return placed.collectors();
+        }
+    }
+
+    private Resolved store(String name, String operation, StoreKind... kinds) {
         if (name == null || name.isBlank()) {
             throw new QueryException(Reason.BAD_ARGUMENT, "store is required; the stores are: " + storeNames());
         }
-        Placement.PlacedStore s = stores.get(name);
-        if (s == null) {
+        Placement.PlacedStore placed = stores.get(name);
+        if (placed == null) {
             throw new QueryException(Reason.UNKNOWN_STORE, "no store named \"" + name + "\"; the stores are: " + storeNames());
         }
-        StoreKind kind = s.definition().kind();
+        StoreKind kind = placed.kind();
+        if (kind == null) {
+            kind = resolve(placed).kind();
+        }
         for (StoreKind k : kinds) {
             if (k == kind) {
-                return s;
+                return new Resolved(placed, resolve(placed));
             }
         }
         List<String> wanted = new ArrayList<>();
@@ -277,10 +294,10 @@ public final class QueryService implements AutoCloseable {
     private String storesOf(StoreKind... kinds) {
         List<String> names = new ArrayList<>();
         for (Placement.PlacedStore s : stores.values()) {
-            for (StoreKind k : kinds) {
-                if (s.definition().kind() == k) {
-                    names.add(s.definition().name());
-                }
+            StoreDefinition d = definitions.get(s.name());
+            StoreKind kind = d != null ? d.kind() : s.kind();
+            if (kind != null && List.of(kinds).contains(kind)) {
+                names.add(s.name());
             }
         }
         return names.isEmpty() ? "there is none" : "those are: " + String.join(", ", names);
@@ -297,8 +314,44 @@ public final class QueryService implements AutoCloseable {
         }
     }
 
-    private CollectorSource route(Placement.PlacedStore s, String collector, Supplier<String> byBucket, String what) {
-        String store = s.definition().name();
+    /**
+     * The store's layout, learned from the first of its collectors that holds it (those read in
+     * this process first), then kept. A kind or id other than the deployment's is refused.
+     */
+    private StoreDefinition resolve(Placement.PlacedStore s) {
+        StoreDefinition d = definitions.get(s.name());
+        if (d != null) {
+            return d;
+        }
+        List<CollectorSource> order = new ArrayList<>();
+        for (String c : s.collectors()) {
+            CollectorSource source = sources.get(c);
+            if (source instanceof net.dta.query.source.LocalCollector) {
+                order.add(0, source);
+            } else {
+                order.add(source);
+            }
+        }
+        for (CollectorSource source : order) {
+            d = source.definition(s.name());
+            if (d == null) {
+                continue;
+            }
+            if (d.storeId() != s.id() || (s.kind() != null && d.kind() != s.kind())) {
+                throw new QueryException(Reason.COLLECTOR_UNAVAILABLE, "collector " + source.name() + " holds store \"" + s.name()
+                        + "\" as " + Layouts.describe(d) + ", but " + placement.describe() + " says id " + s.id()
+                        + (s.kind() == null ? "" : ", kind " + s.kind().configName()) + ": fix one of them");
+            }
+            definitions.put(s.name(), d);
+            return d;
+        }
+        throw new QueryException(Reason.COLLECTOR_UNAVAILABLE, "the layout of store \"" + s.name() + "\" is not known yet: none of its "
+                + "collectors (" + String.join(", ", s.collectors()) + ") holds a readable store of that name; is the collector running "
+                + "and its data directory or query endpoint right?");
+    }
+
+    private CollectorSource route(Resolved s, String collector, Supplier<String> byBucket, String what) {
+        String store = s.placed().name();
         if (collector != null && !collector.isEmpty()) {
             CollectorSource source = source(collector);
             if (!s.collectors().contains(collector)) {
@@ -330,7 +383,11 @@ public final class QueryService implements AutoCloseable {
             List<StoreDefinition> defs = new ArrayList<>();
             for (Placement.PlacedStore s : stores.values()) {
                 if (s.collectors().contains(source.name())) {
-                    defs.add(s.definition());
+                    try {
+                        defs.add(resolve(s));
+                    } catch (QueryException e) {
+                        // not known yet: listed by ListStores with the reason
+                    }
                 }
             }
             out.add(new StatusTracker.Target(source, defs));
@@ -338,8 +395,7 @@ public final class QueryService implements AutoCloseable {
         return out;
     }
 
-    static Answers.StoreInfo info(Placement.PlacedStore s) {
-        StoreDefinition d = s.definition();
+    static Answers.StoreInfo info(Placement.PlacedStore s, StoreDefinition d) {
         Answers.Layout l;
         long capacity;
         switch (d.layout()) {
@@ -361,7 +417,7 @@ public final class QueryService implements AutoCloseable {
             }
         }
         return new Answers.StoreInfo(d.name(), d.storeId(), d.kind().configName(), Layouts.describe(d.layout()), capacity,
-                d.layout().dataLength(), s.collectors(), l);
+                d.layout().dataLength(), s.collectors(), l, d.countersLittleEndian(), "");
     }
 
     @Override

@@ -6,6 +6,13 @@ import java.util.List;
 
 import com.google.protobuf.ByteString;
 
+import net.dta.protocol.layout.AppendLayout;
+import net.dta.protocol.layout.CounterLayout;
+import net.dta.protocol.layout.KeyWriteLayout;
+import net.dta.protocol.layout.PostcardLayout;
+import net.dta.protocol.layout.StoreDefinition;
+import net.dta.protocol.layout.StoreKind;
+import net.dta.protocol.layout.StoreLayout;
 import net.dta.query.model.Answers;
 import net.dta.query.model.StatusReport;
 import net.dta.query.v1.AppendEntry;
@@ -22,7 +29,6 @@ import net.dta.query.v1.QueuePairHealth;
 import net.dta.query.v1.RowCounter;
 import net.dta.query.v1.StatusResponse;
 import net.dta.query.v1.StoreInfo;
-import net.dta.query.v1.StoreLayout;
 import net.dta.query.v1.StoreStatus;
 
 /**
@@ -87,10 +93,11 @@ public final class ProtoMapping {
             Answers.Layout l = s.parameters();
             b.addStores(StoreInfo.newBuilder().setName(s.name()).setId(s.id()).setKind(s.kind()).setLayout(s.layout())
                     .setCapacity(s.capacity()).setDataBytes(s.dataBytes()).addAllCollectors(s.collectors())
-                    .setParameters(StoreLayout.newBuilder().setSlots(l.slots()).setSlotBytes(l.slotBytes()).setValueBytes(l.valueBytes())
+                    .setParameters(net.dta.query.v1.StoreLayout.newBuilder().setSlots(l.slots()).setSlotBytes(l.slotBytes()).setValueBytes(l.valueBytes())
                             .setDefaultRedundancy(l.defaultRedundancy()).setRows(l.rows()).setColumns(l.columns())
                             .setPostcardRows(l.postcardRows()).setHops(l.hops()).setRowBytes(l.rowBytes()).setLists(l.lists())
-                            .setEntriesPerList(l.entriesPerList())));
+                            .setEntriesPerList(l.entriesPerList()))
+                    .setCountersLittleEndian(s.countersLittleEndian()).setProblem(s.problem()));
         }
         return b.build();
     }
@@ -172,10 +179,11 @@ public final class ProtoMapping {
     public static Answers.Stores fromProto(ListStoresResponse m) {
         List<Answers.StoreInfo> out = new ArrayList<>();
         for (StoreInfo s : m.getStoresList()) {
-            StoreLayout l = s.getParameters();
+            net.dta.query.v1.StoreLayout l = s.getParameters();
             out.add(new Answers.StoreInfo(s.getName(), s.getId(), s.getKind(), s.getLayout(), s.getCapacity(), s.getDataBytes(),
                     s.getCollectorsList(), new Answers.Layout(l.getSlots(), l.getSlotBytes(), l.getValueBytes(), l.getDefaultRedundancy(),
-                    l.getRows(), l.getColumns(), l.getPostcardRows(), l.getHops(), l.getRowBytes(), l.getLists(), l.getEntriesPerList())));
+                    l.getRows(), l.getColumns(), l.getPostcardRows(), l.getHops(), l.getRowBytes(), l.getLists(), l.getEntriesPerList()),
+                    s.getCountersLittleEndian(), s.getProblem()));
         }
         return new Answers.Stores(out);
     }
@@ -208,6 +216,27 @@ public final class ProtoMapping {
                     p.getBytesPerSecond()));
         }
         return new StatusReport(m.getTakenAtMillis(), collectors, stores, ingest);
+    }
+
+    /** The definition a store listing describes; null when its layout is unknown. */
+    public static StoreDefinition definition(Answers.StoreInfo s) {
+        if (!s.problem().isEmpty()) {
+            return null;
+        }
+        StoreKind kind = StoreKind.ofConfigName(s.kind());
+        Answers.Layout l = s.parameters();
+        StoreLayout layout = switch (kind) {
+            case KEY_WRITE -> new KeyWriteLayout(log2(l.slots()), l.slotBytes(), l.defaultRedundancy());
+            case KEY_INCREMENT, SKETCH -> new CounterLayout(kind, l.rows(), log2(l.columns()));
+            case POSTCARD -> new PostcardLayout(log2(l.postcardRows()), l.hops());
+            case APPEND -> new AppendLayout(l.lists(), log2(l.entriesPerList()));
+            case null -> throw new IllegalArgumentException("unknown store kind \"" + s.kind() + "\" for store " + s.name());
+        };
+        return new StoreDefinition(s.id(), s.name(), layout, s.countersLittleEndian());
+    }
+
+    private static int log2(long powerOfTwo) {
+        return Long.numberOfTrailingZeros(powerOfTwo);
     }
 
     private static String nz(String s) {

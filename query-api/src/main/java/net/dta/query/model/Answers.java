@@ -71,8 +71,12 @@ public final class Answers {
                          int hops, int rowBytes, int lists, long entriesPerList) {
     }
 
+    /**
+     * A store; when no collector holding it could be read, its layout is unknown: {@code problem}
+     * says why and the layout fields are empty.
+     */
     public record StoreInfo(String name, int id, String kind, String layout, long capacity, long dataBytes, List<String> collectors,
-                            Layout parameters) {
+                            Layout parameters, boolean countersLittleEndian, String problem) {
         public StoreInfo {
             collectors = List.copyOf(collectors);
         }

@@ -15,7 +15,7 @@ public final class SingleCollectorPlacement implements Placement {
 
     public SingleCollectorPlacement(String collector, List<StoreDefinition> definitions, String description) {
         this.collector = collector;
-        this.stores = definitions.stream().map(d -> new PlacedStore(d, List.of(collector))).toList();
+        this.stores = definitions.stream().map(d -> new PlacedStore(d.name(), d.storeId(), d.kind(), List.of(collector))).toList();
         this.description = description;
     }
 

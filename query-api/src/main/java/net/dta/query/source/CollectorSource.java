@@ -22,6 +22,9 @@ public interface CollectorSource extends AutoCloseable {
     /** How the stores are read: {@code in-process}, {@code data-dir PATH}, {@code remote HOST:PORT}. */
     String describe();
 
+    /** The store as this collector holds it, or null when it holds no store of that name (or cannot be read). */
+    StoreDefinition definition(String store);
+
     Answers.KeyWrite keyWrite(StoreDefinition store, byte[] key, int redundancy);
 
     /** Every row's counter of the key on this collector. */

@@ -106,6 +106,15 @@ public final class LocalCollector implements CollectorSource {
     }
 
     @Override
+    public StoreDefinition definition(String store) {
+        try {
+            return lookUp(store).definition();
+        } catch (QueryException e) {
+            return null;
+        }
+    }
+
+    @Override
     public Answers.KeyWrite keyWrite(StoreDefinition store, byte[] key, int redundancy) {
         KeyWriteReader r = reader(store, KeyWriteReader.class);
         KeyWriteStore.Result result = r.get(key, redundancy);
@@ -170,7 +179,7 @@ public final class LocalCollector implements CollectorSource {
         queries.computeIfAbsent(def.name(), k -> new LongAdder()).increment();
         StoreReader r = checked.get(def.name());
         if (r == null) {
-            r = lookUp(def);
+            r = lookUp(def.name());
             StoreDefinition actual = r.definition();
             if (!Layouts.sameStore(actual, def)) {
                 throw new QueryException(Reason.COLLECTOR_UNAVAILABLE, "collector " + name + " (" + description + ") holds store \""
@@ -185,20 +194,20 @@ public final class LocalCollector implements CollectorSource {
         return type.cast(r);
     }
 
-    private StoreReader lookUp(StoreDefinition def) {
+    private StoreReader lookUp(String store) {
         try {
-            return stores.reader(def.name());
+            return stores.reader(store);
         } catch (NoSuchElementException e) {
-            if (dataDir != null && Files.exists(StoreFile.pathOf(dataDir, def.name()))) {
+            if (dataDir != null && Files.exists(StoreFile.pathOf(dataDir, store))) {
                 rescan();
                 try {
-                    return stores.reader(def.name());
+                    return stores.reader(store);
                 } catch (NoSuchElementException again) {
                     // reported below
                 }
             }
             throw new QueryException(Reason.COLLECTOR_UNAVAILABLE, "collector " + name + " (" + description + ") has no store \""
-                    + def.name() + "\"" + (dataDir == null ? "" : " (no valid " + StoreFile.pathOf(dataDir, def.name()).getFileName()
+                    + store + "\"" + (dataDir == null ? "" : " (no valid " + StoreFile.pathOf(dataDir, store).getFileName()
                     + " in " + dataDir + ")") + "; it has: " + String.join(", ", stores.definitions().stream().map(StoreDefinition::name).toList()));
         }
     }
@@ -231,7 +240,7 @@ public final class LocalCollector implements CollectorSource {
         for (StoreDefinition def : storesHere) {
             StoreFill.Fill fill;
             try {
-                StoreReader r = lookUp(def);
+                StoreReader r = lookUp(def.name());
                 fill = StoreFill.measure(r.definition(), stores.file(def.name()).data());
             } catch (QueryException | NoSuchElementException e) {
                 fill = new StoreFill.Fill(0, 0, 0);

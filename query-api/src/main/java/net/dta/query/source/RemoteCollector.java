@@ -6,6 +6,7 @@ import java.util.List;
 import net.dta.protocol.Keys;
 import net.dta.protocol.layout.StoreDefinition;
 import net.dta.query.QueryException;
+import net.dta.query.grpc.ProtoMapping;
 import net.dta.query.grpc.QueryClient;
 import net.dta.query.model.Answers;
 import net.dta.query.model.StatusReport;
@@ -43,6 +44,21 @@ public final class RemoteCollector implements CollectorSource {
     public long queries(String store) {
         var a = queries.get(store);
         return a == null ? 0 : a.sum();
+    }
+
+    /** Asks the remote service's store list (its local stores); null when it has none of that name or cannot be reached. */
+    @Override
+    public StoreDefinition definition(String store) {
+        try {
+            for (Answers.StoreInfo s : client.stores().stores()) {
+                if (s.name().equals(store) && s.collectors().contains(name)) {
+                    return ProtoMapping.definition(s);
+                }
+            }
+            return null;
+        } catch (QueryException e) {
+            return null;
+        }
     }
 
     @Override

@@ -58,7 +58,7 @@ public final class QueryServer implements AutoCloseable {
             if (options.grpc() != null) {
                 Server server;
                 try {
-                    server = NettyServerBuilder.forAddress(options.grpc()).addService(api)
+                    server = NettyServerBuilder.forAddress(options.grpc()).addService(api.definition())
                             .executor(Executors.newVirtualThreadPerTaskExecutor()).build().start();
                 } catch (IOException e) {
                     throw new IOException("cannot listen on " + options.grpc().getHostString() + ":" + options.grpc().getPort()
@@ -68,7 +68,7 @@ public final class QueryServer implements AutoCloseable {
                 s.stack.push("grpc server", () -> stop(server));
             }
             if (options.inProcessName() != null) {
-                Server server = InProcessServerBuilder.forName(options.inProcessName()).addService(api).directExecutor().build().start();
+                Server server = InProcessServerBuilder.forName(options.inProcessName()).addService(api.definition()).directExecutor().build().start();
                 s.stack.push("in-process grpc server", () -> stop(server));
             }
             if (options.http() != null) {

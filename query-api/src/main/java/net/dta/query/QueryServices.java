@@ -47,7 +47,7 @@ public final class QueryServices {
             for (CollectorSpec c : deployment.collectors()) {
                 CollectorSource s = given.remove(c.name());
                 if (s == null) {
-                    s = sourceOf(c, remoteDeadline);
+                    s = sourceOf(c, remoteDeadline, deployment.name());
                 }
                 sources.add(s);
             }
@@ -65,13 +65,14 @@ public final class QueryServices {
         }
     }
 
-    private static CollectorSource sourceOf(CollectorSpec c, Duration remoteDeadline) throws IOException {
+    private static CollectorSource sourceOf(CollectorSpec c, Duration remoteDeadline, String deploymentName) throws IOException {
         StatusSource status = c.admin() == null ? StatusSource.none() : StatusSource.admin(c.admin().toString());
         if (c.dataDir() != null && Files.isDirectory(c.dataDir())) {
             return LocalCollector.dataDir(c.name(), c.dataDir(), status);
         }
         if (c.query() != null) {
-            return new RemoteCollector(c.name(), QueryClient.connect(c.query().toString(), remoteDeadline.toMillis()));
+            return new RemoteCollector(c.name(), QueryClient.forwarding(c.query().toString(), remoteDeadline.toMillis(),
+                    "query service of deployment " + deploymentName));
         }
         throw new IllegalArgumentException("collector " + c.name() + " cannot be read from here: "
                 + (c.dataDir() == null ? "it has no data-dir" : "its data-dir " + c.dataDir() + " is not a directory on this host")

@@ -231,6 +231,19 @@ class RoutingTest {
     }
 
     @Test
+    void aForwardedQueryIsNeverForwardedAgain() throws Exception {
+        // Y reads c1 through a query service too (a dead one): a query X forwards to Y must stop at Y.
+        QueryService y = QueryServices.forDeployment(deployment("127.0.0.1:1"), List.of(), Duration.ofSeconds(1), Duration.ofSeconds(2));
+        try (QueryServer yServer = QueryServer.start(y, new QueryServer.Options(new InetSocketAddress("127.0.0.1", 0), null, false, null));
+             QueryService x = QueryServices.forDeployment(deployment(QueryServer.hostPort(yServer.grpcAddress())), List.of(),
+                     Duration.ofSeconds(1), Duration.ofSeconds(10))) {
+            QueryException e = assertThrows(QueryException.class, () -> x.keyWrite("queue-depth", Keys.hex(keyOn("c1", 9)), 0, ""));
+            assertEquals(QueryException.Reason.COLLECTOR_UNAVAILABLE, e.reason());
+            assertTrue(e.getMessage().contains("is not forwarded again"), e.getMessage());
+        }
+    }
+
+    @Test
     void aDeploymentWhoseCollectorCannotBeReadIsRefusedWithTheReason() throws Exception {
         String yaml = "collectors:\n  - {name: far, address: 127.0.78.9}\nstores:\n  - {name: queue-depth, id: 1}\n";
         Deployment d = DeploymentLoader.parse("far.yaml", new StringReader(yaml), dir, null);

@@ -5,7 +5,14 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -14,6 +21,7 @@ import io.grpc.stub.StreamObserver;
 import net.dta.query.QueryException;
 import net.dta.query.QueryService;
 import net.dta.query.model.Answers;
+import net.dta.query.source.RemoteCollector;
 import net.dta.query.v1.AppendFollowRequest;
 import net.dta.query.v1.AppendFollowResponse;
 import net.dta.query.v1.AppendReadRequest;
@@ -45,30 +53,59 @@ public final class GrpcQueryService extends QueryServiceGrpc.QueryServiceImplBas
     public static final int DEFAULT_FOLLOW_MAX = 1000;
     public static final int DEFAULT_POLL_MILLIS = 50;
 
+    /** Set by a query service forwarding a query to the service next to a collector. */
+    public static final Metadata.Key<String> FORWARDED_BY = Metadata.Key.of("dta-forwarded-by", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Context.Key<String> FORWARDER = Context.key("dta-forwarded-by");
+
     private final QueryService service;
 
     public GrpcQueryService(QueryService service) {
         this.service = service;
     }
 
+    /** The service with the interceptor that notes forwarded queries (so that they are never forwarded again). */
+    public ServerServiceDefinition definition() {
+        return ServerInterceptors.intercept(this, new ServerInterceptor() {
+            @Override
+            public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+                String by = headers.get(FORWARDED_BY);
+                return by == null ? next.startCall(call, headers)
+                        : Contexts.interceptCall(Context.current().withValue(FORWARDER, by), call, headers, next);
+            }
+        });
+    }
+
+    /**
+     * A forwarded query must be answered here: if its collector is remote to this service too, the
+     * two services would forward it to each other.
+     */
+    private void notForwardedAgain(String collector) {
+        String by = FORWARDER.get();
+        if (by != null && !collector.isEmpty() && service.sources().get(collector) instanceof RemoteCollector r) {
+            throw new QueryException(QueryException.Reason.COLLECTOR_UNAVAILABLE, "collector " + collector + " is not read locally by "
+                    + "this query service either (it forwards to " + r.describe() + "), so the query forwarded by " + by
+                    + " is not forwarded again: give the query service next to the collector its data-dir");
+        }
+    }
+
     @Override
     public void keyWriteGet(KeyWriteGetRequest r, StreamObserver<KeyWriteGetResponse> out) {
-        unary(out, "kw-get", () -> ProtoMapping.toProto(service.keyWrite(r.getStore(), r.getKey(), r.getRedundancy(), r.getCollector())));
+        unary(out, "kw-get", r.getCollector(), () -> ProtoMapping.toProto(service.keyWrite(r.getStore(), r.getKey(), r.getRedundancy(), r.getCollector())));
     }
 
     @Override
     public void counterEstimate(CounterEstimateRequest r, StreamObserver<CounterEstimateResponse> out) {
-        unary(out, "counter", () -> ProtoMapping.toProto(service.counter(r.getStore(), r.getKey(), r.getCollector())));
+        unary(out, "counter", r.getCollector(), () -> ProtoMapping.toProto(service.counter(r.getStore(), r.getKey(), r.getCollector())));
     }
 
     @Override
     public void flowPath(FlowPathRequest r, StreamObserver<FlowPathResponse> out) {
-        unary(out, "path", () -> ProtoMapping.toProto(service.path(r.getStore(), r.getKey(), r.getCollector())));
+        unary(out, "path", r.getCollector(), () -> ProtoMapping.toProto(service.path(r.getStore(), r.getKey(), r.getCollector())));
     }
 
     @Override
     public void appendRead(AppendReadRequest r, StreamObserver<AppendReadResponse> out) {
-        unary(out, "append", () -> {
+        unary(out, "append", r.getCollector(), () -> {
             if (r.getFromTail()) {
                 return ProtoMapping.toProto(service.appendTail(r.getStore(), r.getList(), r.getCollector()));
             }
@@ -79,12 +116,12 @@ public final class GrpcQueryService extends QueryServiceGrpc.QueryServiceImplBas
 
     @Override
     public void listStores(ListStoresRequest r, StreamObserver<ListStoresResponse> out) {
-        unary(out, "stores", () -> ProtoMapping.toProto(service.stores()));
+        unary(out, "stores", "", () -> ProtoMapping.toProto(service.stores()));
     }
 
     @Override
     public void status(StatusRequest r, StreamObserver<StatusResponse> out) {
-        unary(out, "status", () -> ProtoMapping.toProto(service.status(r.getCollector(), r.getRefresh())));
+        unary(out, "status", r.getCollector(), () -> ProtoMapping.toProto(service.status(r.getCollector(), r.getRefresh())));
     }
 
     @Override
@@ -94,6 +131,7 @@ public final class GrpcQueryService extends QueryServiceGrpc.QueryServiceImplBas
         long poll;
         long start;
         try {
+            notForwardedAgain(r.getCollector());
             max = QueryService.appendMax(r.getMaxPerMessage(), DEFAULT_FOLLOW_MAX, "max_per_message");
             poll = pollMillis(r.getPollIntervalMillis());
             start = service.metrics().record("follow", TRANSPORT, () -> r.hasFromPosition()
@@ -153,10 +191,13 @@ public final class GrpcQueryService extends QueryServiceGrpc.QueryServiceImplBas
         return requested;
     }
 
-    private <T> void unary(StreamObserver<T> out, String operation, Supplier<T> call) {
+    private <T> void unary(StreamObserver<T> out, String operation, String collector, Supplier<T> call) {
         T result;
         try {
-            result = service.metrics().record(operation, TRANSPORT, call);
+            result = service.metrics().record(operation, TRANSPORT, () -> {
+                notForwardedAgain(collector);
+                return call.get();
+            });
         } catch (QueryException e) {
             out.onError(status(e));
             return;

@@ -9,6 +9,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 
 import net.dta.query.QueryException;
 import net.dta.query.QueryException.Reason;
@@ -49,6 +50,14 @@ public final class QueryClient implements AutoCloseable {
     /** A plaintext channel to {@code host:port}. */
     public static QueryClient connect(String hostPort, long deadlineMillis) {
         return new QueryClient(hostPort, NettyChannelBuilder.forTarget(hostPort).usePlaintext().build(), true, deadlineMillis);
+    }
+
+    /** A channel for forwarding queries: every call says it was forwarded (header {@code dta-forwarded-by}). */
+    public static QueryClient forwarding(String hostPort, long deadlineMillis, String forwarder) {
+        Metadata headers = new Metadata();
+        headers.put(GrpcQueryService.FORWARDED_BY, forwarder);
+        return new QueryClient(hostPort, NettyChannelBuilder.forTarget(hostPort).usePlaintext()
+                .intercept(MetadataUtils.newAttachHeadersInterceptor(headers)).build(), true, deadlineMillis);
     }
 
     public String target() {

@@ -36,8 +36,14 @@ public final class QueryServer implements AutoCloseable {
      * @param http where the HTTP API, metrics and dashboard listen; null: none
      * @param dashboard serve the dashboard under {@code /dashboard/}
      * @param inProcessName also serve gRPC in-process under this name; null: not
+     * @param dashboardRefresh how often the dashboard polls the API
      */
-    public record Options(InetSocketAddress grpc, InetSocketAddress http, boolean dashboard, String inProcessName) {
+    public record Options(InetSocketAddress grpc, InetSocketAddress http, boolean dashboard, String inProcessName,
+                          java.time.Duration dashboardRefresh) {
+        /** Dashboard refresh of 1 s. */
+        public Options(InetSocketAddress grpc, InetSocketAddress http, boolean dashboard, String inProcessName) {
+            this(grpc, http, dashboard, inProcessName, java.time.Duration.ofSeconds(1));
+        }
     }
 
     private final LifecycleStack stack = new LifecycleStack();
@@ -72,7 +78,8 @@ public final class QueryServer implements AutoCloseable {
                 s.stack.push("in-process grpc server", () -> stop(server));
             }
             if (options.http() != null) {
-                s.http = s.stack.push("http server", new HttpQueryServer(service, options.http(), options.dashboard(), "http.address"));
+                s.http = s.stack.push("http server", new HttpQueryServer(service, options.http(), options.dashboard(),
+                        options.dashboardRefresh(), "http.address"));
             }
             LOG.info("query service started: gRPC {}, HTTP {}{}, {}", s.grpcAddress() == null ? "off" : hostPort(s.grpcAddress()),
                     s.httpAddress() == null ? "off" : hostPort(s.httpAddress()), options.dashboard() && s.http != null ? " (dashboard /dashboard/)" : "",

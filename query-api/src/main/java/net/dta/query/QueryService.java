@@ -43,7 +43,7 @@ import net.dta.query.status.StatusTracker;
  * Thread-safe. Closing it closes the sources (a data directory's mappings, remote channels) and
  * the status tracker.
  */
-public final class QueryService implements AutoCloseable {
+public final class QueryService implements Queries, AutoCloseable {
     public static final int DEFAULT_APPEND_MAX = 100;
     public static final int MAX_APPEND = 10_000;
     private static final ThreadLocal<DtaHash> HASH = ThreadLocal.withInitial(DtaHash::new);
@@ -134,6 +134,7 @@ public final class QueryService implements AutoCloseable {
 
     // ---- operations
 
+    @Override
     public Answers.KeyWrite keyWrite(String store, String key, int redundancy, String collector) {
         Resolved s = store(store, "a key-write get", StoreKind.KEY_WRITE);
         byte[] k = key(key);
@@ -147,6 +148,7 @@ public final class QueryService implements AutoCloseable {
     }
 
     /** Key-Increment or Sketch; a sketch's rows are read from the collectors of the key's columns. */
+    @Override
     public Answers.Counter counter(String store, String key, String collector) {
         Resolved s = store(store, "a counter estimate", StoreKind.KEY_INCREMENT, StoreKind.SKETCH);
         byte[] k = key(key);
@@ -177,6 +179,7 @@ public final class QueryService implements AutoCloseable {
         return new Answers.Counter(store, s.definition().kind().configName(), Keys.hex(k), min, rows, List.copyOf(byCollector.keySet()));
     }
 
+    @Override
     public Answers.Path path(String store, String key, String collector) {
         Resolved s = store(store, "a flow path", StoreKind.POSTCARD);
         byte[] k = key(key);
@@ -184,6 +187,7 @@ public final class QueryService implements AutoCloseable {
     }
 
     /** @param from null: the oldest entry still in the ring */
+    @Override
     public Answers.Append appendRead(String store, int list, Long from, int max, String collector) {
         Resolved s = appendStore(store, list);
         int m = appendMax(max, DEFAULT_APPEND_MAX, "max");
@@ -197,6 +201,7 @@ public final class QueryService implements AutoCloseable {
      * The list's tail, the position its next entry will take (where a follower of new entries
      * starts), as an empty read from there.
      */
+    @Override
     public Answers.Append appendTail(String store, int list, String collector) {
         Resolved s = appendStore(store, list);
         CollectorSource source = route(s, collector, () -> placement.collectorForList(store, list), "list " + list);
@@ -226,6 +231,7 @@ public final class QueryService implements AutoCloseable {
     }
 
     /** Every store; one whose layout cannot be learned from any of its collectors is listed with the reason. */
+    @Override
     public Answers.Stores stores() {
         List<Answers.StoreInfo> out = new ArrayList<>();
         for (Placement.PlacedStore s : stores.values()) {
@@ -243,6 +249,7 @@ public final class QueryService implements AutoCloseable {
      * @param collector only this collector; empty or null for all
      * @param refresh take a fresh snapshot instead of the latest periodic one
      */
+    @Override
     public StatusReport status(String collector, boolean refresh) {
         StatusReport r = refresh ? tracker.refresh() : tracker.latest();
         if (collector == null || collector.isEmpty()) {

@@ -11,6 +11,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 
+import net.dta.query.Queries;
 import net.dta.query.QueryException;
 import net.dta.query.QueryException.Reason;
 import net.dta.query.model.Answers;
@@ -31,7 +32,7 @@ import net.dta.query.v1.StatusRequest;
  * {@code dta-error-reason}) or {@code collector_unavailable} when the service cannot be reached.
  * Used by the CLI and by a query service forwarding to another host's. Every call has a deadline.
  */
-public final class QueryClient implements AutoCloseable {
+public final class QueryClient implements Queries, AutoCloseable {
     /** The trailer that carries {@link QueryException.Reason#code()}. */
     public static final Metadata.Key<String> REASON = Metadata.Key.of("dta-error-reason", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -68,6 +69,7 @@ public final class QueryClient implements AutoCloseable {
         return QueryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
     }
 
+    @Override
     public Answers.KeyWrite keyWrite(String store, String key, int redundancy, String collector) {
         try {
             return ProtoMapping.fromProto(stub().keyWriteGet(KeyWriteGetRequest.newBuilder().setStore(store).setKey(key)
@@ -77,6 +79,7 @@ public final class QueryClient implements AutoCloseable {
         }
     }
 
+    @Override
     public Answers.Counter counter(String store, String key, String collector) {
         try {
             return ProtoMapping.fromProto(stub().counterEstimate(CounterEstimateRequest.newBuilder().setStore(store).setKey(key)
@@ -86,6 +89,7 @@ public final class QueryClient implements AutoCloseable {
         }
     }
 
+    @Override
     public Answers.Path path(String store, String key, String collector) {
         try {
             return ProtoMapping.fromProto(stub().flowPath(FlowPathRequest.newBuilder().setStore(store).setKey(key)
@@ -96,7 +100,8 @@ public final class QueryClient implements AutoCloseable {
     }
 
     /** @param from null: the oldest entry still in the ring */
-    public Answers.Append append(String store, int list, Long from, int max, String collector) {
+    @Override
+    public Answers.Append appendRead(String store, int list, Long from, int max, String collector) {
         AppendReadRequest.Builder b = AppendReadRequest.newBuilder().setStore(store).setList(list).setMax(max).setCollector(collector);
         if (from != null) {
             b.setFromPosition(from);
@@ -108,10 +113,11 @@ public final class QueryClient implements AutoCloseable {
         }
     }
 
-    public long appendTail(String store, int list, String collector) {
+    @Override
+    public Answers.Append appendTail(String store, int list, String collector) {
         try {
-            return stub().appendRead(AppendReadRequest.newBuilder().setStore(store).setList(list).setFromTail(true)
-                    .setCollector(collector).build()).getNextPosition();
+            return ProtoMapping.fromProto(stub().appendRead(AppendReadRequest.newBuilder().setStore(store).setList(list).setFromTail(true)
+                    .setCollector(collector).build()));
         } catch (StatusRuntimeException e) {
             throw failure(e);
         }
@@ -152,6 +158,7 @@ public final class QueryClient implements AutoCloseable {
         }
     }
 
+    @Override
     public Answers.Stores stores() {
         try {
             return ProtoMapping.fromProto(stub().listStores(ListStoresRequest.getDefaultInstance()));
@@ -160,6 +167,7 @@ public final class QueryClient implements AutoCloseable {
         }
     }
 
+    @Override
     public StatusReport status(String collector, boolean refresh) {
         try {
             return ProtoMapping.fromProto(stub().status(StatusRequest.newBuilder().setCollector(collector).setRefresh(refresh).build()));

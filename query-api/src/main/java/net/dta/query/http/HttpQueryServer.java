@@ -60,13 +60,16 @@ public final class HttpQueryServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final boolean dashboard;
+    private final java.time.Duration dashboardRefresh;
 
     /**
      * @param configField the configuration field of the address, named when it cannot be bound
      */
-    public HttpQueryServer(QueryService service, InetSocketAddress address, boolean dashboard, String configField) throws IOException {
+    public HttpQueryServer(QueryService service, InetSocketAddress address, boolean dashboard, java.time.Duration dashboardRefresh,
+                           String configField) throws IOException {
         this.service = service;
         this.dashboard = dashboard;
+        this.dashboardRefresh = dashboardRefresh;
         try {
             this.server = HttpServer.create(address, 128);
         } catch (IOException e) {
@@ -288,6 +291,12 @@ public final class HttpQueryServer implements AutoCloseable {
     private void staticFile(HttpExchange ex, String name) throws IOException {
         if (name.isEmpty()) {
             name = "index.html";
+        }
+        if (name.equals("settings.js")) {
+            ex.getResponseHeaders().set("Cache-Control", "no-cache");
+            send(ex, 200, TYPES.get("js"), ("window.DTA_SETTINGS = {refreshMillis: " + dashboardRefresh.toMillis() + "};\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            return;
         }
         if (!name.matches("[a-z0-9-]+\\.(html|js|css|svg|txt)")) {
             error(ex, new QueryException(Reason.BAD_ARGUMENT, "no such dashboard file: " + name), 404);

@@ -82,13 +82,13 @@ public final class RemoteCollector implements CollectorSource {
     @Override
     public Answers.Append append(StoreDefinition store, int list, Long from, int max) {
         count(store);
-        return client.append(store.name(), list, from, max, name);
+        return client.appendRead(store.name(), list, from, max, name);
     }
 
     @Override
     public long appendTail(StoreDefinition store, int list) {
         count(store);
-        return client.appendTail(store.name(), list, name);
+        return client.appendTail(store.name(), list, name).nextPosition();
     }
 
     @Override

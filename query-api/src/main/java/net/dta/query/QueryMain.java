@@ -3,6 +3,7 @@ package net.dta.query;
 import java.io.PrintWriter;
 
 import net.dta.common.cli.CliRunner;
+import net.dta.query.cli.BenchCommand;
 import net.dta.query.cli.CheckConfigCommand;
 import net.dta.query.cli.FollowCommand;
 import net.dta.query.cli.QueryCommands;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
                 "Query commands ask a running service (--server, default 127.0.0.1:40045) or read stores directly (--data-dir, --deployment)."},
         subcommands = {ServeCommand.class, CheckConfigCommand.class, QueryCommands.KeyWriteGet.class, QueryCommands.Counter.class,
                 QueryCommands.Path_.class, QueryCommands.Append.class, FollowCommand.class, QueryCommands.Stores.class,
-                QueryCommands.Status.class, CommandLine.HelpCommand.class},
+                QueryCommands.Status.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Documentation: docs/query.md"})
 public final class QueryMain implements Runnable {
     public static final int OK = 0;

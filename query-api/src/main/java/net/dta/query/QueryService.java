@@ -2,6 +2,7 @@ package net.dta.query;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -314,6 +315,9 @@ public final class QueryService implements Queries, AutoCloseable {
         if (text == null || text.isBlank()) {
             throw new QueryException(Reason.BAD_KEY, "key is required: up to 32 hex digits or a 5-tuple like 10.0.0.1:8080->10.0.0.2:80/tcp");
         }
+        if (text.length() == 2 * DtaHash.KEY_BYTES && HexFormat.isHexDigit(text.charAt(0)) && isHex(text)) {
+            return HexFormat.of().parseHex(text); // the common form of scripts and forwarded queries: no pattern matching
+        }
         try {
             return Keys.parse(text);
         } catch (IllegalArgumentException e) {
@@ -355,6 +359,15 @@ public final class QueryService implements Queries, AutoCloseable {
         throw new QueryException(Reason.COLLECTOR_UNAVAILABLE, "the layout of store \"" + s.name() + "\" is not known yet: none of its "
                 + "collectors (" + String.join(", ", s.collectors()) + ") holds a readable store of that name; is the collector running "
                 + "and its data directory or query endpoint right?");
+    }
+
+    private static boolean isHex(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (!HexFormat.isHexDigit(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private CollectorSource route(Resolved s, String collector, Supplier<String> byBucket, String what) {

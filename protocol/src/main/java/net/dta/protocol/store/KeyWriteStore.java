@@ -46,6 +46,9 @@ public final class KeyWriteStore {
      */
     public int get(byte[] key, int redundancy, byte[] valueOut) {
         DtaHash hash = Hashes.get();
+        if (layout.slotBytes() == 8) {
+            return get8(hash, key, redundancy, valueOut);
+        }
         int w = layout.slotBytes();
         int v = layout.valueBytes();
         byte[] scratch = Scratch.get(8 * v);
@@ -95,6 +98,72 @@ public final class KeyWriteStore {
         return votes[best];
     }
 
+    /**
+     * {@link #get} for 8-byte slots, where a slot is one aligned word: every replica's address is
+     * computed first and then every word loaded, so that the N cache misses of a large store
+     * overlap; a value's expected tag is computed once for all the slots holding it.
+     */
+    private int get8(DtaHash hash, byte[] key, int redundancy, byte[] valueOut) {
+        long[] words = Scratch.words();
+        for (int i = 0; i < redundancy; i++) {
+            words[i] = slotOffset(hash, layout, key, i);
+        }
+        for (int i = 0; i < redundancy; i++) {
+            words[i] = (long) Bytes.ALIGNED_U64_BE.varHandle().getAcquire(data, words[i]);
+        }
+        int[] values = Scratch.values();
+        int[] votes = Scratch.votes();
+        byte[] valueBytes = Scratch.get(4);
+        int candidates = 0;
+        boolean tagKnown = false;
+        int taggedValue = 0;
+        int expectedTag = 0;
+        for (int i = 0; i < redundancy; i++) {
+            int tag = (int) (words[i] >>> 32);
+            int value = (int) words[i];
+            if (tag == 0) {
+                continue;
+            }
+            if (!tagKnown || value != taggedValue) {
+                valueBytes[0] = (byte) (value >>> 24);
+                valueBytes[1] = (byte) (value >>> 16);
+                valueBytes[2] = (byte) (value >>> 8);
+                valueBytes[3] = (byte) value;
+                expectedTag = hash.keyWriteTag(key, valueBytes, 0, 4);
+                taggedValue = value;
+                tagKnown = true;
+            }
+            if (tag != expectedTag) {
+                continue;
+            }
+            int c = 0;
+            while (c < candidates && values[c] != value) {
+                c++;
+            }
+            if (c < candidates) {
+                votes[c]++;
+            } else {
+                values[candidates] = value;
+                votes[candidates++] = 1;
+            }
+        }
+        int best = -1;
+        for (int c = 0; c < candidates; c++) {
+            if (best < 0 || votes[c] > votes[best]) {
+                best = c;
+            }
+        }
+        if (best < 0) {
+            return 0;
+        }
+        int v = values[best];
+        valueOut[0] = (byte) (v >>> 24);
+        valueOut[1] = (byte) (v >>> 16);
+        valueOut[2] = (byte) (v >>> 8);
+        valueOut[3] = (byte) v;
+        return votes[best];
+    }
+
     /** Convenience read that allocates its answer. */
     public Result get(byte[] key, int redundancy) {
         byte[] value = new byte[layout.valueBytes()];
@@ -133,6 +202,8 @@ public final class KeyWriteStore {
     private static final class Scratch {
         private static final ThreadLocal<byte[]> BYTES = ThreadLocal.withInitial(() -> new byte[8 * 28]);
         private static final ThreadLocal<int[]> VOTES = ThreadLocal.withInitial(() -> new int[8]);
+        private static final ThreadLocal<int[]> VALUES = ThreadLocal.withInitial(() -> new int[8]);
+        private static final ThreadLocal<long[]> WORDS = ThreadLocal.withInitial(() -> new long[8]);
 
         static byte[] get(int length) {
             byte[] b = BYTES.get();
@@ -141,6 +212,14 @@ public final class KeyWriteStore {
 
         static int[] votes() {
             return VOTES.get();
+        }
+
+        static int[] values() {
+            return VALUES.get();
+        }
+
+        static long[] words() {
+            return WORDS.get();
         }
     }
 }

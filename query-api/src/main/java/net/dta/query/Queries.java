@@ -12,6 +12,9 @@ import net.dta.query.model.StatusReport;
 public interface Queries {
     Answers.KeyWrite keyWrite(String store, String key, int redundancy, String collector);
 
+    /** Key-Write get of 1..10000 keys of one store. */
+    Answers.KeyWriteMany keyWriteMany(String store, java.util.List<String> keys, int redundancy, String collector);
+
     Answers.Counter counter(String store, String key, String collector);
 
     Answers.Path path(String store, String key, String collector);

@@ -139,13 +139,48 @@ public final class QueryService implements Queries, AutoCloseable {
     public Answers.KeyWrite keyWrite(String store, String key, int redundancy, String collector) {
         Resolved s = store(store, "a key-write get", StoreKind.KEY_WRITE);
         byte[] k = key(key);
+        int n = redundancy(s, redundancy);
+        return route(s, collector, () -> placement.collectorForKey(store, k), "key " + Keys.hex(k)).keyWrite(s.definition(), k, n);
+    }
+
+    /** Key-Write get of many keys: each collector's keys are read together; answers in the order of the keys. */
+    @Override
+    public Answers.KeyWriteMany keyWriteMany(String store, List<String> keys, int redundancy, String collector) {
+        Resolved s = store(store, "a key-write get", StoreKind.KEY_WRITE);
+        if (keys == null || keys.isEmpty() || keys.size() > MAX_APPEND) {
+            throw new QueryException(Reason.BAD_ARGUMENT, "give 1.." + MAX_APPEND + " keys, got " + (keys == null ? 0 : keys.size()));
+        }
+        int n = redundancy(s, redundancy);
+        Map<CollectorSource, List<Integer>> byCollector = new LinkedHashMap<>();
+        List<byte[]> parsed = new ArrayList<>(keys.size());
+        for (String text : keys) {
+            byte[] k = key(text);
+            parsed.add(k);
+            CollectorSource source = route(s, collector, () -> placement.collectorForKey(store, k), "key " + Keys.hex(k));
+            byCollector.computeIfAbsent(source, x -> new ArrayList<>()).add(parsed.size() - 1);
+        }
+        Answers.KeyWrite[] answers = new Answers.KeyWrite[keys.size()];
+        for (Map.Entry<CollectorSource, List<Integer>> e : byCollector.entrySet()) {
+            List<byte[]> batch = new ArrayList<>(e.getValue().size());
+            for (int i : e.getValue()) {
+                batch.add(parsed.get(i));
+            }
+            List<Answers.KeyWrite> got = e.getKey().keyWriteMany(s.definition(), batch, n);
+            for (int j = 0; j < got.size(); j++) {
+                answers[e.getValue().get(j)] = got.get(j);
+            }
+        }
+        return new Answers.KeyWriteMany(store, List.of(answers));
+    }
+
+    private static int redundancy(Resolved s, int redundancy) {
         KeyWriteLayout layout = (KeyWriteLayout) s.definition().layout();
         int n = redundancy == 0 ? layout.defaultRedundancy() : redundancy;
         if (n < 1 || n > DtaHash.MAX_REPLICAS) {
             throw new QueryException(Reason.BAD_ARGUMENT, "redundancy must be 1.." + DtaHash.MAX_REPLICAS + " (0 = the store's default, "
                     + layout.defaultRedundancy() + "), got " + redundancy);
         }
-        return route(s, collector, () -> placement.collectorForKey(store, k), "key " + Keys.hex(k)).keyWrite(s.definition(), k, n);
+        return n;
     }
 
     /** Key-Increment or Sketch; a sketch's rows are read from the collectors of the key's columns. */

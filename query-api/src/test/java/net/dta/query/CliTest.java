@@ -104,6 +104,14 @@ class CliTest {
     }
 
     @Test
+    void kwGetReadsSeveralKeysInOneCall() {
+        Run r = run("kw-get", "--server", grpc, "-s", "queue-depth", "-k", KEY, "-k", "0b000001");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("queue-depth  0a0000010a0000021f90005006000000  00000007 (7)  2/2    cli"), r.out());
+        assertTrue(r.out().contains("queue-depth  0b000001000000000000000000000000  absent        0/2    cli"), r.out());
+    }
+
+    @Test
     void everyCommandHasAJsonForm() throws Exception {
         JsonNode kw = QueryJson.MAPPER.readTree(run("kw-get", "--server", grpc, "-s", "queue-depth", "-k", KEY, "--json").out());
         assertEquals("00000007", kw.get("value_hex").asText());

@@ -154,6 +154,11 @@ class QueryApiEndToEndTest {
         assertEquals(2, tail.getNextPosition());
         assertEquals(0, tail.getEntriesCount());
 
+        net.dta.query.v1.KeyWriteGetManyResponse many = grpc.keyWriteGetMany(net.dta.query.v1.KeyWriteGetManyRequest.newBuilder()
+                .setStore("queue-depth").addKeys(KEY).addKeys("0b000001").addKeys("0a0000010a0000021f90005006").build());
+        assertEquals(List.of(true, false, true), many.getAnswersList().stream().map(KeyWriteGetResponse::getFound).toList());
+        assertEquals(2, many.getAnswers(2).getAgree());
+
         assertEquals(List.of("drops", "flow-bytes", "heavy-hitters", "paths", "queue-depth"), // a data directory's files, sorted
                 grpc.listStores(ListStoresRequest.getDefaultInstance()).getStoresList().stream().map(s -> s.getName()).toList());
     }
@@ -179,6 +184,10 @@ class QueryApiEndToEndTest {
         assertEquals("c1", kw.get("collector").asText());
         assertEquals(1, getJson("/api/v1/stores/queue-depth/kw?redundancy=1&key=0a0000010a0000021f90005006", 200).get("agree").asInt());
 
+        JsonNode many = getJson("/api/v1/stores/queue-depth/kw-many?keys=" + enc(KEY + ",0b000001"), 200);
+        assertEquals(7, many.at("/answers/0/value_uint").asInt());
+        assertFalse(many.at("/answers/1/found").asBoolean());
+        assertHttpError("/api/v1/stores/queue-depth/kw-many", 400, "bad_argument");
         assertEquals(2000, getJson("/api/v1/stores/flow-bytes/counter?key=" + enc(KEY), 200).get("estimate").asLong());
         assertEquals(42, getJson("/api/v1/stores/heavy-hitters/counter?key=" + enc(KEY), 200).get("estimate").asLong());
 

@@ -141,6 +141,13 @@ class RoutingTest {
             assertEquals(2, p.validHops());
             assertEquals(0x0B, p.hops().get(1).switchId());
 
+            // Many keys at once: each answered by its own collector, in the order asked.
+            byte[] otherKey = keyOn(other(right), 2);
+            feeder(other(right)).keyWrite("queue-depth", otherKey, 222);
+            Answers.KeyWriteMany many = service.keyWriteMany("queue-depth", List.of(Keys.hex(k), Keys.hex(otherKey), Keys.hex(k)), 0, "");
+            assertEquals(List.of(right, other(right), right), many.answers().stream().map(Answers.KeyWrite::collector).toList());
+            assertEquals(List.of(111L, 222L, 111L), many.answers().stream().map(Answers.KeyWrite::valueUint).toList());
+
             // Asking one collector explicitly reads that one (what a forwarding service does).
             assertEquals(999L, service.keyWrite("queue-depth", Keys.hex(k), 0, other(right)).valueUint());
         }

@@ -138,6 +138,32 @@ public final class QueryBenchmark {
             Long v = service.keyWrite("bench-kw", hex[i], 0, "").valueUint();
             return v == null ? -1 : v;
         };
+        // Batches of 16 keys (the next 16 of the access order): one call reads them all.
+        byte[][] batch = new byte[16][];
+        int[] batchValues = new int[16];
+        int[] batchAgree = new int[16];
+        java.util.List<String> batchHex = new java.util.ArrayList<>(16);
+        int[] cursor = {0};
+        Get dtaReaderBatch = i -> {
+            if ((cursor[0]++ & 15) != 0) {
+                return 0; // the keys of this slot of the batch were read by the call at its first slot
+            }
+            for (int b = 0; b < 16; b++) {
+                batch[b] = keys[(i + b * 7919) % keys.length];
+            }
+            reader.getMany(batch, 16, 2, batchValues, batchAgree);
+            return batchValues[0] + batchAgree[15];
+        };
+        Get dtaServiceBatch = i -> {
+            if ((cursor[0]++ & 15) != 0) {
+                return 0;
+            }
+            batchHex.clear();
+            for (int b = 0; b < 16; b++) {
+                batchHex.add(hex[(i + b * 7919) % keys.length]);
+            }
+            return service.keyWriteMany("bench-kw", batchHex, 0, "").answers().get(15).agree();
+        };
         Get chronicle = i -> {
             Integer v = map.get(keys[i]);
             return v == null ? -1 : v;
@@ -158,9 +184,9 @@ public final class QueryBenchmark {
         for (int i = 0; i < order.length; i++) {
             order[i] = random.nextInt(keys.length);
         }
-        Get[] gets = {dtaReader, dtaService, chronicle};
-        double[][] wall = new double[3][s.rounds()];
-        double[][] cpu = new double[3][s.rounds()];
+        Get[] gets = {dtaReader, dtaService, dtaReaderBatch, dtaServiceBatch, chronicle};
+        double[][] wall = new double[gets.length][s.rounds()];
+        double[][] cpu = new double[gets.length][s.rounds()];
         for (int round = 0; round < s.rounds(); round++) {
             for (int g = 0; g < gets.length; g++) {
                 Rate r = measure(gets[g], order);
@@ -171,13 +197,17 @@ public final class QueryBenchmark {
         out.println();
         out.printf(Locale.ROOT, "gets/s, one thread, random keys, median of %d rounds of %.1f s (rounds alternate); per wall-clock second "
                 + "and per second of the thread's CPU time:%n", s.rounds(), s.seconds());
-        out.printf(Locale.ROOT, "  %-44s %12s %8s %14s %8s%n", "get", "gets/s", "vs map", "gets/cpu-s", "vs map");
-        String[] names = {"DTA Key-Write, collector reader (N = 2)", "DTA Key-Write, query operation (hex key text)", "Chronicle Map get"};
+        out.printf(Locale.ROOT, "  %-46s %12s %8s %14s %8s%n", "get", "gets/s", "vs map", "gets/cpu-s", "vs map");
+        String[] names = {"DTA Key-Write, collector reader (N = 2)", "DTA Key-Write, query operation (hex key text)",
+                "DTA Key-Write, reader, 16 keys per call", "DTA Key-Write, query kw-get-many, 16 per call", "Chronicle Map get"};
+        int baseline = gets.length - 1;
         for (int g = 0; g < gets.length; g++) {
-            out.printf(Locale.ROOT, "  %-44s %,12.0f %7.2fx %,14.0f %7.2fx%n", names[g], median(wall[g]), median(wall[g]) / median(wall[2]),
-                    median(cpu[g]), median(cpu[g]) / median(cpu[2]));
+            out.printf(Locale.ROOT, "  %-46s %,12.0f %7.2fx %,14.0f %7.2fx%n", names[g], median(wall[g]), median(wall[g]) / median(wall[baseline]),
+                    median(cpu[g]), median(cpu[g]) / median(cpu[baseline]));
         }
-        out.printf(Locale.ROOT, "  rounds (wall): reader %s; query %s; map %s%n", list(wall[0]), list(wall[1]), list(wall[2]));
+        for (int g = 0; g < gets.length; g++) {
+            out.printf(Locale.ROOT, "  rounds (wall) %-46s %s%n", names[g] + ":", list(wall[g]));
+        }
     }
 
     /** Gets per wall-clock second and per second of this thread's CPU time (what the get costs, whatever else runs). */

@@ -14,12 +14,22 @@ public final class AnswerTables {
 
     public static void print(Answers.KeyWrite a, PrintWriter out) {
         Table t = new Table("STORE", "KEY", "VALUE", "AGREE", "COLLECTOR");
-        t.row(a.store(), a.keyHex(), a.found() ? a.valueHex() + (a.valueUint() == null ? "" : " (" + a.valueUint() + ")") : "absent",
-                a.agree() + "/" + a.redundancy(), a.collector());
+        row(t, a);
         t.print(out, "");
         if (!a.found()) {
             out.println("no slot of " + a.redundancy() + " holds this key: never written, or overwritten by later keys");
         }
+    }
+
+    public static void print(Answers.KeyWriteMany many, PrintWriter out) {
+        Table t = new Table("STORE", "KEY", "VALUE", "AGREE", "COLLECTOR");
+        many.answers().forEach(a -> row(t, a));
+        t.print(out, "");
+    }
+
+    private static void row(Table t, Answers.KeyWrite a) {
+        t.row(a.store(), a.keyHex(), a.found() ? a.valueHex() + (a.valueUint() == null ? "" : " (" + a.valueUint() + ")") : "absent",
+                a.agree() + "/" + a.redundancy(), a.collector());
     }
 
     public static void print(Answers.Counter a, PrintWriter out) {

@@ -26,20 +26,39 @@ public final class QueryCommands {
         String collector;
     }
 
-    @Command(name = "kw-get", mixinStandardHelpOptions = true, description = "Key-Write: the latest value of a key and how many slots agree.")
-    public static final class KeyWriteGet extends Keyed {
+    @Command(name = "kw-get", mixinStandardHelpOptions = true,
+            description = {"Key-Write: the latest value of a key and how many slots agree.",
+                    "Several -k read several keys in one call (kw-get-many): each collector reads its keys together."})
+    public static final class KeyWriteGet extends QueryCommand {
+        @Option(names = {"-s", "--store"}, required = true, paramLabel = "STORE", description = "The store's name.")
+        String store;
+
+        @Option(names = {"-k", "--key"}, required = true, paramLabel = "KEY",
+                description = {"The key: up to 32 hex digits (left-aligned, zero-padded to 16 bytes),",
+                        "or a 5-tuple like 10.0.0.1:8080->10.0.0.2:80/tcp. Repeat for several keys."})
+        java.util.List<String> keys;
+
         @Option(names = {"-n", "--redundancy"}, paramLabel = "N", defaultValue = "0",
                 description = "Slots to examine, 1..8 (default: the store's redundancy).")
         int redundancy;
 
+        @Option(names = "--collector", paramLabel = "NAME", defaultValue = "",
+                description = "Read this collector instead of the one the key's bucket names.")
+        String collector;
+
         @Override
         Object ask(Target.Open open) {
-            return open.queries().keyWrite(store, key, redundancy, collector);
+            return keys.size() == 1 ? open.queries().keyWrite(store, keys.get(0), redundancy, collector)
+                    : open.queries().keyWriteMany(store, keys, redundancy, collector);
         }
 
         @Override
         void print(Object answer, PrintWriter out) {
-            AnswerTables.print((Answers.KeyWrite) answer, out);
+            if (answer instanceof Answers.KeyWriteMany many) {
+                AnswerTables.print(many, out);
+            } else {
+                AnswerTables.print((Answers.KeyWrite) answer, out);
+            }
         }
     }
 

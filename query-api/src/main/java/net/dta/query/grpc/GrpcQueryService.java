@@ -94,6 +94,12 @@ public final class GrpcQueryService extends QueryServiceGrpc.QueryServiceImplBas
     }
 
     @Override
+    public void keyWriteGetMany(net.dta.query.v1.KeyWriteGetManyRequest r, StreamObserver<net.dta.query.v1.KeyWriteGetManyResponse> out) {
+        unary(out, "kw-get-many", r.getCollector(), () -> ProtoMapping.toProto(service.keyWriteMany(r.getStore(), r.getKeysList(),
+                r.getRedundancy(), r.getCollector())));
+    }
+
+    @Override
     public void counterEstimate(CounterEstimateRequest r, StreamObserver<CounterEstimateResponse> out) {
         unary(out, "counter", r.getCollector(), () -> ProtoMapping.toProto(service.counter(r.getStore(), r.getKey(), r.getCollector())));
     }

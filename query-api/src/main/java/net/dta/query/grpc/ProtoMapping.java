@@ -50,6 +50,22 @@ public final class ProtoMapping {
                 .setAgree(a.agree()).setRedundancy(a.redundancy()).setCollector(a.collector()).build();
     }
 
+    public static net.dta.query.v1.KeyWriteGetManyResponse toProto(Answers.KeyWriteMany a) {
+        net.dta.query.v1.KeyWriteGetManyResponse.Builder b = net.dta.query.v1.KeyWriteGetManyResponse.newBuilder();
+        for (Answers.KeyWrite k : a.answers()) {
+            b.addAnswers(toProto(k));
+        }
+        return b.build();
+    }
+
+    public static Answers.KeyWriteMany fromProto(String store, net.dta.query.v1.KeyWriteGetManyResponse m) {
+        List<Answers.KeyWrite> out = new ArrayList<>(m.getAnswersCount());
+        for (KeyWriteGetResponse k : m.getAnswersList()) {
+            out.add(fromProto(k));
+        }
+        return new Answers.KeyWriteMany(store, out);
+    }
+
     public static CounterEstimateResponse toProto(Answers.Counter a) {
         CounterEstimateResponse.Builder b = CounterEstimateResponse.newBuilder().setStore(a.store()).setKind(a.kind())
                 .setKeyHex(a.keyHex()).setEstimate(a.estimate()).addAllCollectors(a.collectors());

@@ -80,6 +80,16 @@ public final class QueryClient implements Queries, AutoCloseable {
     }
 
     @Override
+    public Answers.KeyWriteMany keyWriteMany(String store, java.util.List<String> keys, int redundancy, String collector) {
+        try {
+            return ProtoMapping.fromProto(store, stub().keyWriteGetMany(net.dta.query.v1.KeyWriteGetManyRequest.newBuilder()
+                    .setStore(store).addAllKeys(keys).setRedundancy(redundancy).setCollector(collector).build()));
+        } catch (StatusRuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
     public Answers.Counter counter(String store, String key, String collector) {
         try {
             return ProtoMapping.fromProto(stub().counterEstimate(CounterEstimateRequest.newBuilder().setStore(store).setKey(key)

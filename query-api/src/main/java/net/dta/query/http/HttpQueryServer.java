@@ -34,6 +34,7 @@ import net.dta.query.model.QueryJson;
  * <pre>
  * GET /api/v1/stores
  * GET /api/v1/stores/{store}/kw?key=K[&amp;redundancy=N]
+ * GET /api/v1/stores/{store}/kw-many?keys=K1,K2,..[&amp;redundancy=N]
  * GET /api/v1/stores/{store}/counter?key=K
  * GET /api/v1/stores/{store}/path?key=K
  * GET /api/v1/stores/{store}/append/{list}[?from=P|tail][&amp;max=N]
@@ -141,6 +142,13 @@ public final class HttpQueryServer implements AutoCloseable {
                         allow(q, "key", "redundancy", "collector");
                         int n = integer(q, "redundancy", 0);
                         json(ex, "kw-get", () -> service.keyWrite(store, q.get("key"), n, collector));
+                    }
+                    case "kw-many" -> {
+                        allow(q, "keys", "redundancy", "collector");
+                        int n = integer(q, "redundancy", 0);
+                        String keys = q.getOrDefault("keys", "");
+                        List<String> list = keys.isEmpty() ? List.of() : List.of(keys.split(","));
+                        json(ex, "kw-get-many", () -> service.keyWriteMany(store, list, n, collector));
                     }
                     case "counter" -> {
                         allow(q, "key", "collector");

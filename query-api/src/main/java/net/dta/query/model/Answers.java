@@ -26,6 +26,13 @@ public final class Answers {
                            String collector) {
     }
 
+    /** Key-Write get of many keys: one answer per key, in the order asked. */
+    public record KeyWriteMany(String store, List<KeyWrite> answers) {
+        public KeyWriteMany {
+            answers = List.copyOf(answers);
+        }
+    }
+
     /** A key's counter in one row of a Count-Min store. */
     public record RowCounter(int row, long column, @JsonSerialize(using = QueryJson.Unsigned.class) long counter, String collector) {
     }

@@ -27,6 +27,9 @@ public interface CollectorSource extends AutoCloseable {
 
     Answers.KeyWrite keyWrite(StoreDefinition store, byte[] key, int redundancy);
 
+    /** Key-Write get of several keys of this collector's shard, in order. */
+    java.util.List<Answers.KeyWrite> keyWriteMany(StoreDefinition store, java.util.List<byte[]> keys, int redundancy);
+
     /** Every row's counter of the key on this collector. */
     Answers.Counter counters(StoreDefinition store, byte[] key);
 

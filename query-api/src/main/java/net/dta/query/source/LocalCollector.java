@@ -125,6 +125,29 @@ public final class LocalCollector implements CollectorSource {
     }
 
     @Override
+    public List<Answers.KeyWrite> keyWriteMany(StoreDefinition store, List<byte[]> keys, int redundancy) {
+        KeyWriteReader r = reader(store, KeyWriteReader.class);
+        if (r.layout().slotBytes() != 8) {
+            List<Answers.KeyWrite> out = new ArrayList<>(keys.size());
+            for (byte[] k : keys) {
+                out.add(keyWrite(store, k, redundancy));
+            }
+            return out;
+        }
+        byte[][] batch = keys.toArray(new byte[0][]);
+        int[] values = new int[batch.length];
+        int[] agree = new int[batch.length];
+        r.getMany(batch, batch.length, redundancy, values, agree);
+        List<Answers.KeyWrite> out = new ArrayList<>(batch.length);
+        for (int k = 0; k < batch.length; k++) {
+            boolean found = agree[k] > 0;
+            out.add(new Answers.KeyWrite(store.name(), Keys.hex(batch[k]), found, found ? HexFormat.of().toHexDigits(values[k]) : null,
+                    found ? values[k] & 0xFFFF_FFFFL : null, agree[k], redundancy, name));
+        }
+        return out;
+    }
+
+    @Override
     public Answers.Counter counters(StoreDefinition store, byte[] key) {
         CounterReader r = reader(store, CounterReader.class);
         CounterLayout layout = r.layout();

@@ -68,6 +68,12 @@ public final class RemoteCollector implements CollectorSource {
     }
 
     @Override
+    public List<Answers.KeyWrite> keyWriteMany(StoreDefinition store, List<byte[]> keys, int redundancy) {
+        count(store);
+        return client.keyWriteMany(store.name(), keys.stream().map(Keys::hex).toList(), redundancy, name).answers();
+    }
+
+    @Override
     public Answers.Counter counters(StoreDefinition store, byte[] key) {
         count(store);
         return client.counter(store.name(), Keys.hex(key), name);

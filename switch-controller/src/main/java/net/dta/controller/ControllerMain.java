@@ -29,6 +29,8 @@ public final class ControllerMain implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // The ONOS 2.7 P4Runtime classes are old generated code; protobuf 3.25 would warn once per class.
+        System.setProperty("com.google.protobuf.use_unsafe_pre22_gencode", "true");
         System.exit(doMain(args));
     }
 

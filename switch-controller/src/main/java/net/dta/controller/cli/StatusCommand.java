@@ -36,7 +36,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--admin", paramLabel = "HOST:PORT", description = "The controller's admin endpoint (default 127.0.0.1:40043).")
+    @Option(names = "--admin", paramLabel = "HOST:PORT", description = "The controller's admin endpoint (default 127.0.0.1:40044).")
     String admin;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Take the admin endpoint from this deployment file.")

@@ -86,8 +86,20 @@ public final class CmConnector {
         return collector.describe();
     }
 
-    /** REQ, REP, RTU, catalog READ. */
+    /** What the handshake learnt: enough to write the translator's queue pair entry before any READ. */
+    public record Handshake(int remoteQpn, int startPsn, int localCommId, int remoteCommId, ConnectReplyData reply) {
+    }
+
+    /** REQ, REP, RTU, catalog READ: {@link #handshake()} then {@link #readCatalog}. */
     public RemoteQueuePair connect() throws ConnectException, InterruptedException {
+        return readCatalog(handshake());
+    }
+
+    /**
+     * REQ (resent after each time-out, up to the retries), REP (a REJ or a REP without DTA data
+     * ends the attempt, the latter answered with a REJ), RTU.
+     */
+    public Handshake handshake() throws ConnectException, InterruptedException {
         inbox.clear();
         int localCommId = random.nextInt(1, Integer.MAX_VALUE);
         int startPsn = random.nextInt(0, 1 << 24);
@@ -117,21 +129,27 @@ public final class CmConnector {
                     + "this is not a DTA collector; check the address and CM port " + collector.cmPort(), true);
         }
         send(cm.rtu(frameSegment, 0, cmRoute, udPsn++, tid + 1, localCommId, rep.commId), ConnectStep.CM_RTU);
-
         nextPsn = startPsn;
-        byte[] bytes = read(rep.data.catalogVa(), rep.data.catalogRkey(), rep.data.catalogLength(), ConnectStep.CATALOG_READ);
+        return new Handshake(rep.qpn, startPsn, localCommId, rep.commId, rep.data);
+    }
+
+    /** The catalog READ on the new queue pair (its first PSN), decoded and checked against the REP. */
+    public RemoteQueuePair readCatalog(Handshake h) throws ConnectException, InterruptedException {
+        ConnectReplyData data = h.reply();
+        byte[] bytes = read(data.catalogVa(), data.catalogRkey(), data.catalogLength(), ConnectStep.CATALOG_READ);
         Catalog catalog;
         try {
             catalog = Catalog.decode(bytes);
         } catch (StoreFormatException e) {
             throw new ConnectException(ConnectStep.CATALOG_CHECK, who() + ": its catalog is unusable: " + e.getMessage(), false);
         }
-        if (catalog.generation() != rep.data.catalogGeneration()) {
+        if (catalog.generation() != data.catalogGeneration()) {
             throw new ConnectException(ConnectStep.CATALOG_CHECK, who() + ": the catalog read has generation "
-                    + catalog.generation() + " but the REP announced " + rep.data.catalogGeneration()
+                    + catalog.generation() + " but the REP announced " + data.catalogGeneration()
                     + " (the collector changed its stores meanwhile); will connect again", false);
         }
-        return new RemoteQueuePair(translatorQpn, remoteQpn, startPsn, nextPsn, localCommId, rep.commId, rep.data, catalog, reads);
+        return new RemoteQueuePair(translatorQpn, h.remoteQpn(), h.startPsn(), nextPsn, h.localCommId(), h.remoteCommId(), data,
+                catalog, reads);
     }
 
     /** The PSN the next request of the queue pair uses (after the controller's READs). */

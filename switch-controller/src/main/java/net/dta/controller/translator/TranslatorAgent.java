@@ -280,24 +280,35 @@ public final class TranslatorAgent extends DeviceAgent {
         try {
             writeRegisters(List.of(p4.register(REG_QP_UP, c.index(), 0)));
             CmConnector cm = new CmConnector(spec, c, framePort, inbox, settings.cmTimeout(), settings.cmRetries(), random);
-            RemoteQueuePair r = cm.connect();
+            CmConnector.Handshake h = cm.handshake();
             boolean restarted;
             synchronized (this) {
                 if (stale(qp, g, attempt)) {
                     return;
                 }
-                restarted = qp.bootId != 0 && qp.bootId != r.reply().bootId();
+                restarted = qp.bootId != 0 && qp.bootId != h.reply().bootId();
                 if (restarted) {
                     qp.collectorRestarts++;
                 }
-                qp.bootId = r.reply().bootId();
-                qp.remoteQpn = r.remoteQpn();
-                qp.catalog = r.catalog();
-                qp.remote = r;
+                qp.bootId = h.reply().bootId();
+                qp.remoteQpn = h.remoteQpn();
+                qp.catalog = null;
                 qp.step = ConnectStep.TABLE_WRITE;
             }
             if (restarted) {
-                log.info("translator {}: {} restarted (new boot id {})", spec.name(), c.describe(), Long.toHexString(r.reply().bootId()));
+                log.info("translator {}: {} restarted (new boot id {})", spec.name(), c.describe(), Long.toHexString(h.reply().bootId()));
+            }
+            // The queue pair entry first (dta_qp_up still 0), so that READ responses reach us as read_response.
+            sync();
+            step(qp, ConnectStep.CATALOG_READ);
+            RemoteQueuePair r = cm.readCatalog(h);
+            synchronized (this) {
+                if (stale(qp, g, attempt)) {
+                    return;
+                }
+                qp.catalog = r.catalog();
+                qp.remote = r;
+                qp.step = ConnectStep.TABLE_WRITE;
             }
             sync();
             step(qp, ConnectStep.TAIL_RECOVERY);

@@ -475,6 +475,7 @@ public final class TranslatorAgent extends DeviceAgent {
 
     @Override
     protected void poll() throws P4RuntimeException {
+        long started = System.currentTimeMillis();
         List<Entity> found = device.reader().read(TranslatorCounters.queries(p4));
         TranslatorCounters c = TranslatorCounters.parse(p4, found, System.currentTimeMillis());
         List<Integer> down = new ArrayList<>();
@@ -483,7 +484,8 @@ public final class TranslatorAgent extends DeviceAgent {
             counters = c;
             pollError = null;
             for (QueuePair qp : queuePairs.values()) {
-                if (qp.state == QueuePair.State.UP && c.qpUp()[qp.collector.index()] == 0) {
+                // Only a read that started after the queue pair came up can tell that it went down.
+                if (qp.state == QueuePair.State.UP && c.qpUp()[qp.collector.index()] == 0 && started > qp.sinceMillis) {
                     down.add(qp.collector.index());
                 } else if (qp.state == QueuePair.State.UP && qp.reconnectForTails) {
                     tailsNeeded.add(qp.collector.index());

@@ -93,7 +93,7 @@ public final class TestNetwork implements AutoCloseable {
     public Path writeDeployment(String name, long electionId, int collectorCount, String collectorYaml) throws IOException {
         StringBuilder y = new StringBuilder();
         y.append("deployment: {name: test}\n");
-        y.append("controller:\n  admin: {address: \"127.0.0.1:0\"}\n  rpc-deadline: 3s\n  cm: {timeout: 200ms, retries: 2}\n");
+        y.append("controller:\n  admin: {address: \"127.0.0.1:0\"}\n  rpc-deadline: 3s\n  cm: {timeout: 500ms, retries: 2}\n");
         y.append("  reconnect: {min-backoff: 100ms, max-backoff: 1s}\n  poll-interval: 100ms\n");
         y.append("collectors:\n");
         for (int i = 0; i < collectorCount; i++) {

@@ -49,8 +49,7 @@ class ArbitrationAndFailuresTest {
     @Test
     void shouldKeepASecondControllerWithALowerElectionIdFromWritingAndLetItTakeOverWhenThePrimaryLeaves() throws Exception {
         try (TestNetwork net = new TestNetwork(dir)) {
-            net.startCollector(0);
-            net.startTranslator();
+            net.startCollectorsAndTranslator(1);
             Controller primary = net.startController(net.writeDeployment("primary.yaml", 10, 1, ""));
             TestNetwork.await("primary ready", 20, () -> allUp(primary));
 
@@ -107,8 +106,7 @@ class ArbitrationAndFailuresTest {
     @Test
     void shouldReportADeadCollectorByNameStoresAndStepWhileTheOthersWork() throws Exception {
         try (TestNetwork net = new TestNetwork(dir)) {
-            net.startCollector(0);
-            net.startTranslator();
+            net.startCollectorsAndTranslator(1);
             String dead = "  - {name: c9, index: 9, address: " + net.collectorAddress(9) + "}\n";
             Controller controller = net.startController(net.writeDeployment("deployment.yaml", 10, 1, dead));
             TestNetwork.await("c0 up and c9 failed", 20, () -> {
@@ -141,9 +139,7 @@ class ArbitrationAndFailuresTest {
     @Test
     void shouldAddAndRemoveACollectorWithoutRestartingTheTranslator() throws Exception {
         try (TestNetwork net = new TestNetwork(dir)) {
-            net.startCollector(0);
-            net.startCollector(1);
-            net.startTranslator();
+            net.startCollectorsAndTranslator(2);
             Path one = net.writeDeployment("one.yaml", 10, 1, "");
             Controller controller = net.startController(one);
             TestNetwork.await("c0 up", 20, () -> allUp(controller));

@@ -27,9 +27,7 @@ class FirstConnectTest {
     @Test
     void shouldProgramTheTranslatorConnectEveryCollectorAndLandReportsWhereTheBucketMapSays() throws Exception {
         try (TestNetwork net = new TestNetwork(dir)) {
-            net.startCollector(0);
-            net.startCollector(1);
-            net.startTranslator();
+            net.startCollectorsAndTranslator(2);
             Path file = net.writeDeployment("deployment.yaml", 10, 2, "");
             Controller controller = net.startController(file);
             TestNetwork.await("both queue pairs up and every store programmed", 20, () -> {

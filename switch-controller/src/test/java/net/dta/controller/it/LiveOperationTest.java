@@ -56,9 +56,7 @@ class LiveOperationTest {
     @Test
     void shouldReconnectAQueuePairAfterItsCollectorRestartsWhileTheOtherKeepsWorking() throws Exception {
         try (TestNetwork net = new TestNetwork(dir)) {
-            net.startCollector(0);
-            net.startCollector(1);
-            net.startTranslator();
+            net.startCollectorsAndTranslator(2);
             Controller controller = net.startController(net.writeDeployment("deployment.yaml", 10, 2, ""));
             TestNetwork.await("all up", 20, () -> allUp(controller));
             String boot = qp(controller, 0).bootId();
@@ -98,9 +96,7 @@ class LiveOperationTest {
     @Test
     void shouldReprogramARestartedTranslatorAndContinueAppendListsWhereTheyWere() throws Exception {
         try (TestNetwork net = new TestNetwork(dir)) {
-            net.startCollector(0);
-            net.startCollector(1);
-            net.startTranslator();
+            net.startCollectorsAndTranslator(2);
             Controller controller = net.startController(net.writeDeployment("deployment.yaml", 10, 2, ""));
             TestNetwork.await("all up", 20, () -> allUp(controller));
             // List 2 of "drops" lives on collector 0 (bucket 2 mod 2).

@@ -59,6 +59,14 @@ public final class TestNetwork implements AutoCloseable {
         return c;
     }
 
+    /** Collectors c0..c{n-1}, then the translator. */
+    public void startCollectorsAndTranslator(int collectorCount) throws Exception {
+        for (int i = 0; i < collectorCount; i++) {
+            startCollector(i);
+        }
+        startTranslator();
+    }
+
     public Translator startTranslator() throws Exception {
         TranslatorConfig cfg = TranslatorConfig.forTest(translatorAddress(), Mode.UDP);
         if (p4runtimePort != 0) {

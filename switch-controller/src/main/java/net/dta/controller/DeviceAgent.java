@@ -125,6 +125,10 @@ public abstract class DeviceAgent implements AutoCloseable {
     /** Periodic reads while the session lasts (counters, liveness). */
     protected abstract void poll() throws P4RuntimeException;
 
+    /** A poll that failed (status shows why until the next one succeeds). */
+    protected void pollFailed(String why) {
+    }
+
     /** A PacketIn (called on a gRPC thread: return quickly). */
     protected abstract void packetIn(PacketIn packet);
 
@@ -340,12 +344,14 @@ public abstract class DeviceAgent implements AutoCloseable {
             }
             poll();
         } catch (P4RuntimeException e) {
+            pollFailed(e.getMessage());
             if (e.unreachable()) {
                 lost(g, e.getMessage());
             } else {
                 log.warn("{}: poll: {}", device.description(), e.getMessage());
             }
         } catch (RuntimeException e) {
+            pollFailed(e.toString());
             log.warn("{}: poll failed: {}", device.description(), e.toString(), e);
         }
     }

@@ -510,6 +510,11 @@ public final class TranslatorAgent extends DeviceAgent {
     }
 
     @Override
+    protected synchronized void pollFailed(String why) {
+        pollError = why;
+    }
+
+    @Override
     protected void packetIn(PacketIn packet) {
         int reason = (int) p4.packetInField(packet, M_REASON);
         packetIns.incrementAndGet(reason >= 0 && reason < 8 ? reason : 0);

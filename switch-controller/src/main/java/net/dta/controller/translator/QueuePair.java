@@ -33,6 +33,8 @@ final class QueuePair {
     Future<?> retry;
     /** A store was added whose tails must be recovered through a fresh connection. */
     boolean reconnectForTails;
+    /** When the queue pair last came up (its catalog is from then). */
+    long connectedAtMillis;
 
     QueuePair(CollectorSpec collector, ControllerSettings settings) {
         this.collector = collector;

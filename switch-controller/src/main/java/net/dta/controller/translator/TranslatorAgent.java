@@ -332,6 +332,7 @@ public final class TranslatorAgent extends DeviceAgent {
                 qp.lastError = null;
                 qp.connects++;
                 qp.reconnectForTails = false;
+                qp.connectedAtMillis = System.currentTimeMillis();
                 qp.backoff.reset();
                 storeCount = storesOf(c).size();
             }
@@ -480,6 +481,7 @@ public final class TranslatorAgent extends DeviceAgent {
         TranslatorCounters c = TranslatorCounters.parse(p4, found, System.currentTimeMillis());
         List<Integer> down = new ArrayList<>();
         List<Integer> tailsNeeded = new ArrayList<>();
+        List<Integer> stale = new ArrayList<>();
         synchronized (this) {
             counters = c;
             pollError = null;
@@ -489,6 +491,9 @@ public final class TranslatorAgent extends DeviceAgent {
                     down.add(qp.collector.index());
                 } else if (qp.state == QueuePair.State.UP && qp.reconnectForTails) {
                     tailsNeeded.add(qp.collector.index());
+                } else if (qp.state == QueuePair.State.UP && lacksStores(qp)
+                        && System.currentTimeMillis() - qp.connectedAtMillis > settings.maxBackoff().toMillis()) {
+                    stale.add(qp.collector.index());
                 }
             }
         }
@@ -497,6 +502,9 @@ public final class TranslatorAgent extends DeviceAgent {
         }
         for (int i : tailsNeeded) {
             queuePairDown(i, "re-connecting to recover the tails of a new Append store");
+        }
+        for (int i : stale) {
+            queuePairDown(i, "re-connecting to read the catalog again: it lacks a store the deployment puts there");
         }
         if (primary()) {
             boolean repair;
@@ -546,6 +554,22 @@ public final class TranslatorAgent extends DeviceAgent {
                 // counted above
             }
         }
+    }
+
+    /**
+     * The collector's catalog (read when the queue pair came up) lacks a store the deployment puts
+     * on it: the collector may have gained it since (a restart that kept its queue pairs).
+     */
+    private boolean lacksStores(QueuePair qp) {
+        if (qp.catalog == null) {
+            return false;
+        }
+        for (StoreSpec s : deployment.storesOn(qp.collector)) {
+            if (qp.catalog.entries().stream().noneMatch(e -> e.definition().storeId() == s.id())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The collector index of a frame from or to a collector, or -1. */

@@ -13,6 +13,7 @@ import net.dta.controller.status.TranslatorStatus;
 import net.dta.controller.status.TranslatorStatus.QueuePairStatus;
 import net.dta.controller.testing.TestNetwork;
 import net.dta.deployment.BucketMap;
+import net.dta.deployment.DeploymentLoader;
 import net.dta.protocol.store.AppendStore;
 import net.dta.protocol.store.KeyWriteStore;
 import org.junit.jupiter.api.Test;
@@ -126,6 +127,26 @@ class LiveOperationTest {
             String k = keyOn(1, 2);
             net.keyWrite(k, 99);
             TestNetwork.await("Key-Write through the new translator", 10, () -> holds(net, 1, k, 99));
+        }
+    }
+
+    @Test
+    void shouldEnableAnAppendStoreAddedToTheDeploymentWhileRunningAfterRecoveringItsTails() throws Exception {
+        try (TestNetwork net = new TestNetwork(dir)) {
+            net.startCollectorsAndTranslator(2);
+            String withoutDrops = TestNetwork.ALL_STORES.lines().filter(l -> !l.contains("drops")).map(l -> l + "\n")
+                    .reduce("", String::concat);
+            Controller controller = net.startController(net.writeDeployment("before.yaml", 10, 2, "", withoutDrops));
+            TestNetwork.await("all up", 20, () -> allUp(controller));
+            assertEquals(4, translator(controller).stores().size());
+
+            controller.reload(DeploymentLoader.load(net.writeDeployment("after.yaml", 10, 2, "")));
+            TestNetwork.await("the Append store enabled after its collectors' queue pairs re-connected", 20,
+                    () -> allUp(controller) && translator(controller).stores().size() == 5
+                            && translator(controller).queuePairs().stream().allMatch(q -> q.connects() == 2));
+            var ring = net.collectors.get(1).collector().stores().append("drops");
+            net.append(3, 0xAB);
+            TestNetwork.await("an entry in list 3 (collector 1)", 10, () -> ring.read(3, 0, 10).entries().size() == 1);
         }
     }
 }

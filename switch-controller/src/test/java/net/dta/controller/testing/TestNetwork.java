@@ -99,6 +99,22 @@ public final class TestNetwork implements AutoCloseable {
      * @param collectorYaml extra collector entries (e.g. one that does not run)
      */
     public Path writeDeployment(String name, long electionId, int collectorCount, String collectorYaml) throws IOException {
+        return writeDeployment(name, electionId, collectorCount, collectorYaml, ALL_STORES);
+    }
+
+    /** The five stores of the test collectors, as the deployment lists them. */
+    public static final String ALL_STORES = """
+            stores:
+              - {name: queue-depth, id: 1, kind: key-write}
+              - {name: flow-bytes, id: 2, kind: key-increment}
+              - {name: paths, id: 3, kind: postcard}
+              - {name: drops, id: 4, kind: append, append-batch: 1}
+              - {name: heavy-hitters, id: 5, kind: sketch}
+            """;
+
+    /** As above with another {@code stores:} section. */
+    public Path writeDeployment(String name, long electionId, int collectorCount, String collectorYaml, String storesYaml)
+            throws IOException {
         StringBuilder y = new StringBuilder();
         y.append("deployment: {name: test}\n");
         y.append("controller:\n  admin: {address: \"127.0.0.1:0\"}\n  rpc-deadline: 3s\n  cm: {timeout: 500ms, retries: 2}\n");
@@ -108,13 +124,8 @@ public final class TestNetwork implements AutoCloseable {
             y.append("  - {name: c").append(i).append(", index: ").append(i).append(", address: ").append(collectorAddress(i)).append("}\n");
         }
         y.append(collectorYaml);
+        y.append(storesYaml);
         y.append("""
-                stores:
-                  - {name: queue-depth, id: 1, kind: key-write}
-                  - {name: flow-bytes, id: 2, kind: key-increment}
-                  - {name: paths, id: 3, kind: postcard}
-                  - {name: drops, id: 4, kind: append, append-batch: 1}
-                  - {name: heavy-hitters, id: 5, kind: sketch}
                 translators:
                   - name: tor
                 """);

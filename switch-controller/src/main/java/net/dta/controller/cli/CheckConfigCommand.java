@@ -33,6 +33,11 @@ public final class CheckConfigCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The deployment file (YAML).")
     Path file;
 
+    /** Append settings mean nothing for stores known to be of another kind. */
+    private static Object appendOnly(StoreSpec s, Object value) {
+        return s.kind() == null || s.kind() == net.dta.protocol.layout.StoreKind.APPEND ? value : "";
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -58,8 +63,8 @@ public final class CheckConfigCommand implements Callable<Integer> {
                 share.add(h.name() + ":" + m.bucketsOf(h));
             }
             s.row(x.name(), x.id(), x.kind() == null ? "(from catalogs)" : x.kind().configName(), String.join(",", x.collectors()),
-                    (x.explicitBuckets() ? "explicit " : "b mod n ") + String.join(" ", share), x.appendBatch(),
-                    x.tailBase() == null ? "auto" : x.tailBase());
+                    (x.explicitBuckets() ? "explicit " : "b mod n ") + String.join(" ", share),
+                    appendOnly(x, x.appendBatch()), appendOnly(x, x.tailBase() == null ? "auto" : x.tailBase()));
         }
         s.print(out, "  ");
         if (!d.translators().isEmpty()) {

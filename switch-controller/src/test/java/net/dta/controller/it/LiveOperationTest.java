@@ -88,7 +88,7 @@ class LiveOperationTest {
             QueuePairStatus q = qp(controller, 0);
             assertEquals(1, q.collectorRestarts());
             assertTrue(!q.bootId().equals(boot), "a new boot id");
-            assertEquals(2, q.connects());
+            assertTrue(q.connects() >= 2, "connected again");
             net.keyWrite(k0, 7);
             TestNetwork.await("a report for c0 to land after the restart", 10, () -> holds(net, 0, k0, 7));
         }
@@ -114,7 +114,7 @@ class LiveOperationTest {
                     () -> allUp(controller) && translator(controller).pipelinePushes() == 2);
             TranslatorStatus t = translator(controller);
             assertTrue(t.sessionLosses() >= 1);
-            assertEquals(2, t.queuePairs().get(0).connects());
+            assertTrue(t.queuePairs().get(0).connects() >= 2, "connected again");
 
             net.append(2, 0xE6);
             TestNetwork.await("the 6th entry", 10, () -> ring.read(2, 0, 100).entries().size() == 6);
@@ -143,7 +143,7 @@ class LiveOperationTest {
             controller.reload(DeploymentLoader.load(net.writeDeployment("after.yaml", 10, 2, "")));
             TestNetwork.await("the Append store enabled after its collectors' queue pairs re-connected", 20,
                     () -> allUp(controller) && translator(controller).stores().size() == 5
-                            && translator(controller).queuePairs().stream().allMatch(q -> q.connects() == 2));
+                            && translator(controller).queuePairs().stream().allMatch(q -> q.connects() >= 2));
             var ring = net.collectors.get(1).collector().stores().append("drops");
             net.append(3, 0xAB);
             TestNetwork.await("an entry in list 3 (collector 1)", 10, () -> ring.read(3, 0, 10).entries().size() == 1);

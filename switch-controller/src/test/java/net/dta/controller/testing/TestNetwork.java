@@ -132,7 +132,7 @@ public final class TestNetwork implements AutoCloseable {
         y.append("    p4runtime: \"").append(p4runtime()).append("\"\n");
         y.append("    election-id: ").append(electionId).append('\n');
         y.append("    address: ").append(translatorAddress()).append('\n');
-        y.append("    settings: {probe-interval: 20ms, ack-interval: 1}\n");
+        y.append("    settings: {probe-interval: 50ms, ack-interval: 1}\n");
         Path file = dir.resolve(name);
         Files.writeString(file, y.toString(), StandardCharsets.UTF_8);
         return file;

@@ -14,7 +14,7 @@ import java.time.Duration;
  */
 public record ControllerSettings(HostPort admin, Duration rpcDeadline, Duration cmTimeout, int cmRetries,
                                  Duration minBackoff, Duration maxBackoff, Duration pollInterval) {
-    public static final int DEFAULT_ADMIN_PORT = 40043;
+    public static final int DEFAULT_ADMIN_PORT = 40044;
 
     public static ControllerSettings defaults() {
         return new ControllerSettings(new HostPort("127.0.0.1", DEFAULT_ADMIN_PORT), Duration.ofSeconds(5),

@@ -90,6 +90,8 @@ public final class DeploymentLoader {
         private final String file;
         private final Path baseDir;
         private final List<ConfigProblem> problems;
+        /** Every collector name declared, valid entry or not, so that references to it are not reported twice. */
+        private final java.util.Set<String> collectorNames = new java.util.LinkedHashSet<>();
 
         Binder(String file, Path baseDir, List<ConfigProblem> problems) {
             this.file = file;
@@ -159,6 +161,9 @@ public final class DeploymentLoader {
                 Fields f = Fields.of(file, "collectors[" + i + "]", items.get(i), problems);
                 int before = problems.size();
                 String name = name(f, "name", null);
+                if (name != null) {
+                    collectorNames.add(name);
+                }
                 int index = f.integer("index", Math.min(i, 255), 0, 255);
                 Integer address = ipv4(f, "address", null);
                 long mac = mac(f, "mac", address == null ? 0 : Mac.ofIpv4(address));
@@ -203,8 +208,8 @@ public final class DeploymentLoader {
                 Integer id = f.integer("id", null, 1, 65535);
                 String kindName = f.has("kind") ? f.choice("kind", null, KINDS) : null;
                 StoreKind kind = kindName == null ? null : StoreKind.ofConfigName(kindName);
-                List<String> members = nameList(f, "collectors", collectors, List.copyOf(collectors.keySet()), "collector");
-                List<String> buckets = buckets(f, members, collectors);
+                List<String> members = nameList(f, "collectors", collectorNames, List.copyOf(collectors.keySet()), "collector");
+                List<String> buckets = buckets(f, members);
                 int batch = f.integer("append-batch", 1, 1, 16);
                 if (Integer.bitCount(batch) != 1) {
                     f.problem("append-batch", "must be 1, 2, 4, 8 or 16 entries per RDMA WRITE, got " + batch);
@@ -233,7 +238,7 @@ public final class DeploymentLoader {
          * The bucket map: absent = {@code bucket mod n} over the store's collectors; a list of 256
          * collector names; or a mapping of bucket ranges ({@code "0-127": c1}) covering all 256.
          */
-        private List<String> buckets(Fields f, List<String> members, Map<String, CollectorSpec> collectors) {
+        private List<String> buckets(Fields f, List<String> members) {
             ConfigNode node = f.node("buckets");
             String[] map = new String[BucketMap.BUCKETS];
             if (node == null || node instanceof ConfigNode.Scalar s && s.type() == ConfigNode.Scalar.Type.NULL) {
@@ -255,7 +260,7 @@ public final class DeploymentLoader {
                 }
                 for (int b = 0; b < map.length; b++) {
                     ConfigNode item = seq.items().get(b);
-                    String n = bucketTarget(item, field + "[" + b + "]", members, collectors);
+                    String n = bucketTarget(item, field + "[" + b + "]", members);
                     ok &= n != null;
                     map[b] = n;
                 }
@@ -275,7 +280,7 @@ public final class DeploymentLoader {
                         ok = false;
                         continue;
                     }
-                    String n = bucketTarget(e.value(), where, members, collectors);
+                    String n = bucketTarget(e.value(), where, members);
                     if (n == null) {
                         ok = false;
                         continue;
@@ -306,14 +311,14 @@ public final class DeploymentLoader {
             return ok ? Arrays.asList(map) : null;
         }
 
-        private String bucketTarget(ConfigNode value, String where, List<String> members, Map<String, CollectorSpec> collectors) {
+        private String bucketTarget(ConfigNode value, String where, List<String> members) {
             if (!(value instanceof ConfigNode.Scalar s) || s.type() == ConfigNode.Scalar.Type.NULL) {
                 problems.add(new ConfigProblem(file, value.line(), value.column(), where, "expected a collector name, got " + value.describe()));
                 return null;
             }
             String n = s.text();
-            if (!collectors.containsKey(n)) {
-                problems.add(new ConfigProblem(file, s.line(), s.column(), where, "no collector named \"" + n + "\"" + hint(collectors.keySet())));
+            if (!collectorNames.contains(n)) {
+                problems.add(new ConfigProblem(file, s.line(), s.column(), where, "no collector named \"" + n + "\"" + hint(collectorNames)));
                 return null;
             }
             if (!members.contains(n)) {
@@ -363,7 +368,7 @@ public final class DeploymentLoader {
                 int recirculationPort = f.integer("recirculation-port", pipeline == null ? 0 : pipeline.defaultRecirculationPort(), 0, 511);
                 TranslatorSpec.Settings settings = settings(f.section("settings"));
                 List<Route> routes = routes(f, address == null ? 0 : mac, true);
-                List<String> members = nameList(f, "collectors", collectors, List.copyOf(collectors.keySet()), "collector");
+                List<String> members = nameList(f, "collectors", collectorNames, List.copyOf(collectors.keySet()), "collector");
                 f.rejectUnknown("a translator");
                 names.add(f, i, device == null ? null : device.name());
                 ids.add(f, i, translatorId);
@@ -582,7 +587,7 @@ public final class DeploymentLoader {
             return out;
         }
 
-        private List<String> nameList(Fields f, String key, Map<String, ?> known, List<String> all, String what) {
+        private List<String> nameList(Fields f, String key, java.util.Collection<String> known, List<String> all, String what) {
             ConfigNode node = f.node(key);
             if (node == null || node instanceof ConfigNode.Scalar s && s.type() == ConfigNode.Scalar.Type.NULL) {
                 return all;
@@ -603,9 +608,9 @@ public final class DeploymentLoader {
                     problems.add(new ConfigProblem(file, item.line(), item.column(), where, "expected a " + what + " name, got " + item.describe()));
                     continue;
                 }
-                if (!known.containsKey(s.text())) {
+                if (!known.contains(s.text())) {
                     problems.add(new ConfigProblem(file, s.line(), s.column(), where, "no " + what + " named \"" + s.text() + "\""
-                            + hint(known.keySet())));
+                            + hint(known)));
                     continue;
                 }
                 if (out.contains(s.text())) {

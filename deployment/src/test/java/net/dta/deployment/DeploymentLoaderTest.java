@@ -65,7 +65,7 @@ class DeploymentLoaderTest {
         assertEquals(Pipeline.SOFTWARE, t.pipeline());
         assertEquals(2, t.routes().size());
         assertEquals(Route.Action.DROP, t.routes().get(1).action());
-        assertEquals(40043, d.controller().admin().port());
+        assertEquals(40044, d.controller().admin().port());
     }
 
     @Test

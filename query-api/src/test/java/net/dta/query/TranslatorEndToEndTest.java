@@ -68,6 +68,10 @@ class TranslatorEndToEndTest {
              DatagramSocket reporter = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             net.startCollectorsAndTranslator(2);
             Path file = net.writeDeployment("deployment.yaml", 10, 2, "");
+            // A path is written when its last postcard arrives, or partly after the idle flush interval
+            // (default 1 ms): on a loaded machine a sender can stall longer than that between two hops.
+            String yaml = java.nio.file.Files.readString(file);
+            java.nio.file.Files.writeString(file, yaml.replace("ack-interval: 1}", "ack-interval: 1, flush-interval: 2s}"));
             Controller controller = net.startController(file);
             TestNetwork.await("both queue pairs up and every store programmed", 30, () -> {
                 TranslatorStatus t = controller.status().translators().get(0);

@@ -313,6 +313,18 @@ class QueryApiEndToEndTest {
     }
 
     @Test
+    void aCollectorWhoseAdminEndpointDoesNotAnswerIsShownUnreachableButStillQueried() throws Exception {
+        try (QueryService s = QueryServices.forDataDir("c1", collector.config().dataDir(), StatusSource.admin("127.0.0.1:1"),
+                Duration.ofHours(1))) {
+            var status = s.status("", true);
+            assertFalse(status.collectors().get(0).reachable());
+            assertTrue(status.collectors().get(0).error().contains("127.0.0.1:1"), status.collectors().get(0).error());
+            assertFalse(status.stores().get(0).ingestKnown());
+            assertEquals(7L, s.keyWrite("queue-depth", KEY, 0, "").valueUint(), "the files are read all the same");
+        }
+    }
+
+    @Test
     void metricsCountQueriesErrorsAndIngest() throws Exception {
         grpc.keyWriteGet(KeyWriteGetRequest.newBuilder().setStore("queue-depth").setKey(KEY).build());
         getJson("/api/v1/stores/queue-depth/kw?key=" + enc(KEY), 200);

@@ -40,9 +40,10 @@ public final class StoreFill {
          */
         public static KeyWriteOutlook of(Fill fill, int redundancy) {
             double s = fill.capacity();
-            double f = Math.min(fill.ratio(), 1 - 0.5 / s);
-            double k = -(s / redundancy) * Math.log1p(-f);
-            double p = 1 - Math.pow(1 - Math.exp(-redundancy * k / s), redundancy);
+            // A full store implies infinitely many writes: k is capped at the fill of S - 1/2 slots.
+            double k = -(s / redundancy) * Math.log1p(-Math.min(fill.ratio(), 1 - 0.5 / s));
+            // 1 - (1 - e^(-Nk/S))^N with e^(-Nk/S) = 1 - fill, computed from the fill itself (exact at 0 and 1).
+            double p = 1 - Math.pow(fill.ratio(), redundancy);
             return new KeyWriteOutlook(k, p);
         }
     }

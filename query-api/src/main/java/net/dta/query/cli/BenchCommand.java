@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code bench}: the query benchmark of docs/performance.md ("Queries"). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Key-Write gets/s on a large store vs Chronicle Map get on the same keys (same run), and HTTP and gRPC",
+        description = {"The query benchmark of docs/performance.md (Queries).",
+                "Key-Write gets/s on a large store vs Chronicle Map get on the same keys (same run), and HTTP and gRPC",
                 "query latency with and without a concurrent ingest load. Needs free disk for the store and the map."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec

@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
  * entries or {@code --seconds}.
  */
 @Command(name = "follow", mixinStandardHelpOptions = true,
-        description = {"Append: print a list's new entries as they arrive (and overruns: entries overwritten before they",
-                "could be read), one line each: position and value (--json: one JSON object per message)."})
+        description = {"Append: print a list's new entries as they arrive.",
+                "One line each: position and value; overruns (entries overwritten before they could be read) on their own",
+                "line. --json: one JSON object per message."})
 public final class FollowCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -148,7 +148,8 @@ public final class QueryCommands {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = {"Collectors (reachable, queue pairs), store shards (fill, the Key-Write success probability it implies,",
+            description = {"Collectors, queue pairs, store fill and ingest rates.",
+                    "Collectors (reachable, queue pairs), store shards (fill, the Key-Write success probability it implies,",
                     "ingest rates) and ingest per primitive."})
     public static final class Status extends QueryCommand {
         @Option(names = "--collector", paramLabel = "NAME", defaultValue = "", description = "Only this collector.")

@@ -32,7 +32,8 @@ public final class QueryServices {
     /**
      * One source per collector of the deployment, in this order of preference: a source given in
      * {@code inProcess} (by collector name), the collector's {@code data-dir} when it exists on this
-     * host (status from its {@code admin} endpoint when given), its {@code query} endpoint.
+     * host (status from its {@code admin} endpoint when given), its {@code query} endpoint, its
+     * {@code data-dir} when it does not exist yet (read once the collector has created it).
      *
      * @throws IllegalArgumentException naming a collector that none of these can reach
      */
@@ -67,16 +68,16 @@ public final class QueryServices {
 
     private static CollectorSource sourceOf(CollectorSpec c, Duration remoteDeadline, String deploymentName) throws IOException {
         StatusSource status = c.admin() == null ? StatusSource.none() : StatusSource.admin(c.admin().toString());
-        if (c.dataDir() != null && Files.isDirectory(c.dataDir())) {
+        if (c.dataDir() != null && (Files.isDirectory(c.dataDir()) || c.query() == null)) {
             return LocalCollector.dataDir(c.name(), c.dataDir(), status);
         }
         if (c.query() != null) {
             return new RemoteCollector(c.name(), QueryClient.forwarding(c.query().toString(), remoteDeadline.toMillis(),
                     "query service of deployment " + deploymentName));
         }
-        throw new IllegalArgumentException("collector " + c.name() + " cannot be read from here: "
-                + (c.dataDir() == null ? "it has no data-dir" : "its data-dir " + c.dataDir() + " is not a directory on this host")
-                + " and no query endpoint (collectors[].query in the deployment file: the query service next to it)");
+        throw new IllegalArgumentException("collector " + c.name() + " cannot be read from here: it has no data-dir (collectors[].data-dir "
+                + "in the deployment file, for a collector on this host) and no query endpoint (collectors[].query: the query service "
+                + "next to it)");
     }
 
     /**

@@ -251,6 +251,26 @@ class RoutingTest {
     }
 
     @Test
+    void aCollectorStartedAfterTheQueryServiceIsReadOnceItHasCreatedItsStores() throws Exception {
+        Path lateDir = dir.resolve("data/late");
+        String yaml = "collectors:\n  - {name: late, address: 127.0.78.5, data-dir: " + lateDir + "}\n"
+                + "stores:\n  - {name: queue-depth, id: 1, kind: key-write}\n";
+        Deployment d = DeploymentLoader.parse("late.yaml", new StringReader(yaml), dir, null);
+        try (QueryService s = QueryServices.forDeployment(d, List.of(), Duration.ofSeconds(1), Duration.ofSeconds(1))) {
+            byte[] k = Keys.parse("10.5.0.1:1->10.5.0.2:2/udp");
+            QueryException e = assertThrows(QueryException.class, () -> s.keyWrite("queue-depth", Keys.hex(k), 0, ""));
+            assertEquals(QueryException.Reason.COLLECTOR_UNAVAILABLE, e.reason());
+            assertTrue(e.getMessage().contains("is not known yet"), e.getMessage());
+            try (Collector late = TestCollectors.start(dir, "late", "127.0.78.5");
+                 Feeder f = Feeder.connect("127.0.78.6", "127.0.78.5", 0x000102)) {
+                f.keyWrite("queue-depth", k, 5);
+                assertEquals(5L, s.keyWrite("queue-depth", Keys.hex(k), 0, "").valueUint());
+                assertEquals(lateDir, late.config().dataDir());
+            }
+        }
+    }
+
+    @Test
     void aDeploymentWhoseCollectorCannotBeReadIsRefusedWithTheReason() throws Exception {
         String yaml = "collectors:\n  - {name: far, address: 127.0.78.9}\nstores:\n  - {name: queue-depth, id: 1}\n";
         Deployment d = DeploymentLoader.parse("far.yaml", new StringReader(yaml), dir, null);

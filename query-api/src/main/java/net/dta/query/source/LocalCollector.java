@@ -75,8 +75,18 @@ public final class LocalCollector implements CollectorSource {
         return new LocalCollector(name, "in-process", status, null, stores, false);
     }
 
-    /** A collector's data directory, mapped read-only. */
+    /**
+     * A collector's data directory, mapped read-only. A directory that does not exist yet (the
+     * collector has never run) is read once it does: queries until then fail with
+     * {@code collector_unavailable}.
+     */
     public static LocalCollector dataDir(String name, Path dataDir, StatusSource status) throws IOException {
+        if (!Files.isDirectory(dataDir)) {
+            LOG.warn("collector {}: data directory {} does not exist yet; its stores are read once the collector has created them",
+                    name, dataDir);
+            return new LocalCollector(name, "data-dir " + dataDir, status, dataDir, new OpenStores() {
+            }, true);
+        }
         StoreDirectory dir = StoreDirectory.open(dataDir);
         for (var p : dir.problems()) {
             LOG.warn("collector {}: {} (skipped)", name, p.getMessage());

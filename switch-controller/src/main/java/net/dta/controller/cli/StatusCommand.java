@@ -1,0 +1,156 @@
+package net.dta.controller.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+import net.dta.common.cli.Table;
+import net.dta.controller.ControllerMain;
+import net.dta.controller.status.ControllerStatus;
+import net.dta.controller.status.ReporterStatus;
+import net.dta.controller.status.StatusJson;
+import net.dta.controller.status.TranslatorStatus;
+import net.dta.deployment.ControllerSettings;
+import net.dta.deployment.Deployment;
+import net.dta.deployment.HostPort;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code controller status}: asks a running controller, shows translators, queue pairs, stores, reporters. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Show a running controller's status: per translator its session, per queue pair what is connected,",
+                "PSN resyncs, lost packets, NAKs and errors, per store whether it is programmed; reporters.",
+                "Asks the controller's admin endpoint (controller.admin.address of the deployment file)."})
+public final class StatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--admin", paramLabel = "HOST:PORT", description = "The controller's admin endpoint (default 127.0.0.1:40044).")
+    String admin;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Take the admin endpoint from this deployment file.")
+    Path config;
+
+    @Option(names = "--json", description = "Print the raw JSON of /status.")
+    boolean json;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String target = admin;
+        if (target == null && config != null) {
+            Deployment d = Deployments.load(config, err);
+            if (d == null) {
+                return ControllerMain.FAILED;
+            }
+            if (d.controller().admin() == null) {
+                err.println(config + ": controller.admin.enabled is false: the controller has no status endpoint");
+                return ControllerMain.FAILED;
+            }
+            target = d.controller().admin().toString();
+        }
+        if (target == null) {
+            target = "127.0.0.1:" + ControllerSettings.DEFAULT_ADMIN_PORT;
+        }
+        if (HostPort.parse(target) == null) {
+            err.println("--admin must be HOST:PORT, got \"" + target + "\"");
+            return ControllerMain.USAGE;
+        }
+        byte[] body;
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://" + target + "/status"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+                err.println("controller at " + target + " answered HTTP " + r.statusCode() + ": "
+                        + new String(r.body(), StandardCharsets.UTF_8).strip());
+                return ControllerMain.FAILED;
+            }
+            body = r.body();
+        } catch (IOException e) {
+            err.println("no controller answers at " + target + " (" + e.getMessage() + "): is it running? "
+                    + "(--admin HOST:PORT or --config FILE name another one)");
+            return ControllerMain.FAILED;
+        }
+        if (json) {
+            out.println(new String(body, StandardCharsets.UTF_8));
+            return ControllerMain.OK;
+        }
+        try {
+            print(out, StatusJson.read(body));
+        } catch (IOException e) {
+            err.println("the answer of " + target + " is not a controller status: " + e.getMessage());
+            return ControllerMain.FAILED;
+        }
+        return ControllerMain.OK;
+    }
+
+    static void print(PrintWriter out, ControllerStatus s) {
+        out.println("controller for deployment " + s.deployment() + ", up " + Duration.ofMillis(s.uptimeMillis()).toSeconds() + " s, admin "
+                + s.admin() + ", file " + s.configFile() + ", " + s.reloads() + " reload(s)");
+        if (s.reloadError() != null) {
+            out.println("  LAST EDIT REFUSED: " + s.reloadError());
+        }
+        for (TranslatorStatus t : s.translators()) {
+            out.println();
+            out.println("translator " + t.name() + "  " + t.p4runtime() + " device " + t.deviceId() + ", pipeline " + t.pipeline()
+                    + ", RoCE " + t.address());
+            out.println("  state " + t.state() + (t.primary() ? " (primary, election id " + t.electionId() + ")"
+                    : " (not primary; election id " + t.electionId() + ")") + (t.detail().isEmpty() ? "" : ": " + t.detail()));
+            out.println("  P4Runtime " + t.apiVersion() + ", " + t.sessions() + " session(s), " + t.sessionLosses() + " lost, "
+                    + t.pipelinePushes() + " pipeline push(es), " + t.writes() + " writes, " + t.writeFailures() + " failed");
+            if (t.lastError() != null) {
+                out.println("  last error: " + t.lastError());
+            }
+            TranslatorStatus.Counters c = t.counters();
+            out.println("  reports " + nonZero(c.reports()) + "; drops " + nonZero(c.drops()) + "; packet-ins " + nonZero(t.packetIns())
+                    + (c.pollError() == null ? "" : "; poll error: " + c.pollError()));
+            Table q = new Table("COLLECTOR", "ADDRESS", "STATE", "STEP", "QPN", "REMOTE", "BOOT ID", "CONNECTS", "DOWNS", "FAILURES",
+                    "SENT", "ACKS", "RESYNCS", "LOST", "NAKS", "PROBES");
+            for (TranslatorStatus.QueuePairStatus p : t.queuePairs()) {
+                long naks = p.naks().values().stream().mapToLong(Long::longValue).sum();
+                q.row(p.collector(), p.address(), p.state(), p.step(), p.translatorQpn(), p.remoteQpn(), p.bootId(), p.connects(),
+                        p.downs(), p.failures(), p.sentPackets(), p.acks(), p.resyncs(), p.lostPackets(), naks, p.probes());
+            }
+            q.print(out, "  ");
+            for (TranslatorStatus.QueuePairStatus p : t.queuePairs()) {
+                if (p.lastError() != null && !"up".equals(p.state())) {
+                    out.println("  " + p.collector() + ": " + p.lastError());
+                }
+            }
+            Table st = new Table("STORE", "ID", "KIND", "LAYOUT", "PROGRAMMED", "COLLECTORS", "TAIL BASE", "NOTE");
+            for (TranslatorStatus.StoreStatus x : t.stores()) {
+                st.row(x.name(), x.id(), x.kind(), x.layout(), x.programmed() ? "yes" : "no", x.collectors(),
+                        x.tailBase() < 0 ? "" : x.tailBase(), x.error() == null ? "" : x.error());
+            }
+            st.print(out, "  ");
+        }
+        if (!s.reporters().isEmpty()) {
+            out.println();
+            Table r = new Table("REPORTER", "P4RUNTIME", "STATE", "PRIMARY", "FLOWS", "PUSHES", "WRITES", "REPORTS SENT", "LAST ERROR");
+            for (ReporterStatus x : s.reporters()) {
+                r.row(x.name(), x.p4runtime(), x.state(), x.primary() ? "yes" : "no", x.flows(), x.pipelinePushes(), x.writes(),
+                        nonZero(x.reportsSent()), x.lastError() == null ? "" : x.lastError());
+            }
+            r.print(out, "");
+        }
+    }
+
+    private static String nonZero(Map<String, Long> m) {
+        String s = m.entrySet().stream().filter(e -> e.getValue() != 0).map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(" "));
+        return s.isEmpty() ? "none" : s;
+    }
+}

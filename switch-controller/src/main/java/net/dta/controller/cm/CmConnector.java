@@ -1,0 +1,327 @@
+package net.dta.controller.cm;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.random.RandomGenerator;
+
+import net.dta.deployment.CollectorSpec;
+import net.dta.deployment.TranslatorSpec;
+import net.dta.protocol.catalog.Catalog;
+import net.dta.protocol.catalog.ConnectReplyData;
+import net.dta.protocol.catalog.ConnectRequestData;
+import net.dta.protocol.layout.StoreFormatException;
+import net.dta.protocol.p4.TranslatorP4Names;
+import net.dta.rdma.cm.CmAttribute;
+import net.dta.rdma.cm.CmFrameWriter;
+import net.dta.rdma.cm.CmPacket;
+import net.dta.rdma.cm.CmParseResult;
+import net.dta.rdma.cm.CmRej;
+import net.dta.rdma.cm.PathMtu;
+import net.dta.rdma.cm.ReqParameters;
+import net.dta.rdma.wire.AethSyndrome;
+import net.dta.rdma.wire.MalformedReason;
+import net.dta.rdma.wire.RoceFrameWriter;
+import net.dta.rdma.wire.RoceOpcode;
+import net.dta.rdma.wire.RocePacket;
+import net.dta.rdma.wire.RoceRoute;
+
+/**
+ * The active side of RDMA CM and the controller's RDMA READs, run on the translator's behalf
+ * (protocol.md 7): REQ (sourced from the translator's address and queue pair, DTA private data),
+ * REP, RTU, then READs of the catalog and of Append rings through the same queue pair, all as
+ * frames through a {@link FramePort}, answers from an {@link FrameRouter.Inbox}. One instance per
+ * connection attempt; not thread-safe. The same frames reach a software collector and a real NIC
+ * listening through rdma_cm.
+ */
+public final class CmConnector {
+    /** Largest READ sent at once: responses travel as PacketIns, so keep bursts small. */
+    static final int MAX_READ_PACKETS = 16;
+
+    private final TranslatorSpec translator;
+    private final CollectorSpec collector;
+    private final FramePort port;
+    private final FrameRouter.Inbox inbox;
+    private final long timeoutMillis;
+    private final int retries;
+    private final RandomGenerator random;
+    private final CmFrameWriter cm = new CmFrameWriter();
+    private final RoceFrameWriter roce = new RoceFrameWriter();
+    private final RocePacket packet = new RocePacket();
+    private final CmPacket cmPacket = new CmPacket();
+    private final byte[] frame = new byte[CmFrameWriter.FRAME_LENGTH + 64];
+    private final MemorySegment frameSegment = MemorySegment.ofArray(frame);
+    private final RoceRoute cmRoute;
+    private final RoceRoute qpRoute;
+    private final int translatorQpn;
+    private final int mtu;
+    private int udPsn;
+    private int remoteQpn;
+    private int nextPsn;
+    private int reads;
+
+    public CmConnector(TranslatorSpec translator, CollectorSpec collector, FramePort port, FrameRouter.Inbox inbox,
+                       Duration timeout, int retries, RandomGenerator random) {
+        this.translator = translator;
+        this.collector = collector;
+        this.port = port;
+        this.inbox = inbox;
+        this.timeoutMillis = timeout.toMillis();
+        this.retries = retries;
+        this.random = random;
+        this.translatorQpn = TranslatorP4Names.BASE_QPN + collector.index();
+        this.mtu = collector.pathMtu();
+        this.cmRoute = RoceRoute.forQueuePair(translator.mac(), collector.mac(), translator.address(), collector.address(), 1);
+        this.qpRoute = RoceRoute.forQueuePair(translator.mac(), collector.mac(), translator.address(), collector.address(),
+                translatorQpn);
+    }
+
+    /** The CA GUID of a RoCE port: the EUI-64 of its MAC (protocol.md 7.2). */
+    public static long caGuid(long mac) {
+        return (mac >>> 24) << 40 | 0xFF_FEL << 24 | (mac & 0xFF_FFFFL);
+    }
+
+    private String who() {
+        return collector.describe();
+    }
+
+    /** What the handshake learnt: enough to write the translator's queue pair entry before any READ. */
+    public record Handshake(int remoteQpn, int startPsn, int localCommId, int remoteCommId, ConnectReplyData reply) {
+    }
+
+    /** REQ, REP, RTU, catalog READ: {@link #handshake()} then {@link #readCatalog}. */
+    public RemoteQueuePair connect() throws ConnectException, InterruptedException {
+        return readCatalog(handshake());
+    }
+
+    /**
+     * REQ (resent after each time-out, up to the retries), REP (a REJ or a REP without DTA data
+     * ends the attempt, the latter answered with a REJ), RTU.
+     */
+    public Handshake handshake() throws ConnectException, InterruptedException {
+        inbox.clear();
+        int localCommId = random.nextInt(1, Integer.MAX_VALUE);
+        int startPsn = random.nextInt(0, 1 << 24);
+        long tid = random.nextLong() & 0x7FFF_FFFF_FFFF_FFFFL;
+        byte[] dta = new byte[ConnectRequestData.BYTES];
+        new ConnectRequestData(translator.translatorId()).encode(MemorySegment.ofArray(dta), 0);
+        ReqParameters req = new ReqParameters(localCommId, collector.cmPort(), caGuid(translator.mac()), translatorQpn, startPsn,
+                PathMtu.code(mtu), translator.address(), collector.address(), RoceRoute.sourcePortOf(translatorQpn), dta);
+
+        Rep rep = null;
+        int sent = 0;
+        for (int attempt = 0; attempt <= retries && rep == null; attempt++) {
+            send(cm.req(frameSegment, 0, cmRoute, udPsn++, tid, req), ConnectStep.CM_REQ);
+            sent++;
+            rep = awaitRep(localCommId);
+        }
+        if (rep == null) {
+            throw new ConnectException(ConnectStep.CM_REQ, who() + ": CM REQ sent " + sent + " time" + (sent == 1 ? "" : "s")
+                    + ", no REP: is the collector running and listening on CM port " + collector.cmPort() + "?", false);
+        }
+        remoteQpn = rep.qpn;
+        if (rep.data == null) {
+            send(cm.rej(frameSegment, 0, cmRoute, udPsn++, rep.transactionId, localCommId, rep.commId, CmRej.REJECTED_REP,
+                    CmRej.REASON_CONSUMER_REJECT, "not a DTA collector: the REP carries no DTA1 private data"
+                            .getBytes(StandardCharsets.UTF_8)), ConnectStep.CM_REQ);
+            throw new ConnectException(ConnectStep.CM_REQ, who() + ": the REP carries no DTA private data (no DTA1 magic): "
+                    + "this is not a DTA collector; check the address and CM port " + collector.cmPort(), true);
+        }
+        send(cm.rtu(frameSegment, 0, cmRoute, udPsn++, tid + 1, localCommId, rep.commId), ConnectStep.CM_RTU);
+        nextPsn = startPsn;
+        return new Handshake(rep.qpn, startPsn, localCommId, rep.commId, rep.data);
+    }
+
+    /** The catalog READ on the new queue pair (its first PSN), decoded and checked against the REP. */
+    public RemoteQueuePair readCatalog(Handshake h) throws ConnectException, InterruptedException {
+        ConnectReplyData data = h.reply();
+        byte[] bytes = read(data.catalogVa(), data.catalogRkey(), data.catalogLength(), ConnectStep.CATALOG_READ);
+        Catalog catalog;
+        try {
+            catalog = Catalog.decode(bytes);
+        } catch (StoreFormatException e) {
+            throw new ConnectException(ConnectStep.CATALOG_CHECK, who() + ": its catalog is unusable: " + e.getMessage(), false);
+        }
+        if (catalog.generation() != data.catalogGeneration()) {
+            throw new ConnectException(ConnectStep.CATALOG_CHECK, who() + ": the catalog read has generation "
+                    + catalog.generation() + " but the REP announced " + data.catalogGeneration()
+                    + " (the collector changed its stores meanwhile); will connect again", false);
+        }
+        return new RemoteQueuePair(translatorQpn, h.remoteQpn(), h.startPsn(), nextPsn, h.localCommId(), h.remoteCommId(), data,
+                catalog, reads);
+    }
+
+    /** The PSN the next request of the queue pair uses (after the controller's READs). */
+    public int nextPsn() {
+        return nextPsn;
+    }
+
+    /**
+     * An RDMA READ through the queue pair, in chunks of at most {@value #MAX_READ_PACKETS} packets,
+     * each resent (same PSN: the responder answers a duplicate READ again) until its responses are
+     * all in or the retries are spent.
+     */
+    public byte[] read(long va, int rkey, long length, ConnectStep step) throws ConnectException, InterruptedException {
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new ConnectException(step, who() + ": READ of " + length + " bytes is too large", true);
+        }
+        byte[] out = new byte[(int) length];
+        long chunk = (long) MAX_READ_PACKETS * mtu;
+        for (long done = 0; done < length || length == 0; done += chunk) {
+            int n = (int) Math.min(chunk, length - done);
+            readChunk(va + done, rkey, n, out, (int) done, step);
+            if (length == 0) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    private void readChunk(long va, int rkey, int length, byte[] out, int outOffset, ConnectStep step)
+            throws ConnectException, InterruptedException {
+        int packets = Math.max(1, (length + mtu - 1) / mtu);
+        int psn = nextPsn;
+        boolean[] got = new boolean[packets];
+        int missing = packets;
+        for (int attempt = 0; attempt <= retries && missing > 0; attempt++) {
+            send(roce.readRequest(frameSegment, 0, qpRoute, remoteQpn, psn, false, va, rkey, length), step);
+            reads++;
+            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+            while (missing > 0) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    break;
+                }
+                byte[] f = inbox.poll(left);
+                if (f == null) {
+                    break;
+                }
+                if (packet.parse(MemorySegment.ofArray(f), 0, f.length, false) != MalformedReason.OK
+                        || packet.bth().destQp() != translatorQpn) {
+                    continue;
+                }
+                int op = packet.opcode().code();
+                if (op == RoceOpcode.RC_ACKNOWLEDGE) {
+                    AethSyndrome s = AethSyndrome.of(packet.aeth().syndrome());
+                    if (s.isNak()) {
+                        throw new ConnectException(step, who() + ": " + step.label() + " answered with NAK " + s.name()
+                                + " (PSN 0x" + Integer.toHexString(packet.bth().psn()) + ", the collector expected another "
+                                + "PSN or refused the region): will connect again", false);
+                    }
+                    continue;
+                }
+                if (op < RoceOpcode.RC_RDMA_READ_RESPONSE_FIRST || op > RoceOpcode.RC_RDMA_READ_RESPONSE_ONLY) {
+                    continue;
+                }
+                int i = (packet.bth().psn() - psn) & 0xFF_FFFF;
+                if (i >= packets || got[i]) {
+                    continue;
+                }
+                int at = i * mtu;
+                int n = Math.min(packet.payloadLength(), length - at);
+                MemorySegment.copy(packet.segment(), java.lang.foreign.ValueLayout.JAVA_BYTE, packet.payloadOffset(), out,
+                        outOffset + at, Math.max(0, n));
+                got[i] = true;
+                missing--;
+            }
+        }
+        if (missing > 0) {
+            throw new ConnectException(step, who() + ": " + step.label() + " of " + length + " bytes at va 0x"
+                    + Long.toHexString(va) + " sent " + (retries + 1) + " times, " + missing + " of " + packets
+                    + " response(s) missing: the queue pair does not answer (collector restarted or overloaded?)", false);
+        }
+        nextPsn = (psn + packets) & 0xFF_FFFF;
+    }
+
+    /** Ends the connection (DREQ); waits briefly for the DREP. */
+    public void disconnect(RemoteQueuePair qp) throws InterruptedException {
+        try {
+            send(cm.dreq(frameSegment, 0, cmRoute, udPsn++, random.nextLong() & Long.MAX_VALUE, qp.localCommId(),
+                    qp.remoteCommId(), qp.remoteQpn()), ConnectStep.DISCONNECT);
+        } catch (ConnectException e) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            byte[] f = inbox.poll(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
+            if (f != null && parseCm(f) && cmPacket.attributeId() == CmAttribute.DREP) {
+                return;
+            }
+        }
+    }
+
+    private record Rep(int qpn, int commId, long transactionId, ConnectReplyData data) {
+    }
+
+    private Rep awaitRep(int localCommId) throws ConnectException, InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (true) {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                return null;
+            }
+            byte[] f = inbox.poll(left);
+            if (f == null) {
+                return null;
+            }
+            if (!parseCm(f)) {
+                continue;
+            }
+            switch (cmPacket.attributeId()) {
+                case CmAttribute.REP -> {
+                    if (cmPacket.rep().remoteCommId() != localCommId) {
+                        continue;
+                    }
+                    ConnectReplyData data = ConnectReplyData.decode(cmPacket.rep().segment(), cmPacket.rep().privateDataPosition());
+                    return new Rep(cmPacket.rep().localQpn(), cmPacket.rep().localCommId(), cmPacket.mad().transactionId(), data);
+                }
+                case CmAttribute.REJ -> {
+                    if (cmPacket.rej().remoteCommId() != localCommId) {
+                        continue;
+                    }
+                    throw rejected(cmPacket.rej());
+                }
+                case CmAttribute.DREQ -> answerDreq();
+                default -> {
+                    // MRA, stale RTUs: nothing to do
+                }
+            }
+        }
+    }
+
+    private ConnectException rejected(CmRej rej) {
+        int reason = rej.reason();
+        String text = new String(rej.privateData(), StandardCharsets.UTF_8).replace("\0", "").strip();
+        String why = switch (reason) {
+            case CmRej.REASON_INVALID_SERVICE_ID -> "invalid service id: nothing listens on CM port " + collector.cmPort()
+                    + " there; check collectors[].cm-port against the collector's network.cm-port";
+            case CmRej.REASON_INVALID_TRANSPORT_TYPE -> "invalid transport type (RC expected)";
+            case CmRej.REASON_CONSUMER_REJECT -> "the collector refused the connection" + (text.isEmpty() ? "" : ": " + text);
+            default -> "reason " + reason + (text.isEmpty() ? "" : ": " + text);
+        };
+        return new ConnectException(ConnectStep.CM_REQ, who() + ": CM REQ rejected (REJ reason " + reason + "): " + why,
+                reason == CmRej.REASON_INVALID_SERVICE_ID);
+    }
+
+    private void answerDreq() throws ConnectException {
+        send(cm.drep(frameSegment, 0, cmRoute, udPsn++, cmPacket.mad().transactionId(), cmPacket.dreq().remoteCommId(),
+                cmPacket.dreq().localCommId()), ConnectStep.DISCONNECT);
+    }
+
+    private boolean parseCm(byte[] f) {
+        return packet.parse(MemorySegment.ofArray(f), 0, f.length, false) == MalformedReason.OK
+                && packet.opcode().code() == RoceOpcode.UD_SEND_ONLY
+                && cmPacket.parse(packet) == CmParseResult.OK;
+    }
+
+    private void send(int length, ConnectStep step) throws ConnectException {
+        byte[] copy = java.util.Arrays.copyOf(frame, length);
+        try {
+            port.send(copy);
+        } catch (IOException e) {
+            throw new ConnectException(step, who() + ": " + step.label() + " could not be sent through translator "
+                    + translator.name() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 import net.dta.collector.store.StoreFile;
@@ -43,7 +44,7 @@ public final class StoreFileSink extends SinkSupport {
     private final byte[] value = new byte[28];
     private final int count;
 
-    public StoreFileSink(List<StoreFile> files) {
+    public StoreFileSink(Collection<StoreFile> files) {
         super(definitions(files));
         for (StoreFile f : files) {
             StoreDefinition d = f.definition();
@@ -61,7 +62,7 @@ public final class StoreFileSink extends SinkSupport {
         createCaches();
     }
 
-    private static List<StoreDefinition> definitions(List<StoreFile> files) {
+    private static List<StoreDefinition> definitions(Collection<StoreFile> files) {
         List<StoreDefinition> defs = new ArrayList<>();
         for (StoreFile f : files) {
             defs.add(f.definition());

@@ -1,0 +1,254 @@
+package net.dta.translator;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.dta.common.admin.AdminServer;
+import net.dta.common.lifecycle.LifecycleStack;
+import net.dta.protocol.report.DropReason;
+import net.dta.rdma.net.ChannelCounters;
+import net.dta.rdma.net.ChannelOptions;
+import net.dta.rdma.net.Ipv4;
+import net.dta.rdma.net.PacketChannel;
+import net.dta.rdma.net.RawPacketChannel;
+import net.dta.rdma.net.UdpPacketChannel;
+import net.dta.rdma.wire.MalformedReason;
+import net.dta.rdma.wire.UdpHeader;
+import net.dta.translator.config.Mode;
+import net.dta.translator.config.TranslatorConfig;
+import net.dta.translator.dataplane.DataPlane;
+import net.dta.translator.dataplane.Engine;
+import net.dta.translator.dataplane.EngineCounter;
+import net.dta.translator.p4runtime.P4RuntimeServer;
+import net.dta.translator.p4runtime.P4RuntimeService;
+import net.dta.translator.pipeline.Counters;
+import net.dta.translator.pipeline.Pipeline;
+import net.dta.translator.pipeline.QueuePairEntry;
+import net.dta.translator.pipeline.Registers;
+import net.dta.translator.pipeline.Schema;
+import net.dta.translator.pipeline.Tables;
+import net.dta.translator.status.StatusJson;
+import net.dta.translator.status.TranslatorMetrics;
+import net.dta.translator.status.TranslatorStatus;
+
+/**
+ * The software translator process: the report and RoCEv2 sockets, the pipeline state, the
+ * data-plane thread, the P4Runtime server and the admin endpoint, started in that order on a
+ * {@link LifecycleStack} and closed in reverse. Everything it translates is programmed through
+ * P4Runtime; the configuration only says where it listens.
+ *
+ * <pre>{@code
+ * try (Translator t = Translator.start(TranslatorConfig.forTest("127.0.0.1", Mode.UDP))) {
+ *     InetSocketAddress p4rt = t.p4runtimeAddress();   // connect a P4Runtime client here
+ *     InetSocketAddress reports = t.reportAddress();   // send DTA reports here
+ * }
+ * }</pre>
+ */
+public final class Translator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Translator.class);
+    private static final String[] PRIMITIVES = {"", "key_write", "key_increment", "postcard", "append", "sketch_merge", "6", "7"};
+
+    private final TranslatorConfig config;
+    private final LifecycleStack stack = new LifecycleStack();
+    private final long startedAtMillis = System.currentTimeMillis();
+    private UdpPacketChannel reports;
+    private PacketChannel roce;
+    private Pipeline pipeline;
+    private Engine engine;
+    private DataPlane dataPlane;
+    private P4RuntimeService service;
+    private P4RuntimeServer server;
+    private AdminServer admin;
+
+    private Translator(TranslatorConfig config) {
+        this.config = config;
+    }
+
+    /** Starts everything or nothing: on failure what was started is closed again and the cause explained. */
+    public static Translator start(TranslatorConfig config) throws TranslatorStartException {
+        Translator t = new Translator(config);
+        try {
+            t.startComponents();
+            return t;
+        } catch (TranslatorStartException e) {
+            t.close();
+            throw e;
+        } catch (RuntimeException e) {
+            t.close();
+            throw new TranslatorStartException("translator start failed: " + e, e);
+        }
+    }
+
+    private void startComponents() throws TranslatorStartException {
+        TranslatorConfig.Network net = config.network();
+        int address = Ipv4.toInt(net.address());
+        String where = net.address().getHostAddress();
+        try {
+            reports = stack.push("report socket", UdpPacketChannel.open(address, net.reportPort(), ChannelOptions.DEFAULT));
+        } catch (IOException e) {
+            throw new TranslatorStartException("cannot receive reports on " + where + ":" + net.reportPort() + " (" + e.getMessage()
+                    + "): change network.address or network.report-port, or stop what uses that port", e);
+        }
+        try {
+            roce = stack.push("RoCEv2 socket", net.mode() == Mode.RAW
+                    ? RawPacketChannel.open(address, UdpHeader.ROCE_PORT, ChannelOptions.DEFAULT)
+                    : UdpPacketChannel.open(address, UdpHeader.ROCE_PORT, ChannelOptions.DEFAULT));
+        } catch (IOException e) {
+            String hint = net.mode() == Mode.RAW ? "raw mode needs root or CAP_NET_RAW (or use network.mode: udp)"
+                    : "stop what uses " + where + ":4791, or give the translator its own network.address (any 127.x.y.z on loopback)";
+            throw new TranslatorStartException("cannot open the RoCEv2 socket on " + where + ":4791 in " + net.mode().configName()
+                    + " mode (" + e.getMessage() + "): " + hint, e);
+        }
+        pipeline = new Pipeline(Schema.shipped(), config.dataPlane().appendTailSlots(),
+                net.mode() == Mode.UDP ? roce.sourcePort() : -1);
+        service = stack.push("P4Runtime service", new P4RuntimeService(config.deviceId(), pipeline,
+                (frame, port) -> dataPlane != null && dataPlane.packetOut(frame, port)));
+        engine = new Engine(pipeline, roce::send, service, roce.seesIpHeader(), net.mode() == Mode.UDP, net.mac(),
+                config.dataPlane().postcardCacheEntries(), config.dataPlane().batch(), System::nanoTime);
+        stack.push("engine", engine::close);
+        dataPlane = stack.push("data plane", new DataPlane(pipeline, engine, reports, roce, config.dataPlane().batch(), config.name()));
+        dataPlane.start();
+        try {
+            server = stack.push("P4Runtime server", P4RuntimeServer.listen(service, config.p4runtime().host(), config.p4runtime().port()));
+            if (config.admin().enabled()) {
+                admin = stack.push("admin endpoint", new AdminServer("DTA translator", config.admin().host(), config.admin().port(),
+                        "admin.address")
+                        .get("/status", AdminServer.JSON, "status (JSON)", () -> StatusJson.write(status()))
+                        .get("/metrics", AdminServer.PROMETHEUS, "metrics (Prometheus)",
+                                () -> TranslatorMetrics.render(status()).getBytes(StandardCharsets.UTF_8)));
+            }
+        } catch (IOException e) {
+            throw new TranslatorStartException(e.getMessage(), e);
+        }
+        if (!roce.seesIpHeader()) {
+            LOG.warn("UDP mode: the kernel writes the IPv4 header of what the translator sends (ICRCs are computed for the "
+                    + "header Linux sends, which is not guaranteed) and hides it on receive (reply ICRCs are not verified); "
+                    + "use network.mode: raw (root or CAP_NET_RAW) for exact ICRCs");
+        }
+        LOG.info("translator {} (device {}) started: reports on {}:{}, RoCEv2 on {}, P4Runtime on {}", config.name(),
+                config.deviceId(), where, reportAddress().getPort(), roce.describe(), server.address());
+    }
+
+    public TranslatorConfig config() {
+        return config;
+    }
+
+    /** Where the P4Runtime server listens. */
+    public InetSocketAddress p4runtimeAddress() {
+        return server.address();
+    }
+
+    /** Where reports are received. */
+    public InetSocketAddress reportAddress() {
+        return new InetSocketAddress(config.network().address(), reports.port());
+    }
+
+    /** The admin endpoint's bound address, or null when disabled. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public P4RuntimeService p4runtime() {
+        return service;
+    }
+
+    /** A snapshot for /status and /metrics (counters are read without stopping the data plane). */
+    public TranslatorStatus status() {
+        long now = System.currentTimeMillis();
+        TranslatorConfig.Network net = config.network();
+        boolean raw = net.mode() == Mode.RAW;
+        TranslatorStatus.Network network = new TranslatorStatus.Network(net.mode().configName(), net.address().getHostAddress(),
+                reports.port(), UdpHeader.ROCE_PORT, TranslatorConfig.formatMac(net.mac()), raw, roce.seesIpHeader(),
+                raw ? "exact: the translator writes the IPv4 header it sends (IP_HDRINCL) and verifies every reply's ICRC"
+                        : "computed for the IPv4 header Linux sends from a UDP socket (id 0, DF, source port 4791): right on Linux, "
+                                + "not guaranteed; replies' ICRCs are not verified",
+                reports.describe(), roce.describe());
+        TranslatorStatus.P4Runtime p4 = new TranslatorStatus.P4Runtime(
+                server == null ? "" : server.address().getHostString() + ":" + server.address().getPort(),
+                service.pipelineSet(), service.cookie(), service.clients(), service.primary(), P4RuntimeService.API_VERSION);
+        Counters counters = pipeline.counters();
+        Map<String, Long> accepted = new LinkedHashMap<>();
+        Map<String, Long> acceptedBytes = new LinkedHashMap<>();
+        for (int op = 1; op <= 5; op++) {
+            accepted.put(PRIMITIVES[op], counters.packets(Counters.REPORTS, op));
+            acceptedBytes.put(PRIMITIVES[op], counters.bytes(Counters.REPORTS, op));
+        }
+        Map<String, Long> dropped = new LinkedHashMap<>();
+        for (DropReason r : DropReason.values()) {
+            if (r != DropReason.NONE) {
+                dropped.put(r.label(), counters.drops(r));
+            }
+        }
+        Tables tables = pipeline.tables();
+        Registers regs = pipeline.registers();
+        List<TranslatorStatus.QueuePair> qps = new ArrayList<>();
+        for (int c : tables.collectorsWithQueuePairs()) {
+            QueuePairEntry q = tables.queuePair(c);
+            Map<String, Long> naks = new LinkedHashMap<>();
+            String[] kinds = {"psn_sequence", "invalid_request", "remote_access", "remote_operational"};
+            for (int k = 0; k < 4; k++) {
+                naks.put(kinds[k], counters.packets(Counters.QP_NAKS, c * 4 + k));
+            }
+            qps.add(new TranslatorStatus.QueuePair(c, hex(q.localQpn()), Ipv4.format(q.collectorIp()), Ipv4.format(q.translatorIp()),
+                    hex(q.remoteQpn()), q.egress().name().toLowerCase(java.util.Locale.ROOT), regs.get(Registers.QP_UP, c) == 1,
+                    hex(regs.get(Registers.NEXT_PSN, c)), hex(regs.get(Registers.LAST_ACKED_PSN, c)),
+                    regs.get(Registers.LOST_PACKETS, c) & 0xFFFF_FFFFL, counters.packets(Counters.QP_SENT, c),
+                    counters.bytes(Counters.QP_SENT, c), counters.packets(Counters.QP_ACKS, c), naks,
+                    counters.packets(Counters.QP_RESYNCS, c), counters.packets(Counters.QP_PROBES, c)));
+        }
+        Map<String, Long> dp = new LinkedHashMap<>();
+        for (EngineCounter ec : EngineCounter.values()) {
+            dp.put(ec.label(), engine.stat(ec));
+        }
+        Map<String, Long> roceDrops = new LinkedHashMap<>();
+        for (MalformedReason m : MalformedReason.values()) {
+            if (m != MalformedReason.OK) {
+                roceDrops.put(m.label(), engine.malformed(m));
+            }
+        }
+        ChannelCounters rc = reports.counters();
+        ChannelCounters oc = roce.counters();
+        TranslatorStatus.Sockets sockets = new TranslatorStatus.Sockets(rc.packetsReceived(), rc.bytesReceived(), rc.oversized(),
+                rc.receiveErrors(), oc.packetsReceived(), oc.packetsSent(), oc.sendErrors(), oc.receiveErrors());
+        Schema s = pipeline.schema();
+        TranslatorStatus.TableSizes sizes = new TranslatorStatus.TableSizes(tables.size(s.tStores), tables.size(s.tCollectorSelect),
+                tables.size(s.tQueuePairs), tables.size(s.tRegions), tables.size(s.tLocalAddresses), tables.size(s.tRoutes));
+        var st = tables.settings();
+        InetSocketAddress a = adminAddress();
+        Throwable failure = dataPlane.failure();
+        return new TranslatorStatus(config.name(), config.deviceId(), startedAtMillis, now - startedAtMillis, network, p4,
+                new TranslatorStatus.Reports(accepted, acceptedBytes, dropped), qps, dp, roceDrops, sockets, sizes,
+                new TranslatorStatus.Settings(st.ackIntervalLog2(), st.flushIntervalMicros(), st.probeIntervalMillis()),
+                new TranslatorStatus.Held(engine.postcardEntriesHeld(), config.dataPlane().postcardCacheEntries(),
+                        engine.appendBatchesHeld(), config.dataPlane().appendTailSlots()),
+                new TranslatorStatus.Admin(a == null ? "disabled" : a.getHostString() + ":" + a.getPort()),
+                failure == null ? null : failure.toString());
+    }
+
+    private static String hex(int v) {
+        return "0x" + Integer.toHexString(v);
+    }
+
+    @Override
+    public void close() {
+        LOG.info("translator {} stopping", config.name());
+        stack.close();
+        LOG.info("translator {} stopped", config.name());
+    }
+}

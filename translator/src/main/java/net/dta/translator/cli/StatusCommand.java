@@ -1,0 +1,130 @@
+package net.dta.translator.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+import net.dta.common.cli.Table;
+import net.dta.translator.TranslatorMain;
+import net.dta.translator.config.TranslatorConfig;
+import net.dta.translator.status.StatusJson;
+import net.dta.translator.status.TranslatorStatus;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code translator status}: asks a running translator's admin endpoint and prints it. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show a running translator's status: mode, P4Runtime clients, reports, drops and queue pairs.")
+public final class StatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    static final class Target {
+        @Option(names = "--admin", paramLabel = "HOST:PORT", description = "The translator's admin address (default 127.0.0.1:40043).")
+        String admin;
+
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Take the admin address from this configuration.")
+        Path config;
+    }
+
+    @ArgGroup(exclusive = true)
+    Target target;
+
+    @Option(names = "--json", description = "Print the raw JSON of /status.")
+    boolean json;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "5", description = "How long to wait for an answer (default ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String address = "127.0.0.1:" + TranslatorConfig.DEFAULT_ADMIN_PORT;
+        if (target != null && target.admin != null) {
+            address = target.admin;
+        } else if (target != null && target.config != null) {
+            TranslatorConfig cfg = ConfigProblems.load(target.config, err);
+            if (cfg == null) {
+                return TranslatorMain.FAILED;
+            }
+            if (!cfg.admin().enabled()) {
+                err.println("translator: " + target.config + " disables the admin endpoint (admin.enabled: false)");
+                return TranslatorMain.FAILED;
+            }
+            address = cfg.admin().address();
+        }
+        byte[] body;
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(timeoutSeconds)).build()) {
+            HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create("http://" + address + "/status"))
+                    .timeout(Duration.ofSeconds(timeoutSeconds)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+                err.println("translator: http://" + address + "/status answered " + r.statusCode());
+                return TranslatorMain.FAILED;
+            }
+            body = r.body();
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("translator: no translator answers at http://" + address + "/status (" + e.getMessage()
+                    + "); is it running, and is this its admin.address?");
+            return TranslatorMain.FAILED;
+        }
+        if (json) {
+            out.println(new String(body, StandardCharsets.UTF_8));
+            return TranslatorMain.OK;
+        }
+        try {
+            print(out, StatusJson.read(body));
+        } catch (IOException e) {
+            err.println("translator: the answer of " + address + " is not a translator status: " + e.getMessage());
+            return TranslatorMain.FAILED;
+        }
+        return TranslatorMain.OK;
+    }
+
+    static void print(PrintWriter out, TranslatorStatus s) {
+        TranslatorStatus.Network n = s.network();
+        out.println("translator " + s.translator() + "  device " + s.deviceId() + "  up " + Duration.ofMillis(s.uptimeMillis()).toSeconds()
+                + " s" + (s.failure() == null ? "" : "  DATA PLANE STOPPED: " + s.failure()));
+        out.println("network    " + n.mode() + " mode on " + n.address() + ", reports on port " + n.reportPort() + "; ICRC " + n.icrc());
+        TranslatorStatus.P4Runtime p = s.p4runtime();
+        out.println("p4runtime  " + p.address() + ", pipeline " + (p.pipelineSet() ? "set (cookie " + p.cookie() + ")" : "NOT set")
+                + ", " + p.clients() + " client(s), primary " + (p.primary() == null ? "none" : "election id " + p.primary()));
+        out.println("tables     " + s.tables().stores() + " stores, " + s.tables().collectorSelect() + " bucket entries, "
+                + s.tables().queuePairs() + " queue pairs, " + s.tables().regions() + " regions, " + s.tables().localAddresses()
+                + " local addresses, " + s.tables().routes() + " routes; AckReq every 2^" + s.settings().ackIntervalLog2()
+                + ", flush " + s.settings().flushIntervalMicros() + " us, probes " + s.settings().probeIntervalMillis() + " ms");
+        out.println("reports    accepted " + counts(s.reports().accepted()) + "; dropped " + counts(s.reports().dropped()));
+        out.println("held       " + s.held().postcardFlows() + " postcard flows, " + s.held().appendBatches() + " Append batches");
+        out.println("dataplane  " + counts(s.dataPlane()));
+        out.println();
+        Table t = new Table("COLLECTOR", "QPN", "ADDRESS", "REMOTE QPN", "ROUTE", "UP", "NEXT PSN", "ACKED", "SENT", "ACKS", "NAKS",
+                "RESYNCS", "LOST", "PROBES");
+        for (TranslatorStatus.QueuePair q : s.queuePairs()) {
+            t.row(q.collector(), q.localQpn(), q.collectorIp(), q.remoteQpn(), q.route(), q.up() ? "up" : "DOWN", q.nextPsn(),
+                    q.lastAckedPsn(), q.sent(), q.acks(), counts(q.naks()), q.resyncs(), q.lostPackets(), q.probes());
+        }
+        if (t.isEmpty()) {
+            out.println("no queue pairs (the controller has not connected any collector)");
+        } else {
+            t.print(out, "");
+        }
+    }
+
+    private static String counts(Map<String, Long> m) {
+        String s = m.entrySet().stream().filter(x -> x.getValue() != 0).map(x -> x.getKey() + "=" + x.getValue())
+                .collect(Collectors.joining(", "));
+        return s.isEmpty() ? "-" : s;
+    }
+}

@@ -1,0 +1,143 @@
+package net.dta.translator.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import net.dta.common.config.ConfigException;
+import net.dta.common.config.ConfigNode;
+import net.dta.common.config.ConfigProblem;
+import net.dta.common.config.Fields;
+import net.dta.common.config.YamlTree;
+
+/**
+ * Reads and validates the translator's YAML configuration: every problem reported at once with
+ * file, line, column and field; unknown fields are errors; every field has a default.
+ */
+public final class ConfigLoader {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern MAC = Pattern.compile("([0-9A-Fa-f]{2})(:[0-9A-Fa-f]{2}){5}");
+
+    private ConfigLoader() {
+    }
+
+    public static TranslatorConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(new ConfigProblem(file.toString(), 0, 0, "", "cannot read the file: " + e));
+        }
+        return parse(file.toString(), new StringReader(text), file.toAbsolutePath());
+    }
+
+    /** Parses text named {@code fileName} in messages. */
+    public static TranslatorConfig parse(String fileName, Reader text, Path source) throws ConfigException {
+        List<ConfigProblem> problems = new ArrayList<>();
+        ConfigNode root = new YamlTree(fileName, problems).parse(text);
+        if (root == null) {
+            // An empty file is every default: the YAML tree reports it as a problem for the collector's sake.
+            if (problems.size() == 1 && problems.get(0).message().startsWith("the file is empty")) {
+                TranslatorConfig d = TranslatorConfig.defaults();
+                return new TranslatorConfig(source, d.name(), d.deviceId(), d.p4runtime(), d.network(), d.dataPlane(), d.admin());
+            }
+            throw new ConfigException(problems);
+        }
+        TranslatorConfig config = bind(fileName, root, source, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    private static TranslatorConfig bind(String file, ConfigNode root, Path source, List<ConfigProblem> problems) {
+        TranslatorConfig d = TranslatorConfig.defaults();
+        Fields top = Fields.of(file, "", root, problems);
+
+        Fields t = top.section("translator");
+        String name = t.string("name", d.name(), "a name of letters, digits, '.', '_', '-'");
+        if (!NAME.matcher(name).matches()) {
+            t.problem("name", "must be 1..64 letters, digits, '.', '_' or '-' (starting with a letter or digit), got \"" + name + "\"");
+        }
+        long deviceId = t.integer("device-id", 1, 0, Integer.MAX_VALUE);
+        t.rejectUnknown("translator");
+
+        Fields p = top.section("p4runtime");
+        String[] p4rt = hostPort(p, "address", d.p4runtime().address());
+        p.rejectUnknown("p4runtime");
+
+        Fields n = top.section("network");
+        String addressText = n.string("address", "127.0.0.1", "an IPv4 address like 10.0.0.1");
+        Inet4Address address = ipv4(n, "address", addressText);
+        String macText = n.string("mac", TranslatorConfig.formatMac(d.network().mac()), "a MAC address like 02:00:00:00:00:01");
+        long mac = d.network().mac();
+        if (MAC.matcher(macText).matches()) {
+            mac = Long.parseLong(macText.replace(":", ""), 16);
+        } else {
+            n.problem("mac", "must be a MAC address like 02:00:00:00:00:01, got \"" + macText + "\"");
+        }
+        int reportPort = n.integer("report-port", TranslatorConfig.DEFAULT_REPORT_PORT, 0, 65535);
+        Mode mode = Mode.ofConfigName(n.choice("mode", "udp", Mode.configNames()));
+        n.rejectUnknown("network");
+
+        Fields dp = top.section("dataplane");
+        Integer cacheLog2 = dp.powerOfTwo("postcard-cache-entries", "log2-postcard-cache-entries", 4, 24, false);
+        int cache = cacheLog2 == null ? TranslatorConfig.DEFAULT_POSTCARD_CACHE : 1 << cacheLog2;
+        int tails = dp.integer("append-tail-slots", TranslatorConfig.DEFAULT_APPEND_TAIL_SLOTS, 1,
+                TranslatorConfig.DEFAULT_APPEND_TAIL_SLOTS);
+        int batch = dp.integer("batch", TranslatorConfig.DEFAULT_BATCH, 1, 1024);
+        dp.rejectUnknown("dataplane");
+
+        Fields a = top.section("admin");
+        boolean adminEnabled = a.bool("enabled", true);
+        String[] admin = hostPort(a, "address", d.admin().address());
+        a.rejectUnknown("admin");
+
+        top.rejectUnknown("the top level");
+        return new TranslatorConfig(source, name, deviceId, new TranslatorConfig.P4Runtime(p4rt[0], Integer.parseInt(p4rt[1])),
+                new TranslatorConfig.Network(address, mac, reportPort, mode), new TranslatorConfig.DataPlane(cache, tails, batch),
+                new TranslatorConfig.Admin(adminEnabled, admin[0], Integer.parseInt(admin[1])));
+    }
+
+    private static String[] hostPort(Fields f, String key, String defaultValue) {
+        String text = f.string(key, defaultValue, "host:port");
+        int colon = text.lastIndexOf(':');
+        int port = -1;
+        if (colon > 0) {
+            try {
+                port = Integer.parseInt(text.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+        }
+        if (port < 0 || port > 65535) {
+            f.problem(key, "must be host:port with a port 0..65535 (0 = any free port), got \"" + text + "\"");
+            int c = defaultValue.lastIndexOf(':');
+            return new String[] {defaultValue.substring(0, c), defaultValue.substring(c + 1)};
+        }
+        return new String[] {text.substring(0, colon), Integer.toString(port)};
+    }
+
+    private static Inet4Address ipv4(Fields f, String key, String text) {
+        if (text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            try {
+                if (InetAddress.getByName(text) instanceof Inet4Address a) {
+                    return a;
+                }
+            } catch (UnknownHostException e) {
+                // reported below
+            }
+        }
+        f.problem(key, "must be an IPv4 address like 10.0.0.1, got \"" + text + "\"");
+        return TranslatorConfig.ipv4("127.0.0.1");
+    }
+}

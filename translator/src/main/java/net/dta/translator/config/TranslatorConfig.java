@@ -1,0 +1,117 @@
+package net.dta.translator.config;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+
+/**
+ * A validated translator configuration (docs/translator.md documents every field and default).
+ * Only what is not runtime state: stores, collectors, queue pairs, regions and routes are
+ * P4Runtime state, written by the controller.
+ *
+ * @param source the file it was read from, or null when built in code
+ */
+public record TranslatorConfig(Path source, String name, long deviceId, P4Runtime p4runtime, Network network,
+                               DataPlane dataPlane, Admin admin) {
+    public static final int DEFAULT_P4RUNTIME_PORT = 9559;
+    public static final int DEFAULT_REPORT_PORT = 40040;
+    public static final int DEFAULT_ADMIN_PORT = 40043;
+    public static final long DEFAULT_MAC = 0x02_00_00_00_00_01L;
+    public static final int DEFAULT_POSTCARD_CACHE = 65536;
+    public static final int DEFAULT_APPEND_TAIL_SLOTS = 65536;
+    public static final int DEFAULT_BATCH = 64;
+
+    /** Where controllers connect (host:port; port 0 picks a free port). */
+    public record P4Runtime(String host, int port) {
+        public String address() {
+            return host + ":" + port;
+        }
+    }
+
+    /**
+     * The translator's network side.
+     *
+     * @param address    its IPv4 address: reports arrive on address:reportPort, RoCEv2 replies on address:4791
+     * @param mac        its MAC (destination MAC of PacketIn frames; sockets do not show MACs)
+     * @param reportPort the DTA report port (0 picks a free port, for tests)
+     * @param mode       UDP (portable) or RAW (exact ICRCs, CAP_NET_RAW)
+     */
+    public record Network(Inet4Address address, long mac, int reportPort, Mode mode) {
+    }
+
+    /**
+     * @param postcardCacheEntries postcard cache entries (a power of two, protocol.md 6.3)
+     * @param appendTailSlots      cells of the Append tail register (tail_base + list)
+     * @param batch                frames per recvmmsg/sendmmsg
+     */
+    public record DataPlane(int postcardCacheEntries, int appendTailSlots, int batch) {
+    }
+
+    public record Admin(boolean enabled, String host, int port) {
+        public String address() {
+            return host + ":" + port;
+        }
+    }
+
+    /** Every default: name translator, device 1, P4Runtime 127.0.0.1:9559, network 127.0.0.1 UDP mode, admin 127.0.0.1:40043. */
+    public static TranslatorConfig defaults() {
+        return new TranslatorConfig(null, "translator", 1, new P4Runtime("127.0.0.1", DEFAULT_P4RUNTIME_PORT),
+                new Network(ipv4("127.0.0.1"), DEFAULT_MAC, DEFAULT_REPORT_PORT, Mode.UDP),
+                new DataPlane(DEFAULT_POSTCARD_CACHE, DEFAULT_APPEND_TAIL_SLOTS, DEFAULT_BATCH),
+                new Admin(true, "127.0.0.1", DEFAULT_ADMIN_PORT));
+    }
+
+    /**
+     * For tests and benchmarks: everything on {@code address} with free ports (P4Runtime, reports,
+     * admin), in the given mode.
+     */
+    public static TranslatorConfig forTest(String address, Mode mode) {
+        TranslatorConfig d = defaults();
+        return new TranslatorConfig(null, "translator", 1, new P4Runtime(address, 0),
+                new Network(ipv4(address), DEFAULT_MAC, 0, mode), d.dataPlane(), new Admin(true, address, 0));
+    }
+
+    public TranslatorConfig withName(String value) {
+        return new TranslatorConfig(source, value, deviceId, p4runtime, network, dataPlane, admin);
+    }
+
+    public TranslatorConfig withDeviceId(long value) {
+        return new TranslatorConfig(source, name, value, p4runtime, network, dataPlane, admin);
+    }
+
+    public TranslatorConfig withP4Runtime(String host, int port) {
+        return new TranslatorConfig(source, name, deviceId, new P4Runtime(host, port), network, dataPlane, admin);
+    }
+
+    public TranslatorConfig withNetwork(Network value) {
+        return new TranslatorConfig(source, name, deviceId, p4runtime, value, dataPlane, admin);
+    }
+
+    public TranslatorConfig withDataPlane(DataPlane value) {
+        return new TranslatorConfig(source, name, deviceId, p4runtime, network, value, admin);
+    }
+
+    public TranslatorConfig withAdmin(Admin value) {
+        return new TranslatorConfig(source, name, deviceId, p4runtime, network, dataPlane, value);
+    }
+
+    public static Inet4Address ipv4(String dotted) {
+        try {
+            return (Inet4Address) InetAddress.getByName(dotted);
+        } catch (UnknownHostException | ClassCastException e) {
+            throw new IllegalArgumentException("not an IPv4 address: " + dotted, e);
+        }
+    }
+
+    public static String formatMac(long mac) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 5; i >= 0; i--) {
+            b.append(String.format("%02x", (mac >>> (8 * i)) & 0xFF));
+            if (i > 0) {
+                b.append(':');
+            }
+        }
+        return b.toString();
+    }
+}

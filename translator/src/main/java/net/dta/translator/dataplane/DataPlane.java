@@ -1,0 +1,210 @@
+package net.dta.translator.dataplane;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.dta.rdma.net.PacketBatch;
+import net.dta.rdma.net.PacketChannel;
+import net.dta.translator.pipeline.Pipeline;
+import net.dta.translator.pipeline.RegisterWrite;
+
+/**
+ * The data-plane thread (an agent, Aeron style): receives a batch of reports (recvmmsg) and a
+ * batch of RoCEv2 replies, runs them through the {@link Engine}, sends the requests built (sendmmsg),
+ * runs PacketOuts and control-plane commands, and the timers. Between batches it spins, yields,
+ * then parks for at most {@link #MAX_PARK_NANOS}, so timers fire within that of their due time and
+ * an idle translator costs little CPU.
+ *
+ * <p>The only writer of registers, counters and caches. Other threads talk to it through
+ * {@link #submit} (control-plane commands, waited for) and {@link #packetOut} (queued).
+ */
+public final class DataPlane implements Pipeline.Executor, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
+    /** Longest sleep of an idle loop: the granularity of idle flushes and probes. */
+    public static final long MAX_PARK_NANOS = 500_000;
+    private static final long TICK_NANOS = 50_000;
+    private static final int PACKET_OUT_QUEUE = 1024;
+    private static final int SPINS = 50;
+    private static final int YIELDS = 20;
+
+    private record Command(Runnable action, CompletableFuture<Void> done) {
+    }
+
+    private record PacketOut(byte[] frame, int egressPort) {
+    }
+
+    private final Pipeline pipeline;
+    private final Engine engine;
+    private final PacketChannel reports;
+    private final PacketChannel roce;
+    private final PacketBatch reportBatch;
+    private final PacketBatch roceBatch;
+    private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
+    private final ArrayBlockingQueue<PacketOut> packetOuts = new ArrayBlockingQueue<>(PACKET_OUT_QUEUE);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    /**
+     * @param reports the UDP channel on the report port
+     * @param roce    the RoCEv2 channel on port 4791 (raw or UDP); the engine's sink sends on it
+     */
+    public DataPlane(Pipeline pipeline, Engine engine, PacketChannel reports, PacketChannel roce, int batchSize, String name) {
+        this.pipeline = pipeline;
+        this.engine = engine;
+        this.reports = reports;
+        this.roce = roce;
+        this.reportBatch = new PacketBatch(batchSize);
+        this.roceBatch = new PacketBatch(batchSize);
+        this.thread = new Thread(this::run, "dta-translator-" + name);
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        pipeline.attach(this, new Pipeline.Hooks() {
+            @Override
+            public void registerWrite(RegisterWrite write) {
+                engine.registerWrite(write);
+            }
+
+            @Override
+            public void reset() {
+                engine.reset();
+            }
+        });
+        thread.start();
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    /** Whether the loop stopped on an error (it logs it; status shows it). */
+    public Throwable failure() {
+        return failure;
+    }
+
+    @Override
+    public CompletableFuture<Void> submit(Runnable command) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!running) {
+            command.run();
+            done.complete(null);
+            return done;
+        }
+        commands.add(new Command(command, done));
+        LockSupport.unpark(thread);
+        return done;
+    }
+
+    /** Queues a PacketOut; false when the queue is full (the caller reports it). */
+    public boolean packetOut(byte[] frame, int egressPort) {
+        boolean queued = packetOuts.offer(new PacketOut(frame, egressPort));
+        if (queued) {
+            LockSupport.unpark(thread);
+        }
+        return queued;
+    }
+
+    private void run() {
+        int idle = 0;
+        long park = 1_000;
+        long lastTick = System.nanoTime();
+        try {
+            while (running) {
+                int work = runCommands();
+                engine.refresh();
+                int n = reports.receiveNow(reportBatch);
+                for (int i = 0; i < n; i++) {
+                    int len = reportBatch.length(i);
+                    if (len > 0) {
+                        engine.report(reportBatch.segment(), reportBatch.frameOffset(i) + 42, len - 42);
+                    }
+                }
+                work += n;
+                int m = roce.receiveNow(roceBatch);
+                for (int i = 0; i < m; i++) {
+                    int len = roceBatch.length(i);
+                    if (len > 0) {
+                        engine.roce(roceBatch.segment(), roceBatch.frameOffset(i), len);
+                    }
+                }
+                work += m;
+                for (int i = 0; i < 64; i++) {
+                    PacketOut p = packetOuts.poll();
+                    if (p == null) {
+                        break;
+                    }
+                    engine.packetOut(p.frame(), p.egressPort());
+                    work++;
+                }
+                long now = engine.now();
+                if (now - lastTick >= TICK_NANOS) {
+                    engine.tick();
+                    lastTick = now;
+                }
+                engine.flush();
+                if (work > 0) {
+                    idle = 0;
+                    park = 1_000;
+                } else if (idle < SPINS) {
+                    idle++;
+                    Thread.onSpinWait();
+                } else if (idle < SPINS + YIELDS) {
+                    idle++;
+                    Thread.yield();
+                } else {
+                    LockSupport.parkNanos(park);
+                    park = Math.min(MAX_PARK_NANOS, park * 2);
+                }
+            }
+        } catch (Throwable e) {
+            failure = e;
+            LOG.error("the translator's data plane stopped: {}", e.toString(), e);
+        } finally {
+            running = false;
+            runCommands();
+        }
+    }
+
+    private int runCommands() {
+        int n = 0;
+        for (Command c = commands.poll(); c != null; c = commands.poll()) {
+            try {
+                engine.refresh();
+                c.action().run();
+                c.done().complete(null);
+            } catch (RuntimeException e) {
+                c.done().completeExceptionally(e);
+            }
+            n++;
+        }
+        if (n > 0) {
+            engine.refresh();
+            engine.flush();
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // Commands queued while the loop was stopping run here (the thread is gone: one writer still).
+        runCommands();
+        pipeline.attach(null, null);
+        engine.flush();
+        reportBatch.close();
+        roceBatch.close();
+    }
+}

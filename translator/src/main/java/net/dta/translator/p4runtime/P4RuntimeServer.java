@@ -1,0 +1,73 @@
+package net.dta.translator.p4runtime;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+
+/**
+ * The gRPC server carrying the {@link P4RuntimeService}: over TCP (grpc-netty-shaded) for
+ * controllers, or in-process for tests in the same JVM.
+ */
+public final class P4RuntimeServer implements AutoCloseable {
+    /** Pipeline configs and Read answers can be large (a whole table, a register of 65536 cells). */
+    public static final int MAX_MESSAGE_BYTES = 64 << 20;
+
+    private final Server server;
+    private final InetSocketAddress address;
+    private final String inProcessName;
+
+    private P4RuntimeServer(Server server, InetSocketAddress address, String inProcessName) {
+        this.server = server;
+        this.address = address;
+        this.inProcessName = inProcessName;
+    }
+
+    /** Listens on host:port (port 0: any free port). */
+    public static P4RuntimeServer listen(P4RuntimeService service, String host, int port) throws IOException {
+        Server s = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+                .addService(service)
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .build();
+        try {
+            s.start();
+        } catch (IOException e) {
+            throw new IOException("cannot listen for P4Runtime on " + host + ":" + port + " (" + e.getMessage()
+                    + "): change p4runtime.address, or stop what uses that port", e);
+        }
+        InetSocketAddress bound = (InetSocketAddress) s.getListenSockets().get(0);
+        return new P4RuntimeServer(s, new InetSocketAddress(host, bound.getPort()), null);
+    }
+
+    /** An in-process server under a unique name (connect with InProcessChannelBuilder.forName(name)). */
+    public static P4RuntimeServer inProcess(P4RuntimeService service, String name) throws IOException {
+        Server s = InProcessServerBuilder.forName(name).addService(service).directExecutor().build().start();
+        return new P4RuntimeServer(s, null, name);
+    }
+
+    /** The TCP address, or null for an in-process server. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public String inProcessName() {
+        return inProcessName;
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+                server.awaitTermination(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package net.dta.translator.status;
+
+import java.util.Map;
+
+/**
+ * The Prometheus text exposition ({@code /metrics}, format 0.0.4) of a {@link TranslatorStatus}:
+ * computed from the same snapshot as {@code /status}, so the two never disagree. Counters end in
+ * {@code _total}; everything starts with {@code dta_translator_}.
+ */
+public final class TranslatorMetrics {
+    /** Samples grouped by metric name (the exposition format wants each family in one block). */
+    private final Map<String, StringBuilder> families = new java.util.LinkedHashMap<>();
+
+    private TranslatorMetrics() {
+    }
+
+    public static String render(TranslatorStatus s) {
+        TranslatorMetrics m = new TranslatorMetrics();
+        TranslatorStatus.Network n = s.network();
+        m.gauge("dta_translator_info", "Translator identity and mode (value 1)", 1, "translator", s.translator(), "mode", n.mode(),
+                "icrc_exact", Boolean.toString(n.icrcExact()), "device_id", Long.toString(s.deviceId()));
+        m.gauge("dta_translator_uptime_seconds", "Seconds since the translator started", s.uptimeMillis() / 1000.0);
+        m.gauge("dta_translator_data_plane_running", "1 while the data-plane thread runs", s.failure() == null ? 1 : 0);
+        TranslatorStatus.P4Runtime p = s.p4runtime();
+        m.gauge("dta_translator_pipeline_set", "1 once a forwarding pipeline is set", p.pipelineSet() ? 1 : 0);
+        m.gauge("dta_translator_p4runtime_clients", "P4Runtime StreamChannel clients", p.clients());
+
+        for (Map.Entry<String, Long> e : s.reports().accepted().entrySet()) {
+            m.counter("dta_translator_reports_total", "Reports accepted, by primitive", e.getValue(), "primitive", e.getKey());
+        }
+        for (Map.Entry<String, Long> e : s.reports().acceptedBytes().entrySet()) {
+            m.counter("dta_translator_report_bytes_total", "Bytes of reports accepted, by primitive", e.getValue(), "primitive", e.getKey());
+        }
+        for (Map.Entry<String, Long> e : s.reports().dropped().entrySet()) {
+            m.counter("dta_translator_report_drops_total", "Reports dropped, by reason (protocol.md 2.5)", e.getValue(), "reason", e.getKey());
+        }
+        for (Map.Entry<String, Long> e : s.dataPlane().entrySet()) {
+            m.counter("dta_translator_dataplane_" + e.getKey() + "_total", "Data plane: " + e.getKey().replace('_', ' '), e.getValue());
+        }
+        for (Map.Entry<String, Long> e : s.roceDrops().entrySet()) {
+            m.counter("dta_translator_roce_drops_total", "RoCEv2 packets to the translator dropped as malformed, by reason",
+                    e.getValue(), "reason", e.getKey());
+        }
+        m.gauge("dta_translator_queue_pairs", "Queue pair entries", s.queuePairs().size());
+        for (TranslatorStatus.QueuePair q : s.queuePairs()) {
+            String c = Integer.toString(q.collector());
+            m.gauge("dta_translator_queue_pair_up", "1 when the queue pair carries traffic (dta_qp_up)", q.up() ? 1 : 0, "collector", c);
+            m.counter("dta_translator_queue_pair_requests_total", "RoCEv2 requests sent (dta_qp_sent)", q.sent(), "collector", c);
+            m.counter("dta_translator_queue_pair_request_bytes_total", "Bytes of requests sent", q.sentBytes(), "collector", c);
+            m.counter("dta_translator_queue_pair_acks_total", "ACKs and ATOMIC ACKs received", q.acks(), "collector", c);
+            for (Map.Entry<String, Long> e : q.naks().entrySet()) {
+                m.counter("dta_translator_queue_pair_naks_total", "NAKs received, by kind", e.getValue(), "collector", c, "kind", e.getKey());
+            }
+            m.counter("dta_translator_queue_pair_resyncs_total", "PSN resynchronisations", q.resyncs(), "collector", c);
+            m.counter("dta_translator_queue_pair_lost_packets_total", "Packets lost to PSN resynchronisation (dta_lost_packets)",
+                    q.lostPackets(), "collector", c);
+            m.counter("dta_translator_queue_pair_probes_total", "Liveness probes sent", q.probes(), "collector", c);
+        }
+        TranslatorStatus.Held h = s.held();
+        m.gauge("dta_translator_postcard_flows_held", "Postcard cache entries holding a flow", h.postcardFlows());
+        m.gauge("dta_translator_append_batches_held", "Append lists with a partial batch held", h.appendBatches());
+        TranslatorStatus.Sockets k = s.sockets();
+        m.counter("dta_translator_socket_report_datagrams_total", "Datagrams received on the report socket", k.reportsReceived());
+        m.counter("dta_translator_socket_roce_received_total", "Packets received on the RoCEv2 socket", k.roceReceived());
+        m.counter("dta_translator_socket_roce_sent_total", "Packets sent on the RoCEv2 socket", k.roceSent());
+        m.counter("dta_translator_socket_roce_send_errors_total", "Send errors on the RoCEv2 socket", k.roceSendErrors());
+        StringBuilder out = new StringBuilder();
+        m.families.values().forEach(out::append);
+        return out.toString();
+    }
+
+    private void counter(String name, String help, double value, String... labels) {
+        sample(name, "counter", help, value, labels);
+    }
+
+    private void gauge(String name, String help, double value, String... labels) {
+        sample(name, "gauge", help, value, labels);
+    }
+
+    private void sample(String name, String type, String help, double value, String... labels) {
+        StringBuilder out = families.computeIfAbsent(name, k -> new StringBuilder()
+                .append("# HELP ").append(name).append(' ').append(help.replace("\\", "\\\\").replace("\n", " ")).append('\n')
+                .append("# TYPE ").append(name).append(' ').append(type).append('\n'));
+        out.append(name);
+        if (labels.length > 0) {
+            out.append('{');
+            for (int i = 0; i < labels.length; i += 2) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                out.append(labels[i]).append("=\"").append(labels[i + 1].replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+            out.append('}');
+        }
+        out.append(' ');
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            out.append((long) value);
+        } else {
+            out.append(value);
+        }
+        out.append('\n');
+    }
+}

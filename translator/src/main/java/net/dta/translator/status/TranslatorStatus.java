@@ -1,0 +1,50 @@
+package net.dta.translator.status;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything {@code /status} shows, one record per part; {@code /metrics} is derived from the
+ * same record ({@link TranslatorMetrics}). JSON with snake_case names ({@link StatusJson}).
+ *
+ * @param failure why the data plane stopped, or null while it runs
+ */
+public record TranslatorStatus(String translator, long deviceId, long startedAtMillis, long uptimeMillis, Network network,
+                               P4Runtime p4runtime, Reports reports, List<QueuePair> queuePairs, Map<String, Long> dataPlane,
+                               Map<String, Long> roceDrops, Sockets sockets, TableSizes tables, Settings settings,
+                               Held held, Admin admin, String failure) {
+
+    /** @param icrc how ICRCs are handled in this mode, in words */
+    public record Network(String mode, String address, int reportPort, int rocePort, String mac, boolean icrcExact,
+                          boolean icrcVerified, String icrc, String reportSocket, String roceSocket) {
+    }
+
+    public record P4Runtime(String address, boolean pipelineSet, long cookie, int clients, String primary, String apiVersion) {
+    }
+
+    /** Reports accepted by primitive and dropped by reason (the dta_reports and dta_drops counters). */
+    public record Reports(Map<String, Long> accepted, Map<String, Long> acceptedBytes, Map<String, Long> dropped) {
+    }
+
+    public record QueuePair(int collector, String localQpn, String collectorIp, String translatorIp, String remoteQpn,
+                            String route, boolean up, String nextPsn, String lastAckedPsn, long lostPackets, long sent,
+                            long sentBytes, long acks, Map<String, Long> naks, long resyncs, long probes) {
+    }
+
+    public record Sockets(long reportsReceived, long reportBytesReceived, long reportsOversized, long reportReceiveErrors,
+                          long roceReceived, long roceSent, long roceSendErrors, long roceReceiveErrors) {
+    }
+
+    public record TableSizes(int stores, int collectorSelect, int queuePairs, int regions, int localAddresses, int routes) {
+    }
+
+    public record Settings(int ackIntervalLog2, long flushIntervalMicros, int probeIntervalMillis) {
+    }
+
+    /** What the data plane holds: postcard flows waiting for hops, Append lists with a partial batch. */
+    public record Held(int postcardFlows, int postcardCacheEntries, int appendBatches, int appendTailSlots) {
+    }
+
+    public record Admin(String address) {
+    }
+}

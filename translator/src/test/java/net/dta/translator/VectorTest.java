@@ -1,0 +1,156 @@
+package net.dta.translator;
+
+import static net.dta.protocol.p4.TranslatorP4Names.*;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import net.dta.protocol.layout.AppendLayout;
+import net.dta.protocol.layout.CounterLayout;
+import net.dta.protocol.layout.KeyWriteLayout;
+import net.dta.protocol.layout.PostcardLayout;
+import net.dta.protocol.layout.StoreDefinition;
+import net.dta.protocol.layout.StoreKind;
+import net.dta.rdma.net.Ipv4;
+import net.dta.testkit.ProtocolVectors;
+import net.dta.translator.testing.EngineHarness;
+import net.dta.translator.testing.TestController;
+import p4.v1.P4RuntimeOuterClass.Update;
+
+/**
+ * Every translation vector of protocol.md section 10: the vector's report, fed to a translator
+ * programmed (through P4Runtime) with the vector's state, gives exactly the vector's frames.
+ */
+class VectorTest {
+    private static final int TRANSLATOR = Ipv4.parse("10.0.0.1");
+    private static final int COLLECTOR = Ipv4.parse("10.0.0.2");
+    private static final int C = 3;
+    private static final long VA = 0x00007F0000000000L;
+    private static final int RKEY = 0x1234;
+
+    private final ProtocolVectors vectors = ProtocolVectors.load();
+
+    /** The state of section 10: the five stores, collector 3 for every bucket, its queue pair and regions, a route. */
+    private static EngineHarness programmed(int nextPsn) throws Exception {
+        EngineHarness h = new EngineHarness();
+        TestController c = h.controller;
+        List<StoreDefinition> stores = List.of(
+                new StoreDefinition(1, "queue-depth", new KeyWriteLayout(10, 8, 2), false),
+                new StoreDefinition(2, "flow-bytes", new CounterLayout(StoreKind.KEY_INCREMENT, 2, 10), false),
+                new StoreDefinition(3, "paths", new PostcardLayout(8, 5), false),
+                new StoreDefinition(4, "drops", new AppendLayout(4, 4), false),
+                new StoreDefinition(5, "heavy-hitters", new CounterLayout(StoreKind.SKETCH, 2, 10), false));
+        List<Update> updates = new ArrayList<>();
+        for (StoreDefinition d : stores) {
+            updates.add(c.store(d, 2, 0));
+            updates.addAll(c.buckets(d.storeId(), C));
+            updates.add(c.region(C, d.storeId(), 0, VA, RKEY));
+        }
+        updates.add(c.queuePair(C, COLLECTOR, TRANSLATOR, 0x11));
+        updates.add(c.route(COLLECTOR, 32, 0x020000000001L, 0x020000000002L));
+        updates.add(c.register(REG_NEXT_PSN, C, nextPsn));
+        updates.add(c.register(REG_LAST_ACKED_PSN, C, (nextPsn - 1) & 0xFFFFFF));
+        updates.add(c.register(REG_QP_UP, C, 1));
+        c.write(updates);
+        return h;
+    }
+
+    private void assertFrames(List<byte[]> frames, String... names) {
+        assertEquals(names.length, frames.size(), "frames emitted");
+        for (int i = 0; i < names.length; i++) {
+            byte[] expected = vectors.get(names[i]).bytes();
+            assertArrayEquals(expected, frames.get(i), names[i] + ": expected " + HexFormat.of().formatHex(expected) + "\n got "
+                    + HexFormat.of().formatHex(frames.get(i)));
+        }
+    }
+
+    @Test
+    void keyWriteReportBecomesTheTwoWritesOfTheVector() throws Exception {
+        try (EngineHarness h = programmed(0x0000FF)) {
+            assertFrames(h.report(vectors.get("kw.report").bytes()), "kw.packet.0", "kw.packet.1");
+            assertEquals(0x101, h.controller.readRegister(REG_NEXT_PSN, C));
+        }
+    }
+
+    @Test
+    void keyIncrementReportsBecomeTheFourFetchAddsOfTheVector() throws Exception {
+        try (EngineHarness h = programmed(0x000200)) {
+            List<byte[]> frames = new ArrayList<>(h.report(vectors.get("ki.report.0").bytes()));
+            frames.addAll(h.report(vectors.get("ki.report.1").bytes()));
+            assertFrames(frames, "ki.packet.0", "ki.packet.1", "ki.packet.2", "ki.packet.3");
+        }
+    }
+
+    @Test
+    void thirdPostcardCompletesThePathAndWritesTheRowOfTheVector() throws Exception {
+        try (EngineHarness h = programmed(0x000300)) {
+            assertEquals(0, h.report(vectors.get("pc.report.0").bytes()).size());
+            assertEquals(0, h.report(vectors.get("pc.report.1").bytes()).size());
+            assertFrames(h.report(vectors.get("pc.report.2").bytes()), "pc.packet.0");
+            assertEquals(0, h.engine.postcardEntriesHeld());
+        }
+    }
+
+    @Test
+    void twoAppendsMakeTheBatchOfTheVector() throws Exception {
+        try (EngineHarness h = programmed(0x0003FF)) {
+            assertEquals(0, h.report(vectors.get("ap.report.0").bytes()).size());
+            assertFrames(h.report(vectors.get("ap.report.1").bytes()), "ap.packet.0");
+            assertEquals(2, h.controller.readRegister(REG_APPEND_TAIL, 1));
+        }
+    }
+
+    @Test
+    void sketchMergeReportsBecomeTheFetchAddsOfTheVector() throws Exception {
+        try (EngineHarness h = programmed(0x0004FF)) {
+            List<byte[]> frames = new ArrayList<>(h.report(vectors.get("sk.report.0").bytes()));
+            frames.addAll(h.report(vectors.get("sk.report.1").bytes()));
+            assertFrames(frames, "sk.packet.0", "sk.packet.1");
+        }
+    }
+
+    @Test
+    void catalogReadRequestSentAsPacketOutIsTheVectorsFrame() throws Exception {
+        try (EngineHarness h = programmed(0x000100)) {
+            byte[] frame = vectors.get("catalog.read-request").bytes();
+            h.controller.packetOut(frame, 0);
+            // The in-process service hands PacketOuts to the data plane; the engine routes and sends them.
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (h.packetOuts().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            h.engine.refresh();
+            h.engine.packetOut(h.packetOuts().get(0), 0);
+            h.engine.flush();
+            assertFrames(h.take(), "catalog.read-request");
+        }
+    }
+
+    @Test
+    void repliesOfTheVectorsUpdateTheQueuePair() throws Exception {
+        try (EngineHarness h = programmed(0x0000FF)) {
+            h.controller.write(h.controller.localAddress(TRANSLATOR));
+            h.report(vectors.get("kw.report").bytes());
+            h.roce(vectors.get("reply.ack").bytes());
+            assertEquals(0x100, h.controller.readRegister(REG_LAST_ACKED_PSN, C));
+            assertEquals(1, h.controller.readCounter(CTR_QP_ACKS, C).getPacketCount());
+            // A NAK naming PSN 0xF0: the 0x101 - 0xF0 = 17 packets from there were lost; go on from 0xF0.
+            h.roce(vectors.get("reply.nak-psn").bytes());
+            assertEquals(0xF0, h.controller.readRegister(REG_NEXT_PSN, C));
+            assertEquals(17, h.controller.readRegister(REG_LOST_PACKETS, C));
+            assertEquals(1, h.controller.readCounter(CTR_QP_RESYNCS, C).getPacketCount());
+            assertEquals(1, h.controller.readCounter(CTR_QP_NAKS, C * 4).getPacketCount());
+            // A remote access error: the queue pair is down and the controller hears of it.
+            h.roce(vectors.get("reply.nak-access").bytes());
+            assertEquals(0, h.controller.readRegister(REG_QP_UP, C));
+            assertEquals(1, h.controller.readCounter(CTR_QP_NAKS, C * 4 + 2).getPacketCount());
+            var in = h.controller.awaitPacketIn(REASON_QUEUE_PAIR_ERROR);
+            assertEquals(vectors.get("reply.nak-access").bytes().length, in.getPayload().size());
+        }
+    }
+}

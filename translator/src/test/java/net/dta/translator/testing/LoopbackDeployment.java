@@ -1,0 +1,136 @@
+package net.dta.translator.testing;
+
+import static net.dta.protocol.p4.TranslatorP4Names.*;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.lang.foreign.MemorySegment;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.Assumptions;
+
+import net.dta.collector.Collector;
+import net.dta.collector.DefaultBackends;
+import net.dta.collector.config.CollectorConfig;
+import net.dta.protocol.catalog.CatalogEntry;
+import net.dta.rdma.net.Ipv4;
+import net.dta.translator.Translator;
+import net.dta.translator.config.Mode;
+import net.dta.translator.config.TranslatorConfig;
+import p4.v1.P4RuntimeOuterClass.Update;
+
+/**
+ * A whole deployment on loopback: one software translator, n software collectors (the collector
+ * daemon with its software RoCEv2 responder), each on its own 127.a.b.x address (a random a.b per
+ * deployment, so that parallel test runs on one machine do not collide), a {@link TestController}
+ * that connects every queue pair through the translator and programs the stores, and a reporter
+ * socket. Bucket b of every store goes to collector {@code b mod n} (protocol.md 8).
+ */
+public final class LoopbackDeployment implements AutoCloseable {
+    public final Translator translator;
+    public final List<Collector> collectors = new ArrayList<>();
+    public final List<TestController.Connection> connections = new ArrayList<>();
+    public final TestController controller;
+    public final String prefix;
+    private final DatagramSocket reporter;
+
+    private LoopbackDeployment(Mode mode, int n, String stores, Path dir, int appendBatch) throws Exception {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        prefix = "127." + r.nextInt(100, 250) + "." + r.nextInt(1, 250) + ".";
+        String ingest = mode == Mode.RAW ? "raw" : "udp";
+        try {
+            for (int i = 0; i < n; i++) {
+                String yaml = "collector: {name: c" + i + "}\n"
+                        + "network: {address: " + prefix + (2 + i) + ", ingest: " + ingest + "}\n"
+                        + "data-dir: " + dir.resolve("c" + i) + "\n"
+                        + "admin: {enabled: false}\n" + stores;
+                CollectorConfig cc = net.dta.collector.config.ConfigLoader.parse("c" + i + ".yaml", new StringReader(yaml), dir,
+                        dir.resolve("c" + i + ".yaml"));
+                collectors.add(Collector.start(cc, new DefaultBackends()));
+            }
+            translator = Translator.start(TranslatorConfig.forTest(prefix + "1", mode));
+        } catch (Exception e) {
+            collectors.forEach(Collector::close);
+            throw e;
+        }
+        controller = TestController.tcp(translator.p4runtimeAddress(), 10);
+        reporter = new DatagramSocket(new InetSocketAddress(prefix + "1", 0));
+        controller.arbitrate();
+        controller.setPipeline();
+        int translatorIp = Ipv4.parse(prefix + "1");
+        List<Update> setup = new ArrayList<>();
+        setup.add(controller.localAddress(translatorIp));
+        for (int i = 0; i < n; i++) {
+            setup.add(controller.route(Ipv4.parse(prefix + (2 + i)), 32, 0x020000000001L, 0x020000000010L + i));
+        }
+        controller.write(setup);
+        for (int i = 0; i < n; i++) {
+            connections.add(controller.connect(i, translatorIp, Ipv4.parse(prefix + (2 + i)), 0x100 * (i + 1)));
+        }
+        List<Update> program = new ArrayList<>();
+        for (CatalogEntry e : connections.get(0).catalog().entries()) {
+            program.add(controller.store(e.definition(), appendBatch, 256 * (e.definition().storeId() % 64)));
+            for (int b = 0; b < 256; b++) {
+                program.add(controller.insert(controller.entry(COLLECTOR_SELECT, new long[] {e.definition().storeId(), b}, 0,
+                        SET_COLLECTOR, b % n)));
+            }
+        }
+        controller.write(program);
+    }
+
+    /**
+     * Starts a deployment; raw mode is skipped without root unless {@code DTA_REQUIRE_RAW=1}.
+     *
+     * @param stores the {@code stores:} section of the collectors' configuration
+     */
+    public static LoopbackDeployment start(Mode mode, int collectors, String stores, Path dir, int appendBatch) throws Exception {
+        if (mode == Mode.RAW) {
+            requireRaw();
+        }
+        return new LoopbackDeployment(mode, collectors, stores, dir, appendBatch);
+    }
+
+    public static void requireRaw() {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root && "1".equals(System.getenv("DTA_REQUIRE_RAW"))) {
+            throw new AssertionError("raw sockets are required (DTA_REQUIRE_RAW=1) but this is not root");
+        }
+        Assumptions.assumeTrue(root, "raw mode needs root (CAP_NET_RAW)");
+    }
+
+    public Collector collector(int i) {
+        return collectors.get(i);
+    }
+
+    /** Sends one report (the bytes written by ReportEncoder) to the translator over UDP. */
+    public void send(MemorySegment report, int length) throws IOException {
+        byte[] b = report.asSlice(0, length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        reporter.send(new DatagramPacket(b, b.length, translator.reportAddress()));
+    }
+
+    /** Waits up to 10 s for the condition. */
+    public static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Override
+    public void close() {
+        reporter.close();
+        controller.close();
+        translator.close();
+        collectors.forEach(Collector::close);
+    }
+}

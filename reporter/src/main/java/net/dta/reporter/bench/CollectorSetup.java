@@ -23,6 +23,16 @@ public interface CollectorSetup extends AutoCloseable {
     /** Packets the collector thread received (reports for a classic collector, RoCEv2 requests for DTA). */
     long collectorPackets();
 
+    /** RDMA requests the translator sent (-1 without a translator). */
+    default long requestsSent() {
+        return -1;
+    }
+
+    /** RDMA requests the collector executed (-1 without a translator). */
+    default long requestsExecuted() {
+        return -1;
+    }
+
     @Override
     void close() throws Exception;
 }

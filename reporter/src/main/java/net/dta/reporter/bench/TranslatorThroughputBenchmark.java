@@ -14,6 +14,7 @@ import net.dta.rdma.net.Ipv4;
 import net.dta.reporter.Primitive;
 import net.dta.reporter.ReporterOptions;
 import net.dta.reporter.load.LoadSpec;
+import net.dta.translator.config.Mode;
 
 /**
  * Translator throughput (issue item 6): reports per second through the software translator per
@@ -42,6 +43,9 @@ public final class TranslatorThroughputBenchmark {
         /** Packets it emitted. */
         long packetsSent();
 
+        /** Packets the receiving end took: requests the collectors executed (WRITEs and FETCH_ADDs), or datagrams the sink got. */
+        long packetsReceived();
+
         /** Reports it dropped (any reason), or 0. */
         long dropped();
 
@@ -49,21 +53,15 @@ public final class TranslatorThroughputBenchmark {
         void close() throws Exception;
     }
 
-    /** Creates the translator set-up. */
-    @FunctionalInterface
-    public interface TranslatorFactory {
-        ForwardingSetup open(Path dir) throws Exception;
-    }
-
     public record Options(Duration warmup, Duration window, List<Primitive> primitives, List<String> setups, long keys,
-                          int sketchCounters, int senders, Path workDir) {
+                          int sketchCounters, int senders, Mode mode, int appendBatch, Path workDir) {
     }
 
     /**
      * @param cpuNanos CPU time of the forwarding thread per report taken in
      */
-    public record Row(Primitive primitive, String setup, double offered, double reports, double packets, double cpuNanos,
-                      long dropped) {
+    public record Row(Primitive primitive, String setup, double offered, double reports, double packets, double received,
+                      double cpuNanos, long dropped) {
         /** Reports/s one forwarding thread could take with a core to itself. */
         double capacity() {
             return 1e9 / cpuNanos;
@@ -73,22 +71,23 @@ public final class TranslatorThroughputBenchmark {
     private TranslatorThroughputBenchmark() {
     }
 
-    public static List<Row> run(Options o, TranslatorFactory translator, PrintWriter out, PrintWriter progress) throws Exception {
+    public static List<Row> run(Options o, PrintWriter out, PrintWriter progress) throws Exception {
         for (String s : o.setups()) {
             if (!List.of("bare", "translator").contains(s)) {
                 throw new IllegalArgumentException("setups: unknown set-up \"" + s + "\" (bare, translator)");
             }
         }
         out.printf(Locale.ROOT, "translator throughput: senders as fast as possible (%d thread(s)), %.0f s warm-up + %.0f s measured, "
-                        + "%,d uniform keys, %d sketch counters per report%n", o.senders(), o.warmup().toNanos() / 1e9,
-                o.window().toNanos() / 1e9, o.keys(), o.sketchCounters());
+                        + "%,d uniform keys, %d sketch counters per report, %s mode, Append batches of %d, one software collector%n",
+                o.senders(), o.warmup().toNanos() / 1e9, o.window().toNanos() / 1e9, o.keys(), o.sketchCounters(),
+                o.mode().configName(), o.appendBatch());
         out.println(Machine.describe());
         out.flush();
         List<Row> rows = new ArrayList<>();
         for (Primitive p : o.primitives()) {
             for (String setup : o.setups()) {
                 Path dir = Files.createDirectories(o.workDir().resolve("tp-" + p.shortName() + "-" + setup));
-                try (ForwardingSetup s = open(setup, dir, translator)) {
+                try (ForwardingSetup s = open(setup, dir, o)) {
                     rows.add(measure(s, p, o, progress));
                 }
             }
@@ -97,22 +96,23 @@ public final class TranslatorThroughputBenchmark {
         return rows;
     }
 
-    private static ForwardingSetup open(String setup, Path dir, TranslatorFactory translator) throws Exception {
+    private static ForwardingSetup open(String setup, Path dir, Options o) throws Exception {
         return switch (setup) {
             case "bare" -> new BareSetup();
-            case "translator" -> translator.open(dir);
+            case "translator" -> new DtaDeployment(dir, 1, o.mode(), o.appendBatch());
             default -> throw new IllegalArgumentException("setups: unknown set-up " + setup + " (bare, translator)");
         };
     }
 
     private static Row measure(ForwardingSetup s, Primitive p, Options o, PrintWriter progress) throws Exception {
         LoadSpec spec = LoadSpec.builder(s.target()).rate(0).duration(o.warmup().plus(o.window()).plusSeconds(30))
-                .mix(p.shortName() + "=1").keys(o.keys()).sketch(2, 16, o.sketchCounters()).threads(o.senders()).build();
-        Window.Probe probe = new Window.Probe(new LongSupplier[] {() -> s.reports(p), s::packetsSent, s::dropped},
+                .mix(p.shortName() + "=1").keys(o.keys()).sketch(2, 16, o.sketchCounters()).flowsInFlight(2).threads(o.senders()).build();
+        Window.Probe probe = new Window.Probe(new LongSupplier[] {() -> s.reports(p), s::packetsSent, s::dropped, s::packetsReceived},
                 new Thread[] {s.forwardingThread()});
         Window.Deltas d = Window.measure(spec, o.warmup(), o.window(), probe, progress, p.shortName() + "/" + s.name());
         long reports = Math.max(1, d.counters()[0]);
-        Row row = new Row(p, s.name(), d.sent() / d.seconds(), d.rate(0), d.rate(1), (double) d.cpuNanos()[0] / reports, d.counters()[2]);
+        Row row = new Row(p, s.name(), d.sent() / d.seconds(), d.rate(0), d.rate(1), d.rate(3), (double) d.cpuNanos()[0] / reports,
+                d.counters()[2]);
         progress.printf(Locale.ROOT, "  %s/%s: %,.0f reports/s, %,.0f packets/s, %.0f ns/report%n", p.shortName(), s.name(),
                 row.reports(), row.packets(), row.cpuNanos());
         progress.flush();
@@ -120,12 +120,13 @@ public final class TranslatorThroughputBenchmark {
     }
 
     static void print(List<Row> rows, PrintWriter out) {
-        Table t = new Table("PRIMITIVE", "SETUP", "SENT/S", "REPORTS/S", "PACKETS-OUT/S", "PKTS/REPORT", "CPU-NS/REPORT",
+        Table t = new Table("PRIMITIVE", "SETUP", "SENT/S", "REPORTS/S", "PACKETS-OUT/S", "PKTS/REPORT", "RECEIVED/S", "CPU-NS/REPORT",
                 "CAPACITY-REPORTS/S", "VS-BARE", "DROPPED");
         for (Row r : rows) {
             Row bare = rows.stream().filter(x -> x.primitive() == r.primitive() && x.setup().equals("bare")).findFirst().orElse(null);
             t.row(r.primitive().shortName(), r.setup(), fmt(r.offered()), fmt(r.reports()), fmt(r.packets()),
-                    String.format(Locale.ROOT, "%.2f", r.packets() / Math.max(1, r.reports())), fmt(r.cpuNanos()), fmt(r.capacity()),
+                    String.format(Locale.ROOT, "%.2f", r.packets() / Math.max(1, r.reports())), fmt(r.received()), fmt(r.cpuNanos()),
+                    fmt(r.capacity()),
                     bare == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.capacity() / bare.capacity()), r.dropped());
         }
         t.print(out, "");
@@ -174,6 +175,11 @@ public final class TranslatorThroughputBenchmark {
         @Override
         public long packetsSent() {
             return forwarder.sent();
+        }
+
+        @Override
+        public long packetsReceived() {
+            return sink.packets();
         }
 
         @Override

@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 import net.dta.reporter.Primitive;
 import net.dta.reporter.ReporterMain;
 import net.dta.reporter.bench.CollectorCpuBenchmark;
-import net.dta.reporter.bench.DtaBench;
 import net.dta.reporter.bench.TranslatorThroughputBenchmark;
+import net.dta.translator.config.Mode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,9 +53,32 @@ public final class BenchCommand implements Runnable {
                 description = "Counters per Sketch-Merge report (each one FETCH_ADD on the DTA path). Default: ${DEFAULT-VALUE}.")
         int sketchCounters;
 
+        @Option(names = "--mode", defaultValue = "udp", paramLabel = "udp|raw",
+                description = "Socket mode of the DTA translator and collector: udp, or raw (exact ICRCs, needs root). Default: ${DEFAULT-VALUE}.")
+        String mode;
+
+        @Option(names = "--append-batch", defaultValue = "16", paramLabel = "N",
+                description = "Append entries per RDMA WRITE on the DTA path, 1, 2, 4, 8 or 16. Default: ${DEFAULT-VALUE}.")
+        int appendBatch;
+
         @Option(names = "--work-dir", paramLabel = "DIR",
                 description = "Where stores are created (default: a temporary directory, deleted after).")
         Path workDir;
+
+        Mode mode() {
+            return switch (mode.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "udp" -> Mode.UDP;
+                case "raw" -> Mode.RAW;
+                default -> throw new IllegalArgumentException("mode: must be udp or raw, got \"" + mode + "\"");
+            };
+        }
+
+        int appendBatch() {
+            if (Integer.bitCount(appendBatch) != 1 || appendBatch > 16) {
+                throw new IllegalArgumentException("append-batch: must be 1, 2, 4, 8 or 16, got " + appendBatch);
+            }
+            return appendBatch;
+        }
 
         List<Primitive> primitives() {
             List<Primitive> list = new ArrayList<>();
@@ -115,8 +138,8 @@ public final class BenchCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             return common.inWorkDir(dir -> TranslatorThroughputBenchmark.run(new TranslatorThroughputBenchmark.Options(
                     Numbers.duration(common.warmup, "warmup"), Numbers.duration(common.seconds, "seconds"), common.primitives(),
-                    List.of(setups.split(",")), Numbers.count(common.keys, "keys"), common.sketchCounters, senders, dir),
-                    DtaBench::openTranslator, out, err));
+                    List.of(setups.split(",")), Numbers.count(common.keys, "keys"), common.sketchCounters, senders, common.mode(),
+                    common.appendBatch(), dir), out, err));
         }
     }
 
@@ -149,8 +172,8 @@ public final class BenchCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             return common.inWorkDir(dir -> CollectorCpuBenchmark.run(new CollectorCpuBenchmark.Options(Numbers.amount(rate, "rate"),
                     Numbers.duration(common.warmup, "warmup"), Numbers.duration(common.seconds, "seconds"), common.primitives(),
-                    List.of(setups.split(",")), Numbers.count(common.keys, "keys"), distribution, common.sketchCounters, senders, dir),
-                    DtaBench::openCollector, out, err));
+                    List.of(setups.split(",")), Numbers.count(common.keys, "keys"), distribution, common.sketchCounters, senders,
+                    common.mode(), common.appendBatch(), dir), out, err));
         }
     }
 }

@@ -124,6 +124,13 @@ final class BenchController implements AutoCloseable {
 
     // ------------------------------------------------------------------ entries
 
+    /** The default entry of dta_settings (translator-control.md 1): AckReq interval, flush interval, probe interval. */
+    Update settings(int ackIntervalLog2, long flushMicros, long probeMillis) {
+        TableEntry e = TableEntry.newBuilder().setTableId(p4.tableId(SETTINGS)).setIsDefaultAction(true)
+                .setAction(TableAction.newBuilder().setAction(action(SET_SETTINGS, ackIntervalLog2, flushMicros, probeMillis))).build();
+        return Update.newBuilder().setType(Update.Type.MODIFY).setEntity(Entity.newBuilder().setTableEntry(e)).build();
+    }
+
     Update localAddress(int address) {
         return insert(LOCAL_ADDRESSES, new long[] {address & 0xFFFF_FFFFL}, 0, LOCAL_ADDRESS);
     }
@@ -168,13 +175,17 @@ final class BenchController implements AutoCloseable {
             }
             e.addMatch(m);
         }
-        var a = p4.action(action);
-        Action.Builder ab = Action.newBuilder().setActionId(a.getPreamble().getId());
-        for (int i = 0; i < params.length; i++) {
-            ab.addParams(Action.Param.newBuilder().setParamId(a.getParams(i).getId()).setValue(bytes(params[i], a.getParams(i).getBitwidth())));
-        }
-        e.setAction(TableAction.newBuilder().setAction(ab));
+        e.setAction(TableAction.newBuilder().setAction(action(action, params)));
         return Update.newBuilder().setType(Update.Type.INSERT).setEntity(Entity.newBuilder().setTableEntry(e)).build();
+    }
+
+    private Action action(String name, long... params) {
+        var a = p4.action(name);
+        Action.Builder b = Action.newBuilder().setActionId(a.getPreamble().getId());
+        for (int i = 0; i < params.length; i++) {
+            b.addParams(Action.Param.newBuilder().setParamId(a.getParams(i).getId()).setValue(bytes(params[i], a.getParams(i).getBitwidth())));
+        }
+        return b.build();
     }
 
     private Update register(String name, int index, long value) {

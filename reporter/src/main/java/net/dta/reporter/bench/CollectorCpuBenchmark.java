@@ -83,7 +83,7 @@ public final class CollectorCpuBenchmark {
 
     private static CollectorSetup open(String setup, Path dir, Options o) throws Exception {
         return switch (setup) {
-            case "dta" -> new DtaDeployment(dir, 1, o.mode(), o.appendBatch());
+            case "dta" -> new DtaDeployment(dir, 1, o.mode(), o.appendBatch(), "dta");
             case "classic" -> ClassicSetup.storeFiles(dir, CLASSIC_ADDRESS);
             case "chronicle" -> ClassicSetup.chronicle(dir, CHRONICLE_ADDRESS, o.keys());
             default -> throw new IllegalArgumentException("setups: unknown set-up " + setup + " (dta, classic, chronicle)");
@@ -102,8 +102,8 @@ public final class CollectorCpuBenchmark {
         Row row = new Row(p, s.name(), d.sent() / d.seconds(), d.rate(0), (double) d.cpuNanos()[0] / delivered,
                 (double) d.counters()[1] / delivered, d.cpuNanos()[1] < 0 ? Double.NaN : (double) d.cpuNanos()[1] / delivered,
                 s.requestsSent() < 0 ? Double.NaN : 1 - (double) d.counters()[3] / Math.max(1, d.counters()[2]));
-        progress.printf(Locale.ROOT, "  %s/%s: %,.0f reports/s delivered, collector %.0f ns/report%n", p.shortName(), s.name(),
-                row.delivered(), row.collectorCpuNanos());
+        progress.printf(Locale.ROOT, "  %s/%s: %,.0f reports/s delivered, collector %.0f ns/report%s%n", p.shortName(), s.name(),
+                row.delivered(), row.collectorCpuNanos(), s.health().isEmpty() ? "" : "; " + s.health());
         progress.flush();
         return row;
     }

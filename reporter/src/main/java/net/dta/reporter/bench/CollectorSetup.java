@@ -33,6 +33,11 @@ public interface CollectorSetup extends AutoCloseable {
         return -1;
     }
 
+    /** A line about losses and errors on the way (empty when there is nothing to say). */
+    default String health() {
+        return "";
+    }
+
     @Override
     void close() throws Exception;
 }

@@ -49,6 +49,11 @@ public final class TranslatorThroughputBenchmark {
         /** Reports it dropped (any reason), or 0. */
         long dropped();
 
+        /** A line about losses and errors on the way (empty when there is nothing to say). */
+        default String health() {
+            return "";
+        }
+
         @Override
         void close() throws Exception;
     }
@@ -99,7 +104,7 @@ public final class TranslatorThroughputBenchmark {
     private static ForwardingSetup open(String setup, Path dir, Options o) throws Exception {
         return switch (setup) {
             case "bare" -> new BareSetup();
-            case "translator" -> new DtaDeployment(dir, 1, o.mode(), o.appendBatch());
+            case "translator" -> new DtaDeployment(dir, 1, o.mode(), o.appendBatch(), "translator");
             default -> throw new IllegalArgumentException("setups: unknown set-up " + setup + " (bare, translator)");
         };
     }
@@ -113,8 +118,8 @@ public final class TranslatorThroughputBenchmark {
         long reports = Math.max(1, d.counters()[0]);
         Row row = new Row(p, s.name(), d.sent() / d.seconds(), d.rate(0), d.rate(1), d.rate(3), (double) d.cpuNanos()[0] / reports,
                 d.counters()[2]);
-        progress.printf(Locale.ROOT, "  %s/%s: %,.0f reports/s, %,.0f packets/s, %.0f ns/report%n", p.shortName(), s.name(),
-                row.reports(), row.packets(), row.cpuNanos());
+        progress.printf(Locale.ROOT, "  %s/%s: %,.0f reports/s, %,.0f packets/s, %.0f ns/report%s%n", p.shortName(), s.name(),
+                row.reports(), row.packets(), row.cpuNanos(), s.health().isEmpty() ? "" : "; " + s.health());
         progress.flush();
         return row;
     }

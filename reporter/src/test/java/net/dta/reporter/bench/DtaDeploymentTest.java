@@ -29,7 +29,7 @@ class DtaDeploymentTest {
     void reportsFromTheLibraryLandInTheCollectorsStoresThroughTheTranslator() throws Exception {
         byte[] key = Keys.parse("10.0.0.1:8080->10.0.0.2:80/tcp");
         DtaHash hash = new DtaHash();
-        try (DtaDeployment d = new DtaDeployment(dir, 1, Mode.UDP, 4)) {
+        try (DtaDeployment d = new DtaDeployment(dir, 1, Mode.UDP, 4, "dta")) {
             try (DtaReporter r = DtaReporter.open(d.target())) {
                 r.keyWrite(1, key, 7);
                 r.keyIncrement(2, key, 1500);

@@ -118,8 +118,12 @@ public final class StoreFileSink extends SinkSupport {
 
     /** The receive thread is the only writer: load, add, store (opaque: readers see whole words). */
     private static void add(MemorySegment d, long offset, long delta, boolean littleEndian) {
-        VarHandle h = littleEndian ? LITTLE_ENDIAN : BIG_ENDIAN;
-        h.setOpaque(d, offset, (long) h.get(d, offset) + delta);
+        // Constant var handles on each branch: the JIT inlines them (a var handle chosen at run time would not be).
+        if (littleEndian) {
+            LITTLE_ENDIAN.setOpaque(d, offset, (long) LITTLE_ENDIAN.get(d, offset) + delta);
+        } else {
+            BIG_ENDIAN.setOpaque(d, offset, (long) BIG_ENDIAN.get(d, offset) + delta);
+        }
     }
 
     private static void append(Report r, AppendLayout layout, MemorySegment d, long[] tails) {
@@ -129,11 +133,23 @@ public final class StoreFileSink extends SinkSupport {
         tails[list] = p + 1;
     }
 
+    /**
+     * The row of protocol.md 4.5, each 8-byte cell ({@code value || check}, or zero for a hop with no
+     * postcard) in one aligned store, so a reader's aligned load never sees half a cell.
+     */
     @Override
     void writeRow(int storeId, byte[] flowKey, int presentHops, int[] values) {
-        StoreDefinition store = store(storeId);
-        PostcardLayout layout = (PostcardLayout) store.layout();
-        PostcardStore.encodeRow(hash, layout, flowKey, presentHops, values, data[storeId], PostcardStore.rowOffset(hash, layout, flowKey));
+        PostcardLayout layout = (PostcardLayout) store(storeId).layout();
+        MemorySegment d = data[storeId];
+        long row = PostcardStore.rowOffset(hash, layout, flowKey);
+        int cells = layout.rowBytes() / PostcardLayout.CELL_BYTES;
+        for (int h = 0; h < cells; h++) {
+            long cell = 0;
+            if (h < layout.hops() && (presentHops & (1 << h)) != 0) {
+                cell = ((long) values[h] << 32) | (hash.postcardCheck(flowKey, h, values[h]) & 0xFFFF_FFFFL);
+            }
+            BIG_ENDIAN.setRelease(d, row + (long) PostcardLayout.CELL_BYTES * h, cell);
+        }
     }
 
     @Override

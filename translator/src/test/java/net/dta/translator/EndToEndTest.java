@@ -58,9 +58,8 @@ class EndToEndTest {
         DtaHash hash = new DtaHash();
         try (LoopbackDeployment d = LoopbackDeployment.start(mode, 2, STORES, dir, 4); Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(128);
-            // The postcards of a path come from different switches within microseconds; reports sent one
-            // by one from a test on a loaded machine may be further apart than the default 1 ms flush.
-            d.controller.settings(6, 200_000, 100);
+            // Generous timers: on a loaded machine a 1 ms flush would split a path, 100 ms probes could time out.
+            d.controller.settings(6, 1_000_000, 1000);
             // Key-Write: 20 keys, redundancy 0 (the store's 2).
             for (int i = 0; i < 20; i++) {
                 d.send(buf, ReportEncoder.keyWrite(buf, 0, 1, 0, key(i), new byte[] {0, 0, (byte) i, 7}));

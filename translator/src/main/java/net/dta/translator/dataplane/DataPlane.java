@@ -111,6 +111,9 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
         return queued;
     }
 
+    /** Reply batches read per loop at most before the next batch of reports. */
+    private static final int MAX_REPLY_ROUNDS = 64;
+
     private void run() {
         int idle = 0;
         long park = 1_000;
@@ -119,6 +122,21 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
             while (running) {
                 int work = runCommands();
                 engine.refresh();
+                // Replies first, and all of them (bounded): one report may cost several requests,
+                // each answered (ATOMIC ACKs), and a NAK queued behind thousands of ACKs would let
+                // the translator go on sending into a gap that the responder drops (protocol 5.6).
+                int rounds = 0;
+                int m;
+                do {
+                    m = roce.receiveNow(roceBatch);
+                    for (int i = 0; i < m; i++) {
+                        int len = roceBatch.length(i);
+                        if (len > 0) {
+                            engine.roce(roceBatch.segment(), roceBatch.frameOffset(i), len);
+                        }
+                    }
+                    work += m;
+                } while (m == roceBatch.capacity() && ++rounds < MAX_REPLY_ROUNDS);
                 int n = reports.receiveNow(reportBatch);
                 for (int i = 0; i < n; i++) {
                     int len = reportBatch.length(i);
@@ -127,14 +145,6 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
                     }
                 }
                 work += n;
-                int m = roce.receiveNow(roceBatch);
-                for (int i = 0; i < m; i++) {
-                    int len = roceBatch.length(i);
-                    if (len > 0) {
-                        engine.roce(roceBatch.segment(), roceBatch.frameOffset(i), len);
-                    }
-                }
-                work += m;
                 for (int i = 0; i < 64; i++) {
                     PacketOut p = packetOuts.poll();
                     if (p == null) {

@@ -1,0 +1,80 @@
+package net.dta.reporter;
+
+import java.io.PrintWriter;
+
+import net.dta.reporter.cli.BenchCommand;
+import net.dta.reporter.cli.LoadCommand;
+import net.dta.reporter.cli.SendCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code reporter <command>}: send DTA reports. {@link #main} only calls {@link #doMain} and exits
+ * with its code, so tests run every command in-process.
+ *
+ * <p>Exit codes: 0 success, 1 the command failed (a socket that cannot open, reports the kernel
+ * refused), 2 wrong usage (an unknown option, a bad value: the message names the field).
+ */
+@Command(name = "reporter", mixinStandardHelpOptions = true, versionProvider = ReporterMain.Version.class,
+        description = "DTA reporter: send telemetry reports to a translator (load generator, single reports, benchmarks).",
+        subcommands = {LoadCommand.class, SendCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Documentation: docs/reporter.md"})
+public final class ReporterMain implements Runnable {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        // Before the first logger: see net/dta/reporter/logback.xml for why the file is named.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "net/dta/reporter/logback.xml");
+        }
+        // The P4Runtime classes of the ONOS artifact are old protobuf gencode; protobuf warns once per
+        // message type on stderr. The benchmarks' P4Runtime client only talks to the translator they
+        // start themselves, on loopback.
+        if (System.getProperty("com.google.protobuf.use_unsafe_pre22_gencode") == null) {
+            System.setProperty("com.google.protobuf.use_unsafe_pre22_gencode", "true");
+        }
+        System.exit(doMain(args));
+    }
+
+    public static int doMain(String... args) {
+        return doMain(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs one command with the given output streams; returns the exit code. */
+    public static int doMain(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new ReporterMain());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException) {
+                commandLine.getErr().println(commandLine.getCommandName() + ": " + e.getMessage());
+                return USAGE;
+            }
+            commandLine.getErr().println(commandLine.getCommandName() + ": " + e.getMessage());
+            return FAILED;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The version from the jar's manifest, or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = ReporterMain.class.getPackage().getImplementationVersion();
+            return new String[] {"DTA reporter " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package net.dta.reporter.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import net.dta.reporter.Primitive;
+import net.dta.reporter.ReporterMain;
+import net.dta.reporter.bench.CollectorCpuBenchmark;
+import net.dta.reporter.bench.TranslatorThroughputBenchmark;
+import net.dta.translator.config.Mode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code reporter bench ...}: the benchmarks of docs/performance.md. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"The benchmarks of docs/performance.md. Progress goes to stderr, the tables to stdout."},
+        subcommands = {BenchCommand.Translator.class, BenchCommand.CollectorCpu.class})
+public final class BenchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Options both benchmarks take. */
+    static final class Common {
+        @Option(names = "--warmup", defaultValue = "2s", paramLabel = "D", description = "Warm-up per measurement. Default: ${DEFAULT-VALUE}.")
+        String warmup;
+
+        @Option(names = "--seconds", defaultValue = "5s", paramLabel = "D", description = "Measurement window. Default: ${DEFAULT-VALUE}.")
+        String seconds;
+
+        @Option(names = "--primitives", defaultValue = "kw,ki,pc,ap,sk", paramLabel = "P,..",
+                description = "Primitives to measure. Default: ${DEFAULT-VALUE}.")
+        String primitives;
+
+        @Option(names = "--keys", defaultValue = "2^16", paramLabel = "N", description = "Key space. Default: ${DEFAULT-VALUE}.")
+        String keys;
+
+        @Option(names = "--sketch-counters", defaultValue = "4", paramLabel = "N",
+                description = "Counters per Sketch-Merge report (each one FETCH_ADD on the DTA path). Default: ${DEFAULT-VALUE}.")
+        int sketchCounters;
+
+        @Option(names = "--mode", defaultValue = "udp", paramLabel = "udp|raw",
+                description = "Socket mode of the DTA translator and collector: udp, or raw (exact ICRCs, needs root). Default: ${DEFAULT-VALUE}.")
+        String mode;
+
+        @Option(names = "--append-batch", defaultValue = "16", paramLabel = "N",
+                description = "Append entries per RDMA WRITE on the DTA path, 1, 2, 4, 8 or 16. Default: ${DEFAULT-VALUE}.")
+        int appendBatch;
+
+        @Option(names = "--work-dir", paramLabel = "DIR",
+                description = "Where stores are created (default: a temporary directory, deleted after).")
+        Path workDir;
+
+        Mode mode() {
+            return switch (mode.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "udp" -> Mode.UDP;
+                case "raw" -> Mode.RAW;
+                default -> throw new IllegalArgumentException("mode: must be udp or raw, got \"" + mode + "\"");
+            };
+        }
+
+        int appendBatch() {
+            if (Integer.bitCount(appendBatch) != 1 || appendBatch > 16) {
+                throw new IllegalArgumentException("append-batch: must be 1, 2, 4, 8 or 16, got " + appendBatch);
+            }
+            return appendBatch;
+        }
+
+        List<Primitive> primitives() {
+            List<Primitive> list = new ArrayList<>();
+            for (String p : primitives.split(",")) {
+                try {
+                    list.add(Primitive.parse(p));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("primitives: " + e.getMessage());
+                }
+            }
+            return list;
+        }
+
+        /** Runs the body with the work directory; a temporary one is deleted after. */
+        int inWorkDir(WorkDirBody body) throws Exception {
+            Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("dta-bench-");
+            try {
+                body.run(dir);
+                return ReporterMain.OK;
+            } finally {
+                if (workDir == null) {
+                    try (Stream<Path> paths = Files.walk(dir)) {
+                        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    } catch (IOException e) {
+                        // a leftover temporary directory is not worth failing a finished benchmark for
+                    }
+                }
+            }
+        }
+    }
+
+    @FunctionalInterface
+    interface WorkDirBody {
+        void run(Path dir) throws Exception;
+    }
+
+    @Command(name = "translator", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Translator throughput: reports/s through the software translator per primitive and RoCEv2 packets/s "
+                    + "emitted, against a bare UDP forwarding loop with the same socket set-up, in one run.")
+    static final class Translator implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Common common;
+
+        @Option(names = "--setups", defaultValue = "bare,translator", paramLabel = "S,..",
+                description = "Set-ups: bare, translator. Default: ${DEFAULT-VALUE}.")
+        String setups;
+
+        @Option(names = "--senders", defaultValue = "2", paramLabel = "N", description = "Sender threads. Default: ${DEFAULT-VALUE}.")
+        int senders;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            return common.inWorkDir(dir -> TranslatorThroughputBenchmark.run(new TranslatorThroughputBenchmark.Options(
+                    Numbers.duration(common.warmup, "warmup"), Numbers.duration(common.seconds, "seconds"), common.primitives(),
+                    List.of(setups.split(",")), Numbers.count(common.keys, "keys"), common.sketchCounters, senders, common.mode(),
+                    common.appendBatch(), dir), out, err));
+        }
+    }
+
+    @Command(name = "collector-cpu", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Collector CPU time per report: DTA (translator + RDMA responder) vs a classic UDP collector "
+                    + "on the same store files vs the classic collector on Chronicle Map, per primitive, in one run.")
+    static final class CollectorCpu implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Common common;
+
+        @Option(names = "--rate", defaultValue = "50k", paramLabel = "N", description = "Reports/s offered to each set-up. Default: ${DEFAULT-VALUE}.")
+        String rate;
+
+        @Option(names = "--setups", defaultValue = "dta,classic,chronicle", paramLabel = "S,..",
+                description = "Set-ups: dta, classic, chronicle. Default: ${DEFAULT-VALUE}.")
+        String setups;
+
+        @Option(names = "--distribution", defaultValue = "uniform", paramLabel = "D", description = "Key distribution. Default: ${DEFAULT-VALUE}.")
+        String distribution;
+
+        @Option(names = "--senders", defaultValue = "1", paramLabel = "N", description = "Sender threads. Default: ${DEFAULT-VALUE}.")
+        int senders;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            return common.inWorkDir(dir -> CollectorCpuBenchmark.run(new CollectorCpuBenchmark.Options(Numbers.amount(rate, "rate"),
+                    Numbers.duration(common.warmup, "warmup"), Numbers.duration(common.seconds, "seconds"), common.primitives(),
+                    List.of(setups.split(",")), Numbers.count(common.keys, "keys"), distribution, common.sketchCounters, senders,
+                    common.mode(), common.appendBatch(), dir), out, err));
+        }
+    }
+}

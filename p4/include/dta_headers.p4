@@ -34,6 +34,7 @@ const bit<32> DROP_NO_REGION = 13;
 
 /* RoCEv2 (protocol 5.2). */
 const bit<8> IB_OP_WRITE_ONLY = 0x0A;
+const bit<8> IB_OP_READ_REQUEST = 0x0C;
 const bit<8> IB_OP_READ_RESPONSE_FIRST = 0x0D;
 const bit<8> IB_OP_READ_RESPONSE_MIDDLE = 0x0E;
 const bit<8> IB_OP_READ_RESPONSE_LAST = 0x0F;
@@ -188,5 +189,29 @@ header ib_icrc_h {
 
 #define DTA_MAX_CELLS 16
 #define DTA_MAX_DELTAS 16
+
+/* Parser states for the deltas of a Sketch-Merge report (count 1..16, checked before
+ * parse_delta0): state parse_delta<i> extracts delta i into stack element i (a constant index)
+ * and accepts once count = i + 1. An unrolled chain rather than a loop over deltas.next, so
+ * that no target needs a run-time stack index or a select on a computed value. Expects the
+ * parser's packet_in to be named pkt and its headers hdr, with stack hdr.deltas and hdr.sk. */
+#define DTA_DELTA_STATE(i, n) \
+    state parse_delta##i { \
+        pkt.extract(hdr.deltas[i]); \
+        transition select(hdr.sk.count) { \
+            n: accept; \
+            default: parse_delta##n; \
+        } \
+    }
+#define DTA_DELTA_STATES \
+    DTA_DELTA_STATE(0, 1) DTA_DELTA_STATE(1, 2) DTA_DELTA_STATE(2, 3) DTA_DELTA_STATE(3, 4) \
+    DTA_DELTA_STATE(4, 5) DTA_DELTA_STATE(5, 6) DTA_DELTA_STATE(6, 7) DTA_DELTA_STATE(7, 8) \
+    DTA_DELTA_STATE(8, 9) DTA_DELTA_STATE(9, 10) DTA_DELTA_STATE(10, 11) \
+    DTA_DELTA_STATE(11, 12) DTA_DELTA_STATE(12, 13) DTA_DELTA_STATE(13, 14) \
+    DTA_DELTA_STATE(14, 15) \
+    state parse_delta15 { \
+        pkt.extract(hdr.deltas[15]); \
+        transition accept; \
+    }
 
 #endif

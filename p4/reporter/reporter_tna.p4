@@ -273,19 +273,16 @@ control Egress(inout egress_headers_t hdr, inout egress_metadata_t meta,
     Counter<bit<64>, bit<32>>(8, CounterType_t.PACKETS) dta_reports_sent;
     Hash<bit<32>>(HashAlgorithm_t.CRC32) sample_hash;
 
-    /* The first report step at or after `from` that the packet needs, 0 if none. */
+    /* The first report step at or after `from` that the packet needs, 0 if none (one
+     * expression, the nested conditionals parenthesised: no conditional statement inside the
+     * action). */
     @hidden action next_step(in bit<8> from) {
-        meta.report.step = 0;
-        if (meta.report.event != 0 && event_store != 0 && from <= STEP_EVENT) { meta.report.step = STEP_EVENT; }
-        if (meta.report.monitored == 1 && meta.report.bytes_store != 0 && from <= STEP_BYTES) {
-            meta.report.step = STEP_BYTES;
-        }
-        if (meta.report.monitored == 1 && meta.report.queue_store != 0 && from <= STEP_QUEUE) {
-            meta.report.step = STEP_QUEUE;
-        }
-        if (meta.report.monitored == 1 && meta.report.postcard_store != 0 && from <= STEP_POSTCARD) {
-            meta.report.step = STEP_POSTCARD;
-        }
+        bool mon = meta.report.monitored == 1;
+        meta.report.step = mon && meta.report.postcard_store != 0 && from <= STEP_POSTCARD ? STEP_POSTCARD
+                         : (mon && meta.report.queue_store != 0 && from <= STEP_QUEUE ? STEP_QUEUE
+                         : (mon && meta.report.bytes_store != 0 && from <= STEP_BYTES ? STEP_BYTES
+                         : (meta.report.event != 0 && event_store != 0 && from <= STEP_EVENT ? STEP_EVENT
+                         : 8w0)));
     }
 
     apply {

@@ -12,6 +12,8 @@
  * packet is cloned egress-to-egress (clone session REPORT_SESSION, whose replica port is the
  * port towards the translator) and each copy becomes one report, cloning itself for the next.
  */
+/* counter<I> below needs the v1model API with index types (p4c's default is 20180101). */
+#define V1MODEL_VERSION 20200408
 #include <core.p4>
 #include <v1model.p4>
 #include "../include/dta_headers.p4"
@@ -193,13 +195,16 @@ control Egress(inout headers_t hdr, inout metadata_t meta, inout standard_metada
 
     counter<bit<32>>(8, CounterType.packets) dta_reports_sent;
 
-    /* The first report step at or after `from` that this packet needs, 0 if none. */
+    /* The first report step at or after `from` that this packet needs, 0 if none (one
+     * expression, the nested conditionals parenthesised: no conditional statement inside the
+     * action). */
     @hidden action next_step(in bit<8> from) {
-        meta.step = 0;
-        if (meta.event != 0 && event_store != 0 && from <= STEP_EVENT) { meta.step = STEP_EVENT; }
-        if (meta.monitored == 1 && meta.bytes_store != 0 && from <= STEP_BYTES) { meta.step = STEP_BYTES; }
-        if (meta.monitored == 1 && meta.queue_store != 0 && from <= STEP_QUEUE) { meta.step = STEP_QUEUE; }
-        if (meta.monitored == 1 && meta.postcard_store != 0 && from <= STEP_POSTCARD) { meta.step = STEP_POSTCARD; }
+        bool mon = meta.monitored == 1;
+        meta.step = mon && meta.postcard_store != 0 && from <= STEP_POSTCARD ? STEP_POSTCARD
+                  : (mon && meta.queue_store != 0 && from <= STEP_QUEUE ? STEP_QUEUE
+                  : (mon && meta.bytes_store != 0 && from <= STEP_BYTES ? STEP_BYTES
+                  : (meta.event != 0 && event_store != 0 && from <= STEP_EVENT ? STEP_EVENT
+                  : 8w0)));
     }
 
     apply {
@@ -237,9 +242,16 @@ control Egress(inout headers_t hdr, inout metadata_t meta, inout standard_metada
                 clone_preserving_field_list(CloneType.E2E, REPORT_SESSION, REPORT_FIELDS);
             }
         } else {
-            /* A copy: becomes the report of meta.step, and clones itself for the next one. */
+            /* A copy: becomes the report of meta.step, and clones itself for the next one. An
+             * egress-to-egress clone keeps the headers of the report it was cloned from: only
+             * this step's report header may be valid. */
             bit<8> step = meta.step;
             hdr.ports.setInvalid();
+            hdr.pc.setInvalid();
+            hdr.kw.setInvalid();
+            hdr.value4.setInvalid();
+            hdr.ki.setInvalid();
+            hdr.ap.setInvalid();
             hdr.ethernet.src_addr = my_mac;
             hdr.ethernet.dst_addr = to_mac;
             hdr.ethernet.ether_type = ETHERTYPE_IPV4;

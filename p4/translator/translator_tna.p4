@@ -222,17 +222,11 @@ parser IngressParser(packet_in pkt, out headers_t hdr, out metadata_t meta,
     state parse_sketch {
         pkt.extract(hdr.sk);
         transition select(hdr.sk.count) {
-            1 .. DTA_MAX_DELTAS: parse_delta;
+            1 .. DTA_MAX_DELTAS: parse_delta0;
             default: accept;
         }
     }
-    state parse_delta {
-        pkt.extract(hdr.deltas.next);
-        transition select((bit<8>) hdr.deltas.lastIndex + 1 == hdr.sk.count) {
-            true: accept;
-            false: parse_delta;
-        }
-    }
+    DTA_DELTA_STATES
     state parse_bth {
         pkt.extract(hdr.bth);
         transition select(hdr.bth.opcode) {
@@ -369,9 +363,17 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
             value = value + lost_delta;
         }
     };
-    RegisterAction<bit<32>, bit<32>, bit<32>>(qp_timer) timer_read = {
+    /* The time a queue pair's probe interval started: returned, and restarted now when nothing
+     * is outstanding (the interval starts with the next request) or when the interval is over
+     * (a probe goes out, or the queue pair goes down). */
+    bit<1> timer_restart = 0;
+    bit<32> probe_units = 0;
+    RegisterAction<bit<32>, bit<32>, bit<32>>(qp_timer) timer_check = {
         void apply(inout bit<32> value, out bit<32> rv) {
             rv = value;
+            if (timer_restart == 1 || meta.now_us - value >= probe_units) {
+                value = meta.now_us;
+            }
         }
     };
     RegisterAction<bit<32>, bit<32>, bit<32>>(qp_timer) timer_set = {
@@ -379,14 +381,17 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
             value = meta.now_us;
         }
     };
-    RegisterAction<bit<8>, bit<32>, bit<8>>(qp_probes_out) probes_read = {
+    /* Unanswered probes: returned, and one more when a probe is due; when a fourth falls due
+     * the queue pair goes down and the count starts again at 0 for the next connection. */
+    bit<1> probe_due = 0;
+    RegisterAction<bit<8>, bit<32>, bit<8>>(qp_probes_out) probes_check = {
         void apply(inout bit<8> value, out bit<8> rv) {
             rv = value;
-        }
-    };
-    RegisterAction<bit<8>, bit<32>, bit<8>>(qp_probes_out) probes_increment = {
-        void apply(inout bit<8> value) {
-            value = value + 1;
+            if (probe_due == 1 && value < 3) {
+                value = value + 1;
+            } else if (probe_due == 1) {
+                value = 0;
+            }
         }
     };
     RegisterAction<bit<8>, bit<32>, bit<8>>(qp_probes_out) probes_clear = {
@@ -654,19 +659,14 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
         size = 1;
     }
 
-    @hidden action count_drop(in bit<32> reason) {
-        if (meta.plan.step == 0) {
-            dta_drops.count(reason);
-        }
-        meta.drop_reason = reason;
-    }
-
 #define PUT_CELL(j, v) cell_out = v; hdr.cells[j].setValid(); \
     hdr.cells[j].hi = cell_out[63:32]; hdr.cells[j].lo = cell_out[31:0]
 
     apply {
         bool route = false;
-        bool report = hdr.base.isValid() && !hdr.packet_out.isValid();
+        /* Every UDP datagram to the report port is a report (protocol 2.1), also one too short
+         * for the base header (dropped as truncated, 2.5). */
+        bool report = hdr.udp.isValid() && hdr.udp.dst_port == DTA_REPORT_PORT && !hdr.packet_out.isValid();
         bool roce_local = false;
         bool need_qp = false;
         bit<64> cell = 0;
@@ -787,17 +787,17 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
             else if (opcode == DTA_OP_POSTCARD) { meta.subj_key = hdr.pc.key; }
 
             if (ig_prsr_md.parser_err != PARSER_ERROR_OK || (bit<32>) hdr.udp.length < 8 + needed) {
-                count_drop(DROP_TRUNCATED);
+                meta.drop_reason = DROP_TRUNCATED;
             } else if (hdr.base.version != DTA_VERSION) {
-                count_drop(DROP_BAD_VERSION);
+                meta.drop_reason = DROP_BAD_VERSION;
             } else if (opcode == 0 || opcode > DTA_OP_SKETCH_MERGE) {
-                count_drop(DROP_UNKNOWN_OPCODE);
+                meta.drop_reason = DROP_UNKNOWN_OPCODE;
             } else {
                 dta_stores.apply();
                 if (meta.kind == 0) {
-                    count_drop(DROP_UNKNOWN_STORE);
+                    meta.drop_reason = DROP_UNKNOWN_STORE;
                 } else if (meta.kind != opcode) {
-                    count_drop(DROP_KIND_MISMATCH);
+                    meta.drop_reason = DROP_KIND_MISMATCH;
                 }
             }
 
@@ -805,30 +805,30 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
                 if (opcode == DTA_OP_KEY_WRITE) {
                     meta.plan.n = hdr.kw.redundancy == 0 ? meta.default_n : hdr.kw.redundancy;
                     if (hdr.kw.value_len != meta.unit_bytes - 4) {
-                        count_drop(DROP_BAD_VALUE_LENGTH);
+                        meta.drop_reason = DROP_BAD_VALUE_LENGTH;
                     } else if (hdr.kw.redundancy > 8) {
-                        count_drop(DROP_REDUNDANCY);
+                        meta.drop_reason = DROP_REDUNDANCY;
                     }
                 } else if (opcode == DTA_OP_KEY_INCREMENT) {
                     meta.plan.n = hdr.ki.redundancy == 0 ? meta.default_n : hdr.ki.redundancy;
                     if (hdr.ki.redundancy > 8 || hdr.ki.redundancy > meta.default_n) {
-                        count_drop(DROP_REDUNDANCY);
+                        meta.drop_reason = DROP_REDUNDANCY;
                     }
                 } else if (opcode == DTA_OP_POSTCARD) {
                     hops = hdr.pc.path_len == 0 ? meta.default_n : hdr.pc.path_len;
                     if (hdr.pc.hop >= hops || hdr.pc.path_len > meta.default_n) {
-                        count_drop(DROP_HOP);
+                        meta.drop_reason = DROP_HOP;
                     }
                 } else if (opcode == DTA_OP_APPEND) {
                     if (hdr.ap.list_id >= meta.lists) {
-                        count_drop(DROP_LIST);
+                        meta.drop_reason = DROP_LIST;
                     }
                 } else {
                     bit<33> columns = 33w1 << meta.log2_size;
                     if (hdr.sk.row >= meta.default_n || hdr.sk.count == 0 || hdr.sk.count > DTA_MAX_DELTAS
                             || (bit<33>) hdr.sk.column + (bit<33>) hdr.sk.count > columns
                             || (bit<8>) hdr.sk.column[3:0] + hdr.sk.count > 16) {
-                        count_drop(DROP_SKETCH);
+                        meta.drop_reason = DROP_SKETCH;
                     }
                     meta.plan.n = hdr.sk.count;
                 }
@@ -847,7 +847,7 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
                 }
                 dta_collector_select.apply();
                 if (!collector_found) {
-                    count_drop(DROP_NO_COLLECTOR);
+                    meta.drop_reason = DROP_NO_COLLECTOR;
                 } else {
                     need_qp = true;
                 }
@@ -862,31 +862,35 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
         /* ---- Replies to a translator queue pair (protocol 5.6) ---- */
         if (roce_local && qp_found) {
             meta.cpu_reason = REASON_TO_CPU;
+            bool answer = false;   /* a reply from the responder: alive, no probe outstanding */
             if (hdr.bth.opcode >= IB_OP_READ_RESPONSE_FIRST && hdr.bth.opcode <= IB_OP_READ_RESPONSE_ONLY) {
-                meta.cpu_reason = REASON_READ_RESPONSE;
+                /* READ responses: the controller's own READs while the queue pair is down; on a
+                 * queue pair that is up the translator's only READ is the liveness probe. */
+                if (up_read.execute(c) != 1) {
+                    meta.cpu_reason = REASON_READ_RESPONSE;
+                } else {
+                    meta.cpu_reason = 0;
+                    ig_dprsr_md.drop_ctl = 1;
+                    if (hdr.bth.opcode == IB_OP_READ_RESPONSE_ONLY) {
+                        /* A probe's answer: everything up to the probe's PSN arrived. */
+                        answer = true;
+                        acked_target = (bit<32>) hdr.bth.psn;
+                        acked_set.execute(c);
+                    }
+                }
             } else if (hdr.aeth.isValid()) {
                 meta.cpu_reason = 0;
                 ig_dprsr_md.drop_ctl = 1;
-                bit<8> probes = probes_clear.execute(c);
-                timer_set.execute(c);
+                answer = true;
                 if (hdr.aeth.syndrome[7:5] == 0) {
+                    /* ACK or ATOMIC ACK: never moves the next PSN (a late ACK names an old PSN). */
                     dta_qp_acks.count(c);
                     acked_target = (bit<32>) hdr.bth.psn;
                     acked_set.execute(c);
-                    if (probes != 0 && hdr.bth.opcode == IB_OP_ACKNOWLEDGE) {
-                        /* The answer to a probe names PSN e - 1: resynchronise to e. */
-                        psn_target = (bit<32>) (hdr.bth.psn + 1);
-                        bit<32> old = psn_set.execute(c);
-                        bit<24> gap = old[23:0] - psn_target[23:0];
-                        if (gap != 0) {
-                            lost_delta = (bit<32>) gap;
-                            lost_add.execute(c);
-                            dta_qp_resyncs.count(c);
-                        }
-                    }
                 } else if (hdr.aeth.syndrome[7:5] == 3) {
                     dta_qp_naks.count(c * 4 + (bit<32>) hdr.aeth.syndrome[1:0]);
                     if (hdr.aeth.syndrome[4:0] == 0) {
+                        /* PSN sequence error (also the answer to a probe sent after a gap). */
                         psn_target = (bit<32>) hdr.bth.psn;
                         bit<32> old = psn_set.execute(c);
                         lost_delta = (bit<32>) (old[23:0] - hdr.bth.psn);
@@ -902,12 +906,16 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
                     }
                 }
             }
+            if (answer) {
+                probes_clear.execute(c);
+                timer_set.execute(c);
+            }
         }
 
         /* ---- A report: queue pair up, this step's data offset and region ---- */
         if (report && meta.drop_reason == 0) {
             if (!qp_found || up_read.execute(c) != 1) {
-                count_drop(DROP_QUEUE_PAIR_DOWN);
+                meta.drop_reason = DROP_QUEUE_PAIR_DOWN;
             }
         }
         bit<32> tail = 0;
@@ -944,11 +952,15 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
             meta.segment = meta.offset[38:31];
             dta_regions.apply();
             if (!region_found) {
-                count_drop(DROP_NO_REGION);
+                meta.drop_reason = DROP_NO_REGION;
             }
         }
         if (report && meta.drop_reason != 0) {
+            /* A report is counted once, on its first pass (the drop counter, protocol 2.5). */
             ig_dprsr_md.drop_ctl = 1;
+            if (step == 0) {
+                dta_drops.count(meta.drop_reason);
+            }
         }
 
         /* ---- First pass: liveness, the primitive's state, the plan ---- */
@@ -957,13 +969,17 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
         bit<32> v8 = 0; bit<32> v9 = 0; bit<32> v10 = 0; bit<32> v11 = 0;
         bit<32> v12 = 0; bit<32> v13 = 0; bit<32> v14 = 0; bit<32> v15 = 0;
         bit<8> pc_bitmap = 0;
+        bit<32> npsn = 0;      /* first pass: the next PSN before this report's requests */
         if (report && meta.drop_reason == 0 && step == 0) {
-            bit<32> npsn = psn_read.execute(c);
+            npsn = psn_read.execute(c);
             bit<32> acked = acked_read.execute(c);
-            bit<32> since = timer_read.execute(c);
-            bit<8> probes = probes_read.execute(c);
             bool outstanding = ((npsn - 1 - acked) & 0xFFFFFF) != 0;
-            bool due = outstanding && meta.now_us - since >= (bit<32>) meta.probe_ms * 1000;
+            timer_restart = outstanding ? 1w0 : 1w1;
+            probe_units = (bit<32>) meta.probe_ms * 1000;
+            bit<32> since = timer_check.execute(c);
+            bool due = outstanding && meta.now_us - since >= probe_units;
+            probe_due = due ? 1w1 : 1w0;
+            bit<8> probes = probes_check.execute(c);
             if (due && probes >= 3) {
                 up_clear.execute(c);
                 dta_drops.count(DROP_QUEUE_PAIR_DOWN);
@@ -973,7 +989,6 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
                 dta_reports.count((bit<32>) opcode);
                 if (due) {
                     meta.plan.probe = 1;
-                    probes_increment.execute(c);
                     dta_qp_probes.count(c);
                 }
             }
@@ -1071,19 +1086,15 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
         }
 
         /* ---- Build this step's request ---- */
-        bit<32> psn_acked = 0;
+        bool is_probe = false;
+        /* This pass is the notice of a queue pair that timed out (set on the first pass). */
+        bool timed_out = meta.cpu_reason == REASON_QUEUE_PAIR_TIMEOUT;
         if (report && meta.drop_reason == 0) {
             if (meta.plan.probe == 1 && step == meta.plan.data_steps) {
-                psn_acked = acked_read.execute(c);
-                hdr.bth.setValid();
-                hdr.bth.opcode = IB_OP_WRITE_ONLY;
-                hdr.bth.psn = psn_acked[23:0];
-                hdr.bth.ack_req = 1;
-                hdr.reth.setValid();
-                hdr.reth.va = 0;
-                hdr.reth.rkey = 0;
-                hdr.reth.dma_len = 0;
+                /* Probe (protocol 5.6): an RDMA READ Request of length 0 at the next PSN; the
+                 * headers are filled below with the PSN. */
                 meta.emit = 1;
+                is_probe = true;
             } else if (step < meta.plan.data_steps) {
                 meta.emit = 1;
                 if (opcode == DTA_OP_KEY_WRITE) {
@@ -1218,14 +1229,25 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
                     if (meta.cells > 15) { PUT_CELL(15, (first + 16) ++ v15); }
                 }
             }
-            if (meta.emit == 1 && !hdr.bth.isValid()) {
-                /* The PSN (protocol 5.6), AckReq every 2^ack_interval_log2 packets. */
-                bit<32> npsn = psn_take.execute(c);
+            if (meta.emit == 1) {
+                /* The PSN (protocol 5.6), AckReq every 2^ack_interval_log2 packets. The probe
+                 * that goes to the controller instead (queue pair timed out, first pass) carries
+                 * the next PSN without taking it. */
+                bit<32> psn = npsn;
+                if (!timed_out) {
+                    psn = psn_take.execute(c);
+                }
                 hdr.bth.setValid();
-                hdr.bth.psn = npsn[23:0];
-                hdr.bth.ack_req = (npsn[23:0] & ((24w1 << meta.ack_log2) - 1)) == 0 ? 1w1 : 1w0;
+                hdr.bth.psn = psn[23:0];
+                hdr.bth.ack_req = (psn[23:0] & ((24w1 << meta.ack_log2) - 1)) == 0 ? 1w1 : 1w0;
                 if (hdr.atomic.isValid()) {
                     hdr.bth.opcode = IB_OP_FETCH_ADD;
+                } else if (is_probe) {
+                    hdr.bth.opcode = IB_OP_READ_REQUEST;
+                    hdr.reth.setValid();
+                    hdr.reth.va = 0;
+                    hdr.reth.rkey = 0;
+                    hdr.reth.dma_len = 0;
                 } else {
                     hdr.bth.opcode = IB_OP_WRITE_ONLY;
                     hdr.reth.setValid();
@@ -1295,19 +1317,25 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
             /* Tofino has no CRC over a whole packet: the ICRC is sent as zero (docs/p4.md). */
             hdr.icrc.setValid();
             hdr.icrc.icrc = 0;
-            dta_qp_sent.count(c);
+            if (!timed_out) {
+                /* The time-out notice goes to the controller, not to the collector. */
+                dta_qp_sent.count(c);
+            }
             route = true;
         }
 
         if (route) {
             ipv4_routes.apply();
         }
-        if (meta.cpu_reason == REASON_QUEUE_PAIR_TIMEOUT) {
+        if (timed_out) {
+            /* Whatever the route did (forward, drop, or send_to_cpu with reason 6). */
+            ig_dprsr_md.drop_ctl = 0;
             ig_tm_md.ucast_egress_port = CPU_PORT;
+            meta.cpu_reason = REASON_QUEUE_PAIR_TIMEOUT;
         }
 
         /* ---- More steps: mirror the report with the plan ---- */
-        if (report && meta.drop_reason == 0 && meta.cpu_reason != REASON_QUEUE_PAIR_TIMEOUT
+        if (report && meta.drop_reason == 0 && !timed_out
                 && step + 1 < meta.plan.data_steps + (bit<8>) meta.plan.probe) {
             meta.plan.step = step + 1;
             ig_dprsr_md.mirror_type = MIRROR_LOOP;

@@ -7,12 +7,15 @@
  * translator: docs/p4.md.
  *
  * One report may need several requests (N Key-Write replicas, N counter rows, up to 16
- * Sketch-Merge counters, a postcard eviction, an Append flush, a liveness probe). Every pass
- * through the pipeline emits at most one request; when more are due, an ingress-to-egress clone
- * of the report (clone session LOOP_SESSION) is recirculated from egress and runs the next step.
- * The step plan is decided on the first pass and travels in the metadata of field list
- * LOOP_FIELDS.
+ * Sketch-Merge counters, a postcard eviction, an Append flush, a liveness probe: a zero-length
+ * RDMA READ). Every pass through the pipeline emits at most one request; when more are due, an
+ * ingress-to-egress clone of the report (clone session LOOP_SESSION) is recirculated from egress
+ * and runs the next step. The step plan is decided on the first pass and travels in the metadata
+ * of field list LOOP_FIELDS.
  */
+/* The register<T, I> and counter<I> declarations below need the v1model API with index types;
+ * p4c's v1model.p4 defaults to 20180101 (register<T>, counter without type parameter). */
+#define V1MODEL_VERSION 20200408
 #include <core.p4>
 #include <v1model.p4>
 #include "../include/dta_headers.p4"
@@ -205,17 +208,11 @@ parser TranslatorParser(packet_in pkt, out headers_t hdr, inout metadata_t meta,
     state parse_sketch {
         pkt.extract(hdr.sk);
         transition select(hdr.sk.count) {
-            1 .. DTA_MAX_DELTAS: parse_delta;
+            1 .. DTA_MAX_DELTAS: parse_delta0;
             default: accept;
         }
     }
-    state parse_delta {
-        pkt.extract(hdr.deltas.next);
-        transition select((bit<8>) hdr.deltas.lastIndex + 1 == hdr.sk.count) {
-            true: accept;
-            false: parse_delta;
-        }
-    }
+    DTA_DELTA_STATES
     state parse_bth {
         pkt.extract(hdr.bth);
         transition select(hdr.bth.opcode) {
@@ -236,7 +233,9 @@ control TranslatorVerifyChecksum(inout headers_t hdr, inout metadata_t meta) {
 
 /* The ICRC of a request (protocol 5.3): CRC-32 over 8 bytes of ones, the IPv4 header with TOS,
  * TTL and checksum set to ones, the UDP header with its checksum set to ones, the BTH with byte 4
- * set to ones, the extension header and the payload; stored least significant byte first. */
+ * set to ones, the extension header and the payload; stored least significant byte first.
+ * ICRC_WRITE covers BTH (opcode included) + RETH + the payload cells: an RDMA WRITE Only, and
+ * with no cell the liveness probe (READ Request, RETH, no payload). */
 #define ICRC_PREFIX 64w0xFFFFFFFFFFFFFFFF, \
     hdr.ipv4.version, hdr.ipv4.ihl, 8w0xFF, hdr.ipv4.total_len, hdr.ipv4.identification, \
     hdr.ipv4.flags, hdr.ipv4.frag_offset, 8w0xFF, hdr.ipv4.protocol, 16w0xFFFF, \
@@ -481,20 +480,16 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
         size = 1;
     }
 
-    /* ---- Helpers (hidden from the control plane) ---- */
+    /* ---- Helpers (hidden from the control plane) ----
+     * Actions called from the apply block hold no conditional: p4c's Predication pass (run by
+     * p4test and p4c-bm2-ss) rejects an extern call under an if inside an action, so the
+     * conditional parts (drop counting, PSNs) are written in the apply block. */
 
-    /* CRC-32 of the 16-byte key rotated left by r bytes (protocol section 3), into meta.hash. */
+    /* CRC-32 of the 16-byte key rotated left by r bytes (protocol section 3), into meta.hash:
+     * the upper half of (k ++ k) << 8r is k rotated left by 8r bits (r = 0..15). */
     @hidden action hash_rotation(in bit<128> k, in bit<8> r) {
-        meta.rot = k;
-        if (r == 1) { meta.rot = k[119:0] ++ k[127:120]; }
-        else if (r == 2) { meta.rot = k[111:0] ++ k[127:112]; }
-        else if (r == 3) { meta.rot = k[103:0] ++ k[127:104]; }
-        else if (r == 4) { meta.rot = k[95:0] ++ k[127:96]; }
-        else if (r == 6) { meta.rot = k[79:0] ++ k[127:80]; }
-        else if (r == 8) { meta.rot = k[63:0] ++ k[127:64]; }
-        else if (r == 10) { meta.rot = k[47:0] ++ k[127:48]; }
-        else if (r == 12) { meta.rot = k[31:0] ++ k[127:32]; }
-        else if (r == 14) { meta.rot = k[15:0] ++ k[127:16]; }
+        bit<256> twice = (k ++ k) << (r << 3);
+        meta.rot = twice[255:128];
         hash(meta.hash, HashAlgorithm.crc32, 32w0, { meta.rot }, 64w4294967296);
     }
 
@@ -503,36 +498,14 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
         meta.index = meta.hash & ((32w1 << log2) - 1);
     }
 
-    /* Takes the next PSN of the queue pair (protocol 5.6) and fills the BTH of a request. */
-    @hidden action next_request(in bit<8> opcode) {
-        bit<32> npsn;
-        bit<32> acked;
-        dta_next_psn.read(npsn, (bit<32>) meta.collector);
-        dta_last_acked_psn.read(acked, (bit<32>) meta.collector);
-        if (((npsn - 1 - acked) & 0xFFFFFF) == 0) {
-            /* Nothing was outstanding: the probe interval starts now. */
-            qp_timer.write((bit<32>) meta.collector, sm.ingress_global_timestamp);
-        }
-        dta_next_psn.write((bit<32>) meta.collector, (npsn + 1) & 0xFFFFFF);
-        hdr.bth.setValid();
-        hdr.bth.opcode = opcode;
-        hdr.bth.psn = npsn[23:0];
-        hdr.bth.ack_req = (npsn[23:0] & ((24w1 << meta.ack_log2) - 1)) == 0 ? 1w1 : 1w0;
-    }
-
-    @hidden action count_drop(in bit<32> reason) {
-        if (meta.step == 0) {
-            dta_drops.count(reason);
-        }
-        meta.drop_reason = reason;
-    }
-
 #define PUT_CELL(j, v) cell_out = v; hdr.cells[j].setValid(); \
     hdr.cells[j].hi = cell_out[63:32]; hdr.cells[j].lo = cell_out[31:0]
 
     apply {
         bool route = false;        /* apply ipv4_routes to hdr.ipv4.dst_addr at the end */
-        bool report = hdr.base.isValid() && !hdr.packet_out.isValid();
+        /* Every UDP datagram to the report port is a report (protocol 2.1), also one too short
+         * for the base header (dropped as truncated, 2.5). */
+        bool report = hdr.udp.isValid() && hdr.udp.dst_port == DTA_REPORT_PORT && !hdr.packet_out.isValid();
         bool roce_local = false;
         bool need_qp = false;
         bit<64> cell = 0;          /* a postcard report's own cell: value ++ check */
@@ -607,17 +580,17 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
             }
 
             if (sm.parser_error != error.NoError || (bit<32>) hdr.udp.length < 8 + needed) {
-                count_drop(DROP_TRUNCATED);
+                meta.drop_reason = DROP_TRUNCATED;
             } else if (hdr.base.version != DTA_VERSION) {
-                count_drop(DROP_BAD_VERSION);
+                meta.drop_reason = DROP_BAD_VERSION;
             } else if (opcode == 0 || opcode > DTA_OP_SKETCH_MERGE) {
-                count_drop(DROP_UNKNOWN_OPCODE);
+                meta.drop_reason = DROP_UNKNOWN_OPCODE;
             } else {
                 dta_stores.apply();
                 if (meta.kind == 0) {
-                    count_drop(DROP_UNKNOWN_STORE);
+                    meta.drop_reason = DROP_UNKNOWN_STORE;
                 } else if (meta.kind != opcode) {
-                    count_drop(DROP_KIND_MISMATCH);
+                    meta.drop_reason = DROP_KIND_MISMATCH;
                 }
             }
 
@@ -626,30 +599,30 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
                 if (opcode == DTA_OP_KEY_WRITE) {
                     meta.n = hdr.kw.redundancy == 0 ? meta.default_n : hdr.kw.redundancy;
                     if (hdr.kw.value_len != meta.unit_bytes - 4) {
-                        count_drop(DROP_BAD_VALUE_LENGTH);
+                        meta.drop_reason = DROP_BAD_VALUE_LENGTH;
                     } else if (hdr.kw.redundancy > 8) {
-                        count_drop(DROP_REDUNDANCY);
+                        meta.drop_reason = DROP_REDUNDANCY;
                     }
                 } else if (opcode == DTA_OP_KEY_INCREMENT) {
                     meta.n = hdr.ki.redundancy == 0 ? meta.default_n : hdr.ki.redundancy;
                     if (hdr.ki.redundancy > 8 || hdr.ki.redundancy > meta.default_n) {
-                        count_drop(DROP_REDUNDANCY);
+                        meta.drop_reason = DROP_REDUNDANCY;
                     }
                 } else if (opcode == DTA_OP_POSTCARD) {
                     hops = hdr.pc.path_len == 0 ? meta.default_n : hdr.pc.path_len;
                     if (hdr.pc.hop >= hops || hdr.pc.path_len > meta.default_n) {
-                        count_drop(DROP_HOP);
+                        meta.drop_reason = DROP_HOP;
                     }
                 } else if (opcode == DTA_OP_APPEND) {
                     if (hdr.ap.list_id >= meta.lists) {
-                        count_drop(DROP_LIST);
+                        meta.drop_reason = DROP_LIST;
                     }
                 } else {
                     bit<33> columns = 33w1 << meta.log2_size;
                     if (hdr.sk.row >= meta.default_n || hdr.sk.count == 0 || hdr.sk.count > DTA_MAX_DELTAS
                             || (bit<33>) hdr.sk.column + (bit<33>) hdr.sk.count > columns
                             || (bit<8>) hdr.sk.column[3:0] + hdr.sk.count > 16) {
-                        count_drop(DROP_SKETCH);
+                        meta.drop_reason = DROP_SKETCH;
                     }
                     meta.n = hdr.sk.count;
                 }
@@ -670,7 +643,7 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
                 }
                 dta_collector_select.apply();
                 if (!collector_found) {
-                    count_drop(DROP_NO_COLLECTOR);
+                    meta.drop_reason = DROP_NO_COLLECTOR;
                 } else {
                     need_qp = true;
                 }
@@ -686,31 +659,39 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
             bit<32> c = (bit<32>) meta.collector;
             meta.cpu_reason = REASON_TO_CPU;
             if (hdr.bth.opcode >= IB_OP_READ_RESPONSE_FIRST && hdr.bth.opcode <= IB_OP_READ_RESPONSE_ONLY) {
-                meta.cpu_reason = REASON_READ_RESPONSE;
+                /* READ responses: the controller's own READs while the queue pair is down; on a
+                 * queue pair that is up the translator's only READ is the liveness probe. */
+                bit<8> up;
+                dta_qp_up.read(up, c);
+                if (up != 1) {
+                    meta.cpu_reason = REASON_READ_RESPONSE;
+                } else {
+                    meta.cpu_reason = 0;
+                    mark_to_drop(sm);
+                    if (hdr.bth.opcode == IB_OP_READ_RESPONSE_ONLY) {
+                        /* A probe's answer: alive, everything up to the probe's PSN arrived. */
+                        dta_last_acked_psn.write(c, (bit<32>) hdr.bth.psn);
+                        qp_timer.write(c, sm.ingress_global_timestamp);
+                        qp_probes_out.write(c, 0);
+                    }
+                }
             } else if (hdr.aeth.isValid()) {
                 bit<32> npsn;
                 bit<32> lost;
-                bit<8> probes;
                 dta_next_psn.read(npsn, c);
                 dta_lost_packets.read(lost, c);
-                qp_probes_out.read(probes, c);
                 meta.cpu_reason = 0;
                 mark_to_drop(sm);
                 if (hdr.aeth.syndrome[7:5] == 0) {
-                    /* ACK or ATOMIC ACK: everything up to its PSN arrived. */
+                    /* ACK or ATOMIC ACK: everything up to its PSN arrived. It never moves the
+                     * next PSN (a late ACK names an old PSN). */
                     dta_qp_acks.count(c);
                     dta_last_acked_psn.write(c, (bit<32>) hdr.bth.psn);
-                    bit<24> gap = npsn[23:0] - 1 - hdr.bth.psn;
-                    if (probes != 0 && hdr.bth.opcode == IB_OP_ACKNOWLEDGE && gap != 0 && gap < 24w0x800000) {
-                        /* The answer to a probe names PSN e - 1: the packets after it were lost. */
-                        dta_lost_packets.write(c, lost + (bit<32>) gap);
-                        dta_next_psn.write(c, (bit<32>) (hdr.bth.psn + 1));
-                        dta_qp_resyncs.count(c);
-                    }
                 } else if (hdr.aeth.syndrome[7:5] == 3) {
                     dta_qp_naks.count(c * 4 + (bit<32>) hdr.aeth.syndrome[1:0]);
                     if (hdr.aeth.syndrome[4:0] == 0) {
-                        /* PSN sequence error: go on from the PSN the responder expects. */
+                        /* PSN sequence error (also the answer to a probe sent after a gap): go
+                         * on from the PSN the responder expects. */
                         dta_lost_packets.write(c, lost + (bit<32>) (npsn[23:0] - hdr.bth.psn));
                         dta_next_psn.write(c, (bit<32>) hdr.bth.psn);
                         dta_last_acked_psn.write(c, (bit<32>) (hdr.bth.psn - 1));
@@ -732,7 +713,7 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
             bit<8> up;
             dta_qp_up.read(up, (bit<32>) meta.collector);
             if (!qp_found || up != 1) {
-                count_drop(DROP_QUEUE_PAIR_DOWN);
+                meta.drop_reason = DROP_QUEUE_PAIR_DOWN;
             }
         }
         if (report && meta.drop_reason == 0) {
@@ -758,19 +739,32 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
                 take_index(meta.log2_size);
                 meta.offset = (bit<64>) meta.index * (bit<64>) meta.unit_bytes;
             } else {
-                bit<32> tail;
-                dta_append_tail.read(tail, meta.tail_base + hdr.ap.list_id);
+                /* The first entry of the batch this report's steps write: on the first pass the
+                 * oldest held entry (tail - held; the tail itself when nothing is held), on a
+                 * later pass the position the plan carries. Its segment gives the rkey. */
+                bit<32> first_pos = meta.ap_pos;
+                if (meta.step == 0) {
+                    bit<32> tail;
+                    bit<8> held;
+                    dta_append_tail.read(tail, meta.tail_base + hdr.ap.list_id);
+                    ap_count.read(held, meta.tail_base + hdr.ap.list_id);
+                    first_pos = tail - (bit<32>) held;
+                }
                 meta.offset = ((((bit<64>) hdr.ap.list_id) << meta.log2_size)
-                               + (bit<64>) (tail & ((32w1 << meta.log2_size) - 1))) << 3;
+                               + (bit<64>) (first_pos & ((32w1 << meta.log2_size) - 1))) << 3;
             }
             meta.segment = meta.offset[38:31];
             dta_regions.apply();
             if (!region_found) {
-                count_drop(DROP_NO_REGION);
+                meta.drop_reason = DROP_NO_REGION;
             }
         }
         if (report && meta.drop_reason != 0) {
+            /* A report is counted once, on its first pass (the drop counter, protocol 2.5). */
             mark_to_drop(sm);
+            if (meta.step == 0) {
+                dta_drops.count(meta.drop_reason);
+            }
         }
 
         /* ---- First pass: liveness, the primitive's state, the plan ---- */
@@ -795,8 +789,10 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
                        && sm.ingress_global_timestamp - since >= (bit<48>) meta.probe_ms * 1000;
             if (due && probes >= 3) {
                 /* Three probes went unanswered: the queue pair is down, the report is dropped,
-                 * and the controller gets the probe that would have been the fourth. */
+                 * and the controller gets the probe that would have been the fourth. The count
+                 * starts again at 0 for the queue pair the controller connects next. */
                 dta_qp_up.write(c, 0);
+                qp_probes_out.write(c, 0);
                 dta_drops.count(DROP_QUEUE_PAIR_DOWN);
                 meta.cpu_reason = REASON_QUEUE_PAIR_TIMEOUT;
                 meta.probe = 1;
@@ -897,7 +893,10 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
                 ap_values.read(v14, (slot << 4) + 14);
                 ap_values.read(v15, (slot << 4) + 15);
                 bool idle = held != 0 && sm.ingress_global_timestamp - last_ts >= (bit<48>) meta.flush_us;
-                bool ring_end = ((tail + 1) & ((32w1 << meta.log2_size) - 1)) == 0;
+                /* A batch ends at the ring's end, and also at a 2 GiB segment boundary inside a
+                 * ring of more than 2^28 entries, so that no write spans two segments (rkeys). */
+                bit<8> seg_log2 = meta.log2_size > 28 ? 8w28 : meta.log2_size;
+                bool ring_end = ((tail + 1) & ((32w1 << seg_log2) - 1)) == 0;
                 dta_append_tail.write(slot, tail + 1);
                 ap_time.write(slot, sm.ingress_global_timestamp);
                 meta.ap_pos = tail;
@@ -928,21 +927,15 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
 
         /* ---- Build this step's request ---- */
         bit<8> step = meta.step;
+        bool is_probe = false;
+        /* This pass is the notice of a queue pair that timed out (set on the first pass). */
+        bool timed_out = meta.cpu_reason == REASON_QUEUE_PAIR_TIMEOUT;
         if (report && meta.drop_reason == 0) {
             if (meta.probe == 1 && step == meta.data_steps) {
-                /* Probe: WRITE Only of length 0 to va 0, rkey 0, with AckReq and PSN = the last
-                 * acknowledged one (a duplicate the responder answers with PSN e - 1). */
-                bit<32> acked;
-                dta_last_acked_psn.read(acked, (bit<32>) meta.collector);
-                hdr.bth.setValid();
-                hdr.bth.opcode = IB_OP_WRITE_ONLY;
-                hdr.bth.psn = acked[23:0];
-                hdr.bth.ack_req = 1;
-                hdr.reth.setValid();
-                hdr.reth.va = 0;
-                hdr.reth.rkey = 0;
-                hdr.reth.dma_len = 0;
+                /* Probe (protocol 5.6): an RDMA READ Request of length 0 at the next PSN; the
+                 * headers are filled below with the PSN. */
                 meta.emit = 1;
+                is_probe = true;
             } else if (step < meta.data_steps) {
                 meta.emit = 1;
                 if (opcode == DTA_OP_KEY_WRITE) {
@@ -966,7 +959,6 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
                         meta.cells = 4;
                     }
                 } else if (opcode == DTA_OP_KEY_INCREMENT || opcode == DTA_OP_SKETCH_MERGE) {
-                    next_request(IB_OP_FETCH_ADD);
                     hdr.atomic.setValid();
                     hdr.atomic.va = meta.region_va + (meta.offset & 0x7FFFFFFF);
                     hdr.atomic.rkey = meta.region_rkey;
@@ -974,7 +966,24 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
                     if (opcode == DTA_OP_KEY_INCREMENT) {
                         hdr.atomic.add_data = hdr.ki.delta;
                     } else {
-                        hdr.atomic.add_data = (bit<64>) hdr.deltas[step].delta;
+                        /* Delta j = step, by constant stack indices. */
+                        bit<32> d = hdr.deltas[0].delta;
+                        if (step == 1) { d = hdr.deltas[1].delta; }
+                        else if (step == 2) { d = hdr.deltas[2].delta; }
+                        else if (step == 3) { d = hdr.deltas[3].delta; }
+                        else if (step == 4) { d = hdr.deltas[4].delta; }
+                        else if (step == 5) { d = hdr.deltas[5].delta; }
+                        else if (step == 6) { d = hdr.deltas[6].delta; }
+                        else if (step == 7) { d = hdr.deltas[7].delta; }
+                        else if (step == 8) { d = hdr.deltas[8].delta; }
+                        else if (step == 9) { d = hdr.deltas[9].delta; }
+                        else if (step == 10) { d = hdr.deltas[10].delta; }
+                        else if (step == 11) { d = hdr.deltas[11].delta; }
+                        else if (step == 12) { d = hdr.deltas[12].delta; }
+                        else if (step == 13) { d = hdr.deltas[13].delta; }
+                        else if (step == 14) { d = hdr.deltas[14].delta; }
+                        else if (step == 15) { d = hdr.deltas[15].delta; }
+                        hdr.atomic.add_data = (bit<64>) d;
                     }
                 } else if (opcode == DTA_OP_POSTCARD && step == 0 && meta.pc_evict == 1) {
                     /* Step 0 of an eviction writes nothing. */
@@ -1071,9 +1080,37 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
                     if (meta.cells > 14) { PUT_CELL(14, (first + 15) ++ v14); }
                     if (meta.cells > 15) { PUT_CELL(15, (first + 16) ++ v15); }
                 }
-                if (meta.cells != 0) {
-                    /* An RDMA WRITE Only of the cells. */
-                    next_request(IB_OP_WRITE_ONLY);
+            }
+            if (meta.emit == 1) {
+                /* The request's PSN, the queue pair's next one (protocol 5.6), with AckReq when
+                 * PSN mod 2^ack_interval_log2 = 0: a FETCH_ADD, an RDMA WRITE Only of the cells,
+                 * or the probe (READ Request, va 0, rkey 0, length 0). The probe that goes to the
+                 * controller instead (queue pair timed out) carries the next PSN without taking it. */
+                bit<32> c = (bit<32>) meta.collector;
+                bit<32> npsn;
+                bit<32> acked;
+                dta_next_psn.read(npsn, c);
+                dta_last_acked_psn.read(acked, c);
+                if (!timed_out) {
+                    if (((npsn - 1 - acked) & 0xFFFFFF) == 0) {
+                        /* Nothing was outstanding: the probe interval starts now. */
+                        qp_timer.write(c, sm.ingress_global_timestamp);
+                    }
+                    dta_next_psn.write(c, (npsn + 1) & 0xFFFFFF);
+                }
+                hdr.bth.setValid();
+                hdr.bth.psn = npsn[23:0];
+                hdr.bth.ack_req = (npsn[23:0] & ((24w1 << meta.ack_log2) - 1)) == 0 ? 1w1 : 1w0;
+                if (hdr.atomic.isValid()) {
+                    hdr.bth.opcode = IB_OP_FETCH_ADD;
+                } else if (is_probe) {
+                    hdr.bth.opcode = IB_OP_READ_REQUEST;
+                    hdr.reth.setValid();
+                    hdr.reth.va = 0;
+                    hdr.reth.rkey = 0;
+                    hdr.reth.dma_len = 0;
+                } else {
+                    hdr.bth.opcode = IB_OP_WRITE_ONLY;
                     hdr.reth.setValid();
                     hdr.reth.va = meta.region_va + (meta.offset & 0x7FFFFFFF);
                     hdr.reth.rkey = meta.region_rkey;
@@ -1140,21 +1177,24 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
             hdr.bth.reserved = 0;
             hdr.icrc.setValid();
             meta.rewrite_ip = 1;
-            dta_qp_sent.count((bit<32>) meta.collector);
-            /* Bytes of the report past its headers are not part of the request. */
-            truncate(14 + 20 + (bit<32>) udp_len);
+            if (!timed_out) {
+                /* The time-out notice goes to the controller, not to the collector. */
+                dta_qp_sent.count((bit<32>) meta.collector);
+            }
             route = true;
         }
 
         if (route) {
             ipv4_routes.apply();
         }
-        if (meta.cpu_reason == REASON_QUEUE_PAIR_TIMEOUT) {
+        if (timed_out) {
+            /* Whatever the route did (forward, drop, or send_to_cpu with reason 6). */
             sm.egress_spec = CPU_PORT;
+            meta.cpu_reason = REASON_QUEUE_PAIR_TIMEOUT;
         }
 
         /* ---- More steps: a copy of the report runs the next one ---- */
-        if (report && meta.drop_reason == 0 && meta.cpu_reason != REASON_QUEUE_PAIR_TIMEOUT
+        if (report && meta.drop_reason == 0 && !timed_out
                 && step + 1 < meta.data_steps + (bit<8>) meta.probe) {
             meta.step = step + 1;
             clone_preserving_field_list(CloneType.I2E, LOOP_SESSION, LOOP_FIELDS);
@@ -1177,6 +1217,16 @@ control Egress(inout headers_t hdr, inout metadata_t meta, inout standard_metada
                 hdr.packet_in.setValid();
                 hdr.packet_in.ingress_port = (bit<16>) sm.ingress_port;
                 hdr.packet_in.reason = meta.cpu_reason;
+            }
+            if (hdr.icrc.isValid()) {
+                /* A request: bytes of the report past its headers are not part of it. Set in
+                 * egress, once the length is final: a probe that goes to the controller carries
+                 * the 3-byte PacketIn header in front. */
+                bit<32> len = 14 + 20 + (bit<32>) hdr.udp.length;
+                if (hdr.packet_in.isValid()) {
+                    len = len + 3;
+                }
+                truncate(len);
             }
         }
     }

@@ -259,6 +259,24 @@ class P4InfoContractTest {
         require(source, "#define\\s+" + define + "\\s+" + session + "\\b", define + " " + session);
     }
 
+    /**
+     * {@code register<T, I>} and {@code counter<I>} exist only in the v1model API of
+     * V1MODEL_VERSION 20200408; p4c's v1model.p4 defaults to 20180101, where they do not compile.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pipelines")
+    void shouldSelectTheV1modelVersionOfTheExternsItDeclares(Pipeline p) throws IOException {
+        String source = Files.readString(Path.of(p.source()));
+        int include = source.indexOf("#include <v1model.p4>");
+        if (include < 0 || !Pattern.compile("\\bregister<[^;(]*,|\\bcounter<").matcher(source).find()) {
+            return;
+        }
+        int define = source.indexOf("#define V1MODEL_VERSION 20200408");
+        assertTrue(define >= 0 && define < include,
+                p.source() + " declares register<T, I> / counter<I>: it must #define V1MODEL_VERSION 20200408"
+                        + " before #include <v1model.p4>");
+    }
+
     private static void require(String source, String regex, String what) {
         if (!Pattern.compile(regex).matcher(source).find()) {
             fail("the P4 source does not declare " + what + " (/" + regex + "/)");

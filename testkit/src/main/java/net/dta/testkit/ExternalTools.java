@@ -31,6 +31,11 @@ public final class ExternalTools {
         require(ok, "Scapy (apt-get install -y python3-scapy)");
     }
 
+    /** Debian's Chromium, for browser tests of the dashboard. */
+    public static void requireChromium() {
+        require(Files.isExecutable(Path.of("/usr/bin/chromium")), "Chromium (apt-get install -y chromium)");
+    }
+
     private static void require(boolean present, String what) {
         if (!present && "1".equals(System.getenv("DTA_REQUIRE_TOOLS"))) {
             throw new AssertionError(what + " is required (DTA_REQUIRE_TOOLS=1) but missing");

@@ -16,8 +16,8 @@ import picocli.CommandLine.Command;
  * opened, an unreachable translator), 2 wrong usage.
  */
 @Command(name = "translator", mixinStandardHelpOptions = true, versionProvider = TranslatorMain.Version.class,
-        description = {"The DTA software translator: DTA reports in (UDP), RoCEv2 RDMA requests out, programmed only",
-                "through its P4Runtime server exactly like the P4 translator programs."},
+        description = "The DTA software translator: DTA reports in (UDP), RoCEv2 RDMA requests out, programmed only through "
+                + "its P4Runtime server, exactly like the P4 translator programs.",
         subcommands = {RunCommand.class, StatusCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Documentation: docs/translator.md, docs/translator-control.md"})
 public final class TranslatorMain implements Runnable {

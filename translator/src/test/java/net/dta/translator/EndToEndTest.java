@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -57,6 +58,9 @@ class EndToEndTest {
         DtaHash hash = new DtaHash();
         try (LoopbackDeployment d = LoopbackDeployment.start(mode, 2, STORES, dir, 4); Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(128);
+            // The postcards of a path come from different switches within microseconds; reports sent one
+            // by one from a test on a loaded machine may be further apart than the default 1 ms flush.
+            d.controller.settings(6, 200_000, 100);
             // Key-Write: 20 keys, redundancy 0 (the store's 2).
             for (int i = 0; i < 20; i++) {
                 d.send(buf, ReportEncoder.keyWrite(buf, 0, 1, 0, key(i), new byte[] {0, 0, (byte) i, 7}));
@@ -135,9 +139,85 @@ class EndToEndTest {
                 drops += d.controller.readCounter(CTR_DROPS, reason).getPacketCount();
             }
             assertEquals(0, drops);
+            // Bad reports over the same socket: counted by reason, nothing sent.
+            // Requests the collectors executed (probes are zero-length READs: neither writes nor atomics).
+            java.util.function.LongSupplier requests = () -> {
+                long n = 0;
+                for (int c = 0; c < 2; c++) {
+                    for (var qp : d.collector(c).backend().queuePairs()) {
+                        n += qp.writes() + qp.atomics();
+                    }
+                }
+                return n;
+            };
+            long sent = requests.getAsLong();
+            d.send(buf, 3);
+            buf.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 1, (byte) 9);
+            d.send(buf, 12);
+            d.send(buf, ReportEncoder.append(buf, 0, 4, 7, 1));
+            d.send(buf, ReportEncoder.keyWrite(buf, 0, 99, 0, key(1), new byte[4]));
+            LoopbackDeployment.await("four drops", () -> d.controller.readCounter(CTR_DROPS, 1).getPacketCount()
+                    + d.controller.readCounter(CTR_DROPS, 3).getPacketCount() + d.controller.readCounter(CTR_DROPS, 9).getPacketCount()
+                    + d.controller.readCounter(CTR_DROPS, 4).getPacketCount() == 4);
+            Thread.sleep(200);
+            assertEquals(sent, requests.getAsLong(), "bad reports make no requests");
             assertEquals(0, d.collector(0).backend().counters().drops().values().stream().mapToLong(Long::longValue).sum()
                     + d.collector(1).backend().counters().drops().values().stream().mapToLong(Long::longValue).sum(),
                     "collector-side drops");
+        }
+    }
+
+    @Test
+    void anAppendRingWrapsAndAReaderThatWasLappedCountsTheOverrun() throws Exception {
+        try (LoopbackDeployment d = LoopbackDeployment.start(Mode.UDP, 1, STORES, dir, 4); Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(64);
+            for (int i = 0; i < 20; i++) {
+                d.send(buf, ReportEncoder.append(buf, 0, 4, 2, 0xA000 + i));
+            }
+            var ring = d.collector(0).stores().append("ap");
+            LoopbackDeployment.await("entry 19", () -> ring.read(2, 19, 1).entries().size() == 1);
+            // A reader still at position 0 was lapped: entries 0..3 are gone, counted, never returned wrong.
+            AppendStore.Batch lapped = ring.read(2, 0, 100);
+            assertEquals(4, lapped.overrun());
+            assertEquals(16, lapped.entries().size());
+            for (int i = 0; i < 16; i++) {
+                assertEquals(4 + i, lapped.entries().get(i).position());
+                assertEquals(0xA000 + 4 + i, lapped.entries().get(i).value());
+            }
+            assertEquals(20, lapped.next());
+            assertEquals(20, d.controller.readRegister(REG_APPEND_TAIL, 256 * 4 + 2));
+        }
+    }
+
+    @Test
+    void aPacketOutIsRoutedOntoTheWire() throws Exception {
+        try (LoopbackDeployment d = LoopbackDeployment.start(Mode.UDP, 1, STORES, dir, 4);
+             java.net.DatagramSocket target = new java.net.DatagramSocket(new java.net.InetSocketAddress(d.prefix + "20", 0))) {
+            target.setSoTimeout(5000);
+            int address = net.dta.rdma.net.Ipv4.parse(d.prefix + "20");
+            d.controller.write(d.controller.route(address, 32, 0x020000000001L, 0x020000000020L));
+            byte[] payload = "hello from the controller".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] frame = new byte[42 + payload.length];
+            MemorySegment f = MemorySegment.ofArray(frame);
+            net.dta.protocol.Bytes.u16(f, 12, 0x0800);
+            net.dta.protocol.Bytes.u32(f, 14, 0x4500_0000L | (28 + payload.length));
+            net.dta.protocol.Bytes.u32(f, 18, 0x4000);
+            net.dta.protocol.Bytes.u32(f, 22, 0x4011_0000L);
+            net.dta.protocol.Bytes.u32(f, 26, net.dta.rdma.net.Ipv4.parse(d.prefix + "1") & 0xFFFFFFFFL);
+            net.dta.protocol.Bytes.u32(f, 30, address & 0xFFFFFFFFL);
+            net.dta.protocol.Bytes.u16(f, 34, 4791);
+            net.dta.protocol.Bytes.u16(f, 36, target.getLocalPort());
+            net.dta.protocol.Bytes.u16(f, 38, 8 + payload.length);
+            System.arraycopy(payload, 0, frame, 42, payload.length);
+            d.controller.packetOut(frame, 0);
+            java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[100], 100);
+            target.receive(p);
+            assertEquals("hello from the controller", new String(p.getData(), 0, p.getLength(), java.nio.charset.StandardCharsets.US_ASCII));
+            assertEquals(d.prefix + "1", p.getAddress().getHostAddress());
+            // GetForwardingPipelineConfig over the TCP server: the translator's P4Info, unchanged.
+            var config = d.controller.stub().getForwardingPipelineConfig(p4.v1.P4RuntimeOuterClass.GetForwardingPipelineConfigRequest
+                    .newBuilder().setDeviceId(1).build()).getConfig();
+            assertEquals(net.dta.p4.P4InfoFiles.translatorV1model(), config.getP4Info());
         }
     }
 }

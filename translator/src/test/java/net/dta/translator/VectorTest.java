@@ -10,54 +10,20 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import net.dta.protocol.layout.AppendLayout;
-import net.dta.protocol.layout.CounterLayout;
-import net.dta.protocol.layout.KeyWriteLayout;
-import net.dta.protocol.layout.PostcardLayout;
-import net.dta.protocol.layout.StoreDefinition;
-import net.dta.protocol.layout.StoreKind;
-import net.dta.rdma.net.Ipv4;
 import net.dta.testkit.ProtocolVectors;
 import net.dta.translator.testing.EngineHarness;
-import net.dta.translator.testing.TestController;
-import p4.v1.P4RuntimeOuterClass.Update;
 
 /**
  * Every translation vector of protocol.md section 10: the vector's report, fed to a translator
  * programmed (through P4Runtime) with the vector's state, gives exactly the vector's frames.
  */
 class VectorTest {
-    private static final int TRANSLATOR = Ipv4.parse("10.0.0.1");
-    private static final int COLLECTOR = Ipv4.parse("10.0.0.2");
-    private static final int C = 3;
-    private static final long VA = 0x00007F0000000000L;
-    private static final int RKEY = 0x1234;
+    private static final int C = EngineHarness.C;
 
     private final ProtocolVectors vectors = ProtocolVectors.load();
 
-    /** The state of section 10: the five stores, collector 3 for every bucket, its queue pair and regions, a route. */
     private static EngineHarness programmed(int nextPsn) throws Exception {
-        EngineHarness h = new EngineHarness();
-        TestController c = h.controller;
-        List<StoreDefinition> stores = List.of(
-                new StoreDefinition(1, "queue-depth", new KeyWriteLayout(10, 8, 2), false),
-                new StoreDefinition(2, "flow-bytes", new CounterLayout(StoreKind.KEY_INCREMENT, 2, 10), false),
-                new StoreDefinition(3, "paths", new PostcardLayout(8, 5), false),
-                new StoreDefinition(4, "drops", new AppendLayout(4, 4), false),
-                new StoreDefinition(5, "heavy-hitters", new CounterLayout(StoreKind.SKETCH, 2, 10), false));
-        List<Update> updates = new ArrayList<>();
-        for (StoreDefinition d : stores) {
-            updates.add(c.store(d, 2, 0));
-            updates.addAll(c.buckets(d.storeId(), C));
-            updates.add(c.region(C, d.storeId(), 0, VA, RKEY));
-        }
-        updates.add(c.queuePair(C, COLLECTOR, TRANSLATOR, 0x11));
-        updates.add(c.route(COLLECTOR, 32, 0x020000000001L, 0x020000000002L));
-        updates.add(c.register(REG_NEXT_PSN, C, nextPsn));
-        updates.add(c.register(REG_LAST_ACKED_PSN, C, (nextPsn - 1) & 0xFFFFFF));
-        updates.add(c.register(REG_QP_UP, C, 1));
-        c.write(updates);
-        return h;
+        return EngineHarness.withVectorState(nextPsn, 65536);
     }
 
     private void assertFrames(List<byte[]> frames, String... names) {
@@ -134,7 +100,6 @@ class VectorTest {
     @Test
     void repliesOfTheVectorsUpdateTheQueuePair() throws Exception {
         try (EngineHarness h = programmed(0x0000FF)) {
-            h.controller.write(h.controller.localAddress(TRANSLATOR));
             h.report(vectors.get("kw.report").bytes());
             h.roce(vectors.get("reply.ack").bytes());
             assertEquals(0x100, h.controller.readRegister(REG_LAST_ACKED_PSN, C));

@@ -49,6 +49,20 @@ public final class KeyWriteReader implements StoreReader {
         return store.get(key, redundancy, valueOut);
     }
 
+    /**
+     * Reads {@code count} keys at once (stores of 8-byte slots): their memory accesses overlap.
+     * {@code agree[k]} is 0 when key k is absent, else {@code values[k]} is its 4-byte value.
+     */
+    public void getMany(byte[][] keys, int count, int redundancy, int[] values, int[] agree) {
+        for (int k = 0; k < count; k++) {
+            Keys.check(keys[k]);
+        }
+        if (redundancy < 1 || redundancy > 8) {
+            throw new IllegalArgumentException("redundancy must be 1..8, got " + redundancy);
+        }
+        store.getMany(keys, count, redundancy, values, agree);
+    }
+
     /** Slots holding any value (scans the whole store: for statistics, not per query). */
     public long occupiedSlots() {
         return store.occupiedSlots();

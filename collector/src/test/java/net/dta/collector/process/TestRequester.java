@@ -28,9 +28,9 @@ import net.dta.rdma.wire.RoceRoute;
  * connect (REQ, REP, RTU), RDMA READ, WRITE and FETCH_ADD, each waiting for its reply. Frames are
  * built with the rdma module's frame writers; a UDP socket carries them from the BTH on (the
  * software responder's UDP mode). It listens on its own address's port 4791, where responders
- * send replies.
+ * send replies. Public (and in the collector's test jar) for other modules' end-to-end tests.
  */
-final class TestRequester implements AutoCloseable {
+public final class TestRequester implements AutoCloseable {
     private static final int BTH = RoceFrameWriter.BTH_OFFSET;
     private static final int MTU = 1024;
 
@@ -46,7 +46,7 @@ final class TestRequester implements AutoCloseable {
     private int psn;
     private long transaction = 1;
 
-    TestRequester(String localIp, String collectorIp, int localQpn) throws IOException {
+    public TestRequester(String localIp, String collectorIp, int localQpn) throws IOException {
         this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(localIp), 4791));
         this.socket.setSoTimeout(5000);
         this.collector = new InetSocketAddress(InetAddress.getByName(collectorIp), 4791);
@@ -55,7 +55,7 @@ final class TestRequester implements AutoCloseable {
     }
 
     /** Connects through RDMA CM; returns the DTA REP data. */
-    ConnectReplyData connect(int cmPort, int startPsn) throws IOException {
+    public ConnectReplyData connect(int cmPort, int startPsn) throws IOException {
         byte[] dta = new byte[ConnectRequestData.BYTES];
         new ConnectRequestData(7).encode(MemorySegment.ofArray(dta), 0);
         int localCommId = 0x0A0B0C00 + localQpn;
@@ -76,21 +76,21 @@ final class TestRequester implements AutoCloseable {
         return data;
     }
 
-    int remoteQpn() {
+    public int remoteQpn() {
         return remoteQpn;
     }
 
     /** Continues an existing queue pair (after a collector restart restored it). */
-    void resume(int remoteQpn, int nextPsn) {
+    public void resume(int remoteQpn, int nextPsn) {
         this.remoteQpn = remoteQpn;
         this.psn = nextPsn;
     }
 
-    int nextPsn() {
+    public int nextPsn() {
         return psn;
     }
 
-    byte[] read(long va, int rkey, int length) throws IOException {
+    public byte[] read(long va, int rkey, int length) throws IOException {
         send(writer.readRequest(frame, 0, route, remoteQpn, psn, false, va, rkey, length));
         byte[] out = new byte[length];
         int got = 0;
@@ -111,7 +111,7 @@ final class TestRequester implements AutoCloseable {
     }
 
     /** WRITE Only with AckReq; returns the AETH syndrome of the answer (0x1F = ACK). */
-    int write(long va, int rkey, byte[] bytes) throws IOException {
+    public int write(long va, int rkey, byte[] bytes) throws IOException {
         MemorySegment payload = MemorySegment.ofArray(bytes);
         send(writer.writeOnly(frame, 0, route, remoteQpn, psn, true, va, rkey, payload, 0, bytes.length));
         psn = (psn + 1) & 0xFF_FFFF;
@@ -119,7 +119,7 @@ final class TestRequester implements AutoCloseable {
     }
 
     /** FETCH_ADD; returns the original value. */
-    long fetchAdd(long va, int rkey, long add) throws IOException {
+    public long fetchAdd(long va, int rkey, long add) throws IOException {
         send(writer.fetchAdd(frame, 0, route, remoteQpn, psn, false, va, rkey, add));
         psn = (psn + 1) & 0xFF_FFFF;
         byte[] r = receive(RoceOpcode.RC_ATOMIC_ACKNOWLEDGE);

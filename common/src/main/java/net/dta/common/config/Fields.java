@@ -218,6 +218,66 @@ public final class Fields {
         return log2;
     }
 
+    /** A {@code host:port} value (port 0..65535, 0 = any free port). */
+    public record HostPort(String host, int port) {
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
+    /**
+     * A {@code host:port} field; a bad value is a problem and yields the default (which must be
+     * well formed).
+     */
+    public HostPort hostPort(String key, String defaultValue) {
+        String text = string(key, defaultValue, "host:port");
+        HostPort parsed = parseHostPort(text);
+        if (parsed == null) {
+            problem(key, "must be host:port with a port 0..65535 (0 = any free port), got \"" + text + "\"");
+            return parseHostPort(defaultValue);
+        }
+        return parsed;
+    }
+
+    private static HostPort parseHostPort(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0) {
+            return null;
+        }
+        try {
+            int port = Integer.parseInt(text.substring(colon + 1));
+            return port < 0 || port > 65535 ? null : new HostPort(text.substring(0, colon), port);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * An IPv4 address in dotted-quad form; a bad value is a problem and yields the default (which
+     * must be well formed).
+     */
+    public java.net.Inet4Address ipv4(String key, String defaultValue, String example) {
+        String text = string(key, defaultValue, "an IPv4 address like " + example);
+        java.net.Inet4Address a = parseIpv4(text);
+        if (a == null) {
+            problem(key, "must be an IPv4 address like " + example + ", got \"" + text + "\"");
+            return parseIpv4(defaultValue);
+        }
+        return a;
+    }
+
+    private static java.net.Inet4Address parseIpv4(String text) {
+        if (text == null || !text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            return null;
+        }
+        try {
+            return java.net.InetAddress.getByName(text) instanceof java.net.Inet4Address a ? a : null;
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+
     /** A nested mapping (absent = empty reader with all defaults). */
     public Fields section(String key) {
         ConfigNode n = node(key);

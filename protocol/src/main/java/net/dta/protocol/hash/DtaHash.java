@@ -23,17 +23,29 @@ public final class DtaHash {
     private final CRC32 crc = new CRC32();
     private final byte[] scratchKey = new byte[KEY_BYTES];
     private final byte[] suffix5 = new byte[5];
+    /** The rotated key followed by a suffix: one CRC update per hash (each update has a fixed cost). */
+    private final byte[] input = new byte[KEY_BYTES + MAX_SUFFIX];
+    private static final int MAX_SUFFIX = 32;
 
     /** {@code H(r, key)}: crc32 of the key rotated left by r bytes. */
     public int h(int rotation, byte[] key) {
-        start(rotation, key);
+        rotate(rotation, key);
+        crc.reset();
+        crc.update(input, 0, KEY_BYTES);
         return (int) crc.getValue();
     }
 
     /** {@code H(r, key, suffix)}. */
     public int h(int rotation, byte[] key, byte[] suffix, int offset, int length) {
-        start(rotation, key);
-        crc.update(suffix, offset, length);
+        rotate(rotation, key);
+        crc.reset();
+        if (length <= MAX_SUFFIX) {
+            System.arraycopy(suffix, offset, input, KEY_BYTES, length);
+            crc.update(input, 0, KEY_BYTES + length);
+        } else {
+            crc.update(input, 0, KEY_BYTES);
+            crc.update(suffix, offset, length);
+        }
         return (int) crc.getValue();
     }
 
@@ -73,15 +85,13 @@ public final class DtaHash {
         return scratchKey;
     }
 
-    private void start(int rotation, byte[] key) {
+    /** Puts {@code rot(key, rotation)} at the start of {@link #input}. */
+    private void rotate(int rotation, byte[] key) {
         if (key.length != KEY_BYTES) {
             throw new IllegalArgumentException("DTA keys are 16 bytes, got " + key.length);
         }
         int r = rotation & (KEY_BYTES - 1);
-        crc.reset();
-        crc.update(key, r, KEY_BYTES - r);
-        if (r != 0) {
-            crc.update(key, 0, r);
-        }
+        System.arraycopy(key, r, input, 0, KEY_BYTES - r);
+        System.arraycopy(key, 0, input, KEY_BYTES - r, r);
     }
 }

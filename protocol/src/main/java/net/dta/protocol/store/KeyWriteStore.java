@@ -46,6 +46,9 @@ public final class KeyWriteStore {
      */
     public int get(byte[] key, int redundancy, byte[] valueOut) {
         DtaHash hash = Hashes.get();
+        if (layout.slotBytes() == 8) {
+            return get8(hash, key, redundancy, valueOut);
+        }
         int w = layout.slotBytes();
         int v = layout.valueBytes();
         byte[] scratch = Scratch.get(8 * v);
@@ -82,17 +85,122 @@ public final class KeyWriteStore {
                 votes[candidates++] = 1;
             }
         }
+        int best = majority(votes, candidates);
+        if (best < 0) {
+            return 0;
+        }
+        System.arraycopy(scratch, best * v, valueOut, 0, v);
+        return votes[best];
+    }
+
+    /**
+     * {@link #get} for 8-byte slots, where a slot is one aligned word: every replica's address is
+     * computed first and then every word loaded, so that the N cache misses of a large store
+     * overlap; a value's expected tag is computed once for all the slots holding it.
+     */
+    private int get8(DtaHash hash, byte[] key, int redundancy, byte[] valueOut) {
+        long[] words = Scratch.words(redundancy);
+        addresses(hash, key, redundancy, words, 0);
+        load(words, redundancy);
+        long answer = decide8(hash, key, words, 0, redundancy);
+        int agree = (int) (answer >>> 32);
+        if (agree > 0) {
+            int v = (int) answer;
+            valueOut[0] = (byte) (v >>> 24);
+            valueOut[1] = (byte) (v >>> 16);
+            valueOut[2] = (byte) (v >>> 8);
+            valueOut[3] = (byte) v;
+        }
+        return agree;
+    }
+
+    /**
+     * Reads {@code count} keys with one pass of address computation and one pass of loads over all
+     * of them, so that the memory accesses of different keys overlap too (a large store is a cache
+     * and TLB miss per slot). Stores of 8-byte slots only (4-byte values). For key {@code k}:
+     * {@code agree[k]} slots agree (0: absent) on the value {@code values[k]}, as {@link #get} answers.
+     */
+    public void getMany(byte[][] keys, int count, int redundancy, int[] values, int[] agree) {
+        if (layout.slotBytes() != 8) {
+            throw new IllegalArgumentException("batched reads are for stores of 8-byte slots; this one has " + layout.slotBytes());
+        }
+        DtaHash hash = Hashes.get();
+        long[] words = Scratch.words(count * redundancy);
+        for (int k = 0; k < count; k++) {
+            addresses(hash, keys[k], redundancy, words, k * redundancy);
+        }
+        load(words, count * redundancy);
+        for (int k = 0; k < count; k++) {
+            long answer = decide8(hash, keys[k], words, k * redundancy, redundancy);
+            agree[k] = (int) (answer >>> 32);
+            values[k] = agree[k] == 0 ? 0 : (int) answer;
+        }
+    }
+
+    private void addresses(DtaHash hash, byte[] key, int redundancy, long[] words, int base) {
+        for (int i = 0; i < redundancy; i++) {
+            words[base + i] = slotOffset(hash, layout, key, i);
+        }
+    }
+
+    /** Replaces each offset by the word there (independent loads: the CPU overlaps their misses). */
+    private void load(long[] words, int n) {
+        for (int i = 0; i < n; i++) {
+            words[i] = (long) Bytes.ALIGNED_U64_BE.varHandle().getAcquire(data, words[i]);
+        }
+    }
+
+    /** The majority read of protocol.md 4.2 over a key's N slot words: agreeing slots in the high half, the value in the low half. */
+    private static long decide8(DtaHash hash, byte[] key, long[] words, int base, int redundancy) {
+        int[] values = Scratch.values();
+        int[] votes = Scratch.votes();
+        byte[] valueBytes = Scratch.get(4);
+        int candidates = 0;
+        boolean tagKnown = false;
+        int taggedValue = 0;
+        int expectedTag = 0;
+        for (int i = base; i < base + redundancy; i++) {
+            int tag = (int) (words[i] >>> 32);
+            int value = (int) words[i];
+            if (tag == 0) {
+                continue;
+            }
+            if (!tagKnown || value != taggedValue) {
+                valueBytes[0] = (byte) (value >>> 24);
+                valueBytes[1] = (byte) (value >>> 16);
+                valueBytes[2] = (byte) (value >>> 8);
+                valueBytes[3] = (byte) value;
+                expectedTag = hash.keyWriteTag(key, valueBytes, 0, 4);
+                taggedValue = value;
+                tagKnown = true;
+            }
+            if (tag != expectedTag) {
+                continue;
+            }
+            int c = 0;
+            while (c < candidates && values[c] != value) {
+                c++;
+            }
+            if (c < candidates) {
+                votes[c]++;
+            } else {
+                values[candidates] = value;
+                votes[candidates++] = 1;
+            }
+        }
+        int best = majority(votes, candidates);
+        return best < 0 ? 0 : ((long) votes[best] << 32) | (values[best] & 0xFFFF_FFFFL);
+    }
+
+    /** The candidate held by the most slots; ties go to the one met first (lowest replica). -1 for none. */
+    private static int majority(int[] votes, int candidates) {
         int best = -1;
         for (int c = 0; c < candidates; c++) {
             if (best < 0 || votes[c] > votes[best]) {
                 best = c;
             }
         }
-        if (best < 0) {
-            return 0;
-        }
-        System.arraycopy(scratch, best * v, valueOut, 0, v);
-        return votes[best];
+        return best;
     }
 
     /** Convenience read that allocates its answer. */
@@ -133,6 +241,8 @@ public final class KeyWriteStore {
     private static final class Scratch {
         private static final ThreadLocal<byte[]> BYTES = ThreadLocal.withInitial(() -> new byte[8 * 28]);
         private static final ThreadLocal<int[]> VOTES = ThreadLocal.withInitial(() -> new int[8]);
+        private static final ThreadLocal<int[]> VALUES = ThreadLocal.withInitial(() -> new int[8]);
+        private static final ThreadLocal<long[][]> WORDS = ThreadLocal.withInitial(() -> new long[][] {new long[64]});
 
         static byte[] get(int length) {
             byte[] b = BYTES.get();
@@ -141,6 +251,19 @@ public final class KeyWriteStore {
 
         static int[] votes() {
             return VOTES.get();
+        }
+
+        static int[] values() {
+            return VALUES.get();
+        }
+
+        /** At least n words, grown (and kept) as batches need. */
+        static long[] words(int n) {
+            long[][] holder = WORDS.get();
+            if (holder[0].length < n) {
+                holder[0] = new long[Math.max(n, 2 * holder[0].length)];
+            }
+            return holder[0];
         }
     }
 }

@@ -101,6 +101,9 @@ public final class Libc {
     private static final MethodHandle RECVMMSG = bind("recvmmsg",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
                     ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+    private static final MethodHandle RECV = bind("recv",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_INT));
     private static final MethodHandle SENDMMSG = bind("sendmmsg",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
                     ValueLayout.JAVA_INT));
@@ -179,6 +182,14 @@ public final class Libc {
             return (int) RECVMMSG.invokeExact(errno, fd, vector, count, flags, timeout);
         } catch (Throwable t) {
             throw new LinkageError("recvmmsg() call failed", t);
+        }
+    }
+
+    public static long recv(MemorySegment errno, int fd, MemorySegment buffer, long length, int flags) {
+        try {
+            return (long) RECV.invokeExact(errno, fd, buffer, length, flags);
+        } catch (Throwable t) {
+            throw new LinkageError("recv() call failed", t);
         }
     }
 

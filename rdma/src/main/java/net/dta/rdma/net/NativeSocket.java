@@ -125,6 +125,22 @@ final class NativeSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Discards what is queued (non-blocking) and returns how many packets that was. A raw socket
+     * queues every packet of the host from its creation until its filter is attached: those must
+     * not reach the caller.
+     */
+    int drain() {
+        int n = 0;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buffer = a.allocate(2048);
+            while (Libc.recv(errno, fd, buffer, buffer.byteSize(), Libc.MSG_DONTWAIT) >= 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     int lastErrno() {
         return Libc.errno(errno);
     }

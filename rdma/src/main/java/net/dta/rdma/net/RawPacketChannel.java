@@ -12,7 +12,7 @@ import net.dta.rdma.status.LogOnce;
 /**
  * Raw mode (needs CAP_NET_RAW): receives with a {@code SOCK_RAW/IPPROTO_UDP} socket bound to the
  * local address, so every frame carries its real IPv4 header and the ICRC can be verified; a
- * classic BPF filter passes only unfragmented UDP to the port (4791), so the loop never wakes for
+ * classic BPF filter passes only unfragmented UDP to its address and port (4791), so the loop never wakes for
  * other traffic. Sends with an {@code IPPROTO_RAW} socket ({@code IP_HDRINCL}): the IPv4 header
  * goes out as written (Linux fills in the total length and checksum, which are what we wrote,
  * and keeps identification 0 with DF, as the ICRC assumes).
@@ -50,7 +50,8 @@ public final class RawPacketChannel implements PacketChannel {
         NativeSocket sink = null;
         try {
             receiver = NativeSocket.open(Libc.SOCK_RAW, Libc.IPPROTO_UDP, "raw receive");
-            receiver.attachFilter(udpPortFilter(port));
+            receiver.attachFilter(udpFilter(address, port));
+            receiver.drain();
             receiver.receiveBuffer(options.receiveBufferBytes());
             receiver.receiveTimeout(options.pollTimeoutMillis());
             receiver.bind(address, 0);
@@ -70,11 +71,17 @@ public final class RawPacketChannel implements PacketChannel {
         }
     }
 
-    /** Accept unfragmented UDP whose destination port is {@code port}; drop everything else in the kernel. */
-    static int[][] udpPortFilter(int port) {
+    /**
+     * Accept unfragmented UDP to {@code address:port}; drop everything else in the kernel. A raw
+     * socket sees every packet of the host, so without the address check every raw endpoint on a
+     * host (several collectors, a translator, parallel test runs) would wake for all RoCEv2 traffic.
+     */
+    static int[][] udpFilter(int address, int port) {
         return new int[][] {
                 {0x30, 0, 0, 9},          // ldb [9]          IPv4 protocol
-                {0x15, 0, 6, 17},         // jeq #17 ? next : drop
+                {0x15, 0, 8, 17},         // jeq #17 ? next : drop
+                {0x20, 0, 0, 16},         // ld [16]          IPv4 destination address
+                {0x15, 0, 6, address},    // jeq #address ? next : drop
                 {0x28, 0, 0, 6},          // ldh [6]          flags + fragment offset
                 {0x45, 4, 0, 0x3FFF},     // jset MF|offset ? drop : next
                 {0xB1, 0, 0, 0},          // ldxb 4*([0]&0xf) IPv4 header length

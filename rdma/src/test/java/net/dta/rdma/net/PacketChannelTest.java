@@ -19,8 +19,9 @@ import net.dta.testkit.ProtocolVectors;
 
 /** Real sockets on loopback: frames go out and come back complete, in both modes. */
 class PacketChannelTest {
-    static final int A = Ipv4.parse("127.77.1.1");
-    static final int B = Ipv4.parse("127.77.1.2");
+    static final String SUBNET = net.dta.testkit.Loopback.uniqueSubnet();
+    static final int A = Ipv4.parse(SUBNET + "1");
+    static final int B = Ipv4.parse(SUBNET + "2");
     static final ChannelOptions FAST = new ChannelOptions(1 << 20, 1 << 20, 50);
 
     /** A vector frame re-addressed from src to dst (the ICRC recomputed by the caller if needed). */
@@ -90,7 +91,7 @@ class PacketChannelTest {
     void shouldNameTheProblemWhenTheAddressIsTaken() throws IOException {
         try (UdpPacketChannel a = UdpPacketChannel.open(A, 4791, FAST)) {
             IOException e = assertThrows(IOException.class, () -> UdpPacketChannel.open(A, 4791, FAST));
-            assertTrue(e.getMessage().contains("127.77.1.1:4791"), e.getMessage());
+            assertTrue(e.getMessage().contains(SUBNET + "1:4791"), e.getMessage());
             assertTrue(e.getMessage().contains("already uses it"), e.getMessage());
         }
     }

@@ -77,7 +77,7 @@ abstract class LoopbackFixture {
     protected int connect(int qpn, int startPsn, int mtu) {
         int commId = (qpn << 16) ^ startPsn; // a new communication id per attempt, as the controller does
         List<byte[]> replies = requester.connect(qpn, startPsn, mtu, CM_PORT, commId);
-        assertEquals(1, replies.size(), "one REP");
+        assertEquals(1, replies.size(), () -> "one REP, got " + replies.stream().map(TestRequester::describe).toList());
         CmPacket rep = TestRequester.parseCm(replies.getFirst());
         assertEquals(CmAttribute.REP, rep.attributeId());
         requester.rtu(commId, rep.rep().localCommId());

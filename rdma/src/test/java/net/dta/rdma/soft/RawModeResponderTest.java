@@ -4,8 +4,11 @@ import org.junit.jupiter.api.BeforeEach;
 
 import net.dta.rdma.net.RawSockets;
 
-/** The responder in raw mode on 127.77.3.1 (requester 127.77.3.2): real IPv4 headers, ICRCs verified. */
+/** The responder in raw mode on a random 127.x.y.1 (requester .2): real IPv4 headers, ICRCs verified. */
 class RawModeResponderTest extends ResponderLoopbackTestBase {
+    // Per test: raw sockets see every packet, so a responder of another test (or build) must not share it.
+    private final String address = net.dta.testkit.Loopback.uniqueSubnet() + "1";
+
     @BeforeEach
     void requireRawSockets() {
         RawSockets.assumeAvailable();
@@ -18,6 +21,6 @@ class RawModeResponderTest extends ResponderLoopbackTestBase {
 
     @Override
     String collectorAddress() {
-        return "127.77.3.1";
+        return address;
     }
 }

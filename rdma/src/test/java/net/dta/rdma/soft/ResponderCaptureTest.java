@@ -22,6 +22,9 @@ import net.dta.testkit.Pcap;
  * ICRCs recomputed by Scapy: independent checks of our wire format.
  */
 class ResponderCaptureTest extends LoopbackFixture {
+    // Per test: raw sockets see every packet, so a responder of another test (or build) must not share it.
+    private final String address = net.dta.testkit.Loopback.uniqueSubnet() + "1";
+
     @BeforeEach
     void requireTools() {
         net.dta.rdma.net.RawSockets.assumeAvailable();
@@ -36,7 +39,7 @@ class ResponderCaptureTest extends LoopbackFixture {
 
     @Override
     String collectorAddress() {
-        return "127.77.4.1";
+        return address;
     }
 
     @Test

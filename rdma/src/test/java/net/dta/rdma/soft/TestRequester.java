@@ -114,6 +114,17 @@ final class TestRequester implements AutoCloseable {
         return receive(1, 2000);
     }
 
+    /** For failure messages: addresses, UDP ports, opcode and destination QP of a received frame. */
+    static String describe(byte[] f) {
+        java.util.HexFormat h = java.util.HexFormat.of();
+        if (f.length < 54) {
+            return f.length + " bytes";
+        }
+        return String.format("%d.%d.%d.%d:%d -> %d.%d.%d.%d:%d op 0x%02x qp 0x%s (%d bytes)", f[26] & 255, f[27] & 255, f[28] & 255,
+                f[29] & 255, ((f[34] & 255) << 8) | (f[35] & 255), f[30] & 255, f[31] & 255, f[32] & 255, f[33] & 255,
+                ((f[36] & 255) << 8) | (f[37] & 255), f[42] & 255, h.formatHex(f, 47, 50), f.length);
+    }
+
     void rtu(int localCommId, int remoteCommId) {
         queue(cmWriter.rtu(out.segment(), slot(), route(1), 1, tid++, localCommId, remoteCommId));
     }

@@ -2,10 +2,6 @@ package net.dta.translator.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
+import net.dta.common.admin.AdminClient;
 import net.dta.common.cli.Table;
 import net.dta.translator.TranslatorMain;
 import net.dta.translator.config.TranslatorConfig;
@@ -49,7 +46,7 @@ public final class StatusCommand implements Callable<Integer> {
     int timeoutSeconds;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String address = "127.0.0.1:" + TranslatorConfig.DEFAULT_ADMIN_PORT;
@@ -67,17 +64,10 @@ public final class StatusCommand implements Callable<Integer> {
             address = cfg.admin().address();
         }
         byte[] body;
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(timeoutSeconds)).build()) {
-            HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create("http://" + address + "/status"))
-                    .timeout(Duration.ofSeconds(timeoutSeconds)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (r.statusCode() != 200) {
-                err.println("translator: http://" + address + "/status answered " + r.statusCode());
-                return TranslatorMain.FAILED;
-            }
-            body = r.body();
-        } catch (IOException | IllegalArgumentException e) {
-            err.println("translator: no translator answers at http://" + address + "/status (" + e.getMessage()
-                    + "); is it running, and is this its admin.address?");
+        try {
+            body = AdminClient.get(address, "/status", timeoutSeconds, "translator");
+        } catch (IOException e) {
+            err.println("translator: " + e.getMessage());
             return TranslatorMain.FAILED;
         }
         if (json) {

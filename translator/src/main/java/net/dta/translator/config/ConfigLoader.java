@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,12 +70,11 @@ public final class ConfigLoader {
         t.rejectUnknown("translator");
 
         Fields p = top.section("p4runtime");
-        String[] p4rt = hostPort(p, "address", d.p4runtime().address());
+        Fields.HostPort p4rt = p.hostPort("address", d.p4runtime().address());
         p.rejectUnknown("p4runtime");
 
         Fields n = top.section("network");
-        String addressText = n.string("address", "127.0.0.1", "an IPv4 address like 10.0.0.1");
-        Inet4Address address = ipv4(n, "address", addressText);
+        Inet4Address address = n.ipv4("address", "127.0.0.1", "10.0.0.1");
         String macText = n.string("mac", TranslatorConfig.formatMac(d.network().mac()), "a MAC address like 02:00:00:00:00:01");
         long mac = d.network().mac();
         if (MAC.matcher(macText).matches()) {
@@ -99,45 +96,12 @@ public final class ConfigLoader {
 
         Fields a = top.section("admin");
         boolean adminEnabled = a.bool("enabled", true);
-        String[] admin = hostPort(a, "address", d.admin().address());
+        Fields.HostPort admin = a.hostPort("address", d.admin().address());
         a.rejectUnknown("admin");
 
         top.rejectUnknown("the top level");
-        return new TranslatorConfig(source, name, deviceId, new TranslatorConfig.P4Runtime(p4rt[0], Integer.parseInt(p4rt[1])),
+        return new TranslatorConfig(source, name, deviceId, new TranslatorConfig.P4Runtime(p4rt.host(), p4rt.port()),
                 new TranslatorConfig.Network(address, mac, reportPort, mode), new TranslatorConfig.DataPlane(cache, tails, batch),
-                new TranslatorConfig.Admin(adminEnabled, admin[0], Integer.parseInt(admin[1])));
-    }
-
-    private static String[] hostPort(Fields f, String key, String defaultValue) {
-        String text = f.string(key, defaultValue, "host:port");
-        int colon = text.lastIndexOf(':');
-        int port = -1;
-        if (colon > 0) {
-            try {
-                port = Integer.parseInt(text.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                port = -1;
-            }
-        }
-        if (port < 0 || port > 65535) {
-            f.problem(key, "must be host:port with a port 0..65535 (0 = any free port), got \"" + text + "\"");
-            int c = defaultValue.lastIndexOf(':');
-            return new String[] {defaultValue.substring(0, c), defaultValue.substring(c + 1)};
-        }
-        return new String[] {text.substring(0, colon), Integer.toString(port)};
-    }
-
-    private static Inet4Address ipv4(Fields f, String key, String text) {
-        if (text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            try {
-                if (InetAddress.getByName(text) instanceof Inet4Address a) {
-                    return a;
-                }
-            } catch (UnknownHostException e) {
-                // reported below
-            }
-        }
-        f.problem(key, "must be an IPv4 address like 10.0.0.1, got \"" + text + "\"");
-        return TranslatorConfig.ipv4("127.0.0.1");
+                new TranslatorConfig.Admin(adminEnabled, admin.host(), admin.port()));
     }
 }

@@ -487,7 +487,8 @@ public final class Engine {
         regs.appendTail(slot, tail + 1);
         int batch = Math.max(1, Math.min(AP_CELLS, st.batch));
         boolean ringEnd = ((tail + 1) & (st.size() - 1)) == 0;
-        if (held + 1 >= batch || ringEnd) {
+        boolean segmentEnd = (appendOffset(st, list, tail + 1) & SEGMENT_MASK) == 0;
+        if (held + 1 >= batch || ringEnd || segmentEnd) {
             flushAppend(slot);
         } else {
             apIdle.touch(slot, now);
@@ -653,7 +654,14 @@ public final class Engine {
             return;
         }
         if (op >= RoceOpcode.RC_RDMA_READ_RESPONSE_FIRST && op <= RoceOpcode.RC_RDMA_READ_RESPONSE_ONLY) {
-            packetIn(TranslatorP4Names.REASON_READ_RESPONSE, TranslatorP4Names.NETWORK_PORT, s, frame, length, true);
+            if (!regs.qpUp(c)) {
+                // The controller's own READs (catalog, Append rings) run while the queue pair is down.
+                packetIn(TranslatorP4Names.REASON_READ_RESPONSE, TranslatorP4Names.NETWORK_PORT, s, frame, length, true);
+            } else if (op == RoceOpcode.RC_RDMA_READ_RESPONSE_ONLY) {
+                probeAnswered(c, packet.bth().psn());
+            } else {
+                stats.increment(EngineCounter.UNEXPECTED_READ_RESPONSES.ordinal());
+            }
             return;
         }
         if (op == RoceOpcode.RC_ACKNOWLEDGE || op == RoceOpcode.RC_ATOMIC_ACKNOWLEDGE) {
@@ -670,15 +678,8 @@ public final class Engine {
             // ACK or ATOMIC ACK: everything up to its PSN arrived.
             counters.count(Counters.QP_ACKS, c);
             stats.increment(EngineCounter.ACKS.ordinal());
+            // Never moves the next PSN: only a PSN-sequence NAK does (a late ACK must not rewind it).
             regs.lastAcked(c, psn);
-            int gap = (npsn - 1 - psn) & Bth.PSN_MASK;
-            if (probesOut[c] != 0 && op == RoceOpcode.RC_ACKNOWLEDGE && gap != 0 && gap < 0x80_0000) {
-                // The answer to a probe names e - 1: the packets after it were lost.
-                regs.addLost(c, gap);
-                regs.nextPsn(c, psn + 1);
-                counters.count(Counters.QP_RESYNCS, c);
-                stats.increment(EngineCounter.PROBE_RESYNCS.ordinal());
-            }
         } else if (kind == 3) {
             counters.count(Counters.QP_NAKS, c * 4 + (syndrome & 3));
             stats.increment(EngineCounter.NAKS.ordinal());
@@ -812,8 +813,19 @@ public final class Engine {
         }
     }
 
+    /**
+     * A READ Response Only on a queue pair that is up answers a probe (5.6): alive, and everything
+     * up to the probe arrived. Unambiguous, since nothing else READs on an up queue pair.
+     */
+    private void probeAnswered(int c, int psn) {
+        regs.lastAcked(c, psn);
+        stats.increment(EngineCounter.PROBE_ANSWERS.ordinal());
+        qpTimer[c] = now;
+        probesOut[c] = 0;
+    }
+
+    /** A liveness probe (5.6): a zero-length RDMA READ at the next PSN, or, after three unanswered, down. */
     private void probe(int c, QueuePairEntry qp) {
-        int psn = regs.lastAcked(c);
         if (probesOut[c] >= MAX_PROBES) {
             // Three probes went unanswered: the queue pair is down; the controller gets the probe
             // that would have been the fourth.
@@ -822,17 +834,21 @@ public final class Engine {
             if (logOnce.pending(LOG_QP_DOWN)) {
                 logOnce.warn(LOG_QP_DOWN, "queue pair to collector {} is down: {} probes went unanswered", c, MAX_PROBES);
             }
-            int len = writer.begin(scratch, 0, qp.route(), RoceOpcode.RC_RDMA_WRITE_ONLY, qp.remoteQpn(), psn, true)
-                    .reth(0, 0, 0).finish();
+            // The notice is the probe that would have been the fourth; it carries the next PSN without taking it.
+            int next = regs.nextPsn(c);
+            int len = writer.begin(scratch, 0, qp.route(), RoceOpcode.RC_RDMA_READ_REQUEST, qp.remoteQpn(), next,
+                    ackRequest(next)).reth(0, 0, 0).finish();
+            probesOut[c] = 0;
             packetIn(TranslatorP4Names.REASON_QUEUE_PAIR_TIMEOUT, TranslatorP4Names.CPU_PORT, scratch, 0, len, false);
             return;
         }
         probesOut[c]++;
-        qpTimer[c] = now;
         counters.count(Counters.QP_PROBES, c);
         long frame = claim();
-        int len = writer.begin(out.segment(), frame, qp.route(), RoceOpcode.RC_RDMA_WRITE_ONLY, qp.remoteQpn(), psn, true)
-                .reth(0, 0, 0).finish();
+        int psn = takePsn(c);
+        qpTimer[c] = now;
+        int len = writer.begin(out.segment(), frame, qp.route(), RoceOpcode.RC_RDMA_READ_REQUEST, qp.remoteQpn(), psn,
+                ackRequest(psn)).reth(0, 0, 0).finish();
         finishRequest(c, qp, frame, len);
     }
 

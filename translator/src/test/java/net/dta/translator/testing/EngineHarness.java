@@ -35,6 +35,45 @@ public final class EngineHarness implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment input = arena.allocate(8192, 8);
 
+    /** The collector index of protocol.md 10's vectors. */
+    public static final int C = 3;
+    public static final int TRANSLATOR = net.dta.rdma.net.Ipv4.parse("10.0.0.1");
+    public static final int COLLECTOR = net.dta.rdma.net.Ipv4.parse("10.0.0.2");
+    public static final long VA = 0x00007F0000000000L;
+    public static final int RKEY = 0x1234;
+
+    /**
+     * A harness programmed with the state of protocol.md section 10: the five stores (Append batch
+     * 2, tails from 0), collector 3 for every bucket, its queue pair (up, next PSN as given) and
+     * regions, a route to it, and the translator's address as local.
+     */
+    public static EngineHarness withVectorState(int nextPsn, int postcardCache) throws Exception {
+        EngineHarness h = new EngineHarness(postcardCache);
+        TestController c = h.controller;
+        java.util.List<net.dta.protocol.layout.StoreDefinition> stores = java.util.List.of(
+                new net.dta.protocol.layout.StoreDefinition(1, "queue-depth", new net.dta.protocol.layout.KeyWriteLayout(10, 8, 2), false),
+                new net.dta.protocol.layout.StoreDefinition(2, "flow-bytes",
+                        new net.dta.protocol.layout.CounterLayout(net.dta.protocol.layout.StoreKind.KEY_INCREMENT, 2, 10), false),
+                new net.dta.protocol.layout.StoreDefinition(3, "paths", new net.dta.protocol.layout.PostcardLayout(8, 5), false),
+                new net.dta.protocol.layout.StoreDefinition(4, "drops", new net.dta.protocol.layout.AppendLayout(4, 4), false),
+                new net.dta.protocol.layout.StoreDefinition(5, "heavy-hitters",
+                        new net.dta.protocol.layout.CounterLayout(net.dta.protocol.layout.StoreKind.SKETCH, 2, 10), false));
+        List<p4.v1.P4RuntimeOuterClass.Update> updates = new ArrayList<>();
+        for (net.dta.protocol.layout.StoreDefinition d : stores) {
+            updates.add(c.store(d, 2, 0));
+            updates.addAll(c.buckets(d.storeId(), C));
+            updates.add(c.region(C, d.storeId(), 0, VA, RKEY));
+        }
+        updates.add(c.queuePair(C, COLLECTOR, TRANSLATOR, 0x11));
+        updates.add(c.route(COLLECTOR, 32, 0x020000000001L, 0x020000000002L));
+        updates.add(c.localAddress(TRANSLATOR));
+        updates.add(c.register(net.dta.protocol.p4.TranslatorP4Names.REG_NEXT_PSN, C, nextPsn));
+        updates.add(c.register(net.dta.protocol.p4.TranslatorP4Names.REG_LAST_ACKED_PSN, C, (nextPsn - 1) & 0xFFFFFF));
+        updates.add(c.register(net.dta.protocol.p4.TranslatorP4Names.REG_QP_UP, C, 1));
+        c.write(updates);
+        return h;
+    }
+
     public EngineHarness() throws IOException, InterruptedException {
         this(65536);
     }
@@ -53,13 +92,24 @@ public final class EngineHarness implements AutoCloseable {
         controller.setPipeline();
     }
 
+    /** False: frames are counted, not copied (for allocation and speed measurements). */
+    public volatile boolean capture = true;
+    public long framesSent;
+
     private int capture(PacketBatch batch, int count) {
-        for (int i = 0; i < count; i++) {
+        framesSent += count;
+        for (int i = 0; capture && i < count; i++) {
             byte[] b = new byte[batch.length(i)];
             MemorySegment.copy(batch.segment(), ValueLayout.JAVA_BYTE, batch.frameOffset(i), b, 0, b.length);
             frames.add(b);
         }
         return count;
+    }
+
+    /** Feeds one report (its UDP payload) without flushing or collecting: for loops that measure. */
+    public void feed(MemorySegment report, int length) {
+        engine.refresh();
+        engine.report(report, 0, length);
     }
 
     /** Feeds one report (its UDP payload) and returns the frames sent because of it. */

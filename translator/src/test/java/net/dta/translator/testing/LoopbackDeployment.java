@@ -40,10 +40,12 @@ public final class LoopbackDeployment implements AutoCloseable {
     public final TestController controller;
     public final String prefix;
     private final DatagramSocket reporter;
+    /** The lossy link to collector 0, when asked for (UDP mode). */
+    public final LossyRelay relay;
 
-    private LoopbackDeployment(Mode mode, int n, String stores, Path dir, int appendBatch) throws Exception {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        prefix = "127." + r.nextInt(100, 250) + "." + r.nextInt(1, 250) + ".";
+    private LoopbackDeployment(Mode mode, int n, String stores, Path dir, int appendBatch, boolean lossy, String prefix)
+            throws Exception {
+        this.prefix = prefix;
         String ingest = mode == Mode.RAW ? "raw" : "udp";
         try {
             for (int i = 0; i < n; i++) {
@@ -60,6 +62,7 @@ public final class LoopbackDeployment implements AutoCloseable {
             collectors.forEach(Collector::close);
             throw e;
         }
+        relay = lossy ? new LossyRelay(prefix + "9", prefix + "1", prefix + "2") : null;
         controller = TestController.tcp(translator.p4runtimeAddress(), 10);
         reporter = new DatagramSocket(new InetSocketAddress(prefix + "1", 0));
         controller.arbitrate();
@@ -68,11 +71,11 @@ public final class LoopbackDeployment implements AutoCloseable {
         List<Update> setup = new ArrayList<>();
         setup.add(controller.localAddress(translatorIp));
         for (int i = 0; i < n; i++) {
-            setup.add(controller.route(Ipv4.parse(prefix + (2 + i)), 32, 0x020000000001L, 0x020000000010L + i));
+            setup.add(controller.route(collectorIp(i), 32, 0x020000000001L, 0x020000000010L + i));
         }
         controller.write(setup);
         for (int i = 0; i < n; i++) {
-            connections.add(controller.connect(i, translatorIp, Ipv4.parse(prefix + (2 + i)), 0x100 * (i + 1)));
+            connections.add(controller.connect(i, translatorIp, collectorIp(i), 0x100 * (i + 1)));
         }
         List<Update> program = new ArrayList<>();
         for (CatalogEntry e : connections.get(0).catalog().entries()) {
@@ -94,7 +97,32 @@ public final class LoopbackDeployment implements AutoCloseable {
         if (mode == Mode.RAW) {
             requireRaw();
         }
-        return new LoopbackDeployment(mode, collectors, stores, dir, appendBatch);
+        return new LoopbackDeployment(mode, collectors, stores, dir, appendBatch, false, randomPrefix());
+    }
+
+    /** Like {@link #start} on the addresses {@code prefix + "1"} (translator), {@code + "2"} (collector 0), ... */
+    public static LoopbackDeployment start(Mode mode, int collectors, String stores, Path dir, int appendBatch, String prefix)
+            throws Exception {
+        if (mode == Mode.RAW) {
+            requireRaw();
+        }
+        return new LoopbackDeployment(mode, collectors, stores, dir, appendBatch, false, prefix);
+    }
+
+    /** "127.a.b." with a random a.b, so that test runs in parallel on one machine use distinct addresses. */
+    public static String randomPrefix() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return "127." + r.nextInt(100, 250) + "." + r.nextInt(1, 250) + ".";
+    }
+
+    /** UDP mode, with a {@link LossyRelay} between the translator and collector 0. */
+    public static LoopbackDeployment lossy(int collectors, String stores, Path dir, int appendBatch) throws Exception {
+        return new LoopbackDeployment(Mode.UDP, collectors, stores, dir, appendBatch, true, randomPrefix());
+    }
+
+    /** The address the translator sends collector i's requests to (the relay's for a lossy collector 0). */
+    private int collectorIp(int i) {
+        return Ipv4.parse(prefix + (i == 0 && relay != null ? 9 : 2 + i));
     }
 
     public static void requireRaw() {
@@ -130,6 +158,9 @@ public final class LoopbackDeployment implements AutoCloseable {
     public void close() {
         reporter.close();
         controller.close();
+        if (relay != null) {
+            relay.close();
+        }
         translator.close();
         collectors.forEach(Collector::close);
     }

@@ -93,6 +93,14 @@ public final class TestController implements AutoCloseable {
 
     /** Opens the StreamChannel and arbitrates; returns the first arbitration answer. */
     public MasterArbitrationUpdate arbitrate() throws InterruptedException {
+        openStream();
+        stream.onNext(StreamMessageRequest.newBuilder().setArbitration(MasterArbitrationUpdate.newBuilder()
+                .setDeviceId(DEVICE_ID).setElectionId(election())).build());
+        return nextArbitration();
+    }
+
+    /** Opens the StreamChannel without arbitrating. */
+    public void openStream() {
         stream = P4RuntimeGrpc.newStub(channel).streamChannel(new StreamObserver<>() {
             @Override
             public void onNext(StreamMessageResponse r) {
@@ -112,9 +120,6 @@ public final class TestController implements AutoCloseable {
             public void onCompleted() {
             }
         });
-        stream.onNext(StreamMessageRequest.newBuilder().setArbitration(MasterArbitrationUpdate.newBuilder()
-                .setDeviceId(DEVICE_ID).setElectionId(election())).build());
-        return nextArbitration();
     }
 
     public MasterArbitrationUpdate nextArbitration() throws InterruptedException {

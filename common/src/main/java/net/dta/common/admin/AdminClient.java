@@ -1,0 +1,42 @@
+package net.dta.common.admin;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** Fetches a view of a component's {@link AdminServer}, with errors that say what to check. */
+public final class AdminClient {
+    private AdminClient() {
+    }
+
+    /**
+     * GET {@code http://address path}; the body of a 200 answer.
+     *
+     * @param component what is asked, for messages ("translator", "collector")
+     * @throws IOException with a message naming the address and what to check
+     */
+    public static byte[] get(String address, String path, int timeoutSeconds, String component) throws IOException {
+        String url = "http://" + address + path;
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(timeoutSeconds)).build()) {
+            HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(timeoutSeconds))
+                    .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+                throw new IOException(url + " answered " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8).strip());
+            }
+            return r.body();
+        } catch (IOException | IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(url + " answered")) {
+                throw (IOException) e;
+            }
+            throw new IOException("no " + component + " answers at " + url + " (" + e.getMessage()
+                    + "); is it running, and is this its admin.address?", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking " + url, e);
+        }
+    }
+}

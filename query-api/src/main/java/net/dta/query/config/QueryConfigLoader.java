@@ -1,0 +1,119 @@
+package net.dta.query.config;
+
+import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import net.dta.common.config.ConfigException;
+import net.dta.common.config.ConfigFiles;
+import net.dta.common.config.ConfigNode;
+import net.dta.common.config.ConfigProblem;
+import net.dta.common.config.Fields;
+import net.dta.common.config.YamlTree;
+import net.dta.deployment.HostPort;
+import net.dta.query.QueryServices;
+
+/**
+ * Reads {@code query.yaml}: every problem of the file at once, each with file, line, column and
+ * field; unknown fields are errors. Relative paths are relative to the file's directory.
+ */
+public final class QueryConfigLoader {
+    private QueryConfigLoader() {
+    }
+
+    public static QueryConfig load(Path file) throws ConfigException {
+        return ConfigFiles.load(file, QueryConfigLoader::parse);
+    }
+
+    public static QueryConfig parse(String fileName, Reader text, Path baseDir, Path source) throws ConfigException {
+        List<ConfigProblem> problems = new ArrayList<>();
+        ConfigNode root = new YamlTree(fileName, problems).parse(text);
+        if (root == null) {
+            throw new ConfigException(problems);
+        }
+        Fields top = Fields.of(fileName, "", root, problems);
+
+        Fields service = top.section("service");
+        String name = service.string("name", "query", "a name");
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            service.problem("name", "must be 1..64 letters, digits, '.', '_' or '-', got \"" + name + "\"");
+        }
+        service.rejectUnknown("service");
+
+        Fields grpc = top.section("grpc");
+        boolean grpcOn = grpc.bool("enabled", true);
+        InetSocketAddress grpcAddress = address(grpc, "address", "127.0.0.1:" + QueryConfig.DEFAULT_GRPC_PORT);
+        grpc.rejectUnknown("grpc");
+
+        Fields http = top.section("http");
+        boolean httpOn = http.bool("enabled", true);
+        InetSocketAddress httpAddress = address(http, "address", "127.0.0.1:" + QueryConfig.DEFAULT_HTTP_PORT);
+        boolean dashboard = http.bool("dashboard", true);
+        Duration dashboardRefresh = http.duration("dashboard-refresh", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(1));
+        http.rejectUnknown("http");
+        if (!grpcOn && !httpOn) {
+            grpc.problem("enabled", "gRPC and HTTP are both disabled: the service would answer nobody");
+        }
+
+        Fields src = top.section("source");
+        Path deployment = path(src, "deployment", baseDir);
+        Path dataDir = path(src, "data-dir", baseDir);
+        String collector = src.string("collector", null == dataDir ? "" : QueryServices.collectorNameOf(dataDir), "a collector name");
+        String admin = null;
+        if (src.has("admin")) {
+            String a = src.string("admin", null, "host:port");
+            if (HostPort.parse(a) == null) {
+                src.problem("admin", "must be host:port, got \"" + a + "\"");
+            } else {
+                admin = a;
+            }
+        }
+        if (deployment == null && dataDir == null) {
+            src.problem("deployment", "give source.deployment (a deployment file: route by its bucket maps) or source.data-dir "
+                    + "(one collector's data directory)");
+        } else if (deployment != null && dataDir != null) {
+            src.problem("data-dir", "give source.deployment or source.data-dir, not both");
+        }
+        if (deployment != null && (src.has("collector") || src.has("admin"))) {
+            src.problem(src.has("collector") ? "collector" : "admin", "only with source.data-dir: a deployment names its collectors "
+                    + "and their admin endpoints itself");
+        }
+        src.rejectUnknown("source");
+
+        Fields status = top.section("status");
+        Duration refresh = status.duration("refresh", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(10));
+        status.rejectUnknown("status");
+        Fields forwarding = top.section("forwarding");
+        Duration deadline = forwarding.duration("deadline", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(5));
+        forwarding.rejectUnknown("forwarding");
+        top.rejectUnknown("");
+
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new QueryConfig(source, name, grpcOn ? grpcAddress : null, httpOn ? httpAddress : null, dashboard, deployment, dataDir,
+                collector, admin, refresh, dashboardRefresh, deadline);
+    }
+
+    private static InetSocketAddress address(Fields f, String key, String defaultValue) {
+        String text = f.string(key, defaultValue, "host:port");
+        HostPort hp = HostPort.parse(text);
+        if (hp == null) {
+            f.problem(key, "must be host:port (port 0 picks a free port), got \"" + text + "\"");
+            return null;
+        }
+        return new InetSocketAddress(hp.host(), hp.port());
+    }
+
+    private static Path path(Fields f, String key, Path baseDir) {
+        if (!f.has(key)) {
+            return null;
+        }
+        String text = f.string(key, null, "a path");
+        Path p = Path.of(text);
+        return (p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p)).normalize();
+    }
+}

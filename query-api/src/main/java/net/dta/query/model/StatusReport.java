@@ -1,0 +1,54 @@
+package net.dta.query.model;
+
+import java.util.List;
+
+/**
+ * A status snapshot of the query service's collectors and store shards (the {@code Status}
+ * operation). Rates are over the interval since the previous snapshot.
+ */
+public record StatusReport(long takenAtMillis, List<CollectorHealth> collectors, List<StoreStatus> stores,
+                           List<PrimitiveIngest> ingest) {
+    public StatusReport {
+        collectors = List.copyOf(collectors);
+        stores = List.copyOf(stores);
+        ingest = List.copyOf(ingest);
+    }
+
+    /**
+     * @param source how the stores are read: {@code in-process}, {@code data-dir PATH}, {@code remote HOST:PORT}
+     * @param statusSource where ingest counters come from: {@code in-process}, {@code admin HOST:PORT}, {@code remote HOST:PORT}, {@code none}
+     */
+    public record CollectorHealth(String name, String source, String statusSource, boolean reachable, String error, String bootId,
+                                  long uptimeMillis, long packetsReceived, long bytesReceived, long icrcFailures, long drops,
+                                  double packetsPerSecond, List<QueuePairHealth> queuePairs) {
+        public CollectorHealth {
+            queuePairs = List.copyOf(queuePairs);
+        }
+
+        /** A collector whose status is unknown (no status source, or it failed): no counters. */
+        public static CollectorHealth unknown(String name, String source, String statusSource, boolean reachable, String error) {
+            return new CollectorHealth(name, source, statusSource, reachable, error, "", 0, 0, 0, 0, 0, 0, List.of());
+        }
+    }
+
+    public record QueuePairHealth(int qpn, String remote, int remoteQpn, String state, boolean up, int expectedPsn, long packets,
+                                  long writes, long atomics, long reads, long acks, long psnGaps, long duplicates, long naks, long drops,
+                                  double packetsPerSecond) {
+    }
+
+    /**
+     * One shard of a store on one collector.
+     *
+     * @param estimatedKeyWrites key-write only (else null): k = -(S/N) ln(1 - fill)
+     * @param keyWriteSuccessProbability key-write only (else null): 1 - (1 - e^(-Nk/S))^N = 1 - fill^N
+     */
+    public record StoreStatus(String name, int id, String kind, String collector, long capacity, long occupied, double fill,
+                              long examined, Double estimatedKeyWrites, Double keyWriteSuccessProbability, boolean ingestKnown,
+                              long writes, long writeBytes, long atomics, long reads, long accessErrors, double writesPerSecond,
+                              double atomicsPerSecond, double bytesPerSecond, long queries) {
+    }
+
+    /** RDMA WRITEs plus FETCH_ADDs into the stores of one kind, over all collectors. */
+    public record PrimitiveIngest(String kind, long operations, double operationsPerSecond, long bytes, double bytesPerSecond) {
+    }
+}

@@ -1,0 +1,82 @@
+package net.dta.translator.testing;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A lossy link between the translator and one collector on loopback (UDP mode): the translator's
+ * queue pair addresses the relay, which forwards both ways on port 4791 and drops the data
+ * requests (WRITEs with a payload, FETCH_ADDs) it is told to, as a lossy network would. CM,
+ * probes and replies always pass.
+ */
+public final class LossyRelay implements AutoCloseable {
+    private final DatagramSocket socket;
+    private final InetSocketAddress translator;
+    private final InetSocketAddress collector;
+    private final AtomicInteger toDrop = new AtomicInteger();
+    private final AtomicInteger dropped = new AtomicInteger();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public LossyRelay(String relayIp, String translatorIp, String collectorIp) throws IOException {
+        socket = new DatagramSocket(new InetSocketAddress(relayIp, 4791));
+        socket.setSoTimeout(100);
+        translator = new InetSocketAddress(InetAddress.getByName(translatorIp), 4791);
+        collector = new InetSocketAddress(InetAddress.getByName(collectorIp), 4791);
+        thread = new Thread(this::run, "lossy-relay");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Drops the next n data requests from the translator. */
+    public void dropNext(int n) {
+        toDrop.set(n);
+    }
+
+    public int dropped() {
+        return dropped.get();
+    }
+
+    private static boolean dataRequest(byte[] b, int length) {
+        int opcode = b[0] & 0xFF;
+        return opcode == 0x14 || (opcode == 0x0A && length >= 28 && (b[24] | b[25] | b[26] | b[27]) != 0);
+    }
+
+    private void run() {
+        byte[] buf = new byte[4096];
+        while (running) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            try {
+                socket.receive(p);
+                boolean fromTranslator = p.getAddress().equals(translator.getAddress());
+                if (fromTranslator && dataRequest(buf, p.getLength()) && toDrop.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    dropped.incrementAndGet();
+                    continue;
+                }
+                socket.send(new DatagramPacket(buf, p.getLength(), fromTranslator ? collector : translator));
+            } catch (java.net.SocketTimeoutException e) {
+                // look at running again
+            } catch (SocketException e) {
+                return;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        socket.close();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

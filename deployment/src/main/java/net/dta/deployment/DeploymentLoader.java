@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import net.dta.common.config.ConfigException;
+import net.dta.common.config.ConfigFiles;
 import net.dta.common.config.ConfigNode;
 import net.dta.common.config.ConfigProblem;
 import net.dta.common.config.Fields;
@@ -47,13 +48,7 @@ public final class DeploymentLoader {
     }
 
     public static Deployment load(Path file) throws ConfigException {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ConfigException(new ConfigProblem(file.toString(), 0, 0, "", "cannot read the file: " + e));
-        }
-        return parse(file.toString(), new StringReader(text), file.toAbsolutePath().getParent(), file.toAbsolutePath());
+        return ConfigFiles.load(file, DeploymentLoader::parse);
     }
 
     /**

@@ -2,6 +2,7 @@ package net.dta.controller;
 
 import java.io.PrintWriter;
 
+import net.dta.common.cli.CliRunner;
 import net.dta.controller.cli.CheckConfigCommand;
 import net.dta.controller.cli.RunCommand;
 import net.dta.controller.cli.StatusCommand;
@@ -40,17 +41,7 @@ public final class ControllerMain implements Runnable {
 
     /** Runs one command with the given output streams; returns the exit code. */
     public static int doMain(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new ControllerMain());
-        cl.setOut(out);
-        cl.setErr(err);
-        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("controller: " + e.getMessage());
-            return FAILED;
-        });
-        int code = cl.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        return CliRunner.execute(new ControllerMain(), "controller", FAILED, out, err, args);
     }
 
     @Override

@@ -2,10 +2,6 @@ package net.dta.controller.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
+import net.dta.common.admin.AdminClient;
 import net.dta.common.cli.Table;
 import net.dta.controller.ControllerMain;
 import net.dta.controller.status.ControllerStatus;
@@ -70,18 +67,9 @@ public final class StatusCommand implements Callable<Integer> {
         }
         byte[] body;
         try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://" + target + "/status"))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (r.statusCode() != 200) {
-                err.println("controller at " + target + " answered HTTP " + r.statusCode() + ": "
-                        + new String(r.body(), StandardCharsets.UTF_8).strip());
-                return ControllerMain.FAILED;
-            }
-            body = r.body();
+            body = AdminClient.get(target, "/status", 5, "controller");
         } catch (IOException e) {
-            err.println("no controller answers at " + target + " (" + e.getMessage() + "): is it running? "
-                    + "(--admin HOST:PORT or --config FILE name another one)");
+            err.println(e.getMessage() + (admin == null && config == null ? " (--admin HOST:PORT or --config FILE name another one)" : ""));
             return ControllerMain.FAILED;
         }
         if (json) {

@@ -367,8 +367,9 @@ public final class TranslatorAgent extends DeviceAgent {
                 return;
             }
             List<String> stores = storesOf(qp.collector);
-            full = message + (stores.isEmpty() ? "" : " [stores " + String.join(", ", stores) + " have no shard on "
-                    + qp.collector.name() + " until it connects; the other collectors keep working]");
+            full = message + (stores.isEmpty() ? "" : " [" + (stores.size() == 1 ? "store " : "stores ") + String.join(", ", stores)
+                    + (stores.size() == 1 ? " has" : " have") + " no shard on " + qp.collector.name()
+                    + " until it connects; the other collectors keep working]");
             qp.state(QueuePair.State.FAILED);
             qp.step = step;
             qp.lastError = full;

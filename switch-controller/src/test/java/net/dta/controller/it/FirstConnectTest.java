@@ -13,7 +13,10 @@ import net.dta.deployment.CollectorSpec;
 import net.dta.deployment.Deployment;
 import net.dta.deployment.DeploymentLoader;
 import net.dta.protocol.store.KeyWriteStore;
-import org.junit.jupiter.api.Test;
+import net.dta.translator.config.Mode;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,9 +27,17 @@ class FirstConnectTest {
     @TempDir
     Path dir;
 
-    @Test
-    void shouldProgramTheTranslatorConnectEveryCollectorAndLandReportsWhereTheBucketMapSays() throws Exception {
-        try (TestNetwork net = new TestNetwork(dir)) {
+    /**
+     * UDP mode runs anywhere; raw mode (root) puts the IPv4 headers on the wire as built, so the
+     * collectors verify the ICRC of every CM MAD and READ the controller built, as a NIC would.
+     */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void shouldProgramTheTranslatorConnectEveryCollectorAndLandReportsWhereTheBucketMapSays(Mode mode) throws Exception {
+        if (mode == Mode.RAW) {
+            Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "raw sockets need root (CAP_NET_RAW)");
+        }
+        try (TestNetwork net = new TestNetwork(dir, mode)) {
             net.startCollectorsAndTranslator(2);
             Path file = net.writeDeployment("deployment.yaml", 10, 2, "");
             Controller controller = net.startController(file);
@@ -67,6 +78,10 @@ class FirstConnectTest {
                 return s.counters().reports().get("key-write") == 16
                         && s.queuePairs().stream().mapToLong(TranslatorStatus.QueuePairStatus::acks).sum() > 0;
             });
+            for (var c : net.collectors) {
+                var endpoint = c.collector().status().endpoint();
+                assertEquals(0L, endpoint.icrcFailures(), "every frame had an exact ICRC: " + endpoint);
+            }
         }
     }
 }

@@ -35,16 +35,22 @@ public final class TestCollector implements AutoCloseable {
     /** Starts a collector named {@code name} on {@code address} with the given stores YAML. */
     public static TestCollector start(Path dir, String name, String address, String storesYaml, boolean restoreQueuePairs)
             throws Exception {
+        return start(dir, name, address, storesYaml, restoreQueuePairs, "udp");
+    }
+
+    /** @param ingest udp, or raw (root: a raw socket that verifies every ICRC, as a NIC does) */
+    public static TestCollector start(Path dir, String name, String address, String storesYaml, boolean restoreQueuePairs,
+                                      String ingest) throws Exception {
         Path home = dir.resolve(name);
         Files.createDirectories(home);
         Path config = home.resolve("collector.yaml");
         Files.writeString(config, """
                 collector: {name: %s}
-                network: {address: %s, ingest: udp}
+                network: {address: %s, ingest: %s}
                 data-dir: data
                 admin: {address: "127.0.0.1:0"}
                 queue-pairs: {restore-on-restart: %s, persist-interval: 50ms}
-                """.formatted(name, address, restoreQueuePairs) + storesYaml, StandardCharsets.UTF_8);
+                """.formatted(name, address, ingest, restoreQueuePairs) + storesYaml, StandardCharsets.UTF_8);
         TestCollector c = new TestCollector(config);
         c.start();
         return c;

@@ -35,8 +35,18 @@ public final class TestNetwork implements AutoCloseable {
     private int p4runtimePort;
     private final DatagramSocket reporter;
     private final List<AutoCloseable> others = new ArrayList<>();
+    private final Mode mode;
 
     public TestNetwork(Path dir) throws IOException {
+        this(dir, Mode.UDP);
+    }
+
+    /**
+     * @param mode UDP (portable), or RAW: translator and collectors on raw sockets (root), where
+     *             every ICRC is exact and verified, as a real NIC verifies it
+     */
+    public TestNetwork(Path dir, Mode mode) throws IOException {
+        this.mode = mode;
         this.dir = dir;
         ThreadLocalRandom r = ThreadLocalRandom.current();
         this.prefix = "127." + r.nextInt(100, 250) + "." + r.nextInt(1, 250) + ".";
@@ -54,7 +64,8 @@ public final class TestNetwork implements AutoCloseable {
 
     /** Starts collector c{i} with the protocol.md 10 stores (queue pairs are not restored after a restart). */
     public TestCollector startCollector(int i) throws Exception {
-        TestCollector c = TestCollector.start(dir, "c" + i, collectorAddress(i), TestCollector.VECTOR_STORES, false);
+        TestCollector c = TestCollector.start(dir, "c" + i, collectorAddress(i), TestCollector.VECTOR_STORES, false,
+                mode == Mode.RAW ? "raw" : "udp");
         collectors.add(c);
         return c;
     }
@@ -68,7 +79,7 @@ public final class TestNetwork implements AutoCloseable {
     }
 
     public Translator startTranslator() throws Exception {
-        TranslatorConfig cfg = TranslatorConfig.forTest(translatorAddress(), Mode.UDP);
+        TranslatorConfig cfg = TranslatorConfig.forTest(translatorAddress(), mode);
         if (p4runtimePort != 0) {
             cfg = cfg.withP4Runtime(translatorAddress(), p4runtimePort);
         }

@@ -7,6 +7,7 @@ import net.dta.collector.cli.ReadCommand;
 import net.dta.collector.cli.RunCommand;
 import net.dta.collector.cli.StatusCommand;
 import net.dta.collector.cli.StoresCommand;
+import net.dta.common.cli.CliRunner;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -40,17 +41,7 @@ public final class CollectorMain implements Runnable {
 
     /** Runs one command with the given output streams; returns the exit code. */
     public static int doMain(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new CollectorMain());
-        cl.setOut(out);
-        cl.setErr(err);
-        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("collector: " + e.getMessage());
-            return FAILED;
-        });
-        int code = cl.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        return CliRunner.execute(new CollectorMain(), "collector", FAILED, out, err, args);
     }
 
     @Override
@@ -62,8 +53,7 @@ public final class CollectorMain implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = CollectorMain.class.getPackage().getImplementationVersion();
-            return new String[] {"DTA collector " + (v == null ? "(development build)" : v)};
+            return CliRunner.version(CollectorMain.class, "DTA collector");
         }
     }
 }

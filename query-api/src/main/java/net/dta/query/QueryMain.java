@@ -54,8 +54,7 @@ public final class QueryMain implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = QueryMain.class.getPackage().getImplementationVersion();
-            return new String[] {"DTA query service " + (v == null ? "(development build)" : v)};
+            return CliRunner.version(QueryMain.class, "DTA query service");
         }
     }
 }

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import net.dta.reporter.cli.BenchCommand;
 import net.dta.reporter.cli.LoadCommand;
 import net.dta.reporter.cli.SendCommand;
+import net.dta.common.cli.CliRunner;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -47,21 +48,7 @@ public final class ReporterMain implements Runnable {
 
     /** Runs one command with the given output streams; returns the exit code. */
     public static int doMain(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new ReporterMain());
-        cl.setOut(out);
-        cl.setErr(err);
-        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IllegalArgumentException) {
-                commandLine.getErr().println(commandLine.getCommandName() + ": " + e.getMessage());
-                return USAGE;
-            }
-            commandLine.getErr().println(commandLine.getCommandName() + ": " + e.getMessage());
-            return FAILED;
-        });
-        int code = cl.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        return CliRunner.execute(new ReporterMain(), "reporter", FAILED, USAGE, out, err, args);
     }
 
     @Override
@@ -73,8 +60,7 @@ public final class ReporterMain implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = ReporterMain.class.getPackage().getImplementationVersion();
-            return new String[] {"DTA reporter " + (v == null ? "(development build)" : v)};
+            return CliRunner.version(ReporterMain.class, "DTA reporter");
         }
     }
 }

@@ -53,8 +53,7 @@ public final class ControllerMain implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = ControllerMain.class.getPackage().getImplementationVersion();
-            return new String[] {"DTA switch controller " + (v == null ? "(development build)" : v)};
+            return CliRunner.version(ControllerMain.class, "DTA switch controller");
         }
     }
 }

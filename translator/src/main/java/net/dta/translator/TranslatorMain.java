@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import net.dta.translator.cli.CheckConfigCommand;
 import net.dta.translator.cli.RunCommand;
 import net.dta.translator.cli.StatusCommand;
+import net.dta.common.cli.CliRunner;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -38,17 +39,7 @@ public final class TranslatorMain implements Runnable {
 
     /** Runs one command with the given output streams; returns the exit code. */
     public static int doMain(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new TranslatorMain());
-        cl.setOut(out);
-        cl.setErr(err);
-        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("translator: " + e.getMessage());
-            return FAILED;
-        });
-        int code = cl.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        return CliRunner.execute(new TranslatorMain(), "translator", FAILED, out, err, args);
     }
 
     @Override
@@ -59,8 +50,7 @@ public final class TranslatorMain implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = TranslatorMain.class.getPackage().getImplementationVersion();
-            return new String[] {"DTA translator " + (v == null ? "(development build)" : v)};
+            return CliRunner.version(TranslatorMain.class, "DTA translator");
         }
     }
 }

@@ -15,16 +15,31 @@ public final class CliRunner {
     }
 
     public static int execute(Object command, String name, int failedCode, PrintWriter out, PrintWriter err, String... args) {
+        return execute(command, name, failedCode, failedCode, out, err, args);
+    }
+
+    /**
+     * As above, with a separate exit code for an {@link IllegalArgumentException} escaping a
+     * command (a bad option value found while running, which is wrong usage).
+     */
+    public static int execute(Object command, String name, int failedCode, int usageCode, PrintWriter out, PrintWriter err,
+                              String... args) {
         CommandLine cl = new CommandLine(command);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println(name + ": " + e.getMessage());
-            return failedCode;
+            return e instanceof IllegalArgumentException ? usageCode : failedCode;
         });
         int code = cl.execute(args);
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** The version line of a component: the jar manifest's version, or "(development build)". */
+    public static String[] version(Class<?> main, String title) {
+        String v = main.getPackage().getImplementationVersion();
+        return new String[] {title + " " + (v == null ? "(development build)" : v)};
     }
 }

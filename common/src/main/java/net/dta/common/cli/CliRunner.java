@@ -7,8 +7,8 @@ import picocli.CommandLine;
 /**
  * Runs a picocli command tree with given output streams and returns its exit code, so that a
  * component's {@code main} is only {@code System.exit(doMain(args))} and tests run every command
- * in-process. An exception escaping a command is printed as {@code name: message} and exits with
- * {@code failedCode}.
+ * in-process. An exception escaping a command is printed as {@code program command: message} and
+ * exits with {@code failedCode}.
  */
 public final class CliRunner {
     private CliRunner() {
@@ -28,7 +28,8 @@ public final class CliRunner {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println(name + ": " + e.getMessage());
+            // "reporter load: ..." names the command that failed, not only the program.
+            commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             return e instanceof IllegalArgumentException ? usageCode : failedCode;
         });
         int code = cl.execute(args);

@@ -136,6 +136,6 @@ class ReporterCliTest {
 
     private static void assertUsage(Run r, String message) {
         assertEquals(ReporterMain.USAGE, r.code(), r.err());
-        assertTrue(r.err().startsWith(message), "expected \"" + message + "\" in: " + r.err());
+        assertTrue(r.err().startsWith("reporter ") && r.err().contains(message), "expected \"reporter ... " + message + "\" in: " + r.err());
     }
 }

@@ -234,19 +234,26 @@ public final class CmConnector {
         nextPsn = (psn + packets) & 0xFF_FFFF;
     }
 
-    /** Ends the connection (DREQ); waits briefly for the DREP. */
+    /**
+     * Ends the connection: DREQ, resent with the same transaction id after each time-out (up to
+     * the retries) until the DREP comes, as for the REQ: a lost DREQ must not leave the collector's
+     * queue pair behind. Gives up quietly: the collector forgets it when it restarts.
+     */
     public void disconnect(RemoteQueuePair qp) throws InterruptedException {
-        try {
-            send(cm.dreq(frameSegment, 0, cmRoute, udPsn++, random.nextLong() & Long.MAX_VALUE, qp.localCommId(),
-                    qp.remoteCommId(), qp.remoteQpn()), ConnectStep.DISCONNECT);
-        } catch (ConnectException e) {
-            return;
-        }
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        while (System.nanoTime() < deadline) {
-            byte[] f = inbox.poll(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
-            if (f != null && parseCm(f) && cmPacket.attributeId() == CmAttribute.DREP) {
+        long transactionId = random.nextLong() & Long.MAX_VALUE;
+        for (int attempt = 0; attempt <= retries; attempt++) {
+            try {
+                send(cm.dreq(frameSegment, 0, cmRoute, udPsn++, transactionId, qp.localCommId(), qp.remoteCommId(),
+                        qp.remoteQpn()), ConnectStep.DISCONNECT);
+            } catch (ConnectException e) {
                 return;
+            }
+            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+            while (System.nanoTime() < deadline) {
+                byte[] f = inbox.poll(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
+                if (f != null && parseCm(f) && cmPacket.attributeId() == CmAttribute.DREP) {
+                    return;
+                }
             }
         }
     }

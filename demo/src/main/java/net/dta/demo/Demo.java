@@ -35,6 +35,7 @@ import net.dta.query.source.StatusSource;
 import net.dta.reporter.DtaReporter;
 import net.dta.reporter.Primitive;
 import net.dta.reporter.ReporterOptions;
+import net.dta.reporter.load.KeySpace;
 import net.dta.reporter.load.LoadGenerator;
 import net.dta.reporter.load.LoadProgress;
 import net.dta.reporter.load.LoadSpec;
@@ -323,7 +324,7 @@ final class Demo {
         if (s.rate() > 0) {
             LoadSpec spec = LoadSpec.builder(target).rate(s.rate()).count(Long.MAX_VALUE).keys(1 << 20).distribution("zipf:1.1")
                     .lists(DemoStores.LOAD_LISTS).sketch(DemoStores.SKETCH_ROWS, DemoStores.SKETCH_LOG2_COLUMNS, 16)
-                    .threads(s.rate() > 150_000 ? 2 : 1).seed(s.seed() + run).build();
+                    .flowsInFlight(flowsInFlight(s.rate())).threads(s.rate() > 150_000 ? 2 : 1).seed(s.seed() + run).build();
             try {
                 load = LoadGenerator.open(spec);
             } catch (IOException e) {
@@ -344,6 +345,15 @@ final class Demo {
         } else {
             out.println("[5/5] reporter load  none (--rate 0); only the demo flows");
         }
+    }
+
+    /**
+     * Postcard flows whose hops the load interleaves: few enough that one flow's successive hops are
+     * at most about 2.5 ms apart (a fifth of the reports are postcards), well inside the translator's
+     * flush interval, so that generated paths are written whole as the demo flows' are.
+     */
+    static int flowsInFlight(double rate) {
+        return (int) Math.max(1, Math.min(16, rate / 2000));
     }
 
     /** "kw 40% ki 30% pc 20% ap 5% sk 5%". */
@@ -386,8 +396,10 @@ final class Demo {
         out.println("  ./dta query append" + server + " -s drops -l " + DemoStores.DEMO_EVENTS_LIST + "       # the demo's events, oldest first");
         out.println("  ./dta query follow" + server + " -s drops -l " + DemoStores.DEMO_EVENTS_LIST + "       # new ones as they arrive");
         out.println("  ./dta query status" + server);
-        out.println("  curl '" + http + "/api/v1/stores/paths/path?key=" + DemoFlows.WEB.key() + "'");
-        out.println("  curl '" + http + "/api/v1/stores/drops/append/" + DemoStores.DEMO_EVENTS_LIST + "?from=tail'");
+        out.println("  ./dta query counter" + server + " -s flow-bytes -k '" + Text.fiveTuple(KeySpace.key(0))
+                + "'   # the load's hottest key");
+        out.println("  curl -G " + http + "/api/v1/stores/paths/path --data-urlencode 'key=" + DemoFlows.WEB.key() + "'");
+        out.println("  curl '" + http + "/api/v1/stores/drops/append/" + DemoStores.DEMO_EVENTS_LIST + "?max=5'");
         out.println();
         if (s.readyFile() != null) {
             writeReadyFile(earlier);

@@ -110,9 +110,10 @@ final class DemoFiles {
                     address: %3$s
                     mac: "%4$s"
                     report-port: %5$d
-                    # Generous timers for a laptop under load: a probe a second; postcards of one path are sent
-                    # back to back, so the default idle flush of 1 ms writes whole paths.
-                    settings: {ack-interval: 64, flush-interval: 1ms, probe-interval: 1s}
+                    # Generous timers for a laptop under load: a liveness probe a second, and postcards and Append
+                    # batches held up to 20 ms for their next hop or entry (a demo flow's postcards are sent back
+                    # to back; the load's hops of one flow come a few ms apart), so paths are written whole.
+                    settings: {ack-interval: 64, flush-interval: 20ms, probe-interval: 1s}
                 """.formatted(DemoSettings.TRANSLATOR, hostPort(p4runtime), s.translatorAddress(),
                 DemoSettings.macOf(s.translatorAddress()), s.reportPort()));
         return y.toString();

@@ -18,14 +18,15 @@ import net.dta.reporter.DtaReporter;
  */
 final class DemoFlows {
     /**
-     * A demo flow.
+     * A demo flow: web (HTTPS, leaf 11 to leaf 12 through spine 21), dns (leaf 11 to leaf 13 through
+     * spine 22) or backup (rsync, 5 hops through core 31).
      *
      * @param switches        switch ids of its hops, in path order
      * @param queueDepths     queue depth (cells) at each hop
      * @param bytesPerSecond  added to {@code flow-bytes} every second
      * @param packetsPerSecond added to {@code heavy-hitters} every second
      */
-    record Flow(String name, String key, String what, int[] switches, int[] queueDepths, long bytesPerSecond,
+    record Flow(String name, String key, int[] switches, int[] queueDepths, long bytesPerSecond,
                 long packetsPerSecond) {
         byte[] keyBytes() {
             return Keys.parse(key);
@@ -58,11 +59,11 @@ final class DemoFlows {
         }
     }
 
-    static final Flow WEB = new Flow("web", "192.168.1.10:52000->192.168.2.20:443/tcp", "HTTPS, leaf 11 to leaf 12 through spine 21",
+    static final Flow WEB = new Flow("web", "192.168.1.10:52000->192.168.2.20:443/tcp",
             new int[] {11, 21, 12}, new int[] {5, 40, 12}, 150_000, 100);
-    static final Flow DNS = new Flow("dns", "192.168.1.11:53000->192.168.3.53:53/udp", "DNS, leaf 11 to leaf 13 through spine 22",
+    static final Flow DNS = new Flow("dns", "192.168.1.11:53000->192.168.3.53:53/udp",
             new int[] {11, 22, 13}, new int[] {2, 3, 1}, 8_000, 100);
-    static final Flow BACKUP = new Flow("backup", "192.168.1.12:41000->192.168.4.40:873/tcp", "rsync, 5 hops through core 31",
+    static final Flow BACKUP = new Flow("backup", "192.168.1.12:41000->192.168.4.40:873/tcp",
             new int[] {11, 21, 31, 23, 14}, new int[] {9, 60, 250, 80, 7}, 1_500_000, 1_000);
     static final List<Flow> ALL = List.of(WEB, DNS, BACKUP);
 

@@ -19,7 +19,7 @@ import net.dta.translator.Translator;
  * or dropped (reports it could not translate). Read from the components in this process.
  */
 final class ProgressLine {
-    private static final String FORMAT = "%6s  %8s %9s  %7s %7s %7s %7s %7s  %8s %8s  %5s %5s %6s %7s";
+    private static final String FORMAT = "%7s  %8s %9s  %7s %7s %7s %7s %7s  %8s %8s  %5s %5s %6s %7s";
 
     private final List<Collector> collectors;
     private final Translator translator;

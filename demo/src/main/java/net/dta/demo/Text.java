@@ -49,6 +49,21 @@ final class Text {
         }
     }
 
+    /** A canonical 5-tuple key (protocol.md 2.2) as {@code Keys.parse} reads it: {@code 10.0.0.1:1024->10.128.0.1:80/tcp}. */
+    static String fiveTuple(byte[] key) {
+        int protocol = key[12] & 0xFF;
+        return ip(key, 0) + ":" + port(key, 8) + "->" + ip(key, 4) + ":" + port(key, 10) + "/"
+                + (protocol == 6 ? "tcp" : protocol == 17 ? "udp" : Integer.toString(protocol));
+    }
+
+    private static String ip(byte[] key, int at) {
+        return (key[at] & 0xFF) + "." + (key[at + 1] & 0xFF) + "." + (key[at + 2] & 0xFF) + "." + (key[at + 3] & 0xFF);
+    }
+
+    private static int port(byte[] key, int at) {
+        return (key[at] & 0xFF) << 8 | key[at + 1] & 0xFF;
+    }
+
     /** 59s, 4m 05s, 2h 03m. */
     static String elapsed(Duration d) {
         long s = d.toSeconds();

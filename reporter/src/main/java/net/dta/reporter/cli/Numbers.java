@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** What people type for counts, rates, sizes and durations on the command line. */
-final class Numbers {
+/** What people type for counts, rates, sizes and durations on the command line (the reporter's and the demo's). */
+public final class Numbers {
     private static final Pattern SCALED = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)([kmg]?)");
     private static final Pattern POWER = Pattern.compile("2\\^([0-9]{1,2})");
     private static final Pattern DURATION = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)?");
@@ -15,7 +15,7 @@ final class Numbers {
     }
 
     /** {@code 1000}, {@code 100k}, {@code 1.5M}, {@code 2G} or {@code 2^20}. */
-    static double amount(String text, String field) {
+    public static double amount(String text, String field) {
         String t = text.strip().toLowerCase(Locale.ROOT).replace("_", "").replace(",", "");
         Matcher p = POWER.matcher(t);
         if (p.matches()) {
@@ -39,7 +39,7 @@ final class Numbers {
     }
 
     /** A whole number (see {@link #amount}). */
-    static long count(String text, String field) {
+    public static long count(String text, String field) {
         double v = amount(text, field);
         if (v != Math.rint(v) || v > Long.MAX_VALUE) {
             throw new IllegalArgumentException(field + ": must be a whole number, got \"" + text + "\"");
@@ -48,7 +48,7 @@ final class Numbers {
     }
 
     /** {@code 10s}, {@code 500ms}, {@code 2m}, {@code 1h}, or a number of seconds. */
-    static Duration duration(String text, String field) {
+    public static Duration duration(String text, String field) {
         Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException(field + ": expected a duration like 10s, 500ms, 2m or 1h, got \"" + text + "\"");
@@ -65,7 +65,7 @@ final class Numbers {
     }
 
     /** A 32-bit value: decimal (0..4294967295, or negative down to -2^31) or 0x hex. */
-    static int u32(String text, String field) {
+    public static int u32(String text, String field) {
         String t = text.strip().toLowerCase(Locale.ROOT).replace("_", "");
         long v;
         try {
@@ -80,7 +80,7 @@ final class Numbers {
     }
 
     /** Thousands separated by commas, for terminals. */
-    static String grouped(long v) {
+    public static String grouped(long v) {
         return String.format(Locale.ROOT, "%,d", v);
     }
 }

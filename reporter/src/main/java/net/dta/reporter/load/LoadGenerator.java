@@ -126,6 +126,11 @@ public final class LoadGenerator implements AutoCloseable {
         return workers.stream().mapToLong(w -> w.reporter().counters().sent()).sum();
     }
 
+    /** Reports of a primitive handed to the sockets so far, over all threads (any thread). */
+    public long reports(Primitive p) {
+        return workers.stream().mapToLong(w -> w.reporter().counters().reports(p)).sum();
+    }
+
     public long sendErrors() {
         return workers.stream().mapToLong(w -> w.reporter().counters().sendErrors()).sum();
     }

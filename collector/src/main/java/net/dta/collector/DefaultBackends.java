@@ -2,6 +2,8 @@ package net.dta.collector;
 
 import net.dta.collector.config.CollectorConfig;
 import net.dta.collector.config.IngestMode;
+import net.dta.rdma.disni.DisniBackend;
+import net.dta.rdma.disni.DisniConfig;
 import net.dta.rdma.endpoint.RdmaBackend;
 import net.dta.rdma.endpoint.RdmaException;
 import net.dta.rdma.soft.SoftRoceBackend;
@@ -26,8 +28,9 @@ public final class DefaultBackends implements BackendFactory {
                         .withErrorOnNak(config.queuePairs().errorOnNak());
                 yield SoftRoceBackend.open(soft);
             }
-            case DISNI -> throw new RdmaException("ingest: disni needs the rdma module's DiSNI backend, which this build does "
-                    + "not include yet; use ingest: udp or raw (the software responder)");
+            // A real RDMA NIC: fails with an RdmaException naming what to install when libdisni or
+            // an RDMA device is missing (docs/rdma.md).
+            case DISNI -> DisniBackend.open(new DisniConfig(net.address(), net.cmPort(), DisniConfig.of(net.address()).backlog()));
         };
     }
 }

@@ -1,16 +1,10 @@
 package net.dta.collector.status;
 
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import net.dta.common.metrics.MirroredMeters;
 
 /**
  * Prometheus metrics ({@code /metrics}) derived from a {@link CollectorStatus} at each scrape, so
@@ -21,17 +15,15 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * <p>Names: counters end in {@code _total} (Micrometer adds it), everything starts with {@code dta_}.
  */
 public final class CollectorMetrics {
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Map<Meter.Id, double[]> values = new HashMap<>();
-    private final Set<Meter.Id> touched = new HashSet<>();
+    private final MirroredMeters meters = new MirroredMeters();
 
     public PrometheusMeterRegistry registry() {
-        return registry;
+        return meters.registry();
     }
 
     /** Refreshes every meter from the status and returns the Prometheus text exposition. */
     public synchronized String scrape(CollectorStatus s) {
-        touched.clear();
+        meters.begin();
         CollectorStatus.Ingest in = s.ingest();
         gauge("dta.collector.info", "Collector identity and ingest path (value 1)", 1, "collector", s.collector(),
                 "ingest", in.mode(), "backend", in.backend(), "icrc_verified", Boolean.toString(in.icrcVerified()),
@@ -91,43 +83,18 @@ public final class CollectorMetrics {
         counter("dta.state.saves", "Queue-pair state saves", p.saves());
         counter("dta.state.save.failures", "Failed queue-pair state saves", p.saveFailures());
 
-        for (Meter m : registry.getMeters()) {
-            if (!touched.contains(m.getId())) {
-                registry.remove(m);
-                values.remove(m.getId());
-            }
-        }
-        return registry.scrape();
+        return meters.scrape();
     }
 
     private static String[] with(String[] tags, String key, String value) {
-        String[] out = java.util.Arrays.copyOf(tags, tags.length + 2);
-        out[tags.length] = key;
-        out[tags.length + 1] = value;
-        return out;
+        return MirroredMeters.with(tags, key, value);
     }
 
     private void counter(String name, String help, long value, String... tags) {
-        mirror(Meter.Type.COUNTER, name, help, value, tags);
+        meters.counter(name, help, value, tags);
     }
 
     private void gauge(String name, String help, double value, String... tags) {
-        mirror(Meter.Type.GAUGE, name, help, value, tags);
-    }
-
-    /** Sets the value a meter reports, registering the meter the first time it is seen. */
-    private void mirror(Meter.Type type, String name, String help, double value, String... tags) {
-        Meter.Id id = new Meter.Id(name, Tags.of(tags), null, help, type);
-        double[] holder = values.computeIfAbsent(id, k -> {
-            double[] h = new double[1];
-            if (type == Meter.Type.COUNTER) {
-                FunctionCounter.builder(name, h, a -> a[0]).tags(tags).description(help).register(registry);
-            } else {
-                Gauge.builder(name, h, a -> a[0]).tags(tags).description(help).strongReference(true).register(registry);
-            }
-            return h;
-        });
-        holder[0] = value;
-        touched.add(id);
+        meters.gauge(name, help, value, tags);
     }
 }

@@ -1,6 +1,5 @@
 package net.dta.collector;
 
-import net.dta.common.lifecycle.LifecycleStack;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -17,11 +16,10 @@ import net.dta.collector.config.CollectorConfig;
 import net.dta.collector.rdma.CatalogRegion;
 import net.dta.collector.rdma.CollectorConnectionHandler;
 import net.dta.collector.rdma.QueuePairPersister;
-import net.dta.collector.rdma.RegionRegistrar;
 import net.dta.collector.rdma.RegionRegistrar.StoreRegion;
+import net.dta.collector.rdma.RegionRegistrar;
 import net.dta.collector.state.CollectorState;
 import net.dta.collector.state.StateException;
-import net.dta.common.admin.AdminServer;
 import net.dta.collector.status.CollectorMetrics;
 import net.dta.collector.status.CollectorStatus;
 import net.dta.collector.status.StatusJson;
@@ -30,6 +28,8 @@ import net.dta.collector.store.Layouts;
 import net.dta.collector.store.OpenStores;
 import net.dta.collector.store.StoreFileException;
 import net.dta.collector.store.StoreSet;
+import net.dta.common.admin.AdminServer;
+import net.dta.common.lifecycle.LifecycleStack;
 import net.dta.protocol.catalog.Catalog;
 import net.dta.protocol.catalog.CatalogEntry;
 import net.dta.protocol.catalog.ConnectReplyData;

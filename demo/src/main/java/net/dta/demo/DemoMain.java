@@ -118,11 +118,6 @@ public final class DemoMain implements Callable<Integer> {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "net/dta/demo/logback.xml");
         }
-        // The P4Runtime classes of the ONOS artifact are old protobuf gencode: protobuf warns once per
-        // message type otherwise. The controller only talks to the translator this process starts.
-        if (System.getProperty("com.google.protobuf.use_unsafe_pre22_gencode") == null) {
-            System.setProperty("com.google.protobuf.use_unsafe_pre22_gencode", "true");
-        }
         System.exit(doMain(args));
     }
 

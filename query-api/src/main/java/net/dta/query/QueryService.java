@@ -292,8 +292,9 @@ public final class QueryService implements Queries, AutoCloseable {
             return r;
         }
         source(collector);
+        List<StatusReport.StoreStatus> stores = r.stores().stream().filter(s -> s.collector().equals(collector)).toList();
         return new StatusReport(r.takenAtMillis(), r.collectors().stream().filter(c -> c.name().equals(collector)).toList(),
-                r.stores().stream().filter(s -> s.collector().equals(collector)).toList(), r.ingest());
+                stores, StatusReport.ingestOf(stores));
     }
 
     // ---- checks and routing

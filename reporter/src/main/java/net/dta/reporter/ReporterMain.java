@@ -33,12 +33,6 @@ public final class ReporterMain implements Runnable {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "net/dta/reporter/logback.xml");
         }
-        // The P4Runtime classes of the ONOS artifact are old protobuf gencode; protobuf warns once per
-        // message type on stderr. The benchmarks' P4Runtime client only talks to the translator they
-        // start themselves, on loopback.
-        if (System.getProperty("com.google.protobuf.use_unsafe_pre22_gencode") == null) {
-            System.setProperty("com.google.protobuf.use_unsafe_pre22_gencode", "true");
-        }
         System.exit(doMain(args));
     }
 

@@ -17,8 +17,8 @@ import picocli.CommandLine.Command;
  * endpoint), 2 wrong usage.
  */
 @Command(name = "controller", mixinStandardHelpOptions = true, versionProvider = ControllerMain.Version.class,
-        description = {"The DTA switch controller: programs translators and reporters through P4Runtime and sets up",
-                "the translators' RDMA connections to the collectors, as one deployment file describes."},
+        description = "The DTA switch controller: programs translators and reporters through P4Runtime and sets up "
+                + "the translators' RDMA connections to the collectors, as one deployment file describes.",
         subcommands = {RunCommand.class, StatusCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Documentation: docs/controller.md, docs/deployment.md"})
 public final class ControllerMain implements Runnable {
@@ -30,8 +30,6 @@ public final class ControllerMain implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        // The ONOS 2.7 P4Runtime classes are old generated code; protobuf 3.25 would warn once per class.
-        System.setProperty("com.google.protobuf.use_unsafe_pre22_gencode", "true");
         System.exit(doMain(args));
     }
 

@@ -1,6 +1,5 @@
 package net.dta.collector.cli;
 
-import net.dta.common.cli.Table;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +10,7 @@ import net.dta.collector.config.CollectorConfig;
 import net.dta.collector.store.Layouts;
 import net.dta.collector.store.StoreFile;
 import net.dta.collector.store.StoreFileException;
+import net.dta.common.cli.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;

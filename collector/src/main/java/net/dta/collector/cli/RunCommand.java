@@ -1,6 +1,5 @@
 package net.dta.collector.cli;
 
-import net.dta.common.cli.Table;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -18,6 +17,7 @@ import net.dta.collector.DefaultBackends;
 import net.dta.collector.config.CollectorConfig;
 import net.dta.collector.status.CollectorStatus;
 import net.dta.collector.store.Layouts;
+import net.dta.common.cli.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

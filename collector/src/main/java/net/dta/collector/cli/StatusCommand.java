@@ -1,12 +1,7 @@
 package net.dta.collector.cli;
 
-import net.dta.common.cli.Table;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +15,8 @@ import net.dta.collector.config.CollectorConfig;
 import net.dta.collector.status.CollectorStatus;
 import net.dta.collector.status.StatusJson;
 import net.dta.collector.store.Layouts;
+import net.dta.common.admin.AdminClient;
+import net.dta.common.cli.Table;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,18 +66,10 @@ public final class StatusCommand implements Callable<Integer> {
             address = cfg.admin().address();
         }
         byte[] body;
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(timeoutSeconds)).build()) {
-            HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create("http://" + address + "/status"))
-                    .timeout(Duration.ofSeconds(timeoutSeconds)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (r.statusCode() != 200) {
-                err.println("collector: http://" + address + "/status answered " + r.statusCode() + ": "
-                        + new String(r.body(), StandardCharsets.UTF_8).strip());
-                return CollectorMain.FAILED;
-            }
-            body = r.body();
-        } catch (IOException | IllegalArgumentException e) {
-            err.println("collector: no collector answers at http://" + address + "/status (" + e.getMessage()
-                    + "); is it running, and is this its admin.address?");
+        try {
+            body = AdminClient.get(address, "/status", timeoutSeconds, "collector");
+        } catch (IOException e) {
+            err.println("collector: " + e.getMessage());
             return CollectorMain.FAILED;
         }
         if (json) {

@@ -1,6 +1,5 @@
 package net.dta.collector.cli;
 
-import net.dta.common.cli.Table;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -11,6 +10,7 @@ import java.util.concurrent.Callable;
 import net.dta.collector.CollectorMain;
 import net.dta.collector.store.Layouts;
 import net.dta.collector.store.StoreDirectory;
+import net.dta.common.cli.Table;
 import net.dta.protocol.layout.StoreDefinition;
 import net.dta.protocol.layout.StoreKind;
 import picocli.CommandLine.Command;

@@ -1,10 +1,5 @@
 package net.dta.collector.config;
 
-import net.dta.common.config.Fields;
-import net.dta.common.config.ConfigException;
-import net.dta.common.config.ConfigProblem;
-import net.dta.common.config.ConfigNode;
-import net.dta.common.config.YamlTree;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -25,6 +20,11 @@ import net.dta.collector.config.CollectorConfig.Admin;
 import net.dta.collector.config.CollectorConfig.Network;
 import net.dta.collector.config.CollectorConfig.QueuePairs;
 import net.dta.collector.config.CollectorConfig.StoreConfig;
+import net.dta.common.config.ConfigException;
+import net.dta.common.config.ConfigNode;
+import net.dta.common.config.ConfigProblem;
+import net.dta.common.config.Fields;
+import net.dta.common.config.YamlTree;
 import net.dta.protocol.catalog.CatalogEntry;
 import net.dta.protocol.layout.AppendLayout;
 import net.dta.protocol.layout.CounterLayout;

@@ -1,8 +1,8 @@
 package net.dta.collector.store;
 
-import net.dta.protocol.Keys;
 import java.lang.foreign.MemorySegment;
 
+import net.dta.protocol.Keys;
 import net.dta.protocol.hash.DtaHash;
 import net.dta.protocol.layout.CounterLayout;
 import net.dta.protocol.layout.StoreDefinition;

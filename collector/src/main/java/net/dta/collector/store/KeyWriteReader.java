@@ -1,8 +1,8 @@
 package net.dta.collector.store;
 
-import net.dta.protocol.Keys;
 import java.lang.foreign.MemorySegment;
 
+import net.dta.protocol.Keys;
 import net.dta.protocol.layout.KeyWriteLayout;
 import net.dta.protocol.layout.StoreDefinition;
 import net.dta.protocol.store.KeyWriteStore;

@@ -1,9 +1,9 @@
 package net.dta.collector.store;
 
-import net.dta.protocol.Keys;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
+import net.dta.protocol.Keys;
 import net.dta.protocol.layout.PostcardLayout;
 import net.dta.protocol.layout.StoreDefinition;
 import net.dta.protocol.store.PostcardStore;

@@ -1,6 +1,5 @@
 package net.dta.collector.store;
 
-import net.dta.protocol.Keys;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -9,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import net.dta.protocol.Keys;
 import net.dta.protocol.layout.StoreFileHeader;
 
 /**

@@ -1,7 +1,5 @@
 package net.dta.collector.config;
 
-import net.dta.common.config.ConfigException;
-import net.dta.common.config.ConfigProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,6 +15,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import net.dta.common.config.ConfigException;
+import net.dta.common.config.ConfigProblem;
 import net.dta.protocol.layout.AppendLayout;
 import net.dta.protocol.layout.CounterLayout;
 import net.dta.protocol.layout.KeyWriteLayout;

@@ -1,6 +1,5 @@
 package net.dta.collector.store;
 
-import net.dta.protocol.Keys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import net.dta.protocol.Keys;
 import net.dta.protocol.store.AppendStore;
 import net.dta.protocol.store.KeyWriteStore;
 import net.dta.protocol.store.PostcardStore;

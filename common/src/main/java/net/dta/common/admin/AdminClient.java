@@ -32,7 +32,10 @@ public final class AdminClient {
             if (e.getMessage() != null && e.getMessage().startsWith(url + " answered")) {
                 throw (IOException) e;
             }
-            throw new IOException("no " + component + " answers at " + url + " (" + e.getMessage()
+            // A refused connection carries no message: name its class instead of "null".
+            String why = e.getMessage() != null ? e.getMessage()
+                    : e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
+            throw new IOException("no " + component + " answers at " + url + " (" + why
                     + "); is it running, and is this its admin.address?", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -104,7 +104,7 @@ public final class ServeCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(QueryMain.OK);
         }, "dta-query-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println("query service " + c.name() + " serving " + describe(c));
+        out.println("query service \"" + c.name() + "\" serving " + describe(c));
         if (server.grpcAddress() != null) {
             out.println("  gRPC       " + QueryServer.hostPort(server.grpcAddress()) + "  (dta.query.v1.QueryService)");
         }

@@ -1,6 +1,9 @@
 package net.dta.query.model;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A status snapshot of the query service's collectors and store shards (the {@code Status}
@@ -50,5 +53,23 @@ public record StatusReport(long takenAtMillis, List<CollectorHealth> collectors,
 
     /** RDMA WRITEs plus FETCH_ADDs into the stores of one kind, over all collectors. */
     public record PrimitiveIngest(String kind, long operations, double operationsPerSecond, long bytes, double bytesPerSecond) {
+    }
+
+    /** Ingest per primitive, summed over the given store rows (all five kinds, zero when absent). */
+    public static List<PrimitiveIngest> ingestOf(List<StoreStatus> stores) {
+        Map<String, double[]> byKind = new LinkedHashMap<>();
+        for (String kind : List.of("key-write", "key-increment", "postcard", "append", "sketch")) {
+            byKind.put(kind, new double[4]);
+        }
+        for (StoreStatus s : stores) {
+            double[] k = byKind.computeIfAbsent(s.kind(), x -> new double[4]);
+            k[0] += s.writes() + s.atomics();
+            k[1] += s.writesPerSecond() + s.atomicsPerSecond();
+            k[2] += s.writeBytes() + 8.0 * s.atomics();
+            k[3] += s.bytesPerSecond();
+        }
+        List<PrimitiveIngest> ingest = new ArrayList<>();
+        byKind.forEach((kind, k) -> ingest.add(new PrimitiveIngest(kind, (long) k[0], k[1], (long) k[2], k[3])));
+        return ingest;
     }
 }

@@ -3,7 +3,6 @@ package net.dta.query.status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -94,19 +93,7 @@ public final class StatusTracker implements AutoCloseable {
                         s.writeBytes(), s.atomics(), s.reads(), s.accessErrors(), r[0], r[1], r[2], s.queries()));
             }
         }
-        Map<String, double[]> byKind = new LinkedHashMap<>();
-        for (String kind : List.of("key-write", "key-increment", "postcard", "append", "sketch")) {
-            byKind.put(kind, new double[4]);
-        }
-        for (StatusReport.StoreStatus s : stores) {
-            double[] k = byKind.computeIfAbsent(s.kind(), x -> new double[4]);
-            k[0] += s.writes() + s.atomics();
-            k[1] += s.writesPerSecond() + s.atomicsPerSecond();
-            k[2] += s.writeBytes() + 8.0 * s.atomics();
-            k[3] += s.bytesPerSecond();
-        }
-        List<StatusReport.PrimitiveIngest> ingest = new ArrayList<>();
-        byKind.forEach((kind, k) -> ingest.add(new StatusReport.PrimitiveIngest(kind, (long) k[0], k[1], (long) k[2], k[3])));
+        List<StatusReport.PrimitiveIngest> ingest = StatusReport.ingestOf(stores);
         StatusReport report = new StatusReport(now, collectors, stores, ingest);
         latest = report;
         metrics.update(report);

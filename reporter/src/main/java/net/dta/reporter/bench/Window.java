@@ -74,15 +74,20 @@ final class Window {
     private static void sleepWithProgress(Duration d, LoadGenerator g, PrintWriter progress, String label) throws InterruptedException {
         long end = System.nanoTime() + d.toNanos();
         long start = System.nanoTime();
+        long lastShown = -1;
         while (true) {
             long left = end - System.nanoTime();
             if (left <= 0) {
                 return;
             }
             Thread.sleep(Math.min(1000, Math.max(1, left / 1_000_000)));
-            progress.printf(Locale.ROOT, "  %s %.0f/%.0f s: %,d reports sent%n", label, (System.nanoTime() - start) / 1e9,
-                    d.toNanos() / 1e9, g.sent());
-            progress.flush();
+            long shown = Math.round((System.nanoTime() - start) / 1e9);
+            if (shown != lastShown) {
+                // Once per second shown: the last short sleep of a window must not repeat the line.
+                progress.printf(Locale.ROOT, "  %s %d/%.0f s: %,d reports sent%n", label, shown, d.toNanos() / 1e9, g.sent());
+                progress.flush();
+                lastShown = shown;
+            }
         }
     }
 

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 /** {@code reporter bench ...}: the benchmarks of docs/performance.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"The benchmarks of docs/performance.md. Progress goes to stderr, the tables to stdout."},
-        subcommands = {BenchCommand.Translator.class, BenchCommand.CollectorCpu.class})
+        subcommands = {BenchCommand.Translator.class, BenchCommand.CollectorCpu.class, BenchCommand.Responder.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -174,6 +174,30 @@ public final class BenchCommand implements Runnable {
                     Numbers.duration(common.warmup, "warmup"), Numbers.duration(common.seconds, "seconds"), common.primitives(),
                     List.of(setups.split(",")), Numbers.count(common.keys, "keys"), distribution, common.sketchCounters, senders,
                     common.mode(), common.appendBatch(), dir), out, err));
+        }
+    }
+
+    /** The rdma module's responder benchmark (docs/performance.md "Responder ingest"), through the launcher. */
+    @Command(name = "responder", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Software RoCEv2 responder ingest of Key-Write-sized RDMA WRITEs vs a bare receive loop on the same "
+                    + "socket set-up, UDP and raw mode (raw needs root), in one run.")
+    static final class Responder implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--mode", paramLabel = "udp|raw|both", defaultValue = "both", description = "Default: ${DEFAULT-VALUE}.")
+        String mode;
+
+        @Option(names = "--seconds", paramLabel = "S", defaultValue = "5", description = "Measuring window per set-up. Default: ${DEFAULT-VALUE}.")
+        double seconds;
+
+        @Option(names = "--senders", paramLabel = "N", defaultValue = "1", description = "Sender threads. Default: ${DEFAULT-VALUE}.")
+        int senders;
+
+        @Override
+        public Integer call() throws Exception {
+            return net.dta.rdma.bench.ResponderIngestBenchmark.run(new String[] {"--mode", mode, "--seconds", Double.toString(seconds),
+                    "--senders", Integer.toString(senders)}, System.out);
         }
     }
 }

@@ -26,9 +26,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code controller status}: asks a running controller, shows translators, queue pairs, stores, reporters. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show a running controller's status: per translator its session, per queue pair what is connected,",
-                "PSN resyncs, lost packets, NAKs and errors, per store whether it is programmed; reporters.",
-                "Asks the controller's admin endpoint (controller.admin.address of the deployment file)."})
+        description = "Show a running controller's status: per translator its session, per queue pair what is connected, "
+                + "PSN resyncs, lost packets, NAKs and errors, per store whether it is programmed; reporters. "
+                + "Asks the controller's admin endpoint (controller.admin.address of the deployment file).")
 public final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -69,7 +69,7 @@ public final class StatusCommand implements Callable<Integer> {
         try {
             body = AdminClient.get(target, "/status", 5, "controller");
         } catch (IOException e) {
-            err.println(e.getMessage() + (admin == null && config == null ? " (--admin HOST:PORT or --config FILE name another one)" : ""));
+            err.println("controller status: " + e.getMessage() + (admin == null && config == null ? " (--admin HOST:PORT or --config FILE name another one)" : ""));
             return ControllerMain.FAILED;
         }
         if (json) {

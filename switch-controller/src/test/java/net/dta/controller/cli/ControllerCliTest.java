@@ -79,7 +79,7 @@ class ControllerCliTest {
     void shouldExplainAnUnreachableStatusEndpointAndUsageErrors() {
         Result r = run("status", "--admin", "127.0.0.1:1");
         assertEquals(1, r.code());
-        assertTrue(r.err().startsWith("no controller answers at http://127.0.0.1:1/status"), r.err());
+        assertTrue(r.err().startsWith("controller status: no controller answers at http://127.0.0.1:1/status (connection refused)"), r.err());
         assertEquals(2, run("status", "--admin", "nonsense").code());
         assertEquals(2, run("frobnicate").code());
         Result help = run("--help");

@@ -1,8 +1,6 @@
 package net.dta.collector.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,12 +8,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-import net.dta.collector.CollectorMain;
 import net.dta.collector.config.CollectorConfig;
 import net.dta.collector.status.CollectorStatus;
 import net.dta.collector.status.StatusJson;
 import net.dta.collector.store.Layouts;
-import net.dta.common.admin.AdminClient;
+import net.dta.common.admin.StatusQuery;
 import net.dta.common.cli.Table;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -48,41 +45,23 @@ public final class StatusCommand implements Callable<Integer> {
     int timeoutSeconds;
 
     @Override
-    public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        String address = "127.0.0.1:" + CollectorConfig.DEFAULT_ADMIN_PORT;
-        if (target != null && target.admin != null) {
-            address = target.admin;
-        } else if (target != null && target.config != null) {
-            CollectorConfig cfg = ConfigProblems.load(target.config, err);
-            if (cfg == null) {
-                return CollectorMain.FAILED;
-            }
-            if (!cfg.admin().enabled()) {
-                err.println("collector: " + target.config + " disables the admin endpoint (admin.enabled: false)");
-                return CollectorMain.FAILED;
-            }
-            address = cfg.admin().address();
+    public Integer call() {
+        return StatusQuery.run("collector", target == null ? null : target.admin, target == null ? null : target.config,
+                "127.0.0.1:" + CollectorConfig.DEFAULT_ADMIN_PORT, StatusCommand::adminAddress, json, timeoutSeconds, StatusJson::read,
+                StatusCommand::print, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** The admin address of a configuration file; null (reported) when it cannot be read or disables it. */
+    private static String adminAddress(Path config, PrintWriter err) {
+        CollectorConfig cfg = ConfigProblems.load(config, err);
+        if (cfg == null) {
+            return null;
         }
-        byte[] body;
-        try {
-            body = AdminClient.get(address, "/status", timeoutSeconds, "collector");
-        } catch (IOException e) {
-            err.println("collector: " + e.getMessage());
-            return CollectorMain.FAILED;
+        if (!cfg.admin().enabled()) {
+            err.println("collector: " + config + " disables the admin endpoint (admin.enabled: false)");
+            return null;
         }
-        if (json) {
-            out.println(new String(body, StandardCharsets.UTF_8));
-            return CollectorMain.OK;
-        }
-        try {
-            print(out, StatusJson.read(body));
-        } catch (IOException e) {
-            err.println("collector: the answer of " + address + " is not a collector status: " + e.getMessage());
-            return CollectorMain.FAILED;
-        }
-        return CollectorMain.OK;
+        return cfg.admin().address();
     }
 
     static void print(PrintWriter out, CollectorStatus s) {

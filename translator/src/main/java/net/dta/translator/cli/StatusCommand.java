@@ -1,17 +1,14 @@
 package net.dta.translator.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-import net.dta.common.admin.AdminClient;
+import net.dta.common.admin.StatusQuery;
 import net.dta.common.cli.Table;
-import net.dta.translator.TranslatorMain;
 import net.dta.translator.config.TranslatorConfig;
 import net.dta.translator.status.StatusJson;
 import net.dta.translator.status.TranslatorStatus;
@@ -47,40 +44,22 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        String address = "127.0.0.1:" + TranslatorConfig.DEFAULT_ADMIN_PORT;
-        if (target != null && target.admin != null) {
-            address = target.admin;
-        } else if (target != null && target.config != null) {
-            TranslatorConfig cfg = ConfigProblems.load(target.config, err);
-            if (cfg == null) {
-                return TranslatorMain.FAILED;
-            }
-            if (!cfg.admin().enabled()) {
-                err.println("translator: " + target.config + " disables the admin endpoint (admin.enabled: false)");
-                return TranslatorMain.FAILED;
-            }
-            address = cfg.admin().address();
+        return StatusQuery.run("translator", target == null ? null : target.admin, target == null ? null : target.config,
+                "127.0.0.1:" + TranslatorConfig.DEFAULT_ADMIN_PORT, StatusCommand::adminAddress, json, timeoutSeconds, StatusJson::read,
+                StatusCommand::print, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** The admin address of a configuration file; null (reported) when it cannot be read or disables it. */
+    private static String adminAddress(Path config, PrintWriter err) {
+        TranslatorConfig cfg = ConfigProblems.load(config, err);
+        if (cfg == null) {
+            return null;
         }
-        byte[] body;
-        try {
-            body = AdminClient.get(address, "/status", timeoutSeconds, "translator");
-        } catch (IOException e) {
-            err.println("translator: " + e.getMessage());
-            return TranslatorMain.FAILED;
+        if (!cfg.admin().enabled()) {
+            err.println("translator: " + config + " disables the admin endpoint (admin.enabled: false)");
+            return null;
         }
-        if (json) {
-            out.println(new String(body, StandardCharsets.UTF_8));
-            return TranslatorMain.OK;
-        }
-        try {
-            print(out, StatusJson.read(body));
-        } catch (IOException e) {
-            err.println("translator: the answer of " + address + " is not a translator status: " + e.getMessage());
-            return TranslatorMain.FAILED;
-        }
-        return TranslatorMain.OK;
+        return cfg.admin().address();
     }
 
     static void print(PrintWriter out, TranslatorStatus s) {

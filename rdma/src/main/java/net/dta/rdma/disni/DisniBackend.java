@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -21,13 +22,10 @@ import com.ibm.disni.verbs.IbvCompChannel;
 import com.ibm.disni.verbs.IbvContext;
 import com.ibm.disni.verbs.IbvMr;
 import com.ibm.disni.verbs.IbvPd;
-import com.ibm.disni.verbs.IbvQP;
-import com.ibm.disni.verbs.IbvQPInitAttr;
 import com.ibm.disni.verbs.RdmaCm;
-import com.ibm.disni.verbs.RdmaCmEvent;
 import com.ibm.disni.verbs.RdmaCmId;
-import com.ibm.disni.verbs.RdmaConnParam;
 import com.ibm.disni.verbs.RdmaEventChannel;
+import com.ibm.disni.verbs.impl.NatObject;
 
 import net.dta.rdma.cm.ServiceId;
 import net.dta.rdma.endpoint.Access;
@@ -64,31 +62,38 @@ public final class DisniBackend implements RdmaBackend {
     private static final Logger LOG = LoggerFactory.getLogger(DisniBackend.class);
     private static final int CM_POLL_MILLIS = 200;
     private static final int MAX_WR = 16;
+    /** READs/atomics in flight offered to a requester whose REQ names no initiator depth. */
+    private static final int RESPONDER_RESOURCES = 16;
+    private static final int MAX_REP_PRIVATE_DATA = 196;
 
     private final DisniConfig config;
     private final RdmaEventChannel channel;
     private final RdmaCmId listenId;
     private final IbvContext context;
     private final IbvPd pd;
+    private final RdmaCmNative cm;
+    private final int maxResponderResources;
     private final Arena arena = Arena.ofShared();
     private final Map<RegisteredRegion, List<Object>> registrations = new ConcurrentHashMap<>();
-    private final Map<RdmaCmId, Connection> connections = new ConcurrentHashMap<>();
+    private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
     private volatile ConnectionHandler handler;
     private volatile boolean running;
     private Thread cmThread;
     private LargeRegistration large;
 
-    private record Connection(RdmaCmId id, IbvQP qp, IbvCQ cq, IbvCompChannel completions, InetAddress remote,
+    private record Connection(long id, int qpn, IbvCQ cq, IbvCompChannel completions, InetAddress remote,
                               int remoteQpn, long establishedAtMillis) {
-        QueuePairInfo info(String state) throws IOException {
-            return new QueuePairInfo(qp.getQp_num(), remote, remoteQpn, -1, state, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(),
+        QueuePairInfo info(String state) {
+            return new QueuePairInfo(qpn, remote, remoteQpn, -1, state, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(),
                     Map.of(), establishedAtMillis);
         }
     }
 
     private DisniBackend(DisniConfig config, RdmaEventChannel channel, RdmaCmId listenId, IbvContext context,
-                         IbvPd pd) {
+                         IbvPd pd, RdmaCmNative cm, int maxResponderResources) {
         this.config = config;
+        this.cm = cm;
+        this.maxResponderResources = maxResponderResources;
         this.channel = channel;
         this.listenId = listenId;
         this.context = context;
@@ -111,8 +116,10 @@ public final class DisniBackend implements RdmaBackend {
                         + DisniNative.deviceHint());
             }
             IbvPd pd = context.allocPd();
-            return new DisniBackend(config, channel, id, context, pd);
-        } catch (IOException | RuntimeException e) {
+            RdmaCmNative cm = RdmaCmNative.load();
+            int maxRdAtom = cm.maxQpRdAtom(((NatObject) context).getObjId());
+            return new DisniBackend(config, channel, id, context, pd, cm, Math.max(1, maxRdAtom));
+        } catch (IOException | RdmaException | RuntimeException e) {
             if (id != null) {
                 destroyQuietly(id);
             }
@@ -207,29 +214,32 @@ public final class DisniBackend implements RdmaBackend {
         LOG.info("{}: listening for service id 0x{}", describe(), Long.toHexString(ServiceId.of(config.cmPort())));
     }
 
+    /** The CM event loop: DiSNI's own event call loses the private data, so it reads events itself. */
     private void serveCmEvents() {
+        long channelPtr = ((NatObject) channel).getObjId();
         while (running) {
             try {
-                RdmaCmEvent event = channel.getCmEvent(CM_POLL_MILLIS);
+                RdmaCmNative.Event event = cm.nextEvent(channelPtr, CM_POLL_MILLIS);
                 if (event == null) {
                     continue;
                 }
-                RdmaCmEvent.EventType type = RdmaCmEvent.EventType.values()[event.getEvent()];
-                RdmaCmId id = event.getConnIdPriv();
-                RdmaConnParam param = event.getConn();
-                event.ackEvent();
-                switch (type) {
-                    case RDMA_CM_EVENT_CONNECT_REQUEST -> onConnectRequest(id, param);
-                    case RDMA_CM_EVENT_ESTABLISHED -> {
-                        Connection c = connections.get(id);
+                switch (event.type()) {
+                    case RdmaCmNative.EVENT_CONNECT_REQUEST -> onConnectRequest(event);
+                    case RdmaCmNative.EVENT_ESTABLISHED -> {
+                        Connection c = connections.get(event.id());
                         if (c != null) {
                             handler.onEstablished(c.info("RTS"));
                         }
                     }
-                    case RDMA_CM_EVENT_DISCONNECTED -> closeConnection(id, "disconnected (DREQ)");
-                    default -> LOG.info("RDMA CM event {} ignored", type);
+                    case RdmaCmNative.EVENT_DISCONNECTED -> closeConnection(event.id(), "disconnected (DREQ)");
+                    case RdmaCmNative.EVENT_CONNECT_ERROR, RdmaCmNative.EVENT_UNREACHABLE, RdmaCmNative.EVENT_REJECTED ->
+                            closeConnection(event.id(), "connection failed (RDMA CM event " + event.type() + ", status "
+                                    + event.status() + ": no RTU, or the requester rejected the REP)");
+                    case RdmaCmNative.EVENT_DEVICE_REMOVAL -> LOG.error("the RDMA device was removed: no more connections");
+                    case RdmaCmNative.EVENT_TIMEWAIT_EXIT -> LOG.debug("RDMA CM time-wait ended");
+                    default -> LOG.info("RDMA CM event {} ignored", event.type());
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (RdmaException | RuntimeException e) {
                 if (running) {
                     LOG.warn("RDMA CM event handling failed; continuing", e);
                 }
@@ -237,77 +247,90 @@ public final class DisniBackend implements RdmaBackend {
         }
     }
 
-    private void onConnectRequest(RdmaCmId id, RdmaConnParam param) throws IOException {
-        InetAddress remote = ((InetSocketAddress) id.getDestination()).getAddress();
-        byte[] privateData = new byte[Byte.toUnsignedInt(param.getPrivate_data_len())];
-        if (privateData.length > 0 && param.getPrivate_data() != 0) {
-            MemorySegment.copy(MemorySegment.ofAddress(param.getPrivate_data()).reinterpret(privateData.length),
-                    ValueLayout.JAVA_BYTE, 0, privateData, 0, privateData.length);
-        }
+    private void onConnectRequest(RdmaCmNative.Event event) throws RdmaException {
+        long id = event.id();
+        InetAddress remote = RdmaCmNative.peerAddress(id);
         // rdma_cm hands over the REQ's private data after the IP CM header, and neither the REQ's
         // starting PSN nor the CA GUID: they are reported as 0.
-        ConnectRequest request = new ConnectRequest(remote, param.getQp_num(), 0, ServiceId.of(config.cmPort()), 0,
-                privateData);
+        ConnectRequest request = new ConnectRequest(remote, event.qpNum(), 0, ServiceId.of(config.cmPort()), 0,
+                event.privateData());
         byte[] rep;
         try {
             rep = handler.onConnectRequest(request);
         } catch (ConnectionHandler.ConnectionRejected e) {
-            LOG.warn("rejected a connection from {}: {} (the REJ carries no message through DiSNI)",
-                    remote.getHostAddress(), e.getMessage());
-            destroyQuietly(id);
+            LOG.warn("rejected a connection from {}: {}", remote.getHostAddress(), e.getMessage());
+            try {
+                cm.reject(id, e.getMessage().getBytes(StandardCharsets.UTF_8));
+            } finally {
+                cm.destroyId(id);
+            }
             return;
         }
-        IbvCompChannel completions = context.createCompChannel();
-        IbvCQ cq = context.createCQ(completions, MAX_WR, 0);
-        IbvQPInitAttr attr = new IbvQPInitAttr();
-        attr.setQp_type(IbvQP.IBV_QPT_RC);
-        attr.setSend_cq(cq);
-        attr.setRecv_cq(cq);
-        attr.cap().setMax_send_wr(MAX_WR);
-        attr.cap().setMax_recv_wr(MAX_WR);
-        attr.cap().setMax_send_sge(1);
-        attr.cap().setMax_recv_sge(1);
-        IbvQP qp = id.createQP(pd, attr);
-        MemorySegment data = arena.allocate(Math.max(1, rep.length));
-        MemorySegment.copy(rep, 0, data, ValueLayout.JAVA_BYTE, 0, rep.length);
-        RdmaConnParam accept = new RdmaConnParam();
-        accept.setPrivate_data(data.address());
-        accept.setPrivate_data_len((byte) rep.length);
-        accept.setResponder_resources((byte) 16);
-        accept.setInitiator_depth((byte) 0);
-        accept.setRnr_retry_count((byte) 7);
-        connections.put(id, new Connection(id, qp, cq, completions, remote, param.getQp_num(),
-                System.currentTimeMillis()));
-        id.accept(accept);
-        LOG.info("accepted a connection from {} on queue pair 0x{}", remote.getHostAddress(),
-                Integer.toHexString(qp.getQp_num()));
+        if (rep.length > MAX_REP_PRIVATE_DATA) {
+            cm.reject(id, "REP private data too long".getBytes(StandardCharsets.UTF_8));
+            cm.destroyId(id);
+            throw new RdmaException("the REP private data is " + rep.length + " bytes; a REP carries at most "
+                    + MAX_REP_PRIVATE_DATA);
+        }
+        IbvCompChannel completions = null;
+        IbvCQ cq = null;
+        try {
+            completions = context.createCompChannel();
+            cq = context.createCQ(completions, MAX_WR, 0);
+            int qpn = cm.createQp(id, ((NatObject) pd).getObjId(), ((NatObject) cq).getObjId(), MAX_WR);
+            // Responder resources: READs and atomics the requester may have in flight on this queue
+            // pair (its max_dest_rd_atomic). 0 would make the kernel's CM leave remote read and atomic
+            // rights off the queue pair: the catalog READ and every FETCH_ADD would be refused.
+            int responderResources = Math.max(1, Math.min(event.initiatorDepth() == 0 ? RESPONDER_RESOURCES
+                    : event.initiatorDepth(), maxResponderResources));
+            connections.put(id, new Connection(id, qpn, cq, completions, remote, event.qpNum(),
+                    System.currentTimeMillis()));
+            cm.accept(id, rep, responderResources, 0);
+            LOG.info("accepted a connection from {} (QPN 0x{}, initiator depth {}, {} bytes of private data) on queue "
+                            + "pair 0x{}, responder resources {}", remote.getHostAddress(),
+                    Integer.toHexString(event.qpNum()), event.initiatorDepth(), event.privateDataLength(),
+                    Integer.toHexString(qpn), responderResources);
+        } catch (IOException | RdmaException | RuntimeException e) {
+            connections.remove(id);
+            cm.destroyQp(id);
+            destroyQuietly(cq);
+            cm.destroyId(id);
+            throw e instanceof RdmaException r ? r : new RdmaException("accepting a connection failed: " + e, e);
+        }
     }
 
-    private void closeConnection(RdmaCmId id, String reason) {
+    private void closeConnection(long id, String reason) {
         Connection c = connections.remove(id);
         if (c == null) {
             return;
         }
         try {
             handler.onClosed(c.info("ERROR"), reason);
-            id.disconnect();
-            id.destroyQP();
-            c.cq().destroyCQ();
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("closing queue pair failed", e);
+        } catch (RuntimeException e) {
+            LOG.warn("the connection handler failed", e);
         }
-        destroyQuietly(id);
+        cm.disconnect(id);
+        cm.destroyQp(id);
+        destroyQuietly(c.cq());
+        cm.destroyId(id);
+    }
+
+    private static void destroyQuietly(IbvCQ cq) {
+        if (cq == null) {
+            return;
+        }
+        try {
+            cq.destroyCQ();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("ibv_destroy_cq failed", e);
+        }
     }
 
     @Override
     public List<QueuePairInfo> queuePairs() {
         List<QueuePairInfo> out = new ArrayList<>();
         for (Connection c : connections.values()) {
-            try {
-                out.add(c.info("RTS"));
-            } catch (IOException e) {
-                LOG.debug("queue pair status unavailable", e);
-            }
+            out.add(c.info("RTS"));
         }
         return out;
     }
@@ -344,7 +367,7 @@ public final class DisniBackend implements RdmaBackend {
                 Thread.currentThread().interrupt();
             }
         }
-        for (RdmaCmId id : List.copyOf(connections.keySet())) {
+        for (long id : List.copyOf(connections.keySet())) {
             closeConnection(id, "collector shutting down");
         }
         for (RegisteredRegion r : List.copyOf(registrations.keySet())) {

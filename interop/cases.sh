@@ -1,0 +1,364 @@
+# The cases of the interop suite (sourced by lib.sh). Each case_* returns 0 on success, or calls
+# fail with what went wrong.
+# shellcheck shell=bash
+
+TRANSLATOR_ADMIN=127.0.0.1:40043
+CONTROLLER_ADMIN=127.0.0.1:40044
+SW_ADMIN=127.0.0.1:40052
+LOAD_SEED=7
+# Small stores: the guest registers them at once, the comparison reads them in a blink.
+STORES_YAML='stores:
+  - {name: queue-depth, id: 1, kind: key-write, slots: 2^14, redundancy: 2}
+  - {name: flow-bytes, id: 2, kind: key-increment, rows: 2, columns: 2^12}
+  - {name: paths, id: 3, kind: postcard, rows: 2^12, hops: 5}
+  - {name: drops, id: 4, kind: append, lists: 4, entries-per-list: 2^12}
+  - {name: heavy-hitters, id: 5, kind: sketch, rows: 2, columns: 2^12}'
+LOAD_SHAPE=(--seed "$LOAD_SEED" --keys 2^12 --lists 4 --sketch-columns 2^12 --quiet)
+# What the known protocol bug looks like (issue 10 item 1), to name it when a queue pair stays down.
+CM_BUG="the translator's queue pair to Linux's rdma_cm did not come up: known bug, issue 10 item 1 \
+(CM PSN direction: Linux's passive side expects the requester's first PSN to be the REQ's Starting PSN \
+and sends from the REP's; duplicate WRITE semantics; DREQ/DREP)"
+
+write_configs() {
+  [ -f "$WORK/conf/.done" ] && return 0
+  mkdir -p "$WORK/conf"
+  cat > "$SHARE/collector-rxe.yaml" <<EOF
+collector: {name: rxe}
+network: {address: $GUEST_IP, cm-port: $CM_PORT, ingest: disni, path-mtu: 1024, atomic-byte-order: little-endian}
+data-dir: @DATA@
+admin: {address: "$GUEST_IP:40042"}
+queue-pairs: {restore-on-restart: false}
+$STORES_YAML
+EOF
+  cat > "$WORK/conf/collector-sw.yaml" <<EOF
+collector: {name: soft}
+network: {address: $SW_IP, cm-port: $CM_PORT, ingest: raw, path-mtu: 1024, atomic-byte-order: big-endian}
+data-dir: $WORK/data/soft
+admin: {address: "$SW_ADMIN"}
+$STORES_YAML
+EOF
+  cat > "$WORK/conf/translator.yaml" <<EOF
+translator: {name: interop-tor}
+p4runtime: {address: "127.0.0.1:9559"}
+network: {address: $HOST_IP, report-port: 40040, mode: raw}
+admin: {address: "$TRANSLATOR_ADMIN"}
+EOF
+  local name address admin
+  for name in rxe soft; do
+    if [ "$name" = rxe ]; then address=$GUEST_IP; admin="$GUEST_IP:40042"; else address=$SW_IP; admin=$SW_ADMIN; fi
+    cat > "$WORK/conf/deployment-$name.yaml" <<EOF
+deployment: {name: interop-$name}
+controller:
+  admin: {address: "$CONTROLLER_ADMIN"}
+  poll-interval: 500ms
+  reconnect: {min-backoff: 500ms, max-backoff: 4s}
+collectors:
+  - {name: $name, address: $address, cm-port: $CM_PORT, admin: "$admin"}
+stores:
+  - {name: queue-depth, id: 1, kind: key-write}
+  - {name: flow-bytes, id: 2, kind: key-increment}
+  - {name: paths, id: 3, kind: postcard}
+  - {name: drops, id: 4, kind: append}
+  - {name: heavy-hitters, id: 5, kind: sketch}
+translators:
+  - name: tor
+    p4runtime: "127.0.0.1:9559"
+    pipeline: software
+    address: $HOST_IP
+    # No idle flush during a run: postcard rows and Append batches are then written only when
+    # complete, so two runs of the same load write the same bytes.
+    settings: {flush-interval: 2s}
+EOF
+  done
+  touch "$WORK/conf/.done"
+}
+
+# --- the guest's collector -----------------------------------------------------------------------
+# start_guest_collector DIR [fresh]: runs the collector (ingest: disni) on data directory
+# /var/lib/dta/DIR in the guest and waits until it is ready.
+start_guest_collector() {
+  local dir="$1" fresh="${2:-}"
+  write_configs
+  guest_sh "collector-start-$dir" 240 <<EOF
+mkdir -p /var/lib/dta
+[ "$fresh" = fresh ] && rm -rf /var/lib/dta/$dir
+sed "s#@DATA@#/var/lib/dta/$dir#" \$SHARE/collector-rxe.yaml > /tmp/collector-$dir.yaml
+rm -f \$SHARE/run/collector.ready
+cd \$SHARE/app
+ulimit -l unlimited
+JAVA=\${DTA_PEER_JAVA:-/opt/jdk/bin/java}
+nohup "\$JAVA" $JAVA_FLAGS -Djava.library.path=\${DTA_PEER_DISNI:-/opt/disni/lib} -cp "\$(cat classpath)" \
+  net.dta.collector.CollectorMain run --config /tmp/collector-$dir.yaml --ready-file \$SHARE/run/collector.ready \
+  >> \$SHARE/run/collector.log 2>&1 < /dev/null &
+echo \$! > /tmp/collector.pid
+for i in \$(seq 1 200); do
+  [ -f \$SHARE/run/collector.ready ] && { echo "collector ready after \$i s (pid \$(cat /tmp/collector.pid))"; exit 0; }
+  kill -0 \$(cat /tmp/collector.pid) 2>/dev/null || { echo "the collector exited:"; tail -n 30 \$SHARE/run/collector.log; exit 1; }
+  sleep 1
+done
+echo "the collector was not ready after 200 s"; tail -n 30 \$SHARE/run/collector.log; exit 1
+EOF
+}
+
+stop_guest_collector() {
+  guest_sh collector-stop 60 <<'EOF'
+pid=$(cat /tmp/collector.pid 2>/dev/null) || exit 0
+kill -TERM "$pid" 2>/dev/null || exit 0
+for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.3; done
+kill -KILL "$pid"; echo "killed"
+EOF
+}
+
+# --- the host side ----------------------------------------------------------------------------------
+start_stack() {
+  local deployment="$1"
+  write_configs
+  if [ ! -f "$WORK/pids/translator" ]; then
+    rm -f "$WORK/run-translator.ready"
+    start_host translator translator run --config "$WORK/conf/translator.yaml" --ready-file "$WORK/run-translator.ready"
+    wait_for "the translator" 120 test -f "$WORK/run-translator.ready" || { fail "the translator did not start ($WORK/logs/translator.log)"; return 1; }
+  fi
+  if [ ! -f "$WORK/pids/controller" ]; then
+    start_host controller controller run --config "$WORK/conf/deployment-$deployment.yaml" --no-watch
+  fi
+  if ! wait_for "the queue pair to come up" "${DTA_INTEROP_QP_TIMEOUT:-90}" qp_up; then
+    if [ "$deployment" = rxe ]; then fail "$CM_BUG; controller log: $WORK/logs/controller.log"; else
+      fail "the queue pair to the software responder did not come up ($WORK/logs/controller.log)"; fi
+    return 1
+  fi
+}
+
+stop_stack() { stop_host controller; stop_host translator; }
+
+qp_up() { [ "$(metric "$CONTROLLER_ADMIN" 'dta_translator_queue_pair_up{')" = "1.0" ]; }
+
+tor() { metric "$TRANSLATOR_ADMIN" "$1" | cut -d. -f1; }
+
+# Sends a load through the translator (in the namespace) and waits until the translator's requests
+# stop moving and the flush interval passed. Extra arguments go to ./dta reporter load.
+send_load() {
+  nsx env DTA_NO_BUILD=1 "$ROOT/dta" reporter load --to "$HOST_IP:40040" "${LOAD_SHAPE[@]}" "$@" \
+    > "$WORK/logs/load-$(date +%s).log" 2>&1 || { fail "the reporter load failed"; return 1; }
+  local before after
+  after="$(tor 'dta_translator_queue_pair_requests_total{')"
+  while :; do
+    sleep 3
+    before="$after"; after="$(tor 'dta_translator_queue_pair_requests_total{')"
+    [ "$before" = "$after" ] && break
+  done
+}
+
+# --- cases ----------------------------------------------------------------------------------------
+# Offsets RdmaCmNative relies on, as the guest's headers have them (dta_probe --offsets).
+EXPECTED_OFFSETS="event.id=0 event.event=16 event.status=20 event.param=24 conn.private_data_len=8
+conn.responder_resources=9 conn.initiator_depth=10 conn.retry_count=12 conn.rnr_retry_count=13 conn.qp_num=16
+conn.size=24 id.qp=24 id.dst_addr=160 qpi.send_cq=8 qpi.recv_cq=16 qpi.cap=32 qpi.qp_type=52 qpi.size=64
+qp.qp_num=52 device_attr.max_qp_rd_atom=144 device_attr.size=232 IBV_QPT_RC=2 mr.rkey=40 mr.size=48"
+
+case_probe() {
+  guest_sh probe-build 120 <<'EOF' || { fail "building the verbs probe failed: $GUEST_OUT"; return 1; }
+gcc -O2 -Wall -o /tmp/dta_probe $SHARE/dta_probe.c -lrdmacm -libverbs && /tmp/dta_probe --offsets
+EOF
+  local o
+  for o in $EXPECTED_OFFSETS; do
+    grep -qx "$o" <<< "$GUEST_OUT" || { fail "struct offset differs from the DiSNI backend's: want $o, headers say: $(grep "^${o%%=*}=" <<< "$GUEST_OUT")"; return 1; }
+  done
+  say "  rdma-core struct offsets match RdmaCmNative's"
+  start_guest_collector probe fresh || { fail "the collector (ingest: disni) did not start: $GUEST_OUT"; return 1; }
+  say "  collector (DiSNI) listening; Linux rdma_cm connects as the active side..."
+  guest_sh probe-run 120 <<EOF || { fail "the probe failed: $(grep '^error=' <<< "$GUEST_OUT")"; printf '%s\n' "$GUEST_OUT" >&2; return 1; }
+/tmp/dta_probe $GUEST_IP $CM_PORT
+echo "file.kw_slot1=\$(od -An -tx1 -j4104 -N8 /var/lib/dta/probe/queue-depth.dta | tr -d ' ')"
+echo "file.ki_counter0=\$(od -An -tx1 -j4096 -N8 /var/lib/dta/probe/flow-bytes.dta | tr -d ' ')"
+EOF
+  printf '%s\n' "$GUEST_OUT" > "$WORK/logs/probe.txt"
+  local want
+  for want in probe=ok catalog.read=ok catalog.entries=5 rep.version=1 rep.stores=5 write=ok fetch_add.first=0 \
+              fetch_add.second=5 file.kw_slot1=0123456789abcdef; do
+    grep -qx "$want" <<< "$GUEST_OUT" || { fail "probe: expected $want, got: $(tr '\n' ' ' <<< "$GUEST_OUT" | cut -c1-600)"; return 1; }
+  done
+  local counter; counter="$(sed -n 's/^file.ki_counter0=//p' <<< "$GUEST_OUT")"
+  case "$counter" in
+    0a00000000000000) echo "rxe_fetch_add_memory_order=little-endian (host order; counter 10 = $counter)" >> "$WORK/measurements.txt" ;;
+    000000000000000a) echo "rxe_fetch_add_memory_order=big-endian (counter 10 = $counter)" >> "$WORK/measurements.txt" ;;
+    *) fail "after two FETCH_ADDs of 5 the counter bytes are $counter"; return 1 ;;
+  esac
+  grep '^rep.responder_resources=' <<< "$GUEST_OUT" | sed 's/^/probe_/' >> "$WORK/measurements.txt"
+  say "  REP carried DTA1 data; catalog READ, WRITE and FETCH_ADD served by rxe; counter bytes $counter"
+  stop_guest_collector
+}
+
+# Copies the stores of a guest data directory to the work directory.
+fetch_guest_stores() {
+  local dir="$1" dest="$2"
+  mkdir -p "$dest"
+  if [ "$MODE" = peer ]; then
+    rsync -a "$PEER:/var/lib/dta/$dir/" "$dest/" --include='*.dta' --exclude='*'
+  else
+    guest_sh "fetch-$dir" 120 <<EOF
+mkdir -p \$SHARE/run/stores-$dir && cp /var/lib/dta/$dir/*.dta \$SHARE/run/stores-$dir/
+EOF
+    cp "$SHARE/run/stores-$dir/"*.dta "$dest/"
+  fi
+}
+
+PRIMITIVES_LOAD=(--count 20000 --rate 4k)
+
+case_primitives() {
+  start_guest_collector e2e fresh || { fail "the collector did not start: $GUEST_OUT"; return 1; }
+  start_stack rxe || return 1
+  say "  queue pair up; load: 20,000 reports of all five primitives..."
+  send_load "${PRIMITIVES_LOAD[@]}" || return 1
+  local lost_rxe; lost_rxe="$(tor 'dta_translator_queue_pair_lost_packets_total{')"
+  fetch_guest_stores e2e "$WORK/data/rxe-stores"
+  stop_stack
+  say "  the same load against the software responder (raw mode, in the namespace)..."
+  rm -rf "$WORK/data/soft"
+  start_host collector-sw collector run --config "$WORK/conf/collector-sw.yaml" --ready-file "$WORK/run-sw.ready"
+  wait_for "the software collector" 120 test -f "$WORK/run-sw.ready" || { fail "the software collector did not start"; return 1; }
+  start_stack soft || return 1
+  send_load "${PRIMITIVES_LOAD[@]}" || return 1
+  local lost_sw; lost_sw="$(tor 'dta_translator_queue_pair_lost_packets_total{')"
+  stop_stack
+  stop_host collector-sw
+  [ "$lost_rxe" = 0 ] && [ "$lost_sw" = 0 ] || { fail "packets lost: $lost_rxe towards rxe, $lost_sw towards the software responder"; return 1; }
+  python3 "$HERE/compare_stores.py" "$WORK/data/rxe-stores" "$WORK/data/soft" > "$WORK/logs/compare.txt" 2>&1 \
+    || { fail "the stores differ: $(tail -n 5 "$WORK/logs/compare.txt" | tr '\n' ' ')"; return 1; }
+  sed 's/^/  /' "$WORK/logs/compare.txt" >&2
+  compare_queries || return 1
+}
+
+# A sample of query answers through the project's own reader, on both copies.
+compare_queries() {
+  local key k a b
+  local answers=0
+  for key in $(python3 "$HERE/compare_stores.py" --sample-keys 4); do
+    for k in kw-get ki-get; do
+      local store=queue-depth; [ "$k" = ki-get ] && store=flow-bytes
+      a="$(DTA_NO_BUILD=1 "$ROOT/dta" collector read "$k" -d "$WORK/data/rxe-stores" -s "$store" -k "$key" 2>&1)"
+      b="$(DTA_NO_BUILD=1 "$ROOT/dta" collector read "$k" -d "$WORK/data/soft" -s "$store" -k "$key" 2>&1)"
+      [ "$a" = "$b" ] || { fail "query $k $key: rxe says '$a', the software responder '$b'"; return 1; }
+      answers=$((answers + 1))
+    done
+  done
+  say "  $answers query answers (kw-get, ki-get on the load's keys) identical on both collectors"
+}
+
+case_nak() {
+  start_guest_collector nak fresh || { fail "the collector did not start: $GUEST_OUT"; return 1; }
+  start_stack rxe || return 1
+  # Every 50th RDMA WRITE Only (BTH opcode 0x0a, the first byte after the UDP header) towards the
+  # guest is dropped between the namespace and the tap; the rule's counter says how many.
+  nsx nft -f - <<EOF
+table inet dta_interop {
+  chain out {
+    type filter hook output priority 0;
+    ip daddr $GUEST_IP udp dport 4791 @th,64,8 0x0a numgen inc mod 50 == 25 counter drop
+  }
+}
+EOF
+  local lost0; lost0="$(tor 'dta_translator_queue_pair_lost_packets_total{')"
+  say "  dropping every 50th WRITE to the guest; load: 5,000 Key-Write reports (one WRITE each)..."
+  send_load --count 5000 --rate 2k --mix kw=1 --kw-redundancy 1 || return 1
+  local dropped lost resyncs
+  dropped="$(nsx nft list table inet dta_interop | sed -n 's/.*counter packets \([0-9]*\).*/\1/p')"
+  nsx nft delete table inet dta_interop
+  lost=$(( $(tor 'dta_translator_queue_pair_lost_packets_total{') - lost0 ))
+  resyncs="$(tor 'dta_translator_queue_pair_resyncs_total{')"
+  echo "nak_dropped=$dropped nak_lost_counted=$lost resyncs=$resyncs" >> "$WORK/measurements.txt"
+  say "  dropped $dropped WRITEs, the translator counted $lost lost after $resyncs resyncs"
+  [ "$dropped" -gt 0 ] || { fail "nftables dropped nothing"; return 1; }
+  [ "$lost" = "$dropped" ] || { fail "dropped $dropped WRITEs but the translator counted $lost lost"; return 1; }
+}
+
+guest_store_sums() {
+  guest_sh store-sums 60 <<EOF
+cd /var/lib/dta/$1 && sha256sum *.dta
+EOF
+}
+
+collector_established() {
+  nsx curl -s --max-time 5 "http://$GUEST_IP:40042/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["connections"]["established"])' 2>/dev/null
+}
+
+case_restart() {
+  [ -f "$WORK/pids/translator" ] || { start_guest_collector nak fresh && start_stack rxe; } || return 1
+  guest_store_sums nak; local before="$GUEST_OUT"
+  say "  restarting the guest's collector (SIGTERM, same data directory)..."
+  stop_guest_collector
+  start_guest_collector nak || { fail "the collector did not restart: $GUEST_OUT"; return 1; }
+  guest_store_sums nak
+  [ "$GUEST_OUT" = "$before" ] || { fail "store files changed across the restart"; return 1; }
+  say "  store files identical after the restart; waiting for the controller to re-connect..."
+  wait_for "the queue pair to come back" 120 test "$(collector_established)" = 1 \
+    || { fail "no queue pair re-established after the collector restart"; return 1; }
+  wait_for "the translator's queue pair" 60 qp_up || { fail "the translator's queue pair stayed down"; return 1; }
+  local lost0; lost0="$(tor 'dta_translator_queue_pair_lost_packets_total{')"
+  send_load --count 2000 --rate 2k --mix kw=1 || return 1
+  guest_store_sums nak
+  [ "$GUEST_OUT" != "$before" ] || { fail "reports sent after the restart did not land"; return 1; }
+  [ "$(tor 'dta_translator_queue_pair_lost_packets_total{')" = "$lost0" ] || { fail "packets lost after the restart"; return 1; }
+}
+
+case_controller() {
+  [ -f "$WORK/pids/translator" ] || { start_guest_collector ctl fresh && start_stack rxe; } || return 1
+  local est0 acks0; est0="$(collector_established)"; acks0="$(tor 'dta_translator_queue_pair_acks_total{')"
+  say "  stopping the controller; reports keep flowing..."
+  stop_host controller
+  send_load --count 2000 --rate 2k --mix kw=1 || return 1
+  [ "$(tor 'dta_translator_queue_pair_acks_total{')" -gt "$acks0" ] || { fail "no ACKs while the controller was down"; return 1; }
+  start_host controller controller run --config "$WORK/conf/deployment-rxe.yaml" --no-watch
+  wait_for "the controller" 90 qp_up || { fail "the restarted controller does not see the queue pair up"; return 1; }
+  [ "$(collector_established)" = "$est0" ] || say "  note: the controller re-connected the queue pair (established $est0 -> $(collector_established))"
+  local lost0; lost0="$(tor 'dta_translator_queue_pair_lost_packets_total{')"
+  send_load --count 2000 --rate 2k --mix kw=1 || return 1
+  [ "$(tor 'dta_translator_queue_pair_lost_packets_total{')" = "$lost0" ] || { fail "packets lost after the controller restart"; return 1; }
+}
+
+# CPU of the guest's collector process (utime+stime of /proc/PID/stat) and of the guest's kernel
+# (system+irq+softirq of /proc/stat, where rxe's packet processing runs), in clock ticks.
+guest_cpu() {
+  guest_sh cpu 30 <<'EOF'
+pid=$(cat /tmp/collector.pid)
+echo "proc=$(awk '{print $14 + $15}' /proc/$pid/stat) kernel=$(awk '/^cpu /{print $4 + $7 + $8}' /proc/stat) hz=$(getconf CLK_TCK)"
+EOF
+}
+
+read_guest_cpu() {
+  guest_cpu || return 1
+  CPU_PROC="$(sed -n 's/.*proc=\([0-9]*\).*/\1/p' <<< "$GUEST_OUT")"
+  CPU_KERNEL="$(sed -n 's/.*kernel=\([0-9]*\).*/\1/p' <<< "$GUEST_OUT")"
+  CPU_HZ="$(sed -n 's/.*hz=\([0-9]*\).*/\1/p' <<< "$GUEST_OUT")"
+}
+
+CPU_REPORTS=40000
+case_cpu() {
+  [ -f "$WORK/pids/translator" ] || { start_guest_collector cpu fresh && start_stack rxe; } || return 1
+  read_guest_cpu; local k0=$CPU_KERNEL
+  sleep 10
+  read_guest_cpu; local idle_kernel=$((CPU_KERNEL - k0))   # the guest kernel's ticks in 10 s without load
+  local p0=$CPU_PROC k1=$CPU_KERNEL t0=$SECONDS
+  send_load --count "$CPU_REPORTS" --rate 4k --mix kw=1,ki=1 || return 1
+  local secs=$((SECONDS - t0))
+  read_guest_cpu
+  local rxe_proc=$((CPU_PROC - p0)) rxe_kernel=$(( (CPU_KERNEL - k1) - idle_kernel * secs / 10 )) hz=$CPU_HZ
+  stop_stack
+  rm -rf "$WORK/data/soft"
+  start_host collector-sw collector run --config "$WORK/conf/collector-sw.yaml" --ready-file "$WORK/run-sw.ready"
+  wait_for "the software collector" 120 test -f "$WORK/run-sw.ready" || { fail "the software collector did not start"; return 1; }
+  start_stack soft || return 1
+  local pid s0 s1; pid="$(cat "$WORK/pids/collector-sw")"
+  s0="$(awk '{print $14 + $15}' "/proc/$pid/stat")"
+  send_load --count "$CPU_REPORTS" --rate 4k --mix kw=1,ki=1 || return 1
+  s1="$(awk '{print $14 + $15}' "/proc/$pid/stat")"
+  local host_hz; host_hz="$(getconf CLK_TCK)"
+  stop_stack; stop_host collector-sw
+  python3 - "$rxe_proc" "$hz" "$rxe_kernel" "$((s1 - s0))" "$host_hz" "$CPU_REPORTS" <<'PY' | tee -a "$WORK/measurements.txt" >&2
+import sys
+proc, hz, kernel, soft, host_hz, n = (int(x) for x in sys.argv[1:])
+us = lambda ticks, h: ticks * 1e6 / h / n
+print(f"cpu_per_report: {n} reports (kw+ki) at 4k/s; collector process on verbs (DiSNI, rxe): {us(proc, hz):.2f} us/report "
+      f"({proc} ticks); guest kernel (rxe: softirq+irq+system, idle baseline removed): {us(kernel, hz):.2f} us/report; "
+      f"software responder process: {us(soft, host_hz):.2f} us/report ({soft} ticks)")
+PY
+}

@@ -8,14 +8,17 @@ SHARE=/mnt/dta
 say() { echo "guest: $*"; echo "guest: $*" > /dev/ttyS0; }
 
 say "up after $(cut -d' ' -f1 /proc/uptime) s; kernel $(uname -r)"
+# The NIC (eth0 with net.ifnames=0 on the kernel command line; else the first that is not lo).
+IF=eth0
+[ -e /sys/class/net/eth0 ] || IF=$(ls /sys/class/net | grep -v '^lo$' | head -n 1)
 ip link set lo up
-ip link set eth0 up
-ip addr add "$GUEST_IP/$PREFIX" dev eth0
+ip link set "$IF" up
+ip addr add "$GUEST_IP/$PREFIX" dev "$IF"
 t0=$(cut -d' ' -f1 /proc/uptime)
-modprobe rdma_rxe && modprobe rdma_ucm && rdma link add rxe0 type rxe netdev eth0
+modprobe rdma_rxe && modprobe rdma_ucm && rdma link add rxe0 type rxe netdev "$IF"
 rc=$?
 t1=$(cut -d' ' -f1 /proc/uptime)
-say "rxe: rc=$rc (modprobe+link in $(echo "$t1 - $t0" | sed 's/ //g') s)"
+say "rxe: rc=$rc (modprobe + link add in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s)"
 for i in $(seq 1 60); do
   ibv_devinfo -d rxe0 2>/dev/null | grep -q PORT_ACTIVE && break
   sleep 1

@@ -15,7 +15,7 @@ DISNI_TAR="${DTA_DISNI_SOURCE:-$HERE/../../shared/vendor/disni-2.0.tar.gz}"
 
 # What goes into the guest. Kernel + rxe, verbs tools, the toolchain to build libdisni (and C probes).
 PACKAGES="systemd-sysv udev kmod procps iproute2 linux-image-amd64 rdma-core ibverbs-providers ibverbs-utils"
-PACKAGES+=" rdmacm-utils perftest libibverbs-dev librdmacm-dev gcc libc6-dev make autoconf automake libtool"
+PACKAGES+=" rdmacm-utils perftest libibverbs-dev librdmacm-dev gcc g++ libc6-dev make autoconf automake libtool"
 PACKAGES+=" tcpdump python3-minimal zstd"
 
 log() { echo "image: $*" >&2; }

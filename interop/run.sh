@@ -44,7 +44,7 @@ Options:
 Needs root, /dev/net/tun, qemu-system-x86_64, debootstrap, mkfs.ext4 (e2fsprogs), nft (nftables),
 ip (iproute2), curl. Exit codes: 0 all cases passed, 1 a case failed, 3 a prerequisite is missing.
 Environment: DTA_INTEROP_CACHE (image cache, default /var/cache/dta-interop), DTA_INTEROP_ACCEL
-(kvm or tcg; default kvm when /dev/kvm opens, else tcg).
+(tcg, the default, or kvm).
 USAGE
 }
 

@@ -279,16 +279,18 @@ public final class DisniBackend implements RdmaBackend {
             cq = context.createCQ(completions, MAX_WR, 0);
             int qpn = cm.createQp(id, ((NatObject) pd).getObjId(), ((NatObject) cq).getObjId(), MAX_WR);
             // Responder resources: READs and atomics the requester may have in flight on this queue
-            // pair (its max_dest_rd_atomic). 0 would make the kernel's CM leave remote read and atomic
-            // rights off the queue pair: the catalog READ and every FETCH_ADD would be refused.
-            int responderResources = Math.max(1, Math.min(event.initiatorDepth() == 0 ? RESPONDER_RESOURCES
-                    : event.initiatorDepth(), maxResponderResources));
+            // pair (its max_dest_rd_atomic), at most what the REQ's initiator depth asked for, which
+            // rdma_cm reports to the passive side as the event's responder_resources. 0 would make
+            // the kernel's CM leave remote read and atomic rights off the queue pair: the catalog
+            // READ and every FETCH_ADD would be refused.
+            int asked = event.responderResources() == 0 ? RESPONDER_RESOURCES : event.responderResources();
+            int responderResources = Math.max(1, Math.min(asked, maxResponderResources));
             connections.put(id, new Connection(id, qpn, cq, completions, remote, event.qpNum(),
                     System.currentTimeMillis()));
             cm.accept(id, rep, responderResources, 0);
-            LOG.info("accepted a connection from {} (QPN 0x{}, initiator depth {}, {} bytes of private data) on queue "
-                            + "pair 0x{}, responder resources {}", remote.getHostAddress(),
-                    Integer.toHexString(event.qpNum()), event.initiatorDepth(), event.privateDataLength(),
+            LOG.info("accepted a connection from {} (QPN 0x{}, REQ initiator depth {}, {} bytes of private data) on "
+                            + "queue pair 0x{}, responder resources {}", remote.getHostAddress(),
+                    Integer.toHexString(event.qpNum()), event.responderResources(), event.privateDataLength(),
                     Integer.toHexString(qpn), responderResources);
         } catch (IOException | RdmaException | RuntimeException e) {
             connections.remove(id);

@@ -80,7 +80,11 @@ final class RdmaCmNative {
     private static final long DEVICE_ATTR_MAX_QP_RD_ATOM = 144;
     private static final long DEVICE_ATTR_SIZE = 232;
 
-    /** One CM event, copied out before it was acknowledged. */
+    /**
+     * One CM event, copied out before it was acknowledged. As rdma_cm reports them to the passive
+     * side, {@code responderResources} of a CONNECT_REQUEST is the REQ's initiator depth and
+     * {@code initiatorDepth} the REQ's responder resources.
+     */
     record Event(int type, int status, long id, int privateDataLength, byte[] privateData, int responderResources,
                  int initiatorDepth, int qpNum) {
     }

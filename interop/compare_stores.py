@@ -3,6 +3,7 @@
 
 Usage: compare_stores.py DIR_A DIR_B
        compare_stores.py --sample-keys N   (the first N keys of ./dta reporter load's key space, as text)
+       compare_stores.py --appended FILE   (entries written into an Append store: sequence != 0)
 
 Each <store>.dta is read as protocol.md 4.1 lays it out: the header is checked (magic, version,
 state) and the data areas compared. Counters of Key-Increment and Sketch stores are compared as
@@ -95,6 +96,11 @@ def load_key(index):
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--sample-keys":
         print("\n".join(load_key(i) for i in range(int(sys.argv[2]))))
+        sys.exit(0)
+    if len(sys.argv) == 3 and sys.argv[1] == "--appended":
+        store = read_store(sys.argv[2])
+        words = struct.unpack(f">{len(store['data']) // 4}I", store["data"])
+        print(sum(1 for sequence in words[0::2] if sequence))
         sys.exit(0)
     if len(sys.argv) != 3:
         sys.exit(__doc__)

@@ -19,12 +19,12 @@ Everything it created is removed at the end, also on failure or Ctrl-C.
 
 Options:
   --cases LIST     comma-separated cases to run (default: all of them, in this order):
-                     probe        Linux's rdma_cm as active side against the DiSNI collector:
-                                  REP private data, catalog READ, WRITE, FETCH_ADD (byte order)
                      primitives   every primitive end to end with reporter load; the stores and
                                   the query answers compared with a run against the software responder
+                     probe        Linux's rdma_cm as active side against the DiSNI collector:
+                                  REP private data, catalog READ, WRITE, FETCH_ADD (byte order)
                      nak          NAK resync: nftables drops a known set of WRITEs to the guest;
-                                  the losses the translator counts equal the packets dropped
+                                  every report that did not land is counted lost by the translator
                      restart      collector restart in the guest: data intact, queue pair back
                      controller   controller restart: reports keep landing, queue pair kept
                      cpu          collector CPU per report on verbs vs the software responder
@@ -48,7 +48,7 @@ Environment: DTA_INTEROP_CACHE (image cache, default /var/cache/dta-interop), DT
 USAGE
 }
 
-CASES="probe,primitives,nak,restart,controller,cpu"
+CASES="primitives,probe,nak,restart,controller,cpu"
 KEEP=0; ATTACH=""; WORK=""; PEER=""; PEER_ADDRESS=""; LOCAL_ADDRESS=""
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -29,8 +29,9 @@ def read_store(path):
         offset, length = struct.unpack(">QQ", header[16:32])
         params = struct.unpack(">4I", header[32:48])
         state = struct.unpack(">I", header[84:88])[0]
-        if version != 1 or state != 1:
-            raise ValueError(f"{path}: version {version}, state {state} (want 1, 1)")
+        # Format 2 changed the hashes (protocol.md 3), not this layout.
+        if version not in (1, 2) or state != 1:
+            raise ValueError(f"{path}: version {version}, state {state} (want 1 or 2, and 1)")
         f.seek(offset)
         data = f.read(length)
         if len(data) != length:

@@ -384,7 +384,7 @@ def ud_frame(src_mac, dst_mac, src_ip, dst_ip, psn, mad_bytes):
 # ---------------------------------------------------------------- catalog and store files (sections 4.1, 7.4)
 
 KIND_KEY_WRITE, KIND_KEY_INCREMENT, KIND_POSTCARD, KIND_APPEND, KIND_SKETCH = 1, 2, 3, 4, 5
-STORE_FORMAT = 1
+STORE_FORMAT = 2  # 2: the hashes of section 3 (mix after CRC); 1 used CRC-32 of rotated keys
 
 
 def catalog_entry(store, kind, flags, va, length, params, name, rkeys):

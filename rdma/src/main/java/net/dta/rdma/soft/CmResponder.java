@@ -161,18 +161,22 @@ final class CmResponder {
             }
         }
         int qpn = allocateQpn();
-        QueuePair qp = new QueuePair(qpn, requester, req.localQpn(), req.startingPsn(), 0, mtu,
+        // As Linux's passive side (cm.c: ib_send_cm_rep sets rq_psn from the REP's starting PSN,
+        // cm_req_handler sets sq_psn from the REQ's): the requester sends from the PSN our REP
+        // announces, so that is the PSN this queue pair expects first (protocol.md 7.3).
+        int repStartingPsn = config.ids().nextStartingPsn() & 0xFF_FFFF;
+        QueuePair qp = new QueuePair(qpn, requester, req.localQpn(), repStartingPsn, 0, mtu,
                 config.ids().nextCommId(), req.localCommId(),
                 routeFor(qpn, packet.ethernet().destination(), packet.ethernet().source(), requester),
                 System.currentTimeMillis());
         qp.repPrivateData = repData;
-        qp.repStartingPsn = config.ids().nextStartingPsn() & 0xFF_FFFF;
+        qp.repStartingPsn = repStartingPsn;
         qp.repTransactionId = tid;
         queuePairs.put(qp);
         sendRep(sink, back, qp);
-        LOG.info("queue pair 0x{} connected: requester {} QPN 0x{}, start PSN 0x{}, MTU {}", Integer.toHexString(qpn),
-                Ipv4.format(requester), Integer.toHexString(req.localQpn()), Integer.toHexString(req.startingPsn()),
-                mtu);
+        LOG.info("queue pair 0x{} connected: requester {} QPN 0x{}, expects PSN 0x{} (the REP's), MTU {}",
+                Integer.toHexString(qpn), Ipv4.format(requester), Integer.toHexString(req.localQpn()),
+                Integer.toHexString(repStartingPsn), mtu);
         events.established(qp);
     }
 

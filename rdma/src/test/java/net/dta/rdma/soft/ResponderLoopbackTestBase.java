@@ -58,6 +58,27 @@ abstract class ResponderLoopbackTestBase extends LoopbackFixture {
         assertEquals(8, region.counters().writeBytes.sum());
     }
 
+    /**
+     * The bug Linux's rdma_cm collectors showed (issue 10): the requester sends from the REP's
+     * starting PSN, as Linux's active side does; a request at the REQ's PSN is a PSN sequence
+     * error naming the REP's PSN.
+     */
+    @Test
+    void shouldExpectTheRepsStartingPsnNotTheReqs() throws Exception {
+        start(true);
+        nextRepPsn = 0x00ABCDEF;
+        List<byte[]> replies = requester.connect(0x103, 0x000100, 1024, CM_PORT, 0x3131);
+        CmPacket rep = TestRequester.parseCm(replies.getFirst());
+        assertEquals(0x00ABCDEF, rep.rep().startingPsn());
+        int qpn = rep.rep().localQpn();
+        requester.writeOnly(qpn, 0x000100, true, region.va(), region.rkeys()[0], bytes(8, 1));
+        requester.flush();
+        assertAck(onlyReply("a WRITE at the REQ's PSN"), AethSyndrome.NAK_PSN_SEQUENCE_ERROR, 0x00ABCDEF);
+        requester.writeOnly(qpn, 0x00ABCDEF, true, region.va(), region.rkeys()[0], bytes(8, 1));
+        requester.flush();
+        assertAck(onlyReply("a WRITE at the REP's PSN"), AethSyndrome.ACK, 0x00ABCDEF);
+    }
+
     @Test
     void shouldReassembleAMultiPacketWrite() throws Exception {
         start(true);

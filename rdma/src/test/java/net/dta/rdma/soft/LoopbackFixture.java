@@ -74,6 +74,11 @@ abstract class LoopbackFixture {
                     public int nextStartingPsn() {
                         return nextRepPsn;
                     }
+
+                    @Override
+                    public int nextQpn(int lowest) {
+                        return random.nextQpn(lowest);
+                    }
                 });
         backend = SoftRoceBackend.open(config);
         closeables.add(backend);

@@ -237,5 +237,10 @@ class ResponderVectorsTest {
         public int nextStartingPsn() {
             return startingPsn;
         }
+
+        @Override
+        public int nextQpn(int lowest) {
+            return 0x000011; // the vector's collector QPN
+        }
     }
 }

@@ -14,11 +14,6 @@ STORES_YAML='stores:
   - {name: drops, id: 4, kind: append, lists: 4, entries-per-list: 2^12}
   - {name: heavy-hitters, id: 5, kind: sketch, rows: 2, columns: 2^12}'
 LOAD_SHAPE=(--seed "$LOAD_SEED" --keys 2^12 --lists 4 --sketch-columns 2^12 --quiet)
-# What the known protocol bug looks like (issue 10 item 1), to name it when a queue pair stays down.
-CM_BUG="the translator's queue pair to Linux's rdma_cm did not come up: known bug, issue 10 item 1 \
-(CM PSN direction: Linux's passive side expects the requester's first PSN to be the REQ's Starting PSN \
-and sends from the REP's; duplicate WRITE semantics; DREQ/DREP)"
-
 write_configs() {
   [ -f "$WORK/conf/.done" ] && return 0
   mkdir -p "$WORK/conf"
@@ -142,8 +137,7 @@ start_stack() {
     start_host controller controller run --config "$WORK/conf/deployment-$deployment.yaml" --no-watch
   fi
   if ! wait_for "the queue pair to come up" "${DTA_INTEROP_QP_TIMEOUT:-90}" qp_up; then
-    if [ "$deployment" = rxe ]; then fail "$CM_BUG; controller log: $WORK/logs/controller.log"; else
-      fail "the queue pair to the software responder did not come up ($WORK/logs/controller.log)"; fi
+    fail "the translator's queue pair to the $deployment collector did not come up through RDMA CM (controller log: $WORK/logs/controller.log; collector log: $SHARE/run/collector.log)"
     return 1
   fi
 }
@@ -334,6 +328,8 @@ collector_established() {
   nsx curl -s --max-time 5 "http://$GUEST_IP:40042/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["connections"]["established"])' 2>/dev/null
 }
 
+guest_has_queue_pair() { [ "$(collector_established)" -ge 1 ] 2>/dev/null; }
+
 case_restart() {
   ensure_guest_collector && start_stack rxe || return 1
   guest_store_sums e2e; local before="$GUEST_OUT"
@@ -343,7 +339,7 @@ case_restart() {
   guest_store_sums e2e
   [ "$GUEST_OUT" = "$before" ] || { fail "store files changed across the restart"; return 1; }
   say "  store files identical after the restart; waiting for the controller to re-connect..."
-  wait_for "the queue pair to come back" 120 test "$(collector_established)" = 1 \
+  wait_for "the queue pair to come back" 120 guest_has_queue_pair \
     || { fail "no queue pair re-established after the collector restart"; return 1; }
   wait_for "the translator's queue pair" 60 qp_up || { fail "the translator's queue pair stayed down"; return 1; }
   local lost0; lost0="$(tor 'dta_translator_queue_pair_lost_packets_total{')"

@@ -16,17 +16,13 @@ import org.junit.jupiter.api.Test;
  * Soft-RoCE in a QEMU guest, docs/interop.md) and fails when a case fails. Without its
  * prerequisites (root, /dev/net/tun, qemu-system-x86, debootstrap, nftables) the suite exits 3 and
  * this test is skipped naming them, unless {@code DTA_REQUIRE_INTEROP=1} (CI) makes that a failure.
- * {@code DTA_INTEROP_CASES} selects cases (default: those of {@link #DEFAULT_CASES}).
+ * {@code DTA_INTEROP_CASES} selects cases (default: all of them).
  */
 class InteropSuiteTest {
     /** Exit code of run.sh when a prerequisite is missing. */
     private static final int MISSING_PREREQUISITE = 3;
-    /**
-     * The cases CI runs. The end-to-end cases through the project's translator and controller need
-     * issue 10 item 1 (CM PSN direction) to interoperate with Linux's rdma_cm; until it is merged
-     * they fail naming that bug and stay out of the default run (docs/interop.md).
-     */
-    static final String DEFAULT_CASES = "probe";
+    /** The cases CI runs: all of them (interop/run.sh --help lists them). */
+    static final String DEFAULT_CASES = "primitives,probe,nak,restart,controller,cpu";
 
     @Test
     void shouldPassEveryInteropCaseAgainstLinuxSoftRoce() throws IOException, InterruptedException {

@@ -356,9 +356,18 @@ case_controller() {
   stop_host controller
   send_load --count 2000 --rate "$RATE" --mix kw=1 || return 1
   [ "$(tor 'dta_translator_queue_pair_acks_total{')" -gt "$acks0" ] || { fail "no ACKs while the controller was down"; return 1; }
+  local t0=$SECONDS
   start_host controller controller run --config "$WORK/conf/deployment-rxe.yaml" --no-watch
-  wait_for "the controller" 90 qp_up || { fail "the restarted controller does not see the queue pair up"; return 1; }
-  [ "$(collector_established)" = "$est0" ] || say "  note: the controller re-connected the queue pair (established $est0 -> $(collector_established))"
+  # A restarted controller that re-connects the queue pair meets Linux's REJ 10 (stale connection)
+  # until the collector's DREQ retries for the old connection end (~90 s): allow for it.
+  wait_for "the controller" 240 qp_up || { fail "the restarted controller does not see the queue pair up"; return 1; }
+  local est1; est1="$(collector_established)"
+  if [ "$est1" = "$est0" ]; then
+    echo "controller_restart: queue pair kept; up $((SECONDS - t0)) s after the restart" >> "$WORK/measurements.txt"
+  else
+    echo "controller_restart: queue pair re-connected (established $est0 -> $est1), up $((SECONDS - t0)) s after the restart" >> "$WORK/measurements.txt"
+    say "  note: the restarted controller re-connected the queue pair ($((SECONDS - t0)) s; see $WORK/logs/controller.log)"
+  fi
   local lost0; lost0="$(tor 'dta_translator_queue_pair_lost_packets_total{')"
   send_load --count 2000 --rate "$RATE" --mix kw=1 || return 1
   [ "$(tor 'dta_translator_queue_pair_lost_packets_total{')" = "$lost0" ] || { fail "packets lost after the controller restart"; return 1; }

@@ -212,7 +212,8 @@ PY
 )"
   case "$order" in none*) fail "FETCH_ADD: $order"; return 1 ;; esac
   echo "rxe_fetch_add_memory_order=$order" >> "$WORK/measurements.txt"
-  grep '^rep.responder_resources=' <<< "$GUEST_OUT" | sed 's/^/probe_/' >> "$WORK/measurements.txt"
+  # rdma_cm shows the active side the REP's responder resources as its initiator_depth.
+  echo "probe: REP responder resources $(sed -n 's/^rep.initiator_depth=//p' <<< "$GUEST_OUT") (the REQ asked 16)" >> "$WORK/measurements.txt"
   say "  REP carried DTA1 data; catalog READ, WRITE and FETCH_ADD served by rxe; counters in memory: $order"
 }
 
@@ -392,14 +393,18 @@ read_guest_cpu() {
 CPU_REPORTS=20000
 case_cpu() {
   ensure_guest_collector && start_stack rxe || return 1
-  read_guest_cpu; local k0=$CPU_KERNEL
+  read_guest_cpu; local k0=$CPU_KERNEL q0=$CPU_PROC
   sleep 10
-  read_guest_cpu; local idle_kernel=$((CPU_KERNEL - k0))   # the guest kernel's ticks in 10 s without load
+  # The baselines: the guest kernel's and the collector's ticks in 10 s without load (the JVM's own
+  # timers, GC and compiler, the CM thread's poll, the agent's polling of the share).
+  read_guest_cpu; local idle_kernel=$((CPU_KERNEL - k0)) idle_proc=$((CPU_PROC - q0))
   local p0=$CPU_PROC k1=$CPU_KERNEL t0=$SECONDS
   send_load --count "$CPU_REPORTS" --rate "$RATE" --mix kw=1,ki=1 || return 1
   local secs=$((SECONDS - t0))
   read_guest_cpu
-  local rxe_proc=$((CPU_PROC - p0)) rxe_kernel=$(( (CPU_KERNEL - k1) - idle_kernel * secs / 10 )) hz=$CPU_HZ
+  local rxe_proc_raw=$((CPU_PROC - p0))
+  local rxe_proc=$(( rxe_proc_raw - idle_proc * secs / 10 )) rxe_kernel=$(( (CPU_KERNEL - k1) - idle_kernel * secs / 10 ))
+  local hz=$CPU_HZ
   stop_stack
   rm -rf "$WORK/data/soft"
   start_host collector-sw collector run --config "$WORK/conf/collector-sw.yaml" --ready-file "$WORK/run-sw.ready"
@@ -411,12 +416,13 @@ case_cpu() {
   s1="$(awk '{print $14 + $15}' "/proc/$pid/stat")"
   local host_hz; host_hz="$(getconf CLK_TCK)"
   stop_stack; stop_host collector-sw
-  python3 - "$rxe_proc" "$hz" "$rxe_kernel" "$((s1 - s0))" "$host_hz" "$CPU_REPORTS" <<'PY' | tee -a "$WORK/measurements.txt" >&2
+  python3 - "$rxe_proc" "$rxe_proc_raw" "$hz" "$rxe_kernel" "$((s1 - s0))" "$host_hz" "$CPU_REPORTS" "$secs" <<'PY' | tee -a "$WORK/measurements.txt" >&2
 import sys
-proc, hz, kernel, soft, host_hz, n = (int(x) for x in sys.argv[1:])
+proc, raw, hz, kernel, soft, host_hz, n, secs = (int(x) for x in sys.argv[1:])
 us = lambda ticks, h: ticks * 1e6 / h / n
-print(f"cpu_per_report: {n} reports (kw+ki); collector process on verbs (DiSNI, rxe): {us(proc, hz):.2f} us/report "
-      f"({proc} ticks); guest kernel (rxe: softirq+irq+system, idle baseline removed): {us(kernel, hz):.2f} us/report; "
+print(f"cpu_per_report: {n} reports (kw+ki) in {secs} s; collector process on verbs (DiSNI, rxe): "
+      f"{us(proc, hz):.2f} us/report over its idle baseline ({raw} ticks in all); "
+      f"guest kernel (rxe: softirq+irq+system, idle baseline removed): {us(kernel, hz):.2f} us/report; "
       f"software responder process: {us(soft, host_hz):.2f} us/report ({soft} ticks)")
 PY
 }

@@ -79,7 +79,7 @@ else
   if [ -n "$PEER" ]; then
     setup_peer
   else
-    IMAGE="$(JAVA_HOME="$JAVA_HOME" "$HERE/image.sh")"
+    IMAGE="$(JAVA_HOME="$JAVA_HOME" "$HERE/image.sh" | tail -n 1)"  # its last line: the image directory
     boot_guest
   fi
 fi

@@ -19,7 +19,7 @@ write_configs() {
   mkdir -p "$WORK/conf"
   cat > "$SHARE/collector-rxe.yaml" <<EOF
 collector: {name: rxe}
-network: {address: $GUEST_IP, cm-port: $CM_PORT, ingest: disni, path-mtu: 1024, atomic-byte-order: little-endian}
+network: {address: $GUEST_IP, cm-port: $CM_PORT, ingest: disni, path-mtu: 1024, atomic-byte-order: ${DTA_INTEROP_ATOMIC_ORDER:-little-endian}}
 data-dir: @DATA@
 admin: {address: "$GUEST_IP:40042"}
 queue-pairs: {restore-on-restart: false}
@@ -74,6 +74,9 @@ EOF
 start_guest_collector() {
   local dir="$1" fresh="${2:-}"
   write_configs
+  if [ "$MODE" = peer ]; then
+    ssh "$PEER" mkdir -p /var/tmp/dta-interop/run && rsync -a "$SHARE/collector-rxe.yaml" "$SHARE/dta_probe.c" "$PEER:/var/tmp/dta-interop/"
+  fi
   guest_sh "collector-start-$dir" 900 <<EOF
 # One collector at a time (they would share the CM port): stop one left running.
 old=\$(cat /tmp/collector.pid 2>/dev/null) && kill -TERM "\$old" 2>/dev/null && \

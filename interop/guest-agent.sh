@@ -11,6 +11,8 @@ say "up after $(cut -d' ' -f1 /proc/uptime) s; kernel $(uname -r)"
 # The NIC (eth0 with net.ifnames=0 on the kernel command line; else the first that is not lo).
 IF=eth0
 [ -e /sys/class/net/eth0 ] || IF=$(ls /sys/class/net | grep -v '^lo$' | head -n 1)
+# Room for bursts while the emulated CPU is busy (rxe handles packets in softirq).
+sysctl -q -w net.core.netdev_max_backlog=20000 net.core.rmem_max=16777216 2>/dev/null
 ip link set lo up
 ip link set "$IF" up
 ip addr add "$GUEST_IP/$PREFIX" dev "$IF"

@@ -73,6 +73,9 @@ boot_guest() {
   nsx ip addr add "$SW_IP/32" dev lo
   nsx ip tuntap add dev "$TAP" mode tap
   nsx ip addr add "$HOST_IP/24" dev "$TAP"
+  # Deep queues on both sides of the tap: a TCG guest on a busy host stalls for whole time slices,
+  # and every packet dropped in a queue costs a NAK and the window in flight.
+  nsx ip link set "$TAP" txqueuelen 20000
   nsx ip link set "$TAP" up
   local a cpu
   a="$(accel)"
@@ -83,7 +86,7 @@ boot_guest() {
     -kernel "$IMAGE/vmlinuz" -initrd "$IMAGE/initrd.img" \
     -append "console=ttyS0 root=/dev/vda rw quiet panic=-1 net.ifnames=0" \
     -drive "file=$IMAGE/disk.img,format=raw,if=virtio,snapshot=on" \
-    -netdev "tap,id=n0,ifname=$TAP,script=no,downscript=no" -device "virtio-net-pci,netdev=n0,mac=$GUEST_MAC,romfile=" \
+    -netdev "tap,id=n0,ifname=$TAP,script=no,downscript=no" -device "virtio-net-pci,netdev=n0,mac=$GUEST_MAC,romfile=,rx_queue_size=1024" \
     -virtfs "local,path=$SHARE,mount_tag=dta,security_model=none,id=dta" \
     -serial "file:$WORK/logs/console.log" -monitor none > "$WORK/logs/qemu.log" 2>&1 &
   QEMU_PID=$!

@@ -9,8 +9,14 @@ say() { echo "guest: $*"; echo "guest: $*" > /dev/ttyS0; }
 
 say "up after $(cut -d' ' -f1 /proc/uptime) s; kernel $(uname -r)"
 # The NIC (eth0 with net.ifnames=0 on the kernel command line; else the first that is not lo).
-IF=eth0
-[ -e /sys/class/net/eth0 ] || IF=$(ls /sys/class/net | grep -v '^lo$' | head -n 1)
+# udev loads virtio_net in parallel with this unit: load it and wait for the interface.
+modprobe virtio_net 2>/dev/null
+for i in $(seq 1 60); do
+  IF=eth0
+  [ -e /sys/class/net/eth0 ] || IF=$(ls /sys/class/net | grep -v '^lo$' | head -n 1)
+  [ -n "$IF" ] && break
+  sleep 1
+done
 # Room for bursts while the emulated CPU is busy (rxe handles packets in softirq).
 sysctl -q -w net.core.netdev_max_backlog=20000 net.core.rmem_max=16777216 2>/dev/null
 ip link set lo up

@@ -86,7 +86,7 @@ boot_guest() {
     -kernel "$IMAGE/vmlinuz" -initrd "$IMAGE/initrd.img" \
     -append "console=ttyS0 root=/dev/vda rw quiet panic=-1 net.ifnames=0" \
     -drive "file=$IMAGE/disk.img,format=raw,if=virtio,snapshot=on" \
-    -netdev "tap,id=n0,ifname=$TAP,script=no,downscript=no" -device "virtio-net-pci,netdev=n0,mac=$GUEST_MAC,romfile=,rx_queue_size=1024" \
+    -netdev "tap,id=n0,ifname=$TAP,script=no,downscript=no" -device "virtio-net-pci,netdev=n0,mac=$GUEST_MAC,romfile=" \
     -virtfs "local,path=$SHARE,mount_tag=dta,security_model=none,id=dta" \
     -serial "file:$WORK/logs/console.log" -monitor none > "$WORK/logs/qemu.log" 2>&1 &
   QEMU_PID=$!

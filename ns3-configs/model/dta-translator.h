@@ -45,6 +45,9 @@ class TranslatorCore {
   void addStore(const StoreLayout& s, std::array<int, 256> buckets) { stores_[s.id] = {s, buckets}; }
   void addCollector(int c, CollectorPort p) { collectors_[c] = std::move(p); }
   const CollectorPort& collector(int c) const { return collectors_.at(c); }
+  uint32_t nextPsn(int c) const { return collectors_.at(c).nextPsn; }
+  // 5.6: a NAK (PSN sequence error) names the PSN to go on from.
+  void setNextPsn(int c, uint32_t psn) { collectors_.at(c).nextPsn = psn & kPsnMask; }
 
   uint64_t drops[DROP_REASONS] = {};
   uint64_t accepted[kPrimitives] = {};

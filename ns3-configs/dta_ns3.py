@@ -71,6 +71,7 @@ SCHEMA = {
     "workload": (_one_of("web-search", "data-mining"), "web-search", "flow-size distribution (ns3-configs/workloads/)"),
     "load": (_num(0, 0.95), 0.5, "data load on the host links, fraction; the fabric keeps (1 - load) of each link for telemetry"),
     "sim_seconds": (_num(0.0001, 100), None, "simulated time during which reporters send"),
+    "warmup_ms": (_num(0, 1e6), 20, "flows that started this long before t = 0 are drawn too, so telemetry starts at its steady rate"),
     "seed": (_int(1, 2**31 - 1), 1, "random seed (runs are deterministic for a seed)"),
     # telemetry
     "sample_rate": (_num(0, 1), 0.01, "fraction of data packets that trigger telemetry (postcards, Key-Increment, Key-Write)"),
@@ -285,7 +286,7 @@ def summarize(params, out):
         f"so at least {max(need_nic, need_link)} (this run has {n}).",
         (f"Key-Write readability at {2 ** params['kw_slots_log2']} slots per collector: {results['readability']:.3f} "
          f"(formula {results['readability_formula']:.3f}); target {params['target_readability']} needs "
-         + (f"{slots} slots per collector ({slots * 8 / 2**20:.1f} MiB)." if slots else
+         + (f"{slots} slots per collector ({slots * 8 / 2**20:.2f} MiB)." if slots else
             "more slots than the largest size evaluated (readability.csv).")) if configured else
         "Key-Write: no keys written in this run.",
         f"Classic CPU collector for the same reports: {results['classic_cores_needed']:.1f} cores busy "

@@ -539,11 +539,15 @@ struct Sim {
     return {srcTor, agg, core, dstAgg, dstTor};
   }
 
+  // Flows arrive as a Poisson process; the ones that started during the warm-up before t = 0 are
+  // drawn too (only their samples from t = 0 on are sent), so telemetry is at its steady rate from the start.
   void startFlows() {
     const double hostBps = P.num("host_gbps") * 1e9;
     const double perHost = P.num("load") * hostBps / 8 / cdf.mean();  // flows per second per host
     const double rate = perHost * double(tors.size()) * hostsPerTor;
-    Simulator::Schedule(Seconds(rng->GetValue() * 0), &Sim::nextFlow, this, rate);
+    for (double t = -P.num("warmup_ms") * 1e-3 - std::log(1 - rng->GetValue()) / rate; t < 0; t -= std::log(1 - rng->GetValue()) / rate)
+      makeFlow(t);
+    nextFlow(rate);
   }
   void nextFlow(double rate) {
     double t = -std::log(1 - rng->GetValue()) / rate;
@@ -551,6 +555,11 @@ struct Sim {
     Simulator::Schedule(Seconds(t), &Sim::flowArrives, this, rate);
   }
   void flowArrives(double rate) {
+    makeFlow(0);
+    nextFlow(rate);
+  }
+  // A flow that started `ago` seconds before now (0 or negative).
+  void makeFlow(double ago) {
     flows++;
     const int hosts = int(tors.size()) * hostsPerTor;
     int src = int(rng->GetInteger(0, uint32_t(hosts - 1))), dst = int(rng->GetInteger(0, uint32_t(hosts - 2)));
@@ -558,17 +567,19 @@ struct Sim {
     const double bytes = std::max(64.0, cdf.sample(rng->GetValue()));
     // The flow's packets spread over its duration at its fair share of the host link.
     const double duration = bytes * 8 / (P.num("host_gbps") * 1e9 * (1 - P.num("load")));
+    if (ago + duration < 0) return;
     const double packets = std::ceil(bytes / 1460);
     dta::Key key = flowKey(src, dst, uint16_t(rng->GetInteger(1024, 65535)), uint16_t(rng->GetInteger(1, 65535)));
     std::vector<int> hops = path(tors[size_t(src / hostsPerTor)], tors[size_t(dst / hostsPerTor)]);
     const double p = P.num("sample_rate");
-    // Sampled packets: binomial(packets, p), by a Poisson draw when packets is large.
+    // Sampled packets: binomial(packets, p), by its normal approximation when the mean is large.
     uint64_t samples = 0;
     if (packets * p > 30) samples = uint64_t(std::max(0.0, std::round(packets * p + std::sqrt(packets * p) * normal())));
     else for (double i = 0; i < packets; i++) samples += rng->GetValue() < p;
-    for (uint64_t i = 0; i < samples; i++)
-      Simulator::Schedule(Seconds(rng->GetValue() * duration), &Sim::sampledPacket, this, key, hops, std::min(1460.0, bytes));
-    nextFlow(rate);
+    for (uint64_t i = 0; i < samples; i++) {
+      double at = ago + rng->GetValue() * duration;
+      if (at >= 0) Simulator::Schedule(Seconds(at), &Sim::sampledPacket, this, key, hops, std::min(1460.0, bytes));
+    }
   }
   double normal() { return std::sqrt(-2 * std::log(1 - rng->GetValue())) * std::cos(2 * M_PI * rng->GetValue()); }
 

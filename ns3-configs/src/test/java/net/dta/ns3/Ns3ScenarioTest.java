@@ -29,9 +29,10 @@ class Ns3ScenarioTest {
     @BeforeAll
     static void runSmallScenario() {
         Ns3.programs();
-        // More hosts (not ns-3 nodes) for more distinct flow keys at the same report volume.
+        // More hosts (not ns-3 nodes) and a lower sample rate: more distinct flow keys (about 1900) for
+        // the readability check, at about the report volume of the shipped file (20k reports).
         Ns3.Result r = Ns3.run(List.of(Ns3.PYTHON, Ns3.DRIVER.toString(), "run", "ns3-configs/leaf-spine-small", "--out",
-                out.toString(), "--set", "hosts_per_leaf=64", "--set", "sample_rate=0.005"), 600);
+                out.toString(), "--set", "hosts_per_leaf=256", "--set", "sample_rate=0.0005"), 600);
         assertEquals(0, r.exitCode(), r.stderr());
         assertTrue(r.stdout().contains("Collectors needed"), r.stdout());
     }
@@ -78,7 +79,7 @@ class Ns3ScenarioTest {
         for (Map<String, String> r : csv("readability.csv")) {
             double formula = Double.parseDouble(r.get("formula"));
             double measured = Double.parseDouble(r.get("measured"));
-            assertTrue(num(r, "keys") > 1000, "too few keys for a 2-point comparison: " + r);
+            assertTrue(num(r, "keys") > 1500, "too few keys for a 2-point comparison: " + r);
             if (formula > 0.4 && formula < 0.995) { // where the curve says something
                 compared++;
                 assertEquals(formula, measured, 0.02, "readability at " + r.get("slots_per_collector") + " slots");

@@ -69,11 +69,18 @@ inline uint32_t H(int r, const Key& key, const uint8_t* suffix = nullptr, size_t
   if (suffixLen) std::memcpy(buf + kKeyBytes, suffix, suffixLen);
   return crc32(buf, kKeyBytes + suffixLen);
 }
+// Store format 2: a non-linear mix after one CRC of the key, salted per replica.
+inline uint32_t keyhash(const Key& key) { return crc32(key.data(), kKeyBytes); }
+inline uint32_t salt(int j) { return uint32_t(j + 1) * 0x9E3779B9u; }
+inline uint32_t mix(uint32_t x) {
+  x += x << 10; x ^= x >> 6; x += x << 3; x ^= x >> 11; x += x << 15;
+  return x;
+}
 inline uint32_t index(const Key& key, int replica, int log2) {
-  return H(2 * replica, key) & static_cast<uint32_t>((uint64_t{1} << log2) - 1);
+  return mix(keyhash(key) ^ salt(replica)) & static_cast<uint32_t>((uint64_t{1} << log2) - 1);
 }
 inline uint32_t tag(const Key& key, const uint8_t* suffix, size_t n) { return H(1, key, suffix, n) | 1u; }
-inline uint32_t bucket(const Key& key) { return H(3, key) & 0xFF; }
+inline uint32_t bucket(const Key& key) { return mix(keyhash(key) ^ salt(8)) & 0xFF; }
 inline uint32_t postcardCheck(const Key& flow, uint8_t hop, uint32_t value) {
   uint8_t s[5] = {hop, uint8_t(value >> 24), uint8_t(value >> 16), uint8_t(value >> 8), uint8_t(value)};
   return tag(flow, s, 5);

@@ -79,6 +79,14 @@ void hashes() {
       std::string s = m[1];
       got = std::to_string(crc32(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
       want = std::to_string(std::stoul(m[2], nullptr, 16));
+    } else if (std::regex_match(l, m, std::regex("keyhash ([0-9a-f]+)"))) {
+      got = std::to_string(keyhash(key)); want = std::to_string(std::stoul(m[1], nullptr, 16));
+    } else if (std::regex_match(l, m, std::regex("mix\\(([0-9a-f]+)\\) ([0-9a-f]+)"))) {
+      got = std::to_string(mix(uint32_t(std::stoul(m[1], nullptr, 16)))); want = std::to_string(std::stoul(m[2], nullptr, 16));
+    } else if (std::regex_match(l, m, std::regex("salt\\((\\d+)\\) ([0-9a-f]+)"))) {
+      got = std::to_string(salt(std::stoi(m[1]))); want = std::to_string(std::stoul(m[2], nullptr, 16));
+    } else if (std::regex_match(l, m, std::regex("mixed\\((\\d+)\\) ([0-9a-f]+)"))) {
+      got = std::to_string(mix(keyhash(key) ^ salt(std::stoi(m[1])))); want = std::to_string(std::stoul(m[2], nullptr, 16));
     } else if (std::regex_match(l, m, std::regex("bucket ([0-9a-f]+)"))) {
       got = std::to_string(bucket(key)); want = std::to_string(std::stoul(m[1], nullptr, 16));
     } else if (std::regex_match(l, m, std::regex("index\\(i=(\\d+),log2=(\\d+)\\) ([0-9a-f]+)"))) {

@@ -51,7 +51,7 @@ class TranslatorCore {
 
   uint64_t drops[DROP_REASONS] = {};
   uint64_t accepted[kPrimitives] = {};
-  uint64_t evictions = 0, idleFlushes = 0, completePaths = 0;
+  uint64_t evictions = 0, postcardIdleFlushes = 0, appendIdleFlushes = 0, completePaths = 0;
 
   // One report (a UDP payload); `id` names it in the requests that carry it. Returns the drop
   // reason (OK when accepted).
@@ -99,8 +99,8 @@ class TranslatorCore {
   // Idle flushes (6.3, 6.4): entries untouched for `intervalNs`, oldest first, postcards then Appends.
   void tick(uint64_t nowNs) {
     now_ = nowNs;
-    while (!pcLru_.empty() && nowNs - cache_[pcLru_.front()].time >= flushNs_) { idleFlushes++; writeHeldRow(pcLru_.front()); }
-    while (!apLru_.empty() && nowNs - tails_[apLru_.front()].time >= flushNs_) { idleFlushes++; flushAppend(apLru_.front()); }
+    while (!pcLru_.empty() && nowNs - cache_[pcLru_.front()].time >= flushNs_) { postcardIdleFlushes++; writeHeldRow(pcLru_.front()); }
+    while (!apLru_.empty() && nowNs - tails_[apLru_.front()].time >= flushNs_) { appendIdleFlushes++; flushAppend(apLru_.front()); }
   }
   size_t held() const { return pcHeld_ + apLru_.size(); }
   uint64_t postcardsHeld() const {
@@ -200,7 +200,7 @@ class TranslatorCore {
     CacheEntry& ce = cache_[e];
     const bool sameFlow = ce.held && ce.flow == flow && ce.store == st.layout.id;
     if (ce.held && !(sameFlow && now_ - ce.time < flushNs_)) {
-      (sameFlow ? idleFlushes : evictions)++;
+      (sameFlow ? postcardIdleFlushes : evictions)++;
       writeHeldRow(e);
     }
     if (!ce.held) {
@@ -233,7 +233,7 @@ class TranslatorCore {
   void append(Store& st, uint32_t list, uint32_t value, uint64_t id) {
     ApKey k{st.layout.id, list};
     Tail& t = tails_[k];
-    if (!t.values.empty() && now_ - t.time >= flushNs_) { idleFlushes++; flushAppend(k); }
+    if (!t.values.empty() && now_ - t.time >= flushNs_) { appendIdleFlushes++; flushAppend(k); }
     t.values.push_back(value);
     t.ids.push_back(id);
     t.position++;

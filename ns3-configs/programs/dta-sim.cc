@@ -760,7 +760,8 @@ struct Sim {
     }
     {
       auto f = file("postcards.csv");
-      f << "complete_paths,evicted_early,idle_flushes\n" << core->completePaths << "," << core->evictions << "," << core->idleFlushes << "\n";
+      f << "complete_paths,evicted_early,idle_flushes,append_idle_flushes\n" << core->completePaths << "," << core->evictions << ","
+        << core->postcardIdleFlushes << "," << core->appendIdleFlushes << "\n";
     }
     {
       auto f = file("classic.csv");

@@ -26,24 +26,22 @@ MODULES = "ns3-core ns3-network ns3-internet ns3-point-to-point ns3-applications
 PROGRAMS = ("dta-sim", "dta-vectors", "dta-trace")
 
 
-def _int(lo, hi):
+def _range(convert, lo, hi, what):
     def check(v):
-        n = int(v)
-        if not lo <= n <= hi:
-            raise ValueError
-        return n
-    check.allowed = f"an integer {lo}..{hi}"
-    return check
-
-
-def _num(lo, hi):
-    def check(v):
-        x = float(v)
+        x = convert(v)
         if not lo <= x <= hi:
             raise ValueError
         return x
-    check.allowed = f"a number {lo}..{hi}"
+    check.allowed = f"{what} {lo}..{hi}"
     return check
+
+
+def _int(lo, hi):
+    return _range(int, lo, hi, "an integer")
+
+
+def _num(lo, hi):
+    return _range(float, lo, hi, "a number")
 
 
 def _one_of(*values):

@@ -423,7 +423,6 @@ def cmd_sweep(args):
     def one(item):
         point, params, directory = item
         result = simulate(params, directory, progress=False)
-        plots(params, directory)
         done.append(point)
         print(f"ns3: [{len(done)}/{len(runs)}] {' '.join(f'{k}={v}' for k, v in point)}: "
               f"loss {result['loss_fraction']:.4%}, peak NIC {result['peak_nic_utilization']:.1%}", file=sys.stderr, flush=True)
@@ -431,6 +430,8 @@ def cmd_sweep(args):
 
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(one, runs))
+    for _, params, directory in runs:  # matplotlib is not thread-safe: each run's plots, one after another
+        plots(params, directory)
     keys = [k for k, _ in points[0]]
     with open(os.path.join(out, "sweep.csv"), "w", newline="") as f:
         w = csv.writer(f)

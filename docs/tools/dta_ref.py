@@ -572,7 +572,8 @@ def vectors():
     cat = catalog(5, entries)
     hdr = store_header(KIND_KEY_WRITE, 0, 1, (1 << 10) * 8, (10, 8, 2, 0), "queue-depth", 1767225600000)
     read_req = Translator(TRANSLATOR_IP, TRANSLATOR_MAC, ack_interval=64)
-    c = new_collector(psn=0x000100)
+    # the first request of the queue pair of section 10.8: at the REP's starting PSN (section 7.3)
+    c = new_collector(psn=0x00ABCDEF)
     read_frame = read_req.emit(c, reth(0x00007EFF00000000, 0x42, len(cat)), OPC_READ_REQ)
     out.append(("catalog", block("catalog", hexlines(cat)) + block("catalog.read-request", hexlines(read_frame)) +
                 block("store-header", hexlines(hdr))))

@@ -107,7 +107,8 @@ class RoceVectorsTest {
         assertEquals(0x000011, p.bth().destQp());
         assertEquals(0x000100, p.bth().psn());
         assertTrue(p.bth().ackRequest());
-        assertEquals(0x00007F0000000CE0L, p.reth().virtualAddress());
+        // replica 1's slot: index(key, 1, 10) = 0x167 (protocol.md 10.1), 8-byte slots
+        assertEquals(0x00007F0000000000L + 0x167 * 8, p.reth().virtualAddress());
         assertEquals(0x1234, p.reth().rkey());
         assertEquals(8, p.reth().dmaLength());
         assertEquals(8, p.payloadLength());

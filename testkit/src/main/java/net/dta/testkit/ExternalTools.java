@@ -36,6 +36,12 @@ public final class ExternalTools {
         require(Files.isExecutable(Path.of("/usr/bin/chromium")), "Chromium (apt-get install -y chromium)");
     }
 
+    /** Debian's Prometheus and promtool, for the tests of deploy/prometheus and the Grafana dashboard. */
+    public static void requirePrometheus() {
+        require(Files.isExecutable(Path.of("/usr/bin/prometheus")) && Files.isExecutable(Path.of("/usr/bin/promtool")),
+                "Prometheus and promtool (apt-get install -y prometheus)");
+    }
+
     private static void require(boolean present, String what) {
         if (!present && "1".equals(System.getenv("DTA_REQUIRE_TOOLS"))) {
             throw new AssertionError(what + " is required (DTA_REQUIRE_TOOLS=1) but missing");

@@ -54,7 +54,14 @@ public final class ExternalTools {
      * (multiple occurrences of one field are joined with ',').
      */
     public static List<String> tsharkFields(Path pcap, String... fields) {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/tshark", "-r", pcap.toString(), "-T", "fields",
+        return tsharkFields(pcap, List.of(), fields);
+    }
+
+    /** As above, with extra tshark options first (e.g. {@code -X lua_script:FILE}). */
+    public static List<String> tsharkFields(Path pcap, List<String> options, String... fields) {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/tshark"));
+        cmd.addAll(options);
+        cmd.addAll(List.of("-r", pcap.toString(), "-T", "fields",
                 "-E", "separator=|", "-E", "occurrence=a", "-E", "aggregator=,"));
         for (String f : fields) {
             cmd.add("-e");

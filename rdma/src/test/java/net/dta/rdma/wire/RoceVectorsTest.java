@@ -79,7 +79,7 @@ class RoceVectorsTest {
     void shouldBuildTheCatalogReadRequestVector() {
         byte[] expected = ProtocolVectors.load().get("catalog.read-request").bytes();
         MemorySegment out = MemorySegment.ofArray(new byte[256]);
-        int len = new RoceFrameWriter().readRequest(out, 0, TO_COLLECTOR, 0x11, 0x100, true, 0x00007EFF00000000L,
+        int len = new RoceFrameWriter().readRequest(out, 0, TO_COLLECTOR, 0x11, 0xABCDEF, false, 0x00007EFF00000000L,
                 0x42, 32 + 128 * 5);
         assertArrayEquals(expected, out.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE));
     }

@@ -38,7 +38,6 @@ import picocli.CommandLine.Spec;
         description = {"Run the query service: gRPC and HTTP/JSON APIs, /metrics and the dashboard.",
                 "Give --config query.yaml, or --deployment FILE, or --data-dir DIR (flags override the file)."})
 public final class ServeCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
     @Spec
     CommandSpec spec;
@@ -93,8 +92,11 @@ public final class ServeCommand implements Callable<Integer> {
             return QueryMain.FAILED;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        // The logger is looked up here, not in a static field: picocli creates every subcommand of
+        // "query" on each call, and a query command must not pay for logging's start-up.
+        Logger log = LoggerFactory.getLogger(ServeCommand.class);
         Thread hook = new Thread(() -> {
-            LOG.info("query service stopping");
+            log.info("query service stopping");
             server.close();
             stopped.countDown();
             out.println("stopped cleanly");

@@ -116,6 +116,7 @@ public final class Translator implements AutoCloseable {
         stack.push("engine", engine::close);
         dataPlane = stack.push("data plane", new DataPlane(pipeline, engine, reports, roce, config.dataPlane().batch(), config.name()));
         dataPlane.start();
+        service.healthCheck(this::whatStopped);
         try {
             server = stack.push("P4Runtime server", P4RuntimeServer.listen(service, config.p4runtime().host(), config.p4runtime().port()));
             if (config.admin().enabled()) {
@@ -123,7 +124,8 @@ public final class Translator implements AutoCloseable {
                         "admin.address")
                         .get("/status", AdminServer.JSON, "status (JSON)", () -> StatusJson.write(status()))
                         .get("/metrics", AdminServer.PROMETHEUS, "metrics (Prometheus)",
-                                () -> TranslatorMetrics.render(status()).getBytes(StandardCharsets.UTF_8)));
+                                () -> TranslatorMetrics.render(status()).getBytes(StandardCharsets.UTF_8))
+                        .health(this::whatStopped));
             }
         } catch (IOException e) {
             throw new TranslatorStartException(e.getMessage(), e);
@@ -139,6 +141,20 @@ public final class Translator implements AutoCloseable {
 
     public TranslatorConfig config() {
         return config;
+    }
+
+    /** Null while the data-plane thread runs; else why it stopped (health check, P4Runtime UNAVAILABLE). */
+    String whatStopped() {
+        Throwable f = dataPlane.failure();
+        if (f != null) {
+            return "data-plane thread failed: " + f;
+        }
+        return dataPlane.running() ? null : "data-plane thread is not running";
+    }
+
+    /** The data-plane thread (tests reproduce its failure through it). */
+    DataPlane dataPlane() {
+        return dataPlane;
     }
 
     /** Where the P4Runtime server listens. */

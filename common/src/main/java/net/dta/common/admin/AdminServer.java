@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,7 @@ public final class AdminServer implements AutoCloseable {
     private final ExecutorService executor;
     private final String title;
     private final Map<String, String> paths = new TreeMap<>();
+    private volatile Supplier<String> problem = () -> null;
 
     /**
      * @param title what this endpoint belongs to, e.g. "DTA collector"
@@ -55,7 +57,8 @@ public final class AdminServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        get("/health", TEXT, "liveness", () -> "ok\n".getBytes(StandardCharsets.UTF_8));
+        server.createContext("/health", this::health);
+        paths.put("/health", "liveness: 200 ok, or 503 naming what stopped");
         server.createContext("/", ex -> {
             if (!ex.getRequestURI().getPath().equals("/")) {
                 send(ex, 404, TEXT, ("not found: try " + String.join(", ", paths.keySet()) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -73,6 +76,29 @@ public final class AdminServer implements AutoCloseable {
         paths.put(path, description);
         server.createContext(path, ex -> respond(ex, contentType, body));
         return this;
+    }
+
+    /**
+     * What /health checks: the supplier names what is broken (an essential thread that stopped),
+     * or returns null when all is well. /health then answers 503 with that text.
+     */
+    public AdminServer health(Supplier<String> problem) {
+        this.problem = problem;
+        return this;
+    }
+
+    private void health(HttpExchange ex) throws IOException {
+        String p;
+        try {
+            p = problem.get();
+        } catch (RuntimeException e) {
+            p = "the health check failed: " + e;
+        }
+        if (p == null) {
+            send(ex, 200, TEXT, "ok\n".getBytes(StandardCharsets.UTF_8));
+        } else {
+            send(ex, 503, TEXT, ("unhealthy: " + p + "\n").getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     /** The bound address (the real port when port 0 was asked for). */

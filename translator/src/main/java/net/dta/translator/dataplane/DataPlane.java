@@ -86,6 +86,11 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
         return engine;
     }
 
+    /** Whether the loop runs (false once closed or failed). */
+    public boolean running() {
+        return running && thread.isAlive();
+    }
+
     /** Whether the loop stopped on an error (it logs it; status shows it). */
     public Throwable failure() {
         return failure;

@@ -13,8 +13,14 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
  * controllers, or in-process for tests in the same JVM.
  */
 public final class P4RuntimeServer implements AutoCloseable {
-    /** Pipeline configs and Read answers can be large (a whole table, a register of 65536 cells). */
-    public static final int MAX_MESSAGE_BYTES = 64 << 20;
+    /**
+     * The largest request (RESOURCE_EXHAUSTED beyond): the translator's P4Info is ~30 KiB and a
+     * Write of {@link P4RuntimeService#MAX_UPDATES_PER_WRITE} table entries under 1 MiB; a 20 MiB
+     * Write once exhausted the heap (issue 13). Answers (Read) are not limited by this.
+     */
+    public static final int MAX_REQUEST_BYTES = 4 << 20;
+    /** Concurrent RPCs per connection: a client cannot queue unbounded requests (and their memory). */
+    public static final int MAX_CALLS_PER_CONNECTION = 16;
 
     private final Server server;
     private final InetSocketAddress address;
@@ -30,7 +36,8 @@ public final class P4RuntimeServer implements AutoCloseable {
     public static P4RuntimeServer listen(P4RuntimeService service, String host, int port) throws IOException {
         Server s = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .addService(service)
-                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .maxInboundMessageSize(MAX_REQUEST_BYTES)
+                .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
                 .build();
         try {
             s.start();
@@ -44,7 +51,8 @@ public final class P4RuntimeServer implements AutoCloseable {
 
     /** An in-process server under a unique name (connect with InProcessChannelBuilder.forName(name)). */
     public static P4RuntimeServer inProcess(P4RuntimeService service, String name) throws IOException {
-        Server s = InProcessServerBuilder.forName(name).addService(service).directExecutor().build().start();
+        Server s = InProcessServerBuilder.forName(name).addService(service).directExecutor()
+                .maxInboundMessageSize(MAX_REQUEST_BYTES).build().start();
         return new P4RuntimeServer(s, null, name);
     }
 

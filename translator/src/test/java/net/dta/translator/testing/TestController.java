@@ -408,6 +408,11 @@ public final class TestController implements AutoCloseable {
         return b;
     }
 
+    /** Drops the connection without ending the stream, as a controller process that died. */
+    public void abandon() {
+        channel.shutdownNow();
+    }
+
     @Override
     public void close() {
         if (stream != null) {

@@ -22,6 +22,7 @@ import net.dta.common.config.ConfigNode;
 import net.dta.common.config.ConfigProblem;
 import net.dta.common.config.Fields;
 import net.dta.common.config.YamlTree;
+import net.dta.common.security.ClientSecurity;
 import net.dta.protocol.layout.StoreDefinition;
 import net.dta.protocol.layout.StoreKind;
 
@@ -516,10 +517,13 @@ public final class DeploymentLoader {
             Pipeline pipeline = p == null ? null : Pipeline.ofConfigName(p);
             Path deviceConfig = deviceConfig(f, pipeline);
             Path p4info = existingFile(f, "p4info", "a P4Info text file");
+            Fields sec = f.section("p4runtime-security");
+            ClientSecurity security = ClientSecurity.read(sec, baseDir);
+            sec.rejectUnknown("p4runtime-security");
             if (problems.size() != before || name == null || p4rt == null || pipeline == null) {
                 return null;
             }
-            return new SwitchEndpoint(name, p4rt, deviceId, electionId, pipeline, deviceConfig, p4info);
+            return new SwitchEndpoint(name, p4rt, deviceId, electionId, pipeline, deviceConfig, p4info, security);
         }
 
         private Path deviceConfig(Fields f, Pipeline pipeline) {

@@ -118,10 +118,11 @@ public final class Translator implements AutoCloseable {
         dataPlane.start();
         service.healthCheck(this::whatStopped);
         try {
-            server = stack.push("P4Runtime server", P4RuntimeServer.listen(service, config.p4runtime().host(), config.p4runtime().port()));
+            server = stack.push("P4Runtime server", P4RuntimeServer.listen(service, config.p4runtime().host(), config.p4runtime().port(),
+                    config.p4runtime().security()));
             if (config.admin().enabled()) {
                 admin = stack.push("admin endpoint", new AdminServer("DTA translator", config.admin().host(), config.admin().port(),
-                        "admin.address")
+                        "admin.address", config.admin().security())
                         .get("/status", AdminServer.JSON, "status (JSON)", () -> StatusJson.write(status()))
                         .get("/metrics", AdminServer.PROMETHEUS, "metrics (Prometheus)",
                                 () -> TranslatorMetrics.render(status()).getBytes(StandardCharsets.UTF_8))

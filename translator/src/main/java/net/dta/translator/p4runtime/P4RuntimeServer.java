@@ -5,8 +5,11 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import net.dta.common.security.GrpcSecurity;
+import net.dta.common.security.ServerSecurity;
 
 /**
  * The gRPC server carrying the {@link P4RuntimeService}: over TCP (grpc-netty-shaded) for
@@ -32,10 +35,21 @@ public final class P4RuntimeServer implements AutoCloseable {
         this.inProcessName = inProcessName;
     }
 
-    /** Listens on host:port (port 0: any free port). */
+    /** Listens on host:port (port 0: any free port), plain TCP: loopback only. */
     public static P4RuntimeServer listen(P4RuntimeService service, String host, int port) throws IOException {
-        Server s = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                .addService(service)
+        return listen(service, host, port, ServerSecurity.NONE);
+    }
+
+    /**
+     * Listens with TLS and client admission (docs/security.md): with a client CA only a client with
+     * an allowed certificate can make any call, so only the deployment's controller can arbitrate,
+     * become primary and write. Beyond loopback without them it refuses unless allow-insecure.
+     */
+    public static P4RuntimeServer listen(P4RuntimeService service, String host, int port, ServerSecurity security) throws IOException {
+        security.checkListen(host, "the translator's P4Runtime server", "become the primary controller and reprogram the translator "
+                + "(redirect or drop all telemetry)", "p4runtime");
+        Server s = GrpcSecurity.configure(NettyServerBuilder.forAddress(new InetSocketAddress(host, port)), security)
+                .addService(ServerInterceptors.intercept(service, GrpcSecurity.admission(security)))
                 .maxInboundMessageSize(MAX_REQUEST_BYTES)
                 .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
                 .build();

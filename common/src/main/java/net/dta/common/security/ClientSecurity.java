@@ -40,6 +40,9 @@ public record ClientSecurity(boolean tls, Path ca, Path certificate, Path privat
     }
 
     private static Path path(Fields f, String key, Path baseDir) {
+        if (!f.has(key)) {
+            return null;
+        }
         String v = f.string(key, null, "a file path");
         return v == null || v.isBlank() ? null : baseDir.resolve(v).normalize();
     }

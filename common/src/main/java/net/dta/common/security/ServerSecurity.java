@@ -83,6 +83,9 @@ public record ServerSecurity(Path certificate, Path privateKey, Path clientCa, L
     }
 
     private static Path path(Fields f, String key, Path baseDir) {
+        if (!f.has(key)) {
+            return null;
+        }
         String v = f.string(key, null, "a file path");
         return v == null || v.isBlank() ? null : baseDir.resolve(v).normalize();
     }

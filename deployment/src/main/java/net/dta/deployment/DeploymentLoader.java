@@ -23,6 +23,7 @@ import net.dta.common.config.ConfigProblem;
 import net.dta.common.config.Fields;
 import net.dta.common.config.YamlTree;
 import net.dta.common.security.ClientSecurity;
+import net.dta.common.security.ServerSecurity;
 import net.dta.protocol.layout.StoreDefinition;
 import net.dta.protocol.layout.StoreKind;
 
@@ -124,6 +125,7 @@ public final class DeploymentLoader {
             Fields admin = f.section("admin");
             boolean enabled = admin.bool("enabled", true);
             HostPort adminAt = hostPort(admin, "address", d.admin());
+            ServerSecurity adminSecurity = ServerSecurity.read(admin, baseDir);
             admin.rejectUnknown("controller.admin");
             Duration deadline = f.duration("rpc-deadline", d.rpcDeadline(), Duration.ofMillis(100), Duration.ofMinutes(10));
             Fields cm = f.section("cm");
@@ -139,7 +141,7 @@ public final class DeploymentLoader {
             reconnect.rejectUnknown("controller.reconnect");
             Duration poll = f.duration("poll-interval", d.pollInterval(), Duration.ofMillis(50), Duration.ofHours(1));
             f.rejectUnknown("controller");
-            return new ControllerSettings(enabled ? adminAt : null, deadline, cmTimeout, retries, min, max, poll);
+            return new ControllerSettings(enabled ? adminAt : null, deadline, cmTimeout, retries, min, max, poll, adminSecurity);
         }
 
         // ---------------------------------------------------------------- collectors

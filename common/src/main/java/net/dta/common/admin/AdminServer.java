@@ -13,16 +13,10 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsExchange;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
 
+import net.dta.common.security.HttpSecurity;
 import net.dta.common.security.ServerSecurity;
 
 /**
@@ -43,8 +37,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final ServerSecurity security;
-    private final String token;
+    private final HttpSecurity http;
     private final ExecutorService executor;
     private final String title;
     private final Map<String, String> paths = new TreeMap<>();
@@ -64,32 +57,11 @@ public final class AdminServer implements AutoCloseable {
      */
     public AdminServer(String title, String host, int port, String configField, ServerSecurity security) throws IOException {
         this.title = title;
-        this.security = security;
         String section = configField.contains(".") ? configField.substring(0, configField.lastIndexOf('.')) : configField;
         security.checkListen(host, "the " + title + " admin endpoint", "read its status and metrics", section);
-        this.token = security.token();
+        this.http = new HttpSecurity(security, title);
         try {
-            if (security.tls()) {
-                HttpsServer https = HttpsServer.create(new InetSocketAddress(host, port), 16);
-                SSLContext ctx = security.sslContext();
-                https.setHttpsConfigurator(new HttpsConfigurator(ctx) {
-                    @Override
-                    public void configure(HttpsParameters params) {
-                        SSLParameters p = ctx.getDefaultSSLParameters();
-                        if (security.clientCa() != null) {
-                            if (security.tokenFile() == null) {
-                                p.setNeedClientAuth(true);
-                            } else {
-                                p.setWantClientAuth(true);
-                            }
-                        }
-                        params.setSSLParameters(p);
-                    }
-                });
-                this.server = https;
-            } else {
-                this.server = HttpServer.create(new InetSocketAddress(host, port), 16);
-            }
+            this.server = http.create(new InetSocketAddress(host, port), 16);
         } catch (IOException e) {
             throw new IOException("cannot listen on " + host + ":" + port + " for the " + title + " admin endpoint ("
                     + e.getMessage() + "): change " + configField + ", or stop what uses that port", e);
@@ -152,18 +124,8 @@ public final class AdminServer implements AutoCloseable {
         return server.getAddress();
     }
 
-    /** Answers 401 (no or wrong credentials) or 403 (a certificate not allowed) and returns false. */
     private boolean admitted(HttpExchange ex) throws IOException {
-        String why = security.admit(ex instanceof HttpsExchange h ? h.getSSLSession() : null,
-                ex.getRequestHeaders().getFirst("Authorization"), token);
-        if (why == null) {
-            return true;
-        }
-        if (!why.contains("not among")) {
-            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"" + title + "\"");
-        }
-        send(ex, why.contains("not among") ? 403 : 401, TEXT, ("not allowed: " + why + "\n").getBytes(StandardCharsets.UTF_8));
-        return false;
+        return http.admit(ex);
     }
 
     private void respond(HttpExchange ex, String type, Body body) throws IOException {

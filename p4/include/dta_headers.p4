@@ -31,6 +31,8 @@ const bit<32> DROP_SKETCH = 10;
 const bit<32> DROP_NO_COLLECTOR = 11;
 const bit<32> DROP_QUEUE_PAIR_DOWN = 12;
 const bit<32> DROP_NO_REGION = 13;
+/* 14 (oversized) is counted by the software translator only: a switch drops such frames at its port MTU. */
+const bit<32> DROP_OVERSIZED = 14;
 
 /* RoCEv2 (protocol 5.2). */
 const bit<8> IB_OP_WRITE_ONLY = 0x0A;

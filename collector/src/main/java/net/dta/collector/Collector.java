@@ -118,7 +118,8 @@ public final class Collector implements AutoCloseable {
 
             if (config.admin().enabled()) {
                 admin = stack.push("admin endpoint",
-                        new AdminServer("DTA collector", config.admin().host(), config.admin().port(), "admin.address")
+                        new AdminServer("DTA collector", config.admin().host(), config.admin().port(), "admin.address",
+                                config.admin().security())
                                 .get("/status", AdminServer.JSON, "status (JSON)", () -> StatusJson.write(status()))
                                 .get("/metrics", AdminServer.PROMETHEUS, "metrics (Prometheus)",
                                         () -> metrics.scrape(status()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));

@@ -31,6 +31,11 @@ public final class ExternalTools {
         require(ok, "Scapy (apt-get install -y python3-scapy)");
     }
 
+    /** Debian's openssl, which makes the certificates of the TLS tests. */
+    public static void requireOpenssl() {
+        require(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl (apt-get install -y openssl)");
+    }
+
     /** Debian's Chromium, for browser tests of the dashboard. */
     public static void requireChromium() {
         require(Files.isExecutable(Path.of("/usr/bin/chromium")), "Chromium (apt-get install -y chromium)");

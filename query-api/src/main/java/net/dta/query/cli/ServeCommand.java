@@ -83,7 +83,7 @@ public final class ServeCommand implements Callable<Integer> {
         QueryServer server;
         try {
             server = QueryServer.start(service(c), new QueryServer.Options(c.grpc(), c.http(), c.dashboard(), null,
-                    c.dashboardRefresh()));
+                    c.dashboardRefresh(), c.grpcSecurity(), c.httpSecurity()));
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return QueryMain.FAILED;
@@ -156,7 +156,7 @@ public final class ServeCommand implements Callable<Integer> {
         return new QueryConfig(base.source(), base.name(), grpc != null ? address("--grpc", grpc) : base.grpc(),
                 http != null ? address("--http", http) : base.http(), base.dashboard(), dep, dir, name,
                 admin != null ? admin : dataDir != null ? null : base.admin(), base.statusRefresh(), base.dashboardRefresh(),
-                base.forwardDeadline());
+                base.forwardDeadline(), base.grpcSecurity(), base.httpSecurity());
     }
 
     private static InetSocketAddress address(String option, String text) {

@@ -341,7 +341,7 @@ public final class TranslatorAgent extends DeviceAgent {
                     spec.name(), c.describe(), Integer.toHexString(r.translatorQpn()), Integer.toHexString(r.remoteQpn()),
                     Integer.toHexString(next), Long.toHexString(r.reply().bootId()), storeCount);
         } catch (ConnectException e) {
-            failed(qp, g, attempt, e.step(), e.getMessage(), e.permanent());
+            failed(qp, g, attempt, e.step(), ModeMismatch.explain(c, e), e.permanent());
         } catch (P4RuntimeException e) {
             ConnectStep s;
             synchronized (this) {

@@ -356,6 +356,18 @@ public final class Engine {
         return ((list << st.log2Size) + ((position & 0xFFFF_FFFFL) & mask)) << 3;
     }
 
+    /**
+     * Datagrams the report socket truncated (longer than {@link DropReason#MAX_DATAGRAM_BYTES}):
+     * dropped unparsed, counted as {@code oversized} (protocol.md 2.5).
+     */
+    public void oversized(long datagrams) {
+        counters.add(Counters.DROPS, DropReason.OVERSIZED.code(), datagrams);
+        if (logOnce.pending(DropReason.OVERSIZED.code())) {
+            logOnce.warn(DropReason.OVERSIZED.code(), "dropped {} report datagram(s) longer than {} bytes (oversized)", datagrams,
+                    DropReason.MAX_DATAGRAM_BYTES);
+        }
+    }
+
     private void drop(DropReason reason, Report r) {
         counters.count(Counters.DROPS, reason.code());
         if (logOnce.pending(reason.code())) {

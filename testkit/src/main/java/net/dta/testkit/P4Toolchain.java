@@ -61,6 +61,25 @@ public final class P4Toolchain {
         return bin;
     }
 
+    /**
+     * Compiles a v1model program with p4c-bm2-ss into {@code outDir} (the command of p4/compile.sh)
+     * and returns the BMv2 JSON.
+     *
+     * @param program path relative to the repository's p4/ directory, e.g. translator/translator_v1model.p4
+     */
+    public static Path compileBmv2(Path bin, String program, Path outDir) throws java.io.IOException {
+        Path p4 = RepoPaths.root().resolve("p4");
+        Files.createDirectories(outDir);
+        String base = Path.of(program).getFileName().toString().replace(".p4", "");
+        Path json = outDir.resolve(base + ".json");
+        ExternalTools.Result r = ExternalTools.run(List.of(bin.resolve("p4c-bm2-ss").toString(), "-I", p4.resolve("include").toString(),
+                "--arch", "v1model", "-o", json.toString(), p4.resolve(program).toString()), 600);
+        if (r.exitCode() != 0) {
+            throw new AssertionError("p4c-bm2-ss " + program + " failed: " + r.stderr());
+        }
+        return json;
+    }
+
     private static void require(boolean present, String what) {
         if (!present && "1".equals(System.getenv("DTA_REQUIRE_P4"))) {
             throw new AssertionError(what + " required (DTA_REQUIRE_P4=1) but missing: install " + INSTALL_HINT);

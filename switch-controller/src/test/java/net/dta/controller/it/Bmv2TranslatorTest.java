@@ -40,7 +40,7 @@ class Bmv2TranslatorTest {
     Path dir;
 
     @Test
-    void shouldConnectThroughBmv2AndLandKeyWriteReportsWithExactIcrcs() throws Exception {
+    void shouldConnectThroughBmv2AndLandEveryPrimitiveWithExactIcrcs() throws Exception {
         Path bin = P4Toolchain.requireBmv2();
         Path json = P4Toolchain.compileBmv2(bin, "translator/translator_v1model.p4", dir.resolve("p4c"));
         String net = "10.213." + ThreadLocalRandom.current().nextInt(1, 250) + ".";

@@ -27,6 +27,7 @@ public final class Bmv2Switch implements AutoCloseable {
     private final int ports;
     private final String mgmtPrefix;
     private Process process;
+    private final List<String> hostNamespaces = new ArrayList<>();
 
     private Bmv2Switch(String name, int ports) {
         this.name = name;
@@ -72,6 +73,10 @@ public final class Bmv2Switch implements AutoCloseable {
             ip("link", "set", switchPort(i), "netns", namespace);
             inNs("ip", "link", "set", switchPort(i), "up");
             sysctl("net.ipv6.conf." + hostPort(i) + ".disable_ipv6=1");
+            // veth defers the L4 checksum to the receiver (checksum offload); BMv2 reads the frame
+            // with pcap and sends it on as it is, so without this the next host sees a bad UDP/TCP checksum.
+            exec(List.of("ethtool", "-K", hostPort(i), "tx", "off"));
+            inNs("ethtool", "-K", switchPort(i), "tx", "off");
             ip("link", "set", hostPort(i), "up");
             cmd.add("-i");
             cmd.add(i + "@" + switchPort(i));
@@ -113,8 +118,30 @@ public final class Bmv2Switch implements AutoCloseable {
         return name + "-s" + i;
     }
 
+    /**
+     * Moves host-side veth i into a namespace of its own (a host: {@code dta-<name>-h<i>}) with the
+     * address {@code cidr}; returns the namespace, which {@link #close()} deletes.
+     */
+    public String isolateHost(int i, String cidr) throws IOException {
+        String ns = namespace + "-h" + i;
+        ip("netns", "add", ns);
+        hostNamespaces.add(ns);
+        ip("link", "set", hostPort(i), "netns", ns);
+        exec(List.of("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up"));
+        exec(List.of("ip", "netns", "exec", ns, "ip", "addr", "add", cidr, "dev", hostPort(i)));
+        exec(List.of("ip", "netns", "exec", ns, "ip", "link", "set", hostPort(i), "up"));
+        return ns;
+    }
+
     /** The MAC address of host-side veth i. */
     public String hostMac(int i) throws IOException {
+        for (String ns : hostNamespaces) {
+            if (ns.endsWith("-h" + i)) {
+                ExternalTools.Result r = ExternalTools.run(List.of("ip", "netns", "exec", ns, "cat",
+                        "/sys/class/net/" + hostPort(i) + "/address"), 30);
+                return r.stdout().trim();
+            }
+        }
         return Files.readString(Path.of("/sys/class/net", hostPort(i), "address")).trim();
     }
 
@@ -161,6 +188,9 @@ public final class Bmv2Switch implements AutoCloseable {
         }
         // Deleting the namespace removes its veth ends, and with them their peers.
         ExternalTools.run(List.of("ip", "netns", "delete", namespace), 30);
+        for (String ns : hostNamespaces) {
+            ExternalTools.run(List.of("ip", "netns", "delete", ns), 30);
+        }
         ExternalTools.run(List.of("ip", "link", "delete", name + "-m"), 30);
         for (int i = 1; i <= ports; i++) {
             ExternalTools.run(List.of("ip", "link", "delete", hostPort(i)), 30);

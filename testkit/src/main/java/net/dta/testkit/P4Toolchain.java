@@ -58,6 +58,7 @@ public final class P4Toolchain {
         Path bin = requireCompiler();
         require(Files.isExecutable(bin.resolve("simple_switch_grpc")), "simple_switch_grpc in " + bin);
         require("root".equals(System.getProperty("user.name")), "root (BMv2 tests create network namespaces and veth pairs)");
+        require(Files.isExecutable(Path.of("/usr/sbin/ethtool")), "ethtool (apt-get install -y ethtool: BMv2's veth ports need checksum offload off)");
         return bin;
     }
 

@@ -82,7 +82,7 @@ class VectorTest {
 
     @Test
     void catalogReadRequestSentAsPacketOutIsTheVectorsFrame() throws Exception {
-        try (EngineHarness h = programmed(0x000100)) {
+        try (EngineHarness h = programmed(0xABCDEF)) {
             byte[] frame = vectors.get("catalog.read-request").bytes();
             h.controller.packetOut(frame, 0);
             // The in-process service hands PacketOuts to the data plane; the engine routes and sends them.

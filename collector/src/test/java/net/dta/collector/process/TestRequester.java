@@ -54,7 +54,10 @@ public final class TestRequester implements AutoCloseable {
         this.localQpn = localQpn;
     }
 
-    /** Connects through RDMA CM; returns the DTA REP data. */
+    /**
+     * Connects through RDMA CM; returns the DTA REP data. {@code startPsn} is the REQ's starting
+     * PSN (this side's receive PSN); requests are sent from the REP's.
+     */
     public ConnectReplyData connect(int cmPort, int startPsn) throws IOException {
         byte[] dta = new byte[ConnectRequestData.BYTES];
         new ConnectRequestData(7).encode(MemorySegment.ofArray(dta), 0);
@@ -70,7 +73,7 @@ public final class TestRequester implements AutoCloseable {
         int message = 20 + 24;
         int repCommId = (int) u32(rep, message);
         remoteQpn = (int) (u32(rep, message + 12) >>> 8);
-        psn = startPsn;
+        psn = (int) (u32(rep, message + 20) >>> 8); // the REP's starting PSN: requests start there (protocol.md 7.3)
         ConnectReplyData data = ConnectReplyData.decode(MemorySegment.ofArray(rep), message + 36);
         send(cm.rtu(frame, 0, route, 0, transaction++, localCommId, repCommId));
         return data;

@@ -25,7 +25,27 @@ public final class CmRej extends CmMessage<CmRej> {
     public static final int REJECTED_REP = 1;
     public static final int REASON_INVALID_SERVICE_ID = 8;
     public static final int REASON_INVALID_TRANSPORT_TYPE = 9;
+    public static final int REASON_STALE_CONNECTION = 10;
     public static final int REASON_CONSUMER_REJECT = 28;
+
+    /** Reject reasons 1..35 (IBTA Vol. 1 table "REJ reasons"; Linux include/rdma/ib_cm.h enum ib_cm_rej_reason). */
+    private static final String[] REASON_NAMES = {null, "no QP available", "no EEC available", "no resources available",
+            "timeout", "unsupported request", "invalid communication id", "invalid communication instance",
+            "invalid service id", "invalid transport service type", "stale connection", "RDC does not exist",
+            "primary remote port GID rejected", "primary remote port LID rejected", "invalid primary SL",
+            "invalid primary traffic class", "invalid primary hop limit", "invalid primary packet rate",
+            "alternate remote port GID rejected", "alternate remote port LID rejected", "invalid alternate SL",
+            "invalid alternate traffic class", "invalid alternate hop limit", "invalid alternate packet rate",
+            "port and CM redirection", "port redirection", "invalid path MTU", "insufficient responder resources",
+            "consumer reject", "RNR retry count reject", "duplicate local communication id",
+            "unsupported class version", "invalid primary flow label", "invalid alternate flow label", null,
+            "vendor option not supported"};
+
+    /** "stale connection (10)": the reason's name and number, for logs and errors. */
+    public static String reasonName(int reason) {
+        String name = reason > 0 && reason < REASON_NAMES.length ? REASON_NAMES[reason] : null;
+        return (name == null ? "unknown reason" : name) + " (" + reason + ")";
+    }
 
     @Override
     public int privateDataOffset() {

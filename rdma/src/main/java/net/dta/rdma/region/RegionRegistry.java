@@ -18,23 +18,23 @@ import net.dta.rdma.endpoint.RegisteredRegion;
  *
  * <p>Identity: a software endpoint chooses va and rkeys itself, so it can honour a
  * {@link RegionRequest} from a previous run (stable descriptors across restarts). Fresh vas are
- * handed out upwards from {@link #VA_BASE}, 2^31-aligned, so a region's segments line up with
- * 2^31 boundaries as a NIC's would; fresh rkeys count up from {@link #RKEY_BASE}. rkey 0 is never
- * used (a liveness probe carries rkey 0).
+ * random, 2^31-aligned in {@code [VA_LOW, VA_HIGH)}, so a region's segments line up with 2^31
+ * boundaries as a NIC's would; fresh rkeys are random 32-bit values. Both come from a CSPRNG:
+ * sequential ones let an off-path sender guess them (issue 13 item 6). rkey 0 is never used (a
+ * liveness probe carries rkey 0).
  *
  * <p>Deregistration waits until the responder thread has stopped using the old table (see
  * {@link ReaderGate}), so that the caller may unmap the memory right after.
  */
 public final class RegionRegistry {
-    public static final long VA_BASE = 0x0000_7F00_0000_0000L;
-    public static final int RKEY_BASE = 0x1000;
+    public static final long VA_LOW = 1L << 44;
+    public static final long VA_HIGH = 1L << 47;
     private static final long QUIESCE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final List<MemoryRegion> regions = new ArrayList<>();
     private final ReaderGate gate = new ReaderGate();
     private volatile RegionTable table = RegionTable.EMPTY;
-    private long nextVa = VA_BASE;
-    private int nextRkey = RKEY_BASE;
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
     private long version;
 
     /** The current snapshot (lock-free read). */
@@ -66,7 +66,7 @@ public final class RegionRegistry {
         }
         long length = memory.byteSize();
         int segmentCount = MemoryRegion.segmentsFor(length);
-        long va = request.va() != 0 ? request.va() : nextVa;
+        long va = request.va() != 0 ? request.va() : randomVa(length);
         if ((va & 7) != 0) {
             throw new RdmaException("requested va 0x" + Long.toHexString(va) + " is not 8-byte aligned");
         }
@@ -92,9 +92,6 @@ public final class RegionRegistry {
         }
         MemoryRegion region = new MemoryRegion(memory, va, rkeys, access);
         regions.add(region);
-        long end = va + length;
-        long aligned = (end + MemoryRegion.SEGMENT_BYTES - 1) & -MemoryRegion.SEGMENT_BYTES;
-        nextVa = Math.max(nextVa, aligned == end ? end + MemoryRegion.SEGMENT_BYTES : aligned);
         publish();
         return region.handle();
     }
@@ -128,12 +125,26 @@ public final class RegionRegistry {
     private int[] allocateRkeys(int count) {
         int[] keys = new int[count];
         for (int i = 0; i < count; i++) {
-            while (nextRkey == 0 || table.containsRkey(nextRkey) || contains(keys, i, nextRkey)) {
-                nextRkey++;
-            }
-            keys[i] = nextRkey++;
+            int k;
+            do {
+                k = random.nextInt();
+            } while (k == 0 || table.containsRkey(k) || contains(keys, i, k));
+            keys[i] = k;
         }
         return keys;
+    }
+
+    /** A random 2^31-aligned va whose range fits below VA_HIGH and overlaps no region. */
+    private long randomVa(long length) throws RdmaException {
+        long span = Math.max(1, length);
+        long slots = (VA_HIGH - VA_LOW) / MemoryRegion.SEGMENT_BYTES;
+        for (int tries = 0; tries < 10_000; tries++) {
+            long va = VA_LOW + random.nextLong(slots) * MemoryRegion.SEGMENT_BYTES;
+            if (va + span <= VA_HIGH && regions.stream().noneMatch(r -> va < r.va() + r.length() && r.va() < va + span)) {
+                return va;
+            }
+        }
+        throw new RdmaException("no free virtual address range of " + length + " bytes");
     }
 
     private static boolean contains(int[] keys, int n, int key) {

@@ -42,7 +42,11 @@ final class CmResponder {
     private final CmFrameWriter writer = new CmFrameWriter();
     private final LogOnce logOnce = new LogOnce(LOG, LOG_REASONS);
     private int udPsn;
-    private int nextQpn;
+    /** The last connections closed, so that a repeated DREQ (our DREP lost) is answered again. */
+    private static final int CLOSED_REMEMBERED = 64;
+    private final int[] closedIp = new int[CLOSED_REMEMBERED];
+    private final long[] closedIds = new long[CLOSED_REMEMBERED];
+    private int closedNext;
 
     /**
      * @param forcedSourcePort the UDP source port every sent frame will carry (UDP mode), or -1 to
@@ -55,14 +59,6 @@ final class CmResponder {
         this.stats = stats;
         this.events = events;
         this.forcedSourcePort = forcedSourcePort;
-        this.nextQpn = config.firstQpn();
-    }
-
-    /** After a restore: new QPNs start above the restored ones. */
-    void reserveQpnsUpTo(int qpn) {
-        if (qpn >= nextQpn && qpn < 0xFF_FFFF) {
-            nextQpn = qpn + 1;
-        }
     }
 
     RoceRoute routeFor(int sendingQpn, long localMac, long remoteMac, int remoteIp) {
@@ -92,12 +88,15 @@ final class CmResponder {
                 int ours = cm.dreq().remoteCommId();
                 int theirs = cm.dreq().localCommId();
                 QueuePair qp = find(packet.ip().source(), ours, theirs);
-                // A DREP even for a connection we no longer know: the requester may have missed our first one.
+                if (qp == null && !recentlyClosed(packet.ip().source(), ours, theirs)) {
+                    // Not ours: no DREP, or anyone could make us send one to any address (issue 13 item 12).
+                    unknownConnection("DREQ");
+                    return;
+                }
+                // A DREP also for a connection closed a moment ago: the requester may have missed our first one.
                 send(sink, writer.drep(sink.segment(), sink.claim(), back, nextUdPsn(), cm.mad().transactionId(), ours,
                         theirs));
-                if (qp == null) {
-                    unknownConnection("DREQ");
-                } else {
+                if (qp != null) {
                     close(qp, "disconnected by the requester (DREQ)");
                 }
             }
@@ -106,7 +105,7 @@ final class CmResponder {
                 if (qp == null) {
                     unknownConnection("REJ");
                 } else {
-                    close(qp, "rejected by the requester (REJ reason " + cm.rej().reason() + ")");
+                    close(qp, "rejected by the requester (REJ: " + CmRej.reasonName(cm.rej().reason()) + ")");
                 }
             }
             default -> stats.increment(EndpointStats.CM_IGNORED);
@@ -125,6 +124,16 @@ final class CmResponder {
         if (req.serviceId() != ServiceId.of(config.cmPort())) {
             reject(sink, back, tid, req.localCommId(), CmRej.REASON_INVALID_SERVICE_ID, "service id 0x"
                     + Long.toHexString(req.serviceId()) + " is not this collector's (CM port " + config.cmPort() + ")");
+            return;
+        }
+        if (req.localQpn() == 0 || req.localQpn() == 1) {
+            reject(sink, back, tid, req.localCommId(), CmRej.REASON_CONSUMER_REJECT,
+                    "local QPN " + req.localQpn() + " is not an RC queue pair (QPs 0 and 1 are the SMI and GSI)");
+            return;
+        }
+        if ((req.pkey() & 0x7FFF) == 0) {
+            reject(sink, back, tid, req.localCommId(), CmRej.REASON_CONSUMER_REJECT,
+                    "P_Key 0x" + Integer.toHexString(req.pkey()) + " is the invalid P_Key");
             return;
         }
         if (req.transportServiceType() != CmReq.TRANSPORT_RC) {
@@ -161,18 +170,22 @@ final class CmResponder {
             }
         }
         int qpn = allocateQpn();
-        QueuePair qp = new QueuePair(qpn, requester, req.localQpn(), req.startingPsn(), 0, mtu,
+        // As Linux's passive side (cm.c: ib_send_cm_rep sets rq_psn from the REP's starting PSN,
+        // cm_req_handler sets sq_psn from the REQ's): the requester sends from the PSN our REP
+        // announces, so that is the PSN this queue pair expects first (protocol.md 7.3).
+        int repStartingPsn = config.ids().nextStartingPsn() & 0xFF_FFFF;
+        QueuePair qp = new QueuePair(qpn, requester, req.localQpn(), repStartingPsn, 0, mtu,
                 config.ids().nextCommId(), req.localCommId(),
                 routeFor(qpn, packet.ethernet().destination(), packet.ethernet().source(), requester),
                 System.currentTimeMillis());
         qp.repPrivateData = repData;
-        qp.repStartingPsn = config.ids().nextStartingPsn() & 0xFF_FFFF;
+        qp.repStartingPsn = repStartingPsn;
         qp.repTransactionId = tid;
         queuePairs.put(qp);
         sendRep(sink, back, qp);
-        LOG.info("queue pair 0x{} connected: requester {} QPN 0x{}, start PSN 0x{}, MTU {}", Integer.toHexString(qpn),
-                Ipv4.format(requester), Integer.toHexString(req.localQpn()), Integer.toHexString(req.startingPsn()),
-                mtu);
+        LOG.info("queue pair 0x{} connected: requester {} QPN 0x{}, expects PSN 0x{} (the REP's), MTU {}",
+                Integer.toHexString(qpn), Ipv4.format(requester), Integer.toHexString(req.localQpn()),
+                Integer.toHexString(repStartingPsn), mtu);
         events.established(qp);
     }
 
@@ -184,14 +197,17 @@ final class CmResponder {
 
     private void reject(ReplySink sink, RoceRoute back, long tid, int remoteCommId, int reason, String message) {
         stats.increment(EndpointStats.CM_REJECTED);
-        LOG.warn("rejected a connection request from {}: {} (REJ reason {})", Ipv4.format(back.destinationIp()),
-                message, reason);
+        LOG.warn("rejected a connection request from {}: {} (REJ: {})", Ipv4.format(back.destinationIp()),
+                message, CmRej.reasonName(reason));
         send(sink, writer.rej(sink.segment(), sink.claim(), back, nextUdPsn(), tid, 0, remoteCommId,
                 CmRej.REJECTED_REQ, reason, message.getBytes(StandardCharsets.UTF_8)));
     }
 
     private void close(QueuePair qp, String reason) {
         queuePairs.remove(qp.qpn);
+        closedIp[closedNext] = qp.remoteIp;
+        closedIds[closedNext] = (long) qp.localCommId << 32 | (qp.remoteCommId & 0xFFFF_FFFFL);
+        closedNext = (closedNext + 1) % CLOSED_REMEMBERED;
         LOG.info("queue pair 0x{} closed: {}", Integer.toHexString(qp.qpn), reason);
         if (!qp.inError()) {
             events.closed(qp, reason); // an ERROR queue pair was reported when it failed
@@ -223,6 +239,16 @@ final class CmResponder {
         return null;
     }
 
+    private boolean recentlyClosed(int requester, int ourCommId, int theirCommId) {
+        long ids = (long) ourCommId << 32 | (theirCommId & 0xFFFF_FFFFL);
+        for (int i = 0; i < CLOSED_REMEMBERED; i++) {
+            if (closedIds[i] == ids && closedIp[i] == requester && ids != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private QueuePair findByRequest(int requester, int theirCommId) {
         for (QueuePair qp : queuePairs.live()) {
             if (qp.remoteIp == requester && qp.remoteCommId == theirCommId) {
@@ -232,10 +258,10 @@ final class CmResponder {
         return null;
     }
 
+    /** A random free QPN (protocol.md 7.3): sequential ones let anyone guess the next. */
     private int allocateQpn() {
-        for (int tries = 0; tries <= 0xFF_FFFF; tries++) {
-            int candidate = nextQpn;
-            nextQpn = nextQpn >= 0xFF_FFFF ? 2 : nextQpn + 1;
+        for (int tries = 0; tries < 1 << 20; tries++) {
+            int candidate = config.ids().nextQpn(config.firstQpn()) & 0xFF_FFFF;
             if (candidate >= 2 && queuePairs.get(candidate) == null) {
                 return candidate;
             }

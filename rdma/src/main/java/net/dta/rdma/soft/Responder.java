@@ -151,6 +151,8 @@ final class Responder {
             case RoceOpcode.RC_RDMA_WRITE_LAST -> writeLast(qp, sink);
             case RoceOpcode.RC_FETCH_ADD -> fetchAdd(qp, sink);
             case RoceOpcode.RC_RDMA_READ_REQUEST -> read(qp, sink);
+            // SEND (no receive queue: DTA posts no receives) and COMPARE_SWAP (no region grants it):
+            // NAK invalid request, as rxe's check_op_valid answers an operation the QP does not allow.
             default -> nak(qp, sink, AethSyndrome.NAK_INVALID_REQUEST, 1);
         }
     }
@@ -270,25 +272,11 @@ final class Responder {
         qp.counters.increment(QueuePair.DUPLICATES);
         int psn = packet.bth().psn();
         switch (packet.opcode().code()) {
-            case RoceOpcode.RC_RDMA_WRITE_ONLY, RoceOpcode.RC_RDMA_WRITE_FIRST -> {
-                // Executed again, as NICs do: DTA writes are idempotent. A failing check sends nothing.
-                long dmaLength = packet.reth().dmaLength();
-                int payload = packet.payloadLength();
-                if (dmaLength > 0 && payload <= dmaLength) {
-                    int result = table.checkWrite(packet.reth().rkey(), packet.reth().virtualAddress(), dmaLength,
-                            access);
-                    if (result != AccessResult.OK) {
-                        qp.counters.increment(QueuePair.DROP_DUPLICATE_REJECTED);
-                        return;
-                    }
-                    MemorySegment.copy(packet.segment(), packet.payloadOffset(), access.memory(), access.offset(),
-                            payload);
-                }
-                ack(qp, sink, (qp.expectedPsn - 1) & Bth.PSN_MASK);
-            }
-            // Middle/Last carry no address: nothing to execute again, the ACK still tells where we are.
-            case RoceOpcode.RC_RDMA_WRITE_MIDDLE, RoceOpcode.RC_RDMA_WRITE_LAST ->
-                    ack(qp, sink, (qp.expectedPsn - 1) & Bth.PSN_MASK);
+            // Not executed again, ACKed with PSN e - 1 whether or not AckReq is set, as rxe does
+            // (rxe_resp.c duplicate_request: "Ack again and cleanup. C9-105."): a blind or replayed
+            // WRITE with an old PSN changes nothing, and the ACK tells the requester where we are.
+            case RoceOpcode.RC_RDMA_WRITE_ONLY, RoceOpcode.RC_RDMA_WRITE_FIRST, RoceOpcode.RC_RDMA_WRITE_MIDDLE,
+                 RoceOpcode.RC_RDMA_WRITE_LAST -> ack(qp, sink, (qp.expectedPsn - 1) & Bth.PSN_MASK);
             case RoceOpcode.RC_FETCH_ADD -> {
                 int slot = qp.findAtomic(psn);
                 if (slot < 0) {

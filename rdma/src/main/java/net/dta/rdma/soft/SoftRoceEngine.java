@@ -76,7 +76,6 @@ final class SoftRoceEngine {
                     (int) s.localCommId(), (int) s.remoteCommId(), cm.routeFor(s.qpn(), 0, 0, remote),
                     System.currentTimeMillis());
             queuePairs.put(qp);
-            cm.reserveQpnsUpTo(s.qpn());
             LOG.info("restored queue pair 0x{} (requester {} QPN 0x{}, expected PSN 0x{})", Integer.toHexString(s.qpn()),
                     Ipv4.format(remote), Integer.toHexString(s.remoteQpn()), Integer.toHexString(s.expectedPsn()));
         }

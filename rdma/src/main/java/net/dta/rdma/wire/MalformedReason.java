@@ -15,6 +15,8 @@ public enum MalformedReason {
     LENGTH_MISMATCH("length_mismatch"),
     UNKNOWN_OPCODE("unknown_opcode"),
     BAD_TRANSPORT_VERSION("bad_transport_version"),
+    /** P_Key 0x0000/0x8000: the invalid P_Key (IBTA 10.9.1.2); a NIC drops such packets. */
+    INVALID_PKEY("invalid_pkey"),
     TOO_SHORT_FOR_OPCODE("too_short_for_opcode"),
     PAD_COUNT("pad_count"),
     UNEXPECTED_PAYLOAD("unexpected_payload"),

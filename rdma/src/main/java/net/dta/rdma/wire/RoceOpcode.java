@@ -5,8 +5,9 @@ package net.dta.rdma.wire;
  * {@code DnsOpCode}: {@link #of(int)} never throws and never allocates; codes this endpoint does
  * not handle come back as an instance with {@link #known()} false, named {@code unknown(0xNN)}.
  *
- * <p>Only the opcodes DTA uses (protocol.md 5.2) are known; everything else (RC SEND, UC, RD,
- * COMPARE_SWAP, ...) is treated as unknown by the responder and dropped as malformed.
+ * <p>The opcodes DTA uses (protocol.md 5.2) are known, and the RC requests a responder must answer
+ * with NAK invalid request rather than drop (RC SEND, COMPARE_SWAP: protocol.md 5.5); everything
+ * else (UC, RD, ...) is treated as unknown by the responder and dropped as malformed.
  */
 public final class RoceOpcode {
     public static final int RC_RDMA_WRITE_FIRST = 0x06;
@@ -20,7 +21,14 @@ public final class RoceOpcode {
     public static final int RC_RDMA_READ_RESPONSE_ONLY = 0x10;
     public static final int RC_ACKNOWLEDGE = 0x11;
     public static final int RC_ATOMIC_ACKNOWLEDGE = 0x12;
+    public static final int RC_COMPARE_SWAP = 0x13;
     public static final int RC_FETCH_ADD = 0x14;
+    public static final int RC_SEND_FIRST = 0x00;
+    public static final int RC_SEND_MIDDLE = 0x01;
+    public static final int RC_SEND_LAST = 0x02;
+    public static final int RC_SEND_LAST_IMMEDIATE = 0x03;
+    public static final int RC_SEND_ONLY = 0x04;
+    public static final int RC_SEND_ONLY_IMMEDIATE = 0x05;
     public static final int UD_SEND_ONLY = 0x64;
 
     private static final RoceOpcode[] TABLE = new RoceOpcode[256];
@@ -41,6 +49,13 @@ public final class RoceOpcode {
         define(RC_ACKNOWLEDGE, "RC Acknowledge", Aeth.LENGTH, false, true);
         define(RC_ATOMIC_ACKNOWLEDGE, "RC ATOMIC Acknowledge", Aeth.LENGTH + AtomicAckEth.LENGTH, false, true);
         define(RC_FETCH_ADD, "RC FETCH_ADD", AtomicEth.LENGTH, false, false);
+        define(RC_COMPARE_SWAP, "RC COMPARE_SWAP", AtomicEth.LENGTH, false, false);
+        define(RC_SEND_FIRST, "RC SEND First", 0, true, false);
+        define(RC_SEND_MIDDLE, "RC SEND Middle", 0, true, false);
+        define(RC_SEND_LAST, "RC SEND Last", 0, true, false);
+        define(RC_SEND_LAST_IMMEDIATE, "RC SEND Last with Immediate", 4, true, false);
+        define(RC_SEND_ONLY, "RC SEND Only", 0, true, false);
+        define(RC_SEND_ONLY_IMMEDIATE, "RC SEND Only with Immediate", 4, true, false);
         define(UD_SEND_ONLY, "UD SEND Only", Deth.LENGTH, true, false);
     }
 

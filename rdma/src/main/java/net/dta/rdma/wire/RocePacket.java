@@ -80,6 +80,9 @@ public final class RocePacket {
         if (bth.transportVersion() != 0) {
             return MalformedReason.BAD_TRANSPORT_VERSION;
         }
+        if ((bth.pkey() & 0x7FFF) == 0) {
+            return MalformedReason.INVALID_PKEY;
+        }
         int afterBth = total - Ipv4Header.LENGTH - UdpHeader.LENGTH - Bth.LENGTH - Icrc.LENGTH;
         if (afterBth < op.extensionLength()) {
             return MalformedReason.TOO_SHORT_FOR_OPCODE;
@@ -106,7 +109,7 @@ public final class RocePacket {
         switch (op.code()) {
             case RoceOpcode.RC_RDMA_WRITE_FIRST, RoceOpcode.RC_RDMA_WRITE_ONLY, RoceOpcode.RC_RDMA_READ_REQUEST ->
                     reth.wrap(segment, ext);
-            case RoceOpcode.RC_FETCH_ADD -> atomicEth.wrap(segment, ext);
+            case RoceOpcode.RC_FETCH_ADD, RoceOpcode.RC_COMPARE_SWAP -> atomicEth.wrap(segment, ext);
             case RoceOpcode.RC_ATOMIC_ACKNOWLEDGE -> {
                 aeth.wrap(segment, ext);
                 atomicAckEth.wrap(segment, ext + Aeth.LENGTH);

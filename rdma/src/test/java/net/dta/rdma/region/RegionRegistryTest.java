@@ -82,7 +82,25 @@ class RegionRegistryTest {
         assertArrayEquals(first.rkeys(), again.rkeys());
         RegisteredRegion other = restarted.register(arena.allocate(64, 8), ALL, RegionRequest.ANY);
         assertFalse(other.rkeys()[0] == first.rkeys()[0]);
-        assertTrue(other.va() >= first.va() + 8192);
+        assertTrue(other.va() >= first.va() + 8192 || other.va() + 64 <= first.va(), "no overlap");
+    }
+
+    @Test
+    void shouldPickUnpredictableRkeysAndAddresses() throws RdmaException {
+        java.util.Set<Long> vas = new java.util.HashSet<>();
+        java.util.Set<Integer> rkeys = new java.util.HashSet<>();
+        for (int i = 0; i < 32; i++) {
+            RegisteredRegion r = registry.register(arena.allocate(64, 8), ALL, RegionRequest.ANY);
+            assertEquals(0, r.va() % (1L << 31), "2^31-aligned");
+            assertTrue(r.va() >= RegionRegistry.VA_LOW && r.va() < RegionRegistry.VA_HIGH);
+            vas.add(r.va());
+            rkeys.add(r.rkeys()[0]);
+        }
+        assertEquals(32, vas.size());
+        assertEquals(32, rkeys.size());
+        // Not sequential: 31 differences all equal to one stride would be the old allocation.
+        java.util.List<Integer> sorted = rkeys.stream().sorted().toList();
+        assertTrue(sorted.getLast() - (long) sorted.getFirst() > 1 << 20, "rkeys spread over the 32-bit space");
     }
 
     @Test

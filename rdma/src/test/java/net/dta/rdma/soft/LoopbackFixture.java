@@ -44,6 +44,8 @@ abstract class LoopbackFixture {
     protected TestRequester requester;
     protected MemorySegment memory;
     protected RegisteredRegion region;
+    /** The starting PSN the responder's next REP announces (scripted so tests know where to send). */
+    protected volatile int nextRepPsn;
 
     abstract boolean raw();
 
@@ -60,8 +62,24 @@ abstract class LoopbackFixture {
 
     protected void start(boolean errorOnNak) throws RdmaException, IOException {
         SoftRoceConfig.Mode mode = raw() ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP;
+        IdSource random = IdSource.random();
         SoftRoceConfig config = SoftRoceConfig.of(mode, collectorAddress()).withErrorOnNak(errorOnNak)
-                .withChannel(new ChannelOptions(4 << 20, 1 << 20, 20));
+                .withChannel(new ChannelOptions(4 << 20, 1 << 20, 20)).withIds(new IdSource() {
+                    @Override
+                    public int nextCommId() {
+                        return random.nextCommId();
+                    }
+
+                    @Override
+                    public int nextStartingPsn() {
+                        return nextRepPsn;
+                    }
+
+                    @Override
+                    public int nextQpn(int lowest) {
+                        return random.nextQpn(lowest);
+                    }
+                });
         backend = SoftRoceBackend.open(config);
         closeables.add(backend);
         memory = arena.allocate(REGION_BYTES, 4096);
@@ -73,13 +91,20 @@ abstract class LoopbackFixture {
         closeables.add(requester);
     }
 
-    /** Connects translator QPN {@code qpn} with the given start PSN and MTU; returns the collector's QPN. */
+    /**
+     * Connects translator QPN {@code qpn} and MTU; the responder's REP announces {@code startPsn},
+     * the PSN the requester then sends from (protocol.md 7.3). The REQ announces another PSN
+     * (the requester's receive PSN), so a responder that expected the REQ's would fail every
+     * test. Returns the collector's QPN.
+     */
     protected int connect(int qpn, int startPsn, int mtu) {
         int commId = (qpn << 16) ^ startPsn; // a new communication id per attempt, as the controller does
-        List<byte[]> replies = requester.connect(qpn, startPsn, mtu, CM_PORT, commId);
+        nextRepPsn = startPsn;
+        List<byte[]> replies = requester.connect(qpn, startPsn ^ 0x55_5555, mtu, CM_PORT, commId);
         assertEquals(1, replies.size(), () -> "one REP, got " + replies.stream().map(TestRequester::describe).toList());
         CmPacket rep = TestRequester.parseCm(replies.getFirst());
         assertEquals(CmAttribute.REP, rep.attributeId());
+        assertEquals(startPsn, rep.rep().startingPsn(), "the REP's starting PSN");
         requester.rtu(commId, rep.rep().localCommId());
         requester.flush();
         return rep.rep().localQpn();

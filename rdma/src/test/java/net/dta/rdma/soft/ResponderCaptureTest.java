@@ -46,7 +46,8 @@ class ResponderCaptureTest extends LoopbackFixture {
     void shouldEmitRepliesThatTsharkDecodesAndScapyChecks(@TempDir Path dir) throws Exception {
         start(true);
         List<byte[]> captured = new ArrayList<>();
-        List<byte[]> rep = requester.connect(0x103, 0x100, 1024, CM_PORT, 0x4242);
+        nextRepPsn = 0x100; // the REP announces 0x100: the requester sends from there (the REQ's 0x5000 is its receive PSN)
+        List<byte[]> rep = requester.connect(0x103, 0x5000, 1024, CM_PORT, 0x4242);
         captured.addAll(rep);
         CmPacket cm = TestRequester.parseCm(rep.getFirst());
         assertEquals(CmAttribute.REP, cm.attributeId());

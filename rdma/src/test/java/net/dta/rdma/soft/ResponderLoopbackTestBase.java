@@ -58,6 +58,72 @@ abstract class ResponderLoopbackTestBase extends LoopbackFixture {
         assertEquals(8, region.counters().writeBytes.sum());
     }
 
+    /**
+     * The bug Linux's rdma_cm collectors showed (issue 10): the requester sends from the REP's
+     * starting PSN, as Linux's active side does; a request at the REQ's PSN is a PSN sequence
+     * error naming the REP's PSN.
+     */
+    @Test
+    void shouldExpectTheRepsStartingPsnNotTheReqs() throws Exception {
+        start(true);
+        nextRepPsn = 0x00ABCDEF;
+        List<byte[]> replies = requester.connect(0x103, 0x000100, 1024, CM_PORT, 0x3131);
+        CmPacket rep = TestRequester.parseCm(replies.getFirst());
+        assertEquals(0x00ABCDEF, rep.rep().startingPsn());
+        int qpn = rep.rep().localQpn();
+        requester.writeOnly(qpn, 0x000100, true, region.va(), region.rkeys()[0], bytes(8, 1));
+        requester.flush();
+        assertAck(onlyReply("a WRITE at the REQ's PSN"), AethSyndrome.NAK_PSN_SEQUENCE_ERROR, 0x00ABCDEF);
+        requester.writeOnly(qpn, 0x00ABCDEF, true, region.va(), region.rkeys()[0], bytes(8, 1));
+        requester.flush();
+        assertAck(onlyReply("a WRITE at the REP's PSN"), AethSyndrome.ACK, 0x00ABCDEF);
+    }
+
+    /** As a NIC whose queue pair allows neither (issue 13 item 12): NAK invalid request, then ERROR. */
+    @Test
+    void shouldNakSendAndCompareSwapWithInvalidRequest() throws Exception {
+        start(false);
+        int qpn = connect(0x103, 0x100, 1024);
+        requester.writeOnly(qpn, 0x100, false, 0, 0, new byte[0]);
+        requester.opcodeOfLast(RoceOpcode.RC_SEND_ONLY); // the 16 RETH bytes become its payload
+        requester.flush();
+        assertAck(onlyReply("SEND Only"), AethSyndrome.NAK_INVALID_REQUEST, 0x100);
+        requester.fetchAdd(qpn, 0x101, region.va(), region.rkeys()[0], 5);
+        requester.opcodeOfLast(RoceOpcode.RC_COMPARE_SWAP);
+        requester.flush();
+        assertAck(onlyReply("COMPARE_SWAP"), AethSyndrome.NAK_INVALID_REQUEST, 0x101);
+        assertArrayEquals(new byte[8], memory(0, 8), "nothing swapped");
+        assertEquals(2L, queuePair(qpn).naksBySyndrome().get("invalid_request"));
+    }
+
+    @Test
+    void shouldPickRandomQueuePairNumbers() throws Exception {
+        start(true);
+        int a = connect(0x103, 0x100, 1024);
+        int b = connect(0x104, 0x200, 1024);
+        int c = connect(0x105, 0x300, 1024);
+        assertTrue(a >= 2 && b >= 2 && c >= 2);
+        assertTrue(!(b == a + 1 && c == b + 1), "not sequential: " + a + ", " + b + ", " + c);
+    }
+
+    @Test
+    void shouldRejectARequestFromQueuePairZero() throws Exception {
+        start(true);
+        CmPacket rej = TestRequester.parseCm(requester.connect(0, 0x100, 1024, CM_PORT, 0x2121).getFirst());
+        assertEquals(CmAttribute.REJ, rej.attributeId());
+        assertEquals(CmRej.REASON_CONSUMER_REJECT, rej.rej().reason());
+        assertEquals(List.of(), backend.queuePairs());
+    }
+
+    @Test
+    void shouldIgnoreADreqForAnUnknownConnection() throws Exception {
+        start(true);
+        requester.dreq(0x7777, 0x12345678, 0x42);
+        requester.flush();
+        assertEquals(List.of(), requester.receiveNone(), "no DREP to whoever sent it");
+        awaitCount(1, () -> backend.counters().drops().get("cm_unknown_connection"), "cm_unknown_connection");
+    }
+
     @Test
     void shouldReassembleAMultiPacketWrite() throws Exception {
         start(true);
@@ -183,7 +249,7 @@ abstract class ResponderLoopbackTestBase extends LoopbackFixture {
     }
 
     @Test
-    void shouldExecuteDuplicateWritesAgainAndAckTheLastPsn() throws Exception {
+    void shouldAckDuplicateWritesWithTheLastPsnWithoutExecutingThem() throws Exception {
         start(true);
         int qpn = connect(0x103, 0x100, 1024);
         int rkey = region.rkeys()[0];
@@ -192,10 +258,15 @@ abstract class ResponderLoopbackTestBase extends LoopbackFixture {
         requester.flush();
         assertEquals(List.of(), requester.receiveNone());
         memory.asSlice(64, 8).fill((byte) 0);
-        requester.writeOnly(qpn, 0x100, false, region.va() + 64, rkey, bytes(8, 1)); // duplicate
+        requester.writeOnly(qpn, 0x100, false, region.va() + 64, rkey, bytes(8, 1)); // duplicate, AckReq clear
         requester.flush();
         assertAck(onlyReply("duplicate WRITE"), AethSyndrome.ACK, 0x101);
-        assertArrayEquals(bytes(8, 1), memory(64, 8), "a duplicate WRITE is executed again");
+        assertArrayEquals(new byte[8], memory(64, 8), "a duplicate WRITE is not executed again (as rxe)");
+        // A blind WRITE in the duplicate half of the PSN space (issue 13 item 6): ACKed, nothing written.
+        requester.writeOnly(qpn, 0x900000, false, region.va() + 64, rkey, bytes(8, 9));
+        requester.flush();
+        assertAck(onlyReply("blind duplicate WRITE"), AethSyndrome.ACK, 0x101);
+        assertArrayEquals(new byte[8], memory(64, 8));
         requester.writeOnly(qpn, 0x101, true, 0, 0, new byte[0]); // the translator's liveness probe
         requester.flush();
         assertAck(onlyReply("probe"), AethSyndrome.ACK, 0x101);

@@ -161,7 +161,7 @@ class ResponderVectorsTest {
 
     @Test
     void shouldAnswerTheCatalogReadWithTheCatalogBytes() throws RdmaException {
-        engineWithQp(0x100, 0);
+        engineWithQp(0xABCDEF, 0); // the REP's starting PSN (cm.rep)
         byte[] catalog = vectors.get("catalog").bytes();
         MemorySegment memory = arena.allocate(catalog.length, 8);
         MemorySegment.copy(catalog, 0, memory, ValueLayout.JAVA_BYTE, 0, catalog.length);
@@ -173,11 +173,11 @@ class ResponderVectorsTest {
         MemorySegment reply = MemorySegment.ofArray(replies.getFirst());
         assertEquals(MalformedReason.OK, p.parse(reply, 0, replies.getFirst().length, true));
         assertEquals(RoceOpcode.RC_RDMA_READ_RESPONSE_ONLY, p.opcode().code());
-        assertEquals(0x100, p.bth().psn());
+        assertEquals(0xABCDEF, p.bth().psn());
         assertEquals(0x000103, p.bth().destQp());
         assertEquals(1, p.aeth().msn());
         assertArrayEquals(catalog, reply.asSlice(p.payloadOffset(), p.payloadLength()).toArray(ValueLayout.JAVA_BYTE));
-        assertEquals(0x101, qp().expectedPsn(), "next PSN = start + ceil(672 / 1024)");
+        assertEquals(0xABCDF0, qp().expectedPsn(), "next PSN = start + ceil(672 / 1024)");
     }
 
     @Test
@@ -215,7 +215,7 @@ class ResponderVectorsTest {
         assertEquals(0x44, r.privateData()[0]);
         assertEquals(1, established.size());
         assertEquals(0x11, established.getFirst().qpn());
-        assertEquals(0x100, qp().expectedPsn(), "expected PSN = the REQ's starting PSN");
+        assertEquals(0xABCDEF, qp().expectedPsn(), "expected PSN = the REP's starting PSN (Linux's passive side)");
 
         assertEquals(List.of(), feed("cm.rtu"));
         List<byte[]> again = feed("cm.req");
@@ -236,6 +236,11 @@ class ResponderVectorsTest {
         @Override
         public int nextStartingPsn() {
             return startingPsn;
+        }
+
+        @Override
+        public int nextQpn(int lowest) {
+            return 0x000011; // the vector's collector QPN
         }
     }
 }

@@ -84,6 +84,15 @@ final class TestRequester implements AutoCloseable {
         out.length(queued - 1, length);
     }
 
+    /** Turns the last queued frame into another opcode with the same header lengths, ICRC recomputed. */
+    void opcodeOfLast(int opcode) {
+        MemorySegment s = out.segment();
+        long frame = out.frameOffset(queued - 1);
+        s.set(java.lang.foreign.ValueLayout.JAVA_BYTE, frame + 14 + 20 + 8, (byte) opcode);
+        int ipLength = net.dta.protocol.Bytes.u16(s, frame + 14 + 2);
+        new net.dta.rdma.wire.Icrc().store(s, frame + 14, ipLength - 4);
+    }
+
     void flush() {
         channel.send(out, queued);
         queued = 0;

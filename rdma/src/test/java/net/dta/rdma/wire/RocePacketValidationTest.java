@@ -81,10 +81,18 @@ class RocePacketValidationTest {
     @Test
     void shouldRejectUnknownOpcodesAndNameThem() {
         byte[] f = kw();
-        f[14 + 28] = 0x04; // RC SEND Only: not handled here
+        f[14 + 28] = 0x2A; // UC RDMA WRITE Only: not handled here
         assertEquals(MalformedReason.UNKNOWN_OPCODE, parse(f));
         assertFalse(packet.opcode().known());
-        assertEquals("unknown(0x04)", packet.opcode().name());
+        assertEquals("unknown(0x2a)", packet.opcode().name());
+    }
+
+    @Test
+    void shouldRejectTheInvalidPkey() {
+        byte[] f = kw();
+        f[14 + 28 + 2] = (byte) 0x80; // P_Key 0x8000: full member of the invalid partition
+        f[14 + 28 + 3] = 0;
+        assertEquals(MalformedReason.INVALID_PKEY, parse(f));
     }
 
     @Test

@@ -79,7 +79,7 @@ class RoceVectorsTest {
     void shouldBuildTheCatalogReadRequestVector() {
         byte[] expected = ProtocolVectors.load().get("catalog.read-request").bytes();
         MemorySegment out = MemorySegment.ofArray(new byte[256]);
-        int len = new RoceFrameWriter().readRequest(out, 0, TO_COLLECTOR, 0x11, 0x100, true, 0x00007EFF00000000L,
+        int len = new RoceFrameWriter().readRequest(out, 0, TO_COLLECTOR, 0x11, 0xABCDEF, false, 0x00007EFF00000000L,
                 0x42, 32 + 128 * 5);
         assertArrayEquals(expected, out.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE));
     }
@@ -107,7 +107,7 @@ class RoceVectorsTest {
         assertEquals(0x000011, p.bth().destQp());
         assertEquals(0x000100, p.bth().psn());
         assertTrue(p.bth().ackRequest());
-        assertEquals(0x00007F0000000CE0L, p.reth().virtualAddress());
+        assertEquals(0x00007F0000000B38L, p.reth().virtualAddress()); // slot of index(1) in protocol.md 10.2 (store format 2)
         assertEquals(0x1234, p.reth().rkey());
         assertEquals(8, p.reth().dmaLength());
         assertEquals(8, p.payloadLength());

@@ -231,6 +231,7 @@ final class BenchController implements AutoCloseable {
                 throw new IOException("collector " + c + " did not answer the CM REQ with a REP");
             }
             int remoteQpn = parsed.rep().localQpn();
+            int sendPsn = parsed.rep().startingPsn(); // the translator sends from the REP's starting PSN (protocol.md 7.3)
             packetOut(frame, cm.rtu(frame, 0, route, 0, 0x2_0000_0000L + c, commId, parsed.rep().localCommId()));
             List<Update> updates = new ArrayList<>();
             updates.add(insert(QUEUE_PAIRS, new long[] {c}, 0, SET_QUEUE_PAIR, collectorIp & 0xFFFF_FFFFL, translatorIp & 0xFFFF_FFFFL,
@@ -241,8 +242,8 @@ final class BenchController implements AutoCloseable {
                             e.rkeys()[s] & 0xFFFF_FFFFL));
                 }
             }
-            updates.add(register(REG_NEXT_PSN, c, startPsn));
-            updates.add(register(REG_LAST_ACKED_PSN, c, (startPsn - 1) & 0xFF_FFFF));
+            updates.add(register(REG_NEXT_PSN, c, sendPsn));
+            updates.add(register(REG_LAST_ACKED_PSN, c, (sendPsn - 1) & 0xFF_FFFF));
             updates.add(register(REG_QP_UP, c, 1));
             write(updates);
         }

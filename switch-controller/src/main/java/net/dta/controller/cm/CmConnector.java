@@ -86,7 +86,10 @@ public final class CmConnector {
         return collector.describe();
     }
 
-    /** What the handshake learnt: enough to write the translator's queue pair entry before any READ. */
+    /**
+     * What the handshake learnt: enough to write the translator's queue pair entry before any READ.
+     * {@code startPsn} is the REP's starting PSN: the first PSN the translator sends.
+     */
     public record Handshake(int remoteQpn, int startPsn, int localCommId, int remoteCommId, ConnectReplyData reply) {
     }
 
@@ -129,8 +132,10 @@ public final class CmConnector {
                     + "this is not a DTA collector; check the address and CM port " + collector.cmPort(), true);
         }
         send(cm.rtu(frameSegment, 0, cmRoute, udPsn++, tid + 1, localCommId, rep.commId), ConnectStep.CM_RTU);
-        nextPsn = startPsn;
-        return new Handshake(rep.qpn, startPsn, localCommId, rep.commId, rep.data);
+        // As Linux's active side (cm.c: cm_rep_handler sets sq_psn from the REP's starting PSN; the
+        // REQ's starting PSN is our receive PSN, unused: a translator receives no requests).
+        nextPsn = rep.startingPsn;
+        return new Handshake(rep.qpn, rep.startingPsn, localCommId, rep.commId, rep.data);
     }
 
     /** The catalog READ on the new queue pair (its first PSN), decoded and checked against the REP. */
@@ -258,7 +263,7 @@ public final class CmConnector {
         }
     }
 
-    private record Rep(int qpn, int commId, long transactionId, ConnectReplyData data) {
+    private record Rep(int qpn, int startingPsn, int commId, long transactionId, ConnectReplyData data) {
     }
 
     private Rep awaitRep(int localCommId) throws ConnectException, InterruptedException {
@@ -281,7 +286,7 @@ public final class CmConnector {
                         continue;
                     }
                     ConnectReplyData data = ConnectReplyData.decode(cmPacket.rep().segment(), cmPacket.rep().privateDataPosition());
-                    return new Rep(cmPacket.rep().localQpn(), cmPacket.rep().localCommId(), cmPacket.mad().transactionId(), data);
+                    return new Rep(cmPacket.rep().localQpn(), cmPacket.rep().startingPsn(), cmPacket.rep().localCommId(), cmPacket.mad().transactionId(), data);
                 }
                 case CmAttribute.REJ -> {
                     if (cmPacket.rej().remoteCommId() != localCommId) {

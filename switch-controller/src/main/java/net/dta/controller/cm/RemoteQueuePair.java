@@ -8,7 +8,7 @@ import net.dta.protocol.catalog.ConnectReplyData;
  * tables need (remote QPN, next PSN) and what the collector told (boot id, catalog).
  *
  * @param translatorQpn 0x000100 + collector index
- * @param startPsn the PSN the REQ announced (the collector's expected PSN)
+ * @param startPsn the REP's starting PSN: the translator's first PSN, the collector's first expected one
  * @param nextPsn the translator's next PSN after the controller's own READs
  * @param reply the DTA private data of the REP
  */

@@ -364,6 +364,7 @@ public final class TestController implements AutoCloseable {
             }
             int repCommId = r.get(Bytes.U32, message);
             int remoteQpn = Bytes.u24(r, message + 12);
+            int sendPsn = Bytes.u24(r, message + 20); // the REP's starting PSN: where the translator sends from (protocol.md 7.3)
             ConnectReplyData reply = ConnectReplyData.decode(r, message + 36);
             packetOut(copy(frame, cm.rtu(frame, 0, cmRoute, 0, 0x200000000L + c, localCommId, repCommId)), 0);
             // The queue pair entry first (still down: dta_qp_up is 0), so that the READ responses
@@ -372,7 +373,7 @@ public final class TestController implements AutoCloseable {
 
             // The catalog, with an RDMA READ through the translator on the queue pair's first PSN.
             RoceRoute qpRoute = RoceRoute.forQueuePair(0, 0, translatorIp, collectorIp, qpn);
-            packetOut(copy(frame, new RoceFrameWriter().readRequest(frame, 0, qpRoute, remoteQpn, startPsn, false,
+            packetOut(copy(frame, new RoceFrameWriter().readRequest(frame, 0, qpRoute, remoteQpn, sendPsn, false,
                     reply.catalogVa(), reply.catalogRkey(), reply.catalogLength())), 0);
             int packets = Math.max(1, (reply.catalogLength() + 1023) / 1024);
             byte[] catalog = new byte[reply.catalogLength()];
@@ -386,7 +387,7 @@ public final class TestController implements AutoCloseable {
                 got += n;
             }
             Catalog cat = Catalog.decode(catalog);
-            int next = (startPsn + packets) & 0xFF_FFFF;
+            int next = (sendPsn + packets) & 0xFF_FFFF;
             List<Update> updates = new ArrayList<>();
             for (CatalogEntry e : cat.entries()) {
                 int[] rkeys = e.rkeys();

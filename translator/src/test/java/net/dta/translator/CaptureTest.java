@@ -73,9 +73,12 @@ class CaptureTest {
         // The requests of the reports, after the CM REQ, RTU and catalog READ the controller sent through the translator.
         List<String> data = rows.stream().filter(r -> (r.startsWith("10|") || r.startsWith("20|")) && !r.endsWith("|0|")).toList();
         assertEquals(4, data.size(), "2 WRITEs (Key-Write), 1 FETCH_ADD, 1 WRITE (Append batch of 2): " + rows);
-        assertTrue(data.get(0).matches("10\\|0x0*11\\|0x[0-9a-f]+\\|8\\|"), data.get(0));
-        assertTrue(data.get(2).matches("20\\|0x0*11\\|0x[0-9a-f]+\\|\\|1500"), data.get(2));
-        assertTrue(data.get(3).matches("10\\|0x0*11\\|0x[0-9a-f]+\\|16\\|"), data.get(3));
+        // The collector's QPN is random (protocol.md 7): every request goes to the same one.
+        String qpn = data.get(0).split("\\|")[1];
+        assertTrue(data.stream().allMatch(r -> r.split("\\|")[1].equals(qpn)), "one destination QPN: " + data);
+        assertTrue(data.get(0).matches("10\\|0x[0-9a-f]+\\|0x[0-9a-f]+\\|8\\|"), data.get(0));
+        assertTrue(data.get(2).matches("20\\|0x[0-9a-f]+\\|0x[0-9a-f]+\\|\\|1500"), data.get(2));
+        assertTrue(data.get(3).matches("10\\|0x[0-9a-f]+\\|0x[0-9a-f]+\\|16\\|"), data.get(3));
         assertTrue(rows.stream().anyMatch(r -> r.startsWith("100|")), "the CM REQ/RTU (UD SEND Only)");
         assertTrue(rows.stream().anyMatch(r -> r.startsWith("12|") && r.endsWith("|0|")), "a liveness probe (READ of length 0)");
         assertTrue(rows.stream().anyMatch(r -> r.startsWith("12|") && !r.endsWith("|0|")), "the catalog READ request");

@@ -363,7 +363,7 @@ public final class DeploymentLoader {
                 Pipeline pipeline = device == null ? null : device.pipeline();
                 int cpuPort = f.integer("cpu-port", pipeline == null ? 255 : pipeline.defaultCpuPort(), 0, 511);
                 int collectorPort = f.integer("collector-port", 1, 0, 511);
-                int recirculationPort = f.integer("recirculation-port", pipeline == null ? 0 : pipeline.defaultRecirculationPort(), 0, 511);
+                int recirculationPort = f.integer("recirculation-port", pipeline == null ? 1 : pipeline.defaultRecirculationPort(), 1, 511);
                 TranslatorSpec.Settings settings = settings(f.section("settings"));
                 List<Route> routes = routes(f, address == null ? 0 : mac, true);
                 List<String> members = nameList(f, "collectors", collectorNames, List.copyOf(collectors.keySet()), "collector");

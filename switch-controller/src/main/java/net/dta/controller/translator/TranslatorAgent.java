@@ -202,7 +202,7 @@ public final class TranslatorAgent extends DeviceAgent {
     private Map<Integer, Long> readQpUp() throws P4RuntimeException {
         Map<Integer, Long> out = new HashMap<>();
         int id = p4.index().registerId(REG_QP_UP);
-        for (Entity e : device.reader().read(p4.registerQuery(REG_QP_UP, -1))) {
+        for (Entity e : registers.read(List.of(p4.registerQuery(REG_QP_UP, -1)))) {
             if (e.hasRegisterEntry() && e.getRegisterEntry().getRegisterId() == id) {
                 out.put((int) e.getRegisterEntry().getIndex().getIndex(),
                         net.dta.controller.p4runtime.Values.decode(e.getRegisterEntry().getData().getBitstring()));
@@ -236,11 +236,7 @@ public final class TranslatorAgent extends DeviceAgent {
     }
 
     private void writeRegisters(List<Entity> cells) throws P4RuntimeException {
-        List<Update> updates = new ArrayList<>();
-        for (Entity e : cells) {
-            updates.add(WriteClient.update(Update.Type.MODIFY, e));
-        }
-        device.writer().write(updates);
+        registers.write(cells);
         synchronized (this) {
             registerWrites++;
         }
@@ -478,7 +474,8 @@ public final class TranslatorAgent extends DeviceAgent {
     @Override
     protected void poll() throws P4RuntimeException {
         long started = System.currentTimeMillis();
-        List<Entity> found = device.reader().read(TranslatorCounters.queries(p4));
+        List<Entity> found = new ArrayList<>(device.reader().read(TranslatorCounters.counterQueries(p4)));
+        found.addAll(registers.read(TranslatorCounters.registerQueries(p4)));
         TranslatorCounters c = TranslatorCounters.parse(p4, found, System.currentTimeMillis());
         List<Integer> down = new ArrayList<>();
         List<Integer> tailsNeeded = new ArrayList<>();

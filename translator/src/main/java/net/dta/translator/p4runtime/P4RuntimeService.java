@@ -576,6 +576,12 @@ public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase impl
             default -> throw P4Error.invalid("a packet replication entry needs a clone session or a multicast group");
         }
         String what = key >>> 32 == 0 ? "clone session " + key : "multicast group " + (key & 0xFFFF_FFFFL);
+        List<p4.v1.P4RuntimeOuterClass.Replica> replicas = p.hasCloneSessionEntry() ? p.getCloneSessionEntry().getReplicasList()
+                : p.getMulticastGroupEntry().getReplicasList();
+        if (type != Update.Type.DELETE && replicas.stream().anyMatch(r -> r.getEgressPort() == 0)) {
+            // As PI (BMv2's P4Runtime server) answers: egress port 0 is the proto default, "no port".
+            throw P4Error.invalid(what + ": missing port in a replica (egress port 0)");
+        }
         boolean exists = pre.containsKey(key);
         switch (type) {
             case INSERT -> {

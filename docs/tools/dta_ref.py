@@ -31,8 +31,32 @@ def H(r: int, key: bytes, suffix: bytes = b"") -> int:
     return crc32(rot(key, r) + suffix)
 
 
+M32 = 0xFFFFFFFF
+
+
+def salt(j: int) -> int:
+    return ((j + 1) * 0x9E3779B9) & M32
+
+
+def mix(x: int) -> int:
+    x = (x + (x << 10)) & M32
+    x ^= x >> 6
+    x = (x + (x << 3)) & M32
+    x ^= x >> 11
+    x = (x + (x << 15)) & M32
+    return x
+
+
+def keyhash(key: bytes) -> int:
+    return crc32(key)
+
+
+def mixed(key: bytes, j: int) -> int:
+    return mix(keyhash(key) ^ salt(j))
+
+
 def index(key: bytes, i: int, log2: int) -> int:
-    return H(2 * i, key) & ((1 << log2) - 1)
+    return mixed(key, i) & ((1 << log2) - 1)
 
 
 def tag(key: bytes, suffix: bytes) -> int:
@@ -40,7 +64,7 @@ def tag(key: bytes, suffix: bytes) -> int:
 
 
 def bucket(key: bytes) -> int:
-    return H(3, key) & 0xFF
+    return mixed(key, 8) & 0xFF
 
 # ---------------------------------------------------------------- reports (section 2)
 
@@ -238,7 +262,7 @@ def counter_estimate(mem, key, rows, log2_cols, redundancy):
 
 
 def postcard_path(mem, key, log2_rows, hops, row_bytes):
-    row = mem.read((H(0, key) & ((1 << log2_rows) - 1)) * row_bytes, row_bytes)
+    row = mem.read(index(key, 0, log2_rows) * row_bytes, row_bytes)
     out = []
     for h in range(hops):
         value, check = struct.unpack(">II", row[8 * h:8 * h + 8])
@@ -360,6 +384,7 @@ def ud_frame(src_mac, dst_mac, src_ip, dst_ip, psn, mad_bytes):
 # ---------------------------------------------------------------- catalog and store files (sections 4.1, 7.4)
 
 KIND_KEY_WRITE, KIND_KEY_INCREMENT, KIND_POSTCARD, KIND_APPEND, KIND_SKETCH = 1, 2, 3, 4, 5
+STORE_FORMAT = 2  # 2: the hashes of section 3 (mix after CRC); 1 used CRC-32 of rotated keys
 
 
 def catalog_entry(store, kind, flags, va, length, params, name, rkeys):
@@ -376,7 +401,7 @@ def catalog(generation, entries):
 
 
 def store_header(kind, flags, store, length, params, name, created_ms):
-    h = b"DTASTORE" + struct.pack(">HBBHHQQIIII", 1, kind, flags, store, 0, 4096, length, *params)
+    h = b"DTASTORE" + struct.pack(">HBBHHQQIIII", STORE_FORMAT, kind, flags, store, 0, 4096, length, *params)
     h += name.encode().ljust(24, b"\0") + struct.pack(">Q", created_ms)
     h += struct.pack(">I", crc32(h))
     return h + struct.pack(">I", 1)
@@ -412,8 +437,12 @@ def vectors():
 
     # hashing
     lines = ["key %s" % key.hex()]
-    lines += ["H(%d) %08x" % (r, H(r, key)) for r in range(16)]
     lines += ["crc32(\"123456789\") %08x" % crc32(b"123456789")]
+    lines += ["keyhash %08x" % keyhash(key)]
+    lines += ["H(1) %08x" % H(1, key)]
+    lines += ["mix(%08x) %08x" % (x, mix(x)) for x in (0, 1, 0x80000000, 0xFFFFFFFF)]
+    lines += ["salt(%d) %08x" % (j, salt(j)) for j in range(9)]
+    lines += ["mixed(%d) %08x" % (j, mixed(key, j)) for j in range(9)]
     lines += ["bucket %02x" % bucket(key)]
     lines += ["index(i=%d,log2=20) %05x" % (i, index(key, i, 20)) for i in range(8)]
     lines += ["tag(value=00000007) %08x" % tag(key, bytes.fromhex("00000007"))]
@@ -464,7 +493,7 @@ def vectors():
     for h, v in enumerate(hop_values):
         row[8 * h:8 * h + 8] = struct.pack(">II", v, tag(key, bytes([h]) + struct.pack(">I", v)))
     mem = Memory()
-    f = t.write(c, 3, (H(0, key) & 0xFF) * 64, bytes(row))
+    f = t.write(c, 3, index(key, 0, 8) * 64, bytes(row))
     apply_frame(mem, f, VA)
     path = postcard_path(mem, key, 8, 5, 64)
     out.append(("pc", "".join(block("pc.report.%d" % i, hexlines(r)) for i, r in enumerate(reps)) +

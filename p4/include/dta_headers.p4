@@ -214,4 +214,17 @@ header ib_icrc_h {
         transition accept; \
     }
 
+/* The hashes of protocol section 3 (store format 2): index(key, j, L) = mix(crc32(key) ^ salt(j))
+ * & (2^L - 1), salt(j) = (j + 1) * 0x9E3779B9 (j = 0..7 replicas, 8 the bucket). The mix makes the
+ * CRC non-linear so that structured keys spread like random ones (docs/hashing.md); it is three
+ * shift-adds and two xor-shifts, no multiplier. */
+#define DTA_SALT_STEP 32w0x9E3779B9
+bit<32> dta_mix(in bit<32> v) {
+    bit<32> x = v + (v << 10);
+    x = x ^ (x >> 6);
+    x = x + (x << 3);
+    x = x ^ (x >> 11);
+    return x + (x << 15);
+}
+
 #endif

@@ -3,8 +3,9 @@
  *
  * The same translation as translator_v1model.p4 (docs/protocol.md sections 5 and 6) and the same
  * control interface (docs/translator-control.md; P4Info names carry the "pipe." prefix), written
- * with Tofino's externs: RegisterAction for every piece of state, one Hash unit per key
- * rotation. docs/p4.md lists what differs from BMv2 and from the software translator.
+ * with Tofino's externs: RegisterAction for every piece of state, Hash units for the key CRC
+ * and the tags (protocol section 3). docs/p4.md lists what differs from BMv2 and from the
+ * software translator.
  *
  * A pass emits at most one request. When a report needs more (N replicas, N rows, up to 16
  * Sketch-Merge counters, a postcard eviction, an Append flush, a probe), the ingress deparser
@@ -301,16 +302,10 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
     Register<bit<32>, bit<32>>(AP_LISTS) ap_value14;
     Register<bit<32>, bit<32>>(AP_LISTS) ap_value15;
 
-    /* One CRC-32 unit per key rotation (protocol section 3). */
-    Hash<bit<32>>(HashAlgorithm_t.CRC32) h_rot0;
-    Hash<bit<32>>(HashAlgorithm_t.CRC32) h_rot2;
-    Hash<bit<32>>(HashAlgorithm_t.CRC32) h_rot4;
-    Hash<bit<32>>(HashAlgorithm_t.CRC32) h_rot6;
-    Hash<bit<32>>(HashAlgorithm_t.CRC32) h_rot8;
-    Hash<bit<32>>(HashAlgorithm_t.CRC32) h_rot10;
-    Hash<bit<32>>(HashAlgorithm_t.CRC32) h_rot12;
-    Hash<bit<32>>(HashAlgorithm_t.CRC32) h_rot14;
-    Hash<bit<32>>(HashAlgorithm_t.CRC32) h_bucket;
+    /* Protocol section 3 (store format 2): one CRC-32 unit for the subject key (every replica
+     * index and the bucket mix it in the ALUs), one for the postcard cache entry of the report's
+     * flow key, and CRC-32 units for the tags (key rotated by one byte, plus the value). */
+    Hash<bit<32>>(HashAlgorithm_t.CRC32) h_key;
     Hash<bit<32>>(HashAlgorithm_t.CRC32) h_cache;
     Hash<bit<32>>(HashAlgorithm_t.CRC32) h_tag4;
     Hash<bit<32>>(HashAlgorithm_t.CRC32) h_tag12;
@@ -673,6 +668,7 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
         bit<64> cell_out;
         bit<8> hops = 0;
         bit<32> hash0 = 0;
+        bit<32> key_crc = 0;
 
         dta_settings.apply();
         meta.now_us = ig_prsr_md.global_tstamp[41:10];
@@ -740,7 +736,7 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
         bit<32> ev_info = 0;
         bit<64> ev0 = 0; bit<64> ev1 = 0; bit<64> ev2 = 0; bit<64> ev3 = 0;
         bit<64> ev4 = 0; bit<64> ev5 = 0; bit<64> ev6 = 0; bit<64> ev7 = 0;
-        bit<32> entry = h_cache.get({ hdr.pc.key }) & (PC_CACHE_SIZE - 1);
+        bit<32> entry = dta_mix(h_cache.get({ hdr.pc.key }) ^ DTA_SALT_STEP) & (PC_CACHE_SIZE - 1);
         /* A postcard's own cell: value ++ tag(flow key, hop ++ value). */
         bit<32> check = h_hop.get({ hdr.pc.key[119:0] ++ hdr.pc.key[127:120], hdr.pc.hop, hdr.pc.value }) | 1;
         cell = hdr.pc.value ++ check;
@@ -837,13 +833,15 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
                 meta.drop_reason = DROP_UNKNOWN_STORE;
             }
 
+            /* crc32(subject key): the bucket and every replica index derive from it. */
+            key_crc = h_key.get({ meta.subj_key });
             if (meta.drop_reason == 0) {
                 if (opcode == DTA_OP_APPEND) {
                     bucket = hdr.ap.list_id[7:0];
                 } else if (opcode == DTA_OP_SKETCH_MERGE) {
                     bucket = hdr.sk.column[11:4];
                 } else {
-                    bucket = h_bucket.get({ meta.subj_key[103:0] ++ meta.subj_key[127:104] })[7:0];
+                    bucket = dta_mix(key_crc ^ (32w9 * DTA_SALT_STEP))[7:0];
                 }
                 dta_collector_select.apply();
                 if (!collector_found) {
@@ -923,15 +921,17 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
             bit<8> s = step < meta.plan.data_steps ? step : 0;
             bit<32> mask = (32w1 << meta.log2_size) - 1;
             if (opcode == DTA_OP_KEY_WRITE || opcode == DTA_OP_KEY_INCREMENT || opcode == DTA_OP_POSTCARD) {
-                bit<128> k = meta.subj_key;
-                if (opcode == DTA_OP_POSTCARD || s == 0) { hash0 = h_rot0.get({ k }); }
-                else if (s == 1) { hash0 = h_rot2.get({ k[111:0] ++ k[127:112] }); }
-                else if (s == 2) { hash0 = h_rot4.get({ k[95:0] ++ k[127:96] }); }
-                else if (s == 3) { hash0 = h_rot6.get({ k[79:0] ++ k[127:80] }); }
-                else if (s == 4) { hash0 = h_rot8.get({ k[63:0] ++ k[127:64] }); }
-                else if (s == 5) { hash0 = h_rot10.get({ k[47:0] ++ k[127:48] }); }
-                else if (s == 6) { hash0 = h_rot12.get({ k[31:0] ++ k[127:32] }); }
-                else { hash0 = h_rot14.get({ k[15:0] ++ k[127:16] }); }
+                /* salt(s) as a constant per step: Tofino's ALUs have no multiplier. */
+                bit<32> salt = 32w1 * DTA_SALT_STEP;
+                if (opcode == DTA_OP_POSTCARD || s == 0) { salt = 32w1 * DTA_SALT_STEP; }
+                else if (s == 1) { salt = 32w2 * DTA_SALT_STEP; }
+                else if (s == 2) { salt = 32w3 * DTA_SALT_STEP; }
+                else if (s == 3) { salt = 32w4 * DTA_SALT_STEP; }
+                else if (s == 4) { salt = 32w5 * DTA_SALT_STEP; }
+                else if (s == 5) { salt = 32w6 * DTA_SALT_STEP; }
+                else if (s == 6) { salt = 32w7 * DTA_SALT_STEP; }
+                else { salt = 32w8 * DTA_SALT_STEP; }
+                hash0 = dta_mix(key_crc ^ salt);
                 meta.index = hash0 & mask;
             }
             if (opcode == DTA_OP_KEY_WRITE || opcode == DTA_OP_POSTCARD) {

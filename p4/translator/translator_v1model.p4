@@ -486,16 +486,23 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
      * conditional parts (drop counting, PSNs) are written in the apply block. */
 
     /* CRC-32 of the 16-byte key rotated left by r bytes (protocol section 3), into meta.hash:
-     * the upper half of (k ++ k) << 8r is k rotated left by 8r bits (r = 0..15). */
+     * the upper half of (k ++ k) << 8r is k rotated left by 8r bits (r = 0..15). Tags use r = 1. */
     @hidden action hash_rotation(in bit<128> k, in bit<8> r) {
         bit<256> twice = (k ++ k) << (r << 3);
         meta.rot = twice[255:128];
         hash(meta.hash, HashAlgorithm.crc32, 32w0, { meta.rot }, 64w4294967296);
     }
 
-    /* The low log2 bits of meta.hash: with hash_rotation(key, 2i), index(key, i, log2). */
-    @hidden action take_index(in bit<8> log2) {
-        meta.index = meta.hash & ((32w1 << log2) - 1);
+    /* index(k, j, log2) of protocol section 3 (store format 2) into meta.index, the mixed word
+     * into meta.hash: mix(crc32(k) ^ salt(j)) with salt(j) = (j + 1) * 0x9E3779B9; j = 0..7 are
+     * replicas, j = 8 the bucket. One CRC unit (plain crc32, no custom parameters: BMv2 sets
+     * those only through its Thrift CLI, not P4Runtime), then ALU work only (dta_headers.p4). */
+    @hidden action key_index(in bit<128> k, in bit<8> j, in bit<8> log2) {
+        bit<32> x;
+        hash(x, HashAlgorithm.crc32, 32w0, { k }, 64w4294967296);
+        x = dta_mix(x ^ (((bit<32>) j + 1) * DTA_SALT_STEP));
+        meta.hash = x;
+        meta.index = x & ((32w1 << log2) - 1);
     }
 
 #define PUT_CELL(j, v) cell_out = v; hdr.cells[j].setValid(); \
@@ -638,8 +645,8 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
                 } else if (opcode == DTA_OP_SKETCH_MERGE) {
                     bucket = hdr.sk.column[11:4];
                 } else {
-                    hash_rotation(meta.subj_key, 3);
-                    bucket = meta.hash[7:0];
+                    key_index(meta.subj_key, 8, 8);
+                    bucket = meta.index[7:0];
                 }
                 dta_collector_select.apply();
                 if (!collector_found) {
@@ -719,12 +726,10 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
         if (report && meta.drop_reason == 0) {
             bit<8> s = meta.step < meta.data_steps ? meta.step : 0;
             if (opcode == DTA_OP_KEY_WRITE) {
-                hash_rotation(meta.subj_key, s << 1);
-                take_index(meta.log2_size);
+                key_index(meta.subj_key, s, meta.log2_size);
                 meta.offset = (bit<64>) meta.index * (bit<64>) meta.unit_bytes;
             } else if (opcode == DTA_OP_KEY_INCREMENT) {
-                hash_rotation(meta.subj_key, s << 1);
-                take_index(meta.log2_size);
+                key_index(meta.subj_key, s, meta.log2_size);
                 meta.offset = ((((bit<64>) s) << meta.log2_size) + (bit<64>) meta.index) << 3;
             } else if (opcode == DTA_OP_SKETCH_MERGE) {
                 meta.offset = ((((bit<64>) hdr.sk.row) << meta.log2_size) + (bit<64>) hdr.sk.column
@@ -735,8 +740,7 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
                 hash(meta.tag, HashAlgorithm.crc32, 32w0, { meta.rot, hdr.pc.hop, hdr.pc.value },
                      64w4294967296);
                 cell = hdr.pc.value ++ (meta.tag | 1);
-                hash_rotation(meta.subj_key, 0);
-                take_index(meta.log2_size);
+                key_index(meta.subj_key, 0, meta.log2_size);
                 meta.offset = (bit<64>) meta.index * (bit<64>) meta.unit_bytes;
             } else {
                 /* The first entry of the batch this report's steps write: on the first pass the
@@ -813,8 +817,7 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
                 meta.data_steps = meta.n;
             } else if (opcode == DTA_OP_POSTCARD) {
                 /* Postcard cache (protocol 6.3), entry index(F, 0, log2 PC_CACHE_SIZE). */
-                hash_rotation(hdr.pc.key, 0);
-                take_index(PC_CACHE_LOG2);
+                key_index(hdr.pc.key, 0, PC_CACHE_LOG2);
                 bit<32> e = meta.index;
                 bit<128> held_key;
                 bit<32> info;

@@ -47,10 +47,17 @@ class ProtocolVectorsTest {
     void hashesMatchTheDocumentedValues() {
         Vector v = vectors.get("hash");
         assertEquals(HexFormat.of().formatHex(KEY), v.value("key"));
-        for (int r = 0; r < 16; r++) {
-            assertEquals(v.value("H(" + r + ")"), String.format("%08x", hash.h(r, KEY)), "H(" + r + ")");
-        }
         assertEquals("cbf43926", v.value("crc32(\"123456789\")"));
+        assertEquals(v.value("keyhash"), String.format("%08x", hash.keyHash(KEY)));
+        assertEquals(v.value("H(1)"), String.format("%08x", hash.h(1, KEY)));
+        for (int x : new int[] {0, 1, 0x8000_0000, 0xFFFF_FFFF}) {
+            assertEquals(v.value(String.format("mix(%08x)", x)), String.format("%08x", DtaHash.mix(x)), "mix");
+        }
+        for (int j = 0; j <= DtaHash.BUCKET_SALT_INDEX; j++) {
+            assertEquals(v.value("salt(" + j + ")"), String.format("%08x", DtaHash.salt(j)), "salt(" + j + ")");
+            assertEquals(v.value("mixed(" + j + ")"), String.format("%08x", DtaHash.mix(hash.keyHash(KEY) ^ DtaHash.salt(j))),
+                    "mixed(" + j + ")");
+        }
         assertEquals(v.value("bucket"), String.format("%02x", hash.bucket(KEY)));
         for (int i = 0; i < 8; i++) {
             assertEquals(v.value("index(i=" + i + ",log2=20)"), String.format("%05x", hash.index(KEY, i, 20)));

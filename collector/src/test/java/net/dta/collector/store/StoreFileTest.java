@@ -95,6 +95,31 @@ class StoreFileTest {
                 e.getMessage());
     }
 
+    /** Store format 1 files hold keys at format-1 hash slots: a reader of format 2 must not look them up. */
+    @Test
+    void aStoreFormat1FileIsRefusedNamingTheHashChangeAndTheFix() throws Exception {
+        StoreFile.openOrCreate(dir, kw, "c.yaml").close();
+        Path file = dir.resolve("queue-depth.dta");
+        byte[] page = new byte[84];
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ch.read(ByteBuffer.wrap(page), 0);
+            page[8] = 0;
+            page[9] = 1; // version 1, with a header CRC that matches: a genuine format-1 file
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(page, 0, 80);
+            ByteBuffer.wrap(page).putInt(80, (int) crc.getValue());
+            ch.write(ByteBuffer.wrap(page), 0);
+        }
+        String before = digest(file);
+        for (var open : List.<org.junit.jupiter.api.function.Executable>of(() -> StoreFile.openOrCreate(dir, kw, "c.yaml"),
+                () -> StoreFile.openReadOnly(file))) {
+            StoreFileException e = assertThrows(StoreFileException.class, open);
+            assertTrue(e.getMessage().startsWith(file + ": store file version 1 was filled with the format-1 hashes"), e.getMessage());
+            assertTrue(e.getMessage().contains("move it away to start an empty store"), e.getMessage());
+        }
+        assertEquals(before, digest(file));
+    }
+
     @Test
     void aCorruptHeaderIsRefusedAndLeftAlone() throws Exception {
         StoreFile.openOrCreate(dir, kw, "c.yaml").close();

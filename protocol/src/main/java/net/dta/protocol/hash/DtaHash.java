@@ -5,11 +5,16 @@ import java.lang.foreign.ValueLayout;
 import java.util.zip.CRC32;
 
 /**
- * The hash family of protocol.md section 3: CRC-32 (IEEE) over byte rotations of the 16-byte key.
+ * The hash family of protocol.md section 3 (store format 2). Slot, row and column indices and the
+ * bucket come from one CRC-32 of the key, the <em>key hash</em>, xor-ed with a per-use salt and put
+ * through a non-linear shift-add mix; tags are CRC-32 of the key rotated by one byte plus a suffix.
  *
- * <p>CRC-32 is linear, so prefixing the key with a replica number would only add a constant and
- * keys colliding in one slot would collide in every slot; rotating the key changes the linear map
- * itself. Rotations 0, 2, .., 14 give replica indices, 1 gives tags, 3 gives buckets.
+ * <p>Why the mix: CRC-32 is linear over GF(2), so for keys that differ in a few bits (counters,
+ * ports, one subnet) the slot bits are a linear image of those bits and the keys spread "too
+ * evenly" below load 1 and collapse above it; different polynomials or rotations per replica are
+ * still linear. The additions' carries make the map non-linear; docs/hashing.md has the
+ * measurements. Tags stay pure CRC: they only need to differ for different keys, which a CRC
+ * guarantees for small differences.
  *
  * <p>Not thread-safe: one instance per thread (it owns a CRC engine and a scratch key). No
  * allocation per call.
@@ -18,7 +23,10 @@ public final class DtaHash {
     public static final int KEY_BYTES = 16;
     public static final int MAX_REPLICAS = 8;
     public static final int TAG_ROTATION = 1;
-    public static final int BUCKET_ROTATION = 3;
+    /** The salt of the bucket: salt(8), after the eight replicas' salt(0..7). */
+    public static final int BUCKET_SALT_INDEX = MAX_REPLICAS;
+    /** salt(j) = (j + 1) * 0x9E3779B9 mod 2^32 (the 32-bit golden ratio: well-spread salts). */
+    private static final int SALT_STEP = 0x9E3779B9;
 
     private final CRC32 crc = new CRC32();
     private final byte[] scratchKey = new byte[KEY_BYTES];
@@ -49,9 +57,34 @@ public final class DtaHash {
         return (int) crc.getValue();
     }
 
-    /** {@code index(key, i, log2)}: the slot, row or column of replica i in a table of 2^log2 entries. */
+    /** {@code crc32(key)}: the key hash every index and the bucket derive from (compute it once per key). */
+    public int keyHash(byte[] key) {
+        return h(0, key);
+    }
+
+    /** {@code salt(j)}. */
+    public static int salt(int j) {
+        return (j + 1) * SALT_STEP;
+    }
+
+    /** {@code mix(x)}: the shift-add mix of protocol.md 3 (additions mod 2^32, logical right shifts). */
+    public static int mix(int x) {
+        x += x << 10;
+        x ^= x >>> 6;
+        x += x << 3;
+        x ^= x >>> 11;
+        x += x << 15;
+        return x;
+    }
+
+    /** {@code index(key, i, log2)} from the key hash: the slot, row or column of replica i in a table of 2^log2 entries. */
+    public static int index(int keyHash, int replica, int log2) {
+        return mix(keyHash ^ salt(replica)) & (int) ((1L << log2) - 1);
+    }
+
+    /** {@code index(key, i, log2)}; callers that need several replicas compute {@link #keyHash} once. */
     public int index(byte[] key, int replica, int log2) {
-        return h(2 * replica, key) & (int) ((1L << log2) - 1);
+        return index(keyHash(key), replica, log2);
     }
 
     /** {@code tag(key, suffix)}: never 0 (low bit forced to 1). */
@@ -74,9 +107,14 @@ public final class DtaHash {
         return tag(key, suffix5, 0, 5);
     }
 
-    /** {@code bucket(key)}: 0..255, the key-to-collector bucket (protocol.md section 8). */
+    /** {@code bucket(key)} from the key hash: 0..255, the key-to-collector bucket (protocol.md section 8). */
+    public static int bucket(int keyHash) {
+        return mix(keyHash ^ salt(BUCKET_SALT_INDEX)) & 0xFF;
+    }
+
+    /** {@code bucket(key)}. */
     public int bucket(byte[] key) {
-        return h(BUCKET_ROTATION, key) & 0xFF;
+        return bucket(keyHash(key));
     }
 
     /** Copies a 16-byte key out of a segment into this instance's scratch array and returns it. */

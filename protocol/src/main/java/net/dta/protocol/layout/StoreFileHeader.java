@@ -13,7 +13,12 @@ import net.dta.protocol.Bytes;
  */
 public final class StoreFileHeader {
     public static final int PAGE_BYTES = 4096;
-    public static final int VERSION = 1;
+    /**
+     * The store format: 2 since the hashes of protocol.md 3 became mix(crc32(key) ^ salt(i)).
+     * Version 1 files were filled with the format-1 hashes (CRC-32 of rotated keys); they are refused.
+     */
+    public static final int VERSION = 2;
+    static final int VERSION_FORMAT1_HASHES = 1;
     public static final int STATE_CREATING = 0;
     public static final int STATE_VALID = 1;
 
@@ -77,6 +82,11 @@ public final class StoreFileHeader {
             }
         }
         int version = Bytes.u16(page, VERSION_OFFSET);
+        if (version == VERSION_FORMAT1_HASHES) {
+            throw new StoreFormatException("store file version 1 was filled with the format-1 hashes (CRC-32 of rotated keys); "
+                    + "this build (store format " + VERSION + ", protocol.md 3) would look its keys up in the wrong slots, so it "
+                    + "does not read it (a build of store format 1 still can)");
+        }
         if (version != VERSION) {
             throw new StoreFormatException("store file version " + version + " (this build reads version " + VERSION + ")");
         }

@@ -42,8 +42,9 @@ public final class CounterStore {
     public long estimate(byte[] key, int rows) {
         DtaHash hash = Hashes.get();
         long min = -1L;
+        int keyHash = hash.keyHash(key);
         for (int r = 0; r < rows; r++) {
-            long v = counter(r, hash.index(key, r, layout.log2Columns()));
+            long v = counter(r, DtaHash.index(keyHash, r, layout.log2Columns()));
             if (Long.compareUnsigned(v, min) < 0) {
                 min = v;
             }

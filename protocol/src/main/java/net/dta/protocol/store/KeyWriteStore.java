@@ -54,8 +54,9 @@ public final class KeyWriteStore {
         byte[] scratch = Scratch.get(8 * v);
         int[] votes = Scratch.votes();
         int candidates = 0;
+        int keyHash = hash.keyHash(key);
         for (int i = 0; i < redundancy; i++) {
-            long off = slotOffset(hash, layout, key, i);
+            long off = layout.slotOffset(DtaHash.index(keyHash, i, layout.log2Slots()));
             int tag;
             if (w == 8) {
                 long word = (long) Bytes.ALIGNED_U64_BE.varHandle().getAcquire(data, off);
@@ -138,8 +139,9 @@ public final class KeyWriteStore {
     }
 
     private void addresses(DtaHash hash, byte[] key, int redundancy, long[] words, int base) {
+        int keyHash = hash.keyHash(key);
         for (int i = 0; i < redundancy; i++) {
-            words[base + i] = slotOffset(hash, layout, key, i);
+            words[base + i] = layout.slotOffset(DtaHash.index(keyHash, i, layout.log2Slots()));
         }
     }
 

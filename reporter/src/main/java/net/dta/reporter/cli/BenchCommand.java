@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 /** {@code reporter bench ...}: the benchmarks of docs/performance.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"The benchmarks of docs/performance.md. Progress goes to stderr, the tables to stdout."},
-        subcommands = {BenchCommand.Translator.class, BenchCommand.CollectorCpu.class, BenchCommand.Responder.class})
+        subcommands = {BenchCommand.Translator.class, BenchCommand.CollectorCpu.class, BenchCommand.Responder.class,
+                HashingCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

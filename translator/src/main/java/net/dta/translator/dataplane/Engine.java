@@ -216,13 +216,15 @@ public final class Engine {
             return;
         }
         byte[] key = null;
+        int keyHash = 0;
         int bucket;
         switch (opcode) {
             case Report.OPCODE_APPEND -> bucket = (int) (r.list() & 0xFF);
             case Report.OPCODE_SKETCH_MERGE -> bucket = (int) ((r.column() >>> 4) & 0xFF);
             default -> {
                 key = hash.key(s, r.keyOffset());
-                bucket = hash.bucket(key);
+                keyHash = hash.keyHash(key);
+                bucket = DtaHash.bucket(keyHash);
             }
         }
         int c = t.collector(storeId, bucket);
@@ -235,7 +237,7 @@ public final class Engine {
             drop(DropReason.QUEUE_PAIR_DOWN, r);
             return;
         }
-        int n = requestOffsets(r, st, key);
+        int n = requestOffsets(r, st, keyHash);
         if (n < 0) {
             drop(DropReason.LIST_OUT_OF_RANGE, r);
             return;
@@ -262,7 +264,7 @@ public final class Engine {
                     fetchAdd(c, qp, regions[j], offsets[j], r.sketchDelta(j));
                 }
             }
-            case Report.OPCODE_POSTCARD -> postcard(r, st, key, s, c, qp);
+            case Report.OPCODE_POSTCARD -> postcard(r, st, key, keyHash, s, c, qp);
             default -> append(r, st);
         }
     }
@@ -311,19 +313,19 @@ public final class Engine {
      * when an Append list's tail slot is outside the tail register (a store whose tail_base puts it
      * past the end).
      */
-    private int requestOffsets(Report r, StoreConfig st, byte[] key) {
+    private int requestOffsets(Report r, StoreConfig st, int keyHash) {
         switch (r.opcode()) {
             case Report.OPCODE_KEY_WRITE -> {
                 int n = r.redundancy() == 0 ? st.defaultN : r.redundancy();
                 for (int i = 0; i < n; i++) {
-                    offsets[i] = (hash.index(key, i, st.log2Size) & 0xFFFF_FFFFL) * st.unitBytes;
+                    offsets[i] = (DtaHash.index(keyHash, i, st.log2Size) & 0xFFFF_FFFFL) * st.unitBytes;
                 }
                 return n;
             }
             case Report.OPCODE_KEY_INCREMENT -> {
                 int n = r.redundancy() == 0 ? st.defaultN : r.redundancy();
                 for (int row = 0; row < n; row++) {
-                    offsets[row] = (((long) row << st.log2Size) + (hash.index(key, row, st.log2Size) & 0xFFFF_FFFFL)) << 3;
+                    offsets[row] = (((long) row << st.log2Size) + (DtaHash.index(keyHash, row, st.log2Size) & 0xFFFF_FFFFL)) << 3;
                 }
                 return n;
             }
@@ -336,7 +338,7 @@ public final class Engine {
                 return n;
             }
             case Report.OPCODE_POSTCARD -> {
-                offsets[0] = (hash.index(key, 0, st.log2Size) & 0xFFFF_FFFFL) * st.unitBytes;
+                offsets[0] = (DtaHash.index(keyHash, 0, st.log2Size) & 0xFFFF_FFFFL) * st.unitBytes;
                 return 1;
             }
             default -> {
@@ -383,13 +385,13 @@ public final class Engine {
 
     // ---- Postcard (6.3) ----
 
-    private void postcard(Report r, StoreConfig st, byte[] key, MemorySegment s, int c, QueuePairEntry qp) {
+    private void postcard(Report r, StoreConfig st, byte[] key, int keyHash, MemorySegment s, int c, QueuePairEntry qp) {
         long hi = s.get(Bytes.U64, r.keyOffset());
         long lo = s.get(Bytes.U64, r.keyOffset() + 8);
         int hop = r.hop();
         int v = r.postcardValue();
         long cell = ((long) v << 32) | (hash.postcardCheck(key, hop, v) & 0xFFFF_FFFFL);
-        int e = hash.index(key, 0, log2Cache);
+        int e = DtaHash.index(keyHash, 0, log2Cache);
         int bitmap = pcBitmap[e];
         boolean held = bitmap != 0;
         boolean sameFlow = held && pcKeyHi[e] == hi && pcKeyLo[e] == lo && pcStore[e] == st.storeId;

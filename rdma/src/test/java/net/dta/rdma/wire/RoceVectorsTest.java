@@ -107,7 +107,7 @@ class RoceVectorsTest {
         assertEquals(0x000011, p.bth().destQp());
         assertEquals(0x000100, p.bth().psn());
         assertTrue(p.bth().ackRequest());
-        assertEquals(0x00007F0000000B38L, p.reth().virtualAddress()); // slot index(key, 1, 10) x 8 under hash format 2
+        assertEquals(0x00007F0000000B38L, p.reth().virtualAddress()); // slot of index(1) in protocol.md 10.2 (store format 2)
         assertEquals(0x1234, p.reth().rkey());
         assertEquals(8, p.reth().dmaLength());
         assertEquals(8, p.payloadLength());

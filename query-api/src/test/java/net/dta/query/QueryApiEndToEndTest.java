@@ -134,7 +134,7 @@ class QueryApiEndToEndTest {
         CounterEstimateResponse sk = grpc.counterEstimate(CounterEstimateRequest.newBuilder().setStore("heavy-hitters").setKey(KEY).build());
         assertEquals(42, sk.getEstimate());
         assertEquals("sketch", sk.getKind());
-        assertEquals(0x1b7, sk.getRows(0).getColumn(), "row 0's column as in protocol.md 10.6");
+        assertEquals(0x254, sk.getRows(0).getColumn(), "row 0's column as in protocol.md 10.6 (index(key, 0, 10))");
 
         FlowPathResponse path = grpc.flowPath(FlowPathRequest.newBuilder().setStore("paths").setKey(KEY).build());
         assertEquals(5, path.getHopsCount());

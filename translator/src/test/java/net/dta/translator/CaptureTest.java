@@ -37,7 +37,6 @@ class CaptureTest {
         Path log = dir.resolve("tshark.log");
         String prefix = LoopbackDeployment.randomPrefix();
         String translator = prefix + "1";
-        String[] collectorQpn = new String[1];
         Process tshark = new ProcessBuilder("/usr/bin/tshark", "-i", "lo", "-q", "-w", pcap.toString(), "-f",
                 "udp dst port 4791 and src net " + prefix + "0/24")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -50,7 +49,6 @@ class CaptureTest {
                 }
             });
             Thread.sleep(500);
-            // The collector's QPN is random (issue 13 item 6): the data packets go to the one it chose.
             try (LoopbackDeployment d = LoopbackDeployment.start(Mode.RAW, 1, EndToEndTest.STORES, dir, 2, prefix);
                  Arena arena = Arena.ofConfined()) {
                 MemorySegment buf = arena.allocate(128);
@@ -62,7 +60,6 @@ class CaptureTest {
                 LoopbackDeployment.await("the writes", () -> d.collector(0).stores().append("ap").read(0, 0, 10).entries().size() == 2
                         && d.collector(0).stores().keyWrite("kw").get(key).agree() == 2);
                 Thread.sleep(300);
-                collectorQpn[0] = String.format("0x%06x", d.collector(0).backend().queuePairs().get(0).qpn());
             }
         } finally {
             tshark.destroy();
@@ -76,10 +73,12 @@ class CaptureTest {
         // The requests of the reports, after the CM REQ, RTU and catalog READ the controller sent through the translator.
         List<String> data = rows.stream().filter(r -> (r.startsWith("10|") || r.startsWith("20|")) && !r.endsWith("|0|")).toList();
         assertEquals(4, data.size(), "2 WRITEs (Key-Write), 1 FETCH_ADD, 1 WRITE (Append batch of 2): " + rows);
-        String qp = java.util.regex.Pattern.quote(collectorQpn[0]);
-        assertTrue(data.get(0).matches("10\\|" + qp + "\\|0x[0-9a-f]+\\|8\\|"), data.get(0));
-        assertTrue(data.get(2).matches("20\\|" + qp + "\\|0x[0-9a-f]+\\|\\|1500"), data.get(2));
-        assertTrue(data.get(3).matches("10\\|" + qp + "\\|0x[0-9a-f]+\\|16\\|"), data.get(3));
+        // The collector's QPN is random (protocol.md 7): every request goes to the same one.
+        String qpn = data.get(0).split("\\|")[1];
+        assertTrue(data.stream().allMatch(r -> r.split("\\|")[1].equals(qpn)), "one destination QPN: " + data);
+        assertTrue(data.get(0).matches("10\\|0x[0-9a-f]+\\|0x[0-9a-f]+\\|8\\|"), data.get(0));
+        assertTrue(data.get(2).matches("20\\|0x[0-9a-f]+\\|0x[0-9a-f]+\\|\\|1500"), data.get(2));
+        assertTrue(data.get(3).matches("10\\|0x[0-9a-f]+\\|0x[0-9a-f]+\\|16\\|"), data.get(3));
         assertTrue(rows.stream().anyMatch(r -> r.startsWith("100|")), "the CM REQ/RTU (UD SEND Only)");
         assertTrue(rows.stream().anyMatch(r -> r.startsWith("12|") && r.endsWith("|0|")), "a liveness probe (READ of length 0)");
         assertTrue(rows.stream().anyMatch(r -> r.startsWith("12|") && !r.endsWith("|0|")), "the catalog READ request");

@@ -541,7 +541,7 @@ def vectors():
     slot = struct.pack(">I", tag(key, value)) + value
     kw = [t.write(c, 1, index(key, i, 10) * 8, slot) for i in range(2)]
     ack = reply_frame(kw[1], 0x11, OPC_ACK, 0x000100, aeth(0x1F, 2))
-    nak = reply_frame(kw[1], 0x11, OPC_ACK, 0x0000F0, aeth(0x60, 0))
+    nak = reply_frame(kw[1], 0x11, OPC_ACK, 0x0000FF, aeth(0x60, 0))   # kw.packet.0 lost: expects 0xFF
     acc = reply_frame(kw[1], 0x11, OPC_ACK, 0x000100, aeth(0x62, 1))
     t = Translator(TRANSLATOR_IP, TRANSLATOR_MAC, ack_interval=64)
     c = new_collector(psn=0x000200)

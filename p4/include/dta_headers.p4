@@ -5,53 +5,57 @@
 #ifndef DTA_HEADERS_P4
 #define DTA_HEADERS_P4
 
-const bit<16> ETHERTYPE_IPV4 = 0x0800;
-const bit<8>  IP_PROTO_UDP = 17;
-const bit<16> DTA_REPORT_PORT = 40040;
-const bit<16> ROCEV2_PORT = 4791;
+/* Each program uses a subset of these constants: @noWarn("unused") keeps p4c quiet about the rest. */
 
-const bit<8> DTA_VERSION = 1;
-const bit<8> DTA_OP_KEY_WRITE = 1;
-const bit<8> DTA_OP_KEY_INCREMENT = 2;
-const bit<8> DTA_OP_POSTCARD = 3;
-const bit<8> DTA_OP_APPEND = 4;
-const bit<8> DTA_OP_SKETCH_MERGE = 5;
+@noWarn("unused") const bit<16> ETHERTYPE_IPV4 = 0x0800;
+@noWarn("unused") const bit<8>  IP_PROTO_UDP = 17;
+@noWarn("unused") const bit<16> DTA_REPORT_PORT = 40040;
+@noWarn("unused") const bit<16> ROCEV2_PORT = 4791;
+
+@noWarn("unused") const bit<8> DTA_VERSION = 1;
+@noWarn("unused") const bit<8> DTA_OP_KEY_WRITE = 1;
+@noWarn("unused") const bit<8> DTA_OP_KEY_INCREMENT = 2;
+@noWarn("unused") const bit<8> DTA_OP_POSTCARD = 3;
+@noWarn("unused") const bit<8> DTA_OP_APPEND = 4;
+@noWarn("unused") const bit<8> DTA_OP_SKETCH_MERGE = 5;
 
 /* Report drop reasons: index of the translator's drop counter (protocol 2.5). */
-const bit<32> DROP_TRUNCATED = 1;
-const bit<32> DROP_BAD_VERSION = 2;
-const bit<32> DROP_UNKNOWN_OPCODE = 3;
-const bit<32> DROP_UNKNOWN_STORE = 4;
-const bit<32> DROP_KIND_MISMATCH = 5;
-const bit<32> DROP_BAD_VALUE_LENGTH = 6;
-const bit<32> DROP_REDUNDANCY = 7;
-const bit<32> DROP_HOP = 8;
-const bit<32> DROP_LIST = 9;
-const bit<32> DROP_SKETCH = 10;
-const bit<32> DROP_NO_COLLECTOR = 11;
-const bit<32> DROP_QUEUE_PAIR_DOWN = 12;
-const bit<32> DROP_NO_REGION = 13;
+@noWarn("unused") const bit<32> DROP_TRUNCATED = 1;
+@noWarn("unused") const bit<32> DROP_BAD_VERSION = 2;
+@noWarn("unused") const bit<32> DROP_UNKNOWN_OPCODE = 3;
+@noWarn("unused") const bit<32> DROP_UNKNOWN_STORE = 4;
+@noWarn("unused") const bit<32> DROP_KIND_MISMATCH = 5;
+@noWarn("unused") const bit<32> DROP_BAD_VALUE_LENGTH = 6;
+@noWarn("unused") const bit<32> DROP_REDUNDANCY = 7;
+@noWarn("unused") const bit<32> DROP_HOP = 8;
+@noWarn("unused") const bit<32> DROP_LIST = 9;
+@noWarn("unused") const bit<32> DROP_SKETCH = 10;
+@noWarn("unused") const bit<32> DROP_NO_COLLECTOR = 11;
+@noWarn("unused") const bit<32> DROP_QUEUE_PAIR_DOWN = 12;
+@noWarn("unused") const bit<32> DROP_NO_REGION = 13;
+/* 14 (oversized) is counted by the software translator only: a switch drops such frames at its port MTU. */
+@noWarn("unused") const bit<32> DROP_OVERSIZED = 14;
 
 /* RoCEv2 (protocol 5.2). */
-const bit<8> IB_OP_WRITE_ONLY = 0x0A;
-const bit<8> IB_OP_READ_REQUEST = 0x0C;
-const bit<8> IB_OP_READ_RESPONSE_FIRST = 0x0D;
-const bit<8> IB_OP_READ_RESPONSE_MIDDLE = 0x0E;
-const bit<8> IB_OP_READ_RESPONSE_LAST = 0x0F;
-const bit<8> IB_OP_READ_RESPONSE_ONLY = 0x10;
-const bit<8> IB_OP_ACKNOWLEDGE = 0x11;
-const bit<8> IB_OP_ATOMIC_ACKNOWLEDGE = 0x12;
-const bit<8> IB_OP_FETCH_ADD = 0x14;
-const bit<8> IB_OP_UD_SEND_ONLY = 0x64;
-const bit<24> TRANSLATOR_BASE_QPN = 0x000100;
+@noWarn("unused") const bit<8> IB_OP_WRITE_ONLY = 0x0A;
+@noWarn("unused") const bit<8> IB_OP_READ_REQUEST = 0x0C;
+@noWarn("unused") const bit<8> IB_OP_READ_RESPONSE_FIRST = 0x0D;
+@noWarn("unused") const bit<8> IB_OP_READ_RESPONSE_MIDDLE = 0x0E;
+@noWarn("unused") const bit<8> IB_OP_READ_RESPONSE_LAST = 0x0F;
+@noWarn("unused") const bit<8> IB_OP_READ_RESPONSE_ONLY = 0x10;
+@noWarn("unused") const bit<8> IB_OP_ACKNOWLEDGE = 0x11;
+@noWarn("unused") const bit<8> IB_OP_ATOMIC_ACKNOWLEDGE = 0x12;
+@noWarn("unused") const bit<8> IB_OP_FETCH_ADD = 0x14;
+@noWarn("unused") const bit<8> IB_OP_UD_SEND_ONLY = 0x64;
+@noWarn("unused") const bit<24> TRANSLATOR_BASE_QPN = 0x000100;
 
 /* PacketIn reasons (translator-control.md section 3). */
-const bit<8> REASON_CM_MAD = 1;
-const bit<8> REASON_READ_RESPONSE = 2;
-const bit<8> REASON_QUEUE_PAIR_ERROR = 3;
-const bit<8> REASON_QUEUE_PAIR_TIMEOUT = 4;
-const bit<8> REASON_UNKNOWN_QUEUE_PAIR = 5;
-const bit<8> REASON_TO_CPU = 6;
+@noWarn("unused") const bit<8> REASON_CM_MAD = 1;
+@noWarn("unused") const bit<8> REASON_READ_RESPONSE = 2;
+@noWarn("unused") const bit<8> REASON_QUEUE_PAIR_ERROR = 3;
+@noWarn("unused") const bit<8> REASON_QUEUE_PAIR_TIMEOUT = 4;
+@noWarn("unused") const bit<8> REASON_UNKNOWN_QUEUE_PAIR = 5;
+@noWarn("unused") const bit<8> REASON_TO_CPU = 6;
 
 header ethernet_h {
     bit<48> dst_addr;
@@ -219,6 +223,8 @@ header ib_icrc_h {
  * CRC non-linear so that structured keys spread like random ones (docs/hashing.md); it is three
  * shift-adds and two xor-shifts, no multiplier. */
 #define DTA_SALT_STEP 32w0x9E3779B9
+/* Only the translator uses it. */
+@noWarn("unused")
 bit<32> dta_mix(in bit<32> v) {
     bit<32> x = v + (v << 10);
     x = x ^ (x >> 6);

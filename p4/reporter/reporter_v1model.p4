@@ -92,19 +92,19 @@ control ReporterVerifyChecksum(inout headers_t hdr, inout metadata_t meta) {
     apply { }
 }
 
-control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metadata_t sm) {
+control ReporterIngress(inout headers_t hdr, inout metadata_t meta, inout standard_metadata_t sm) {
 
-    action forward(bit<9> port, bit<48> src_mac, bit<48> dst_mac) {
+    @name(".Ingress.forward") action forward(bit<9> port, bit<48> src_mac, bit<48> dst_mac) {
         sm.egress_spec = port;
         hdr.ethernet.src_addr = src_mac;
         hdr.ethernet.dst_addr = dst_mac;
         hdr.ipv4.ttl = hdr.ipv4.ttl - 1;
         meta.routed = 1;
     }
-    action drop() {
+    @name(".Ingress.drop") action drop() {
         mark_to_drop(sm);
     }
-    table ipv4_routes {
+    @name(".Ingress.ipv4_routes") table ipv4_routes {
         key = { hdr.ipv4.dst_addr: lpm @name("dst_addr"); }
         actions = {
             forward;
@@ -132,7 +132,7 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
     }
 }
 
-control Egress(inout headers_t hdr, inout metadata_t meta, inout standard_metadata_t sm) {
+control ReporterEgress(inout headers_t hdr, inout metadata_t meta, inout standard_metadata_t sm) {
 
     bit<32> my_switch_id = 0;
     bit<32> my_ip = 0;
@@ -144,7 +144,7 @@ control Egress(inout headers_t hdr, inout metadata_t meta, inout standard_metada
     bit<32> congestion_depth = 0;
     /* Where reports go (the replica port of clone session REPORT_SESSION leads there), and the
      * Append store and list of events (store 0: no events). */
-    action set_reporter(bit<32> switch_id, bit<32> reporter_ip, bit<32> translator_ip,
+    @name(".Egress.set_reporter") action set_reporter(bit<32> switch_id, bit<32> reporter_ip, bit<32> translator_ip,
                         bit<48> src_mac, bit<48> dst_mac, bit<16> events_store,
                         bit<32> events_list, bit<32> congestion_threshold) {
         my_switch_id = switch_id;
@@ -156,7 +156,7 @@ control Egress(inout headers_t hdr, inout metadata_t meta, inout standard_metada
         event_list = events_list;
         congestion_depth = congestion_threshold;
     }
-    table dta_reporter {
+    @name(".Egress.dta_reporter") table dta_reporter {
         actions = { set_reporter; }
         default_action = set_reporter(0, 0, 0, 0, 0, 0, 0, 0);
         size = 1;
@@ -164,7 +164,7 @@ control Egress(inout headers_t hdr, inout metadata_t meta, inout standard_metada
 
     bit<16> l4_src = 0;
     bit<16> l4_dst = 0;
-    action monitor_flow(bit<16> postcard_store, bit<8> hop, bit<8> path_len, bit<16> queue_store,
+    @name(".Egress.monitor_flow") action monitor_flow(bit<16> postcard_store, bit<8> hop, bit<8> path_len, bit<16> queue_store,
                         bit<16> bytes_store, bit<8> sample_log2) {
         meta.monitored = 1;
         meta.postcard_store = postcard_store;
@@ -174,10 +174,10 @@ control Egress(inout headers_t hdr, inout metadata_t meta, inout standard_metada
         meta.bytes_store = bytes_store;
         meta.sample_log2 = sample_log2;
     }
-    action no_monitor() {
+    @name(".Egress.no_monitor") action no_monitor() {
         meta.monitored = 0;
     }
-    table dta_flows {
+    @name(".Egress.dta_flows") table dta_flows {
         key = {
             hdr.ipv4.src_addr: ternary @name("src_addr");
             hdr.ipv4.dst_addr: ternary @name("dst_addr");
@@ -193,7 +193,7 @@ control Egress(inout headers_t hdr, inout metadata_t meta, inout standard_metada
         size = 1024;
     }
 
-    counter<bit<32>>(8, CounterType.packets) dta_reports_sent;
+    @name(".Egress.dta_reports_sent") counter<bit<32>>(8, CounterType.packets) dta_reports_sent;
 
     /* The first report step at or after `from` that this packet needs, 0 if none (one
      * expression, the nested conditionals parenthesised: no conditional statement inside the
@@ -349,5 +349,5 @@ control ReporterDeparser(packet_out pkt, in headers_t hdr) {
     }
 }
 
-V1Switch(ReporterParser(), ReporterVerifyChecksum(), Ingress(), Egress(),
+V1Switch(ReporterParser(), ReporterVerifyChecksum(), ReporterIngress(), ReporterEgress(),
          ReporterComputeChecksum(), ReporterDeparser()) main;

@@ -288,73 +288,73 @@ control ComputeIcrc(inout headers_t hdr, in metadata_t meta) {
     }
 }
 
-control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metadata_t sm) {
+control TranslatorIngress(inout headers_t hdr, inout metadata_t meta, inout standard_metadata_t sm) {
 
     /* ---- Control-plane state (translator-control.md section 2) ---- */
-    register<bit<32>, bit<32>>(256) dta_next_psn;
-    register<bit<32>, bit<32>>(256) dta_last_acked_psn;
-    register<bit<8>, bit<32>>(256) dta_qp_up;
-    register<bit<32>, bit<32>>(256) dta_lost_packets;
-    register<bit<32>, bit<32>>(AP_LISTS) dta_append_tail;
+    @name(".Ingress.dta_next_psn") register<bit<32>, bit<32>>(256) dta_next_psn;
+    @name(".Ingress.dta_last_acked_psn") register<bit<32>, bit<32>>(256) dta_last_acked_psn;
+    @name(".Ingress.dta_qp_up") register<bit<8>, bit<32>>(256) dta_qp_up;
+    @name(".Ingress.dta_lost_packets") register<bit<32>, bit<32>>(256) dta_lost_packets;
+    @name(".Ingress.dta_append_tail") register<bit<32>, bit<32>>(AP_LISTS) dta_append_tail;
 
-    counter<bit<32>>(8, CounterType.packets_and_bytes) dta_reports;
-    counter<bit<32>>(16, CounterType.packets) dta_drops;
-    counter<bit<32>>(256, CounterType.packets_and_bytes) dta_qp_sent;
-    counter<bit<32>>(256, CounterType.packets) dta_qp_acks;
-    counter<bit<32>>(1024, CounterType.packets) dta_qp_naks;
-    counter<bit<32>>(256, CounterType.packets) dta_qp_resyncs;
-    counter<bit<32>>(256, CounterType.packets) dta_qp_probes;
+    @name(".Ingress.dta_reports") counter<bit<32>>(8, CounterType.packets_and_bytes) dta_reports;
+    @name(".Ingress.dta_drops") counter<bit<32>>(16, CounterType.packets) dta_drops;
+    @name(".Ingress.dta_qp_sent") counter<bit<32>>(256, CounterType.packets_and_bytes) dta_qp_sent;
+    @name(".Ingress.dta_qp_acks") counter<bit<32>>(256, CounterType.packets) dta_qp_acks;
+    @name(".Ingress.dta_qp_naks") counter<bit<32>>(1024, CounterType.packets) dta_qp_naks;
+    @name(".Ingress.dta_qp_resyncs") counter<bit<32>>(256, CounterType.packets) dta_qp_resyncs;
+    @name(".Ingress.dta_qp_probes") counter<bit<32>>(256, CounterType.packets) dta_qp_probes;
 
     /* ---- Internal state (docs/p4.md); controllers do not use it ---- */
     /* Queue pair liveness: time of the last reply or probe, unanswered probes. */
-    register<bit<48>, bit<32>>(256) qp_timer;
-    register<bit<8>, bit<32>>(256) qp_probes_out;
+    @name(".Ingress.qp_timer") register<bit<48>, bit<32>>(256) qp_timer;
+    @name(".Ingress.qp_probes_out") register<bit<8>, bit<32>>(256) qp_probes_out;
     /* Postcard cache entry e: flow key, store id ++ path length ++ hop bitmap, last postcard time,
      * and 8 cells (value ++ check) at 8e..8e+7. */
-    register<bit<128>, bit<32>>(PC_CACHE_SIZE) pc_key;
-    register<bit<32>, bit<32>>(PC_CACHE_SIZE) pc_info;
-    register<bit<48>, bit<32>>(PC_CACHE_SIZE) pc_time;
-    register<bit<64>, bit<32>>(PC_CACHE_SIZE * 8) pc_cells;
+    @name(".Ingress.pc_key") register<bit<128>, bit<32>>(PC_CACHE_SIZE) pc_key;
+    @name(".Ingress.pc_info") register<bit<32>, bit<32>>(PC_CACHE_SIZE) pc_info;
+    @name(".Ingress.pc_time") register<bit<48>, bit<32>>(PC_CACHE_SIZE) pc_time;
+    @name(".Ingress.pc_cells") register<bit<64>, bit<32>>(PC_CACHE_SIZE * 8) pc_cells;
     /* Append batch of list slot i = tail_base + list: entries held, time of the last append, and
      * the held values at 16i..16i+15. */
-    register<bit<8>, bit<32>>(AP_LISTS) ap_count;
-    register<bit<48>, bit<32>>(AP_LISTS) ap_time;
-    register<bit<32>, bit<32>>(AP_BUFFER_CELLS) ap_values;
+    @name(".Ingress.ap_count") register<bit<8>, bit<32>>(AP_LISTS) ap_count;
+    @name(".Ingress.ap_time") register<bit<48>, bit<32>>(AP_LISTS) ap_time;
+    @name(".Ingress.ap_values") register<bit<32>, bit<32>>(AP_BUFFER_CELLS) ap_values;
 
     /* ---- Tables the controller writes (translator-control.md section 1) ---- */
-    action set_key_write_store(bit<8> log2_slots, bit<8> slot_bytes, bit<8> default_redundancy) {
+    @name(".Ingress.set_key_write_store") action set_key_write_store(bit<8> log2_slots, bit<8> slot_bytes, bit<8> default_redundancy) {
         meta.kind = DTA_OP_KEY_WRITE;
         meta.log2_size = log2_slots;
         meta.unit_bytes = slot_bytes;
         meta.default_n = default_redundancy;
     }
-    action set_key_increment_store(bit<8> rows, bit<8> log2_columns) {
+    @name(".Ingress.set_key_increment_store") action set_key_increment_store(bit<8> rows, bit<8> log2_columns) {
         meta.kind = DTA_OP_KEY_INCREMENT;
         meta.default_n = rows;
         meta.log2_size = log2_columns;
     }
-    action set_postcard_store(bit<8> log2_rows, bit<8> hops, bit<8> row_bytes) {
+    @name(".Ingress.set_postcard_store") action set_postcard_store(bit<8> log2_rows, bit<8> hops, bit<8> row_bytes) {
         meta.kind = DTA_OP_POSTCARD;
         meta.log2_size = log2_rows;
         meta.default_n = hops;
         meta.unit_bytes = row_bytes;
     }
-    action set_append_store(bit<32> lists, bit<8> log2_entries, bit<8> batch, bit<32> tail_base) {
+    @name(".Ingress.set_append_store") action set_append_store(bit<32> lists, bit<8> log2_entries, bit<8> batch, bit<32> tail_base) {
         meta.kind = DTA_OP_APPEND;
         meta.lists = lists;
         meta.log2_size = log2_entries;
         meta.batch = batch;
         meta.tail_base = tail_base;
     }
-    action set_sketch_store(bit<8> rows, bit<8> log2_columns) {
+    @name(".Ingress.set_sketch_store") action set_sketch_store(bit<8> rows, bit<8> log2_columns) {
         meta.kind = DTA_OP_SKETCH_MERGE;
         meta.default_n = rows;
         meta.log2_size = log2_columns;
     }
-    action unknown_store() {
+    @name(".Ingress.unknown_store") action unknown_store() {
         meta.kind = 0;
     }
-    table dta_stores {
+    @name(".Ingress.dta_stores") table dta_stores {
         key = { meta.subj_store: exact @name("store_id"); }
         actions = {
             set_key_write_store;
@@ -370,14 +370,14 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
 
     bit<8> bucket = 0;
     bool collector_found = false;
-    action set_collector(bit<8> collector) {
+    @name(".Ingress.set_collector") action set_collector(bit<8> collector) {
         meta.collector = collector;
         collector_found = true;
     }
-    action no_collector() {
+    @name(".Ingress.no_collector") action no_collector() {
         collector_found = false;
     }
-    table dta_collector_select {
+    @name(".Ingress.dta_collector_select") table dta_collector_select {
         key = {
             meta.subj_store: exact @name("store_id");
             bucket: exact @name("bucket");
@@ -391,16 +391,16 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
     }
 
     bool qp_found = false;
-    action set_queue_pair(bit<32> collector_ip, bit<32> translator_ip, bit<24> remote_qpn) {
+    @name(".Ingress.set_queue_pair") action set_queue_pair(bit<32> collector_ip, bit<32> translator_ip, bit<24> remote_qpn) {
         meta.collector_ip = collector_ip;
         meta.translator_ip = translator_ip;
         meta.remote_qpn = remote_qpn;
         qp_found = true;
     }
-    action queue_pair_down() {
+    @name(".Ingress.queue_pair_down") action queue_pair_down() {
         qp_found = false;
     }
-    table dta_queue_pairs {
+    @name(".Ingress.dta_queue_pairs") table dta_queue_pairs {
         key = { meta.collector: exact @name("collector"); }
         actions = {
             set_queue_pair;
@@ -411,15 +411,15 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
     }
 
     bool region_found = false;
-    action set_region(bit<64> va, bit<32> rkey) {
+    @name(".Ingress.set_region") action set_region(bit<64> va, bit<32> rkey) {
         meta.region_va = va;
         meta.region_rkey = rkey;
         region_found = true;
     }
-    action no_region() {
+    @name(".Ingress.no_region") action no_region() {
         region_found = false;
     }
-    table dta_regions {
+    @name(".Ingress.dta_regions") table dta_regions {
         key = {
             meta.collector: exact @name("collector");
             meta.subj_store: exact @name("store_id");
@@ -433,10 +433,10 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
         size = 4096;
     }
 
-    action local_address() {
+    @name(".Ingress.local_address") action local_address() {
         meta.is_local = 1;
     }
-    table dta_local_addresses {
+    @name(".Ingress.dta_local_addresses") table dta_local_addresses {
         key = { hdr.ipv4.dst_addr: exact @name("dst_addr"); }
         actions = {
             local_address;
@@ -446,19 +446,19 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
         size = 64;
     }
 
-    action forward(bit<9> port, bit<48> src_mac, bit<48> dst_mac) {
+    @name(".Ingress.forward") action forward(bit<9> port, bit<48> src_mac, bit<48> dst_mac) {
         sm.egress_spec = port;
         hdr.ethernet.src_addr = src_mac;
         hdr.ethernet.dst_addr = dst_mac;
     }
-    action send_to_cpu() {
+    @name(".Ingress.send_to_cpu") action send_to_cpu() {
         sm.egress_spec = CPU_PORT;
         meta.cpu_reason = REASON_TO_CPU;
     }
-    action drop() {
+    @name(".Ingress.drop") action drop() {
         mark_to_drop(sm);
     }
-    table ipv4_routes {
+    @name(".Ingress.ipv4_routes") table ipv4_routes {
         key = { hdr.ipv4.dst_addr: lpm @name("dst_addr"); }
         actions = {
             forward;
@@ -469,12 +469,12 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
         size = 1024;
     }
 
-    action set_settings(bit<8> ack_interval_log2, bit<32> flush_interval_us, bit<16> probe_interval_ms) {
+    @name(".Ingress.set_settings") action set_settings(bit<8> ack_interval_log2, bit<32> flush_interval_us, bit<16> probe_interval_ms) {
         meta.ack_log2 = ack_interval_log2;
         meta.flush_us = flush_interval_us;
         meta.probe_ms = probe_interval_ms;
     }
-    table dta_settings {
+    @name(".Ingress.dta_settings") table dta_settings {
         actions = { set_settings; }
         default_action = set_settings(6, 1000, 100);
         size = 1;
@@ -1205,7 +1205,7 @@ control Ingress(inout headers_t hdr, inout metadata_t meta, inout standard_metad
     }
 }
 
-control Egress(inout headers_t hdr, inout metadata_t meta, inout standard_metadata_t sm) {
+control TranslatorEgress(inout headers_t hdr, inout metadata_t meta, inout standard_metadata_t sm) {
     ComputeIcrc() icrc_calc;
 
     apply {
@@ -1270,5 +1270,5 @@ control TranslatorDeparser(packet_out pkt, in headers_t hdr) {
     }
 }
 
-V1Switch(TranslatorParser(), TranslatorVerifyChecksum(), Ingress(), Egress(),
+V1Switch(TranslatorParser(), TranslatorVerifyChecksum(), TranslatorIngress(), TranslatorEgress(),
          TranslatorComputeChecksum(), TranslatorDeparser()) main;

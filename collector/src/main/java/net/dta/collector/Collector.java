@@ -118,7 +118,8 @@ public final class Collector implements AutoCloseable {
 
             if (config.admin().enabled()) {
                 admin = stack.push("admin endpoint",
-                        new AdminServer("DTA collector", config.admin().host(), config.admin().port(), "admin.address")
+                        new AdminServer("DTA collector", config.admin().host(), config.admin().port(), "admin.address",
+                                config.admin().security())
                                 .get("/status", AdminServer.JSON, "status (JSON)", () -> StatusJson.write(status()))
                                 .get("/metrics", AdminServer.PROMETHEUS, "metrics (Prometheus)",
                                         () -> metrics.scrape(status()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
@@ -238,7 +239,7 @@ public final class Collector implements AutoCloseable {
         return new CollectorStatus(config.name(), hex(bootId), startedAtMillis, now - startedAtMillis, config.dataDir().toString(),
                 ingest, catalog, new CollectorStatus.Connections(cc.requests(), cc.established(), cc.closed(), cc.plainClients()),
                 endpoint, qps, storeStatus, persistence,
-                new CollectorStatus.Admin(adminAddress == null ? "disabled" : adminAddress.getHostString() + ":" + adminAddress.getPort()));
+                new CollectorStatus.Admin(adminAddress == null ? "disabled" : adminAddress.getHostString() + ":" + adminAddress.getPort()), requesterTotals());
     }
 
     static String hex(long v) {
@@ -250,5 +251,36 @@ public final class Collector implements AutoCloseable {
         LOG.info("collector {} stopping", config.name());
         stack.close();
         LOG.info("collector {} stopped", config.name());
+    }
+
+    /** Per requester: its closed queue pairs' final counters plus its live ones (issue 13 item 2). */
+    private List<CollectorStatus.Requester> requesterTotals() {
+        Map<String, List<QueuePairInfo>> all = new TreeMap<>(handler.closedQueuePairs());
+        Map<String, List<QueuePairInfo>> merged = new TreeMap<>();
+        all.forEach((k, v) -> merged.put(k, new ArrayList<>(v)));
+        for (QueuePairInfo q : backend.queuePairs()) {
+            merged.computeIfAbsent(q.remoteAddress().getHostAddress(), k -> new ArrayList<>()).add(q);
+        }
+        List<CollectorStatus.Requester> out = new ArrayList<>();
+        merged.forEach((remote, qps) -> {
+            long[] t = new long[9];
+            Map<String, Long> naks = new TreeMap<>();
+            Map<String, Long> drops = new TreeMap<>();
+            for (QueuePairInfo q : qps) {
+                t[0]++;
+                t[1] += q.packets();
+                t[2] += q.bytes();
+                t[3] += q.writes();
+                t[4] += q.atomics();
+                t[5] += q.reads();
+                t[6] += q.acks();
+                t[7] += q.psnGaps();
+                t[8] += q.duplicates();
+                q.naksBySyndrome().forEach((k, v) -> naks.merge(k, v, Long::sum));
+                q.drops().forEach((k, v) -> drops.merge(k, v, Long::sum));
+            }
+            out.add(new CollectorStatus.Requester(remote, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], naks, drops));
+        });
+        return out;
     }
 }

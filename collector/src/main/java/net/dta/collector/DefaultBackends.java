@@ -25,12 +25,33 @@ public final class DefaultBackends implements BackendFactory {
                 SoftRoceConfig.Mode mode = net.ingest() == IngestMode.RAW ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP;
                 SoftRoceConfig soft = SoftRoceConfig.of(mode, net.address().getHostAddress())
                         .withCmPort(net.cmPort())
-                        .withErrorOnNak(config.queuePairs().errorOnNak());
+                        .withErrorOnNak(config.queuePairs().errorOnNak())
+                        .withAtomicsLittleEndian(net.countersLittleEndian());
                 yield SoftRoceBackend.open(soft);
             }
             // A real RDMA NIC: fails with an RdmaException naming what to install when libdisni or
             // an RDMA device is missing (docs/rdma.md).
-            case DISNI -> DisniBackend.open(new DisniConfig(net.address(), net.cmPort(), DisniConfig.of(net.address()).backlog()));
+            case DISNI -> {
+                RdmaBackend nic = DisniBackend.open(new DisniConfig(net.address(), net.cmPort(),
+                        DisniConfig.of(net.address()).backlog()));
+                requireByteOrder(nic, net);
+                yield nic;
+            }
         };
+    }
+
+    /**
+     * The store headers and the catalog declare the counters' byte order (protocol.md 4.4); it must
+     * be the one the backend's atomics really use, or every reader would read counters wrong.
+     */
+    static void requireByteOrder(RdmaBackend backend, CollectorConfig.Network net) throws RdmaException {
+        boolean little = backend.atomicByteOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
+        if (little != net.countersLittleEndian()) {
+            backend.close();
+            String actual = little ? "little-endian" : "big-endian";
+            throw new RdmaException("network.atomic-byte-order is " + (net.countersLittleEndian() ? "little-endian" : "big-endian")
+                    + ", but the " + backend.name() + " backend's FETCH_ADD works on " + actual + " words (host order): set "
+                    + "network.atomic-byte-order: " + actual + " (protocol.md 4.4)");
+        }
     }
 }

@@ -89,6 +89,29 @@ class CollectorTest {
         }
     }
 
+    /** Issue 13 item 2: a requester's counters survive its queue pairs' replacement. */
+    @Test
+    void requesterTotalsKeepTheCountersOfClosedQueuePairs() throws Exception {
+        FakeBackend backend = new FakeBackend();
+        try (Collector c = Collector.start(config(""), cfg -> backend)) {
+            InetAddress t = InetAddress.getLoopbackAddress();
+            for (int i = 1; i <= 2; i++) {
+                backend.handler.onClosed(new net.dta.rdma.endpoint.QueuePairInfo(0x10 + i, t, 0x103, 0, "RTS", 100 * i, 1000 * i,
+                        10 * i, 5 * i, 1, 7, i, 0, java.util.Map.of("psn_sequence", (long) i), java.util.Map.of("out_of_sequence", 3L),
+                        0L), "replaced by a new connection from the same requester");
+            }
+            var r = c.status().requesters().getFirst();
+            assertEquals(t.getHostAddress(), r.remote());
+            assertEquals(2, r.queuePairs());
+            assertEquals(300, r.packets());
+            assertEquals(30, r.writes());
+            assertEquals(15, r.atomics());
+            assertEquals(3, r.psnGaps());
+            assertEquals(3L, r.naks().get("psn_sequence"));
+            assertEquals(6L, r.drops().get("out_of_sequence"));
+        }
+    }
+
     @Test
     void storeRegionsGetOnlyTheRightsTheirPrimitiveNeeds() throws Exception {
         FakeBackend backend = new FakeBackend();

@@ -46,6 +46,11 @@ public final class FakeBackend implements RdmaBackend {
     }
 
     @Override
+    public java.nio.ByteOrder atomicByteOrder() {
+        return java.nio.ByteOrder.BIG_ENDIAN;
+    }
+
+    @Override
     public boolean verifiesIcrc() {
         return false;
     }

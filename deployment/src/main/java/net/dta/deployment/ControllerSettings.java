@@ -2,6 +2,8 @@ package net.dta.deployment;
 
 import java.time.Duration;
 
+import net.dta.common.security.ServerSecurity;
+
 /**
  * The {@code controller} section: how the switch controller behaves (docs/deployment.md).
  *
@@ -13,7 +15,12 @@ import java.time.Duration;
  * @param pollInterval how often counters and {@code dta_qp_up} are read
  */
 public record ControllerSettings(HostPort admin, Duration rpcDeadline, Duration cmTimeout, int cmRetries,
-                                 Duration minBackoff, Duration maxBackoff, Duration pollInterval) {
+                                 Duration minBackoff, Duration maxBackoff, Duration pollInterval, ServerSecurity adminSecurity) {
+    public ControllerSettings(HostPort admin, Duration rpcDeadline, Duration cmTimeout, int cmRetries, Duration minBackoff,
+                              Duration maxBackoff, Duration pollInterval) {
+        this(admin, rpcDeadline, cmTimeout, cmRetries, minBackoff, maxBackoff, pollInterval, ServerSecurity.NONE);
+    }
+
     public static final int DEFAULT_ADMIN_PORT = 40044;
 
     public static ControllerSettings defaults() {
@@ -22,6 +29,6 @@ public record ControllerSettings(HostPort admin, Duration rpcDeadline, Duration 
     }
 
     public ControllerSettings withAdmin(HostPort a) {
-        return new ControllerSettings(a, rpcDeadline, cmTimeout, cmRetries, minBackoff, maxBackoff, pollInterval);
+        return new ControllerSettings(a, rpcDeadline, cmTimeout, cmRetries, minBackoff, maxBackoff, pollInterval, adminSecurity);
     }
 }

@@ -22,6 +22,8 @@ import net.dta.common.config.ConfigNode;
 import net.dta.common.config.ConfigProblem;
 import net.dta.common.config.Fields;
 import net.dta.common.config.YamlTree;
+import net.dta.common.security.ClientSecurity;
+import net.dta.common.security.ServerSecurity;
 import net.dta.protocol.layout.StoreDefinition;
 import net.dta.protocol.layout.StoreKind;
 
@@ -123,6 +125,7 @@ public final class DeploymentLoader {
             Fields admin = f.section("admin");
             boolean enabled = admin.bool("enabled", true);
             HostPort adminAt = hostPort(admin, "address", d.admin());
+            ServerSecurity adminSecurity = ServerSecurity.read(admin, baseDir);
             admin.rejectUnknown("controller.admin");
             Duration deadline = f.duration("rpc-deadline", d.rpcDeadline(), Duration.ofMillis(100), Duration.ofMinutes(10));
             Fields cm = f.section("cm");
@@ -138,7 +141,7 @@ public final class DeploymentLoader {
             reconnect.rejectUnknown("controller.reconnect");
             Duration poll = f.duration("poll-interval", d.pollInterval(), Duration.ofMillis(50), Duration.ofHours(1));
             f.rejectUnknown("controller");
-            return new ControllerSettings(enabled ? adminAt : null, deadline, cmTimeout, retries, min, max, poll);
+            return new ControllerSettings(enabled ? adminAt : null, deadline, cmTimeout, retries, min, max, poll, adminSecurity);
         }
 
         // ---------------------------------------------------------------- collectors
@@ -360,7 +363,7 @@ public final class DeploymentLoader {
                 Pipeline pipeline = device == null ? null : device.pipeline();
                 int cpuPort = f.integer("cpu-port", pipeline == null ? 255 : pipeline.defaultCpuPort(), 0, 511);
                 int collectorPort = f.integer("collector-port", 1, 0, 511);
-                int recirculationPort = f.integer("recirculation-port", pipeline == null ? 0 : pipeline.defaultRecirculationPort(), 0, 511);
+                int recirculationPort = f.integer("recirculation-port", pipeline == null ? 1 : pipeline.defaultRecirculationPort(), 1, 511);
                 TranslatorSpec.Settings settings = settings(f.section("settings"));
                 List<Route> routes = routes(f, address == null ? 0 : mac, true);
                 List<String> members = nameList(f, "collectors", collectorNames, List.copyOf(collectors.keySet()), "collector");
@@ -516,10 +519,13 @@ public final class DeploymentLoader {
             Pipeline pipeline = p == null ? null : Pipeline.ofConfigName(p);
             Path deviceConfig = deviceConfig(f, pipeline);
             Path p4info = existingFile(f, "p4info", "a P4Info text file");
+            Fields sec = f.section("p4runtime-security");
+            ClientSecurity security = ClientSecurity.read(sec, baseDir);
+            sec.rejectUnknown("p4runtime-security");
             if (problems.size() != before || name == null || p4rt == null || pipeline == null) {
                 return null;
             }
-            return new SwitchEndpoint(name, p4rt, deviceId, electionId, pipeline, deviceConfig, p4info);
+            return new SwitchEndpoint(name, p4rt, deviceId, electionId, pipeline, deviceConfig, p4info, security);
         }
 
         private Path deviceConfig(Fields f, Pipeline pipeline) {

@@ -8,9 +8,9 @@ import java.util.List;
  */
 public enum Pipeline {
     /** The project's software translator: v1model P4Info, any device config (none is sent). */
-    SOFTWARE("software", false, false, 255, 0),
+    SOFTWARE("software", false, false, 255, 1),
     /** BMv2 simple_switch_grpc: v1model P4Info and the BMv2 JSON; {@code --cpu-port 255}. */
-    BMV2("bmv2", false, true, 255, 0),
+    BMV2("bmv2", false, true, 255, 1),
     /** Tofino (TNA): TNA P4Info and the bf-p4c binary; CPU port 64 (2-pipe), recirculation port 68 (pipe 0). */
     TOFINO("tofino", true, true, 64, 68);
 
@@ -46,7 +46,10 @@ public enum Pipeline {
         return defaultCpuPort;
     }
 
-    /** The egress port of clone session 500's replica (translator-control.md 5). */
+    /**
+     * The egress port of clone session 500's replica (translator-control.md 5). Never 0: PI (BMv2's
+     * P4Runtime server) rejects a replica with egress port 0 ("Missing port in multicast group replica").
+     */
     public int defaultRecirculationPort() {
         return defaultRecirculationPort;
     }

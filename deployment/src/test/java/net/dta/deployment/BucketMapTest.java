@@ -30,10 +30,10 @@ class BucketMapTest {
     @Test
     void shouldRouteKeysListsAndColumnsAsProtocolSection8Says() {
         BucketMap m = BucketMap.spread(1, THREE);
-        // protocol.md 10.1: the vector key's bucket is 0x83 = 131; 131 mod 3 = 2.
+        // protocol.md 10.1: the vector key's bucket is 0x3d = 61; 61 mod 3 = 1.
         byte[] key = HexFormat.of().parseHex("0a0000010a0000021f90005006000000");
-        assertEquals(0x83, BucketMap.bucketOfKey(key));
-        assertSame(THREE.get(2), m.collectorForKey(key));
+        assertEquals(0x3d, BucketMap.bucketOfKey(key));
+        assertSame(THREE.get(1), m.collectorForKey(key));
         assertEquals(0x34, BucketMap.bucketOfList(0x1234));
         assertSame(THREE.get(0x34 % 3), m.collectorForList(0x1234));
         assertEquals(0x23, BucketMap.bucketOfColumn(0x1234));

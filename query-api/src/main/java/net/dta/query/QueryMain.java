@@ -1,7 +1,11 @@
 package net.dta.query;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
+import io.grpc.netty.shaded.io.netty.util.internal.logging.InternalLoggerFactory;
+import io.grpc.netty.shaded.io.netty.util.internal.logging.JdkLoggerFactory;
 import net.dta.common.cli.CliRunner;
 import net.dta.query.cli.BenchCommand;
 import net.dta.query.cli.CheckConfigCommand;
@@ -21,9 +25,6 @@ import picocli.CommandLine.Command;
 @Command(name = "query", mixinStandardHelpOptions = true, versionProvider = QueryMain.Version.class,
         description = {"The DTA query service (serve) and its client: reads of the collector stores, routed to the right collector.",
                 "Query commands ask a running service (--server, default 127.0.0.1:40045) or read stores directly (--data-dir, --deployment)."},
-        subcommands = {ServeCommand.class, CheckConfigCommand.class, QueryCommands.KeyWriteGet.class, QueryCommands.Counter.class,
-                QueryCommands.Path_.class, QueryCommands.Append.class, FollowCommand.class, QueryCommands.Stores.class,
-                QueryCommands.Status.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Documentation: docs/query.md"})
 public final class QueryMain implements Runnable {
     public static final int OK = 0;
@@ -34,6 +35,12 @@ public final class QueryMain implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (args.length == 0 || !"serve".equals(args[0])) {
+            // A query command is a short-lived gRPC client: Netty logs through java.util.logging
+            // instead of starting Logback (~500 classes and an XML configuration parsed on every
+            // call). "serve" keeps SLF4J/Logback like the other daemons.
+            InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
+        }
         System.exit(doMain(args));
     }
 
@@ -41,9 +48,36 @@ public final class QueryMain implements Runnable {
         return doMain(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     }
 
+    /** The subcommands in the order of the help text. */
+    private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("serve", ServeCommand.class);
+        COMMANDS.put("check-config", CheckConfigCommand.class);
+        COMMANDS.put("kw-get", QueryCommands.KeyWriteGet.class);
+        COMMANDS.put("counter", QueryCommands.Counter.class);
+        COMMANDS.put("path", QueryCommands.Path_.class);
+        COMMANDS.put("append", QueryCommands.Append.class);
+        COMMANDS.put("follow", FollowCommand.class);
+        COMMANDS.put("stores", QueryCommands.Stores.class);
+        COMMANDS.put("status", QueryCommands.Status.class);
+        COMMANDS.put("bench", BenchCommand.class);
+        COMMANDS.put("help", CommandLine.HelpCommand.class);
+    }
+
     /** Runs one command with the given output streams; returns the exit code. */
     public static int doMain(PrintWriter out, PrintWriter err, String... args) {
-        return CliRunner.execute(new QueryMain(), "query", FAILED, out, err, args);
+        // Picocli reads the annotations of every registered subcommand before it parses anything
+        // (most of a query's start-up time): a call naming a subcommand registers only that one;
+        // anything else (help, a typo to suggest a fix for) registers them all.
+        CommandLine cl = new CommandLine(new QueryMain());
+        Class<?> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        if (named != null && !"help".equals(args[0])) {
+            cl.addSubcommand(args[0], named);
+        } else {
+            COMMANDS.forEach(cl::addSubcommand);
+        }
+        return CliRunner.execute(cl, FAILED, FAILED, out, err, args);
     }
 
     @Override

@@ -10,7 +10,10 @@ import org.slf4j.LoggerFactory;
 
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import net.dta.common.security.GrpcSecurity;
+import net.dta.common.security.ServerSecurity;
 
 import net.dta.common.lifecycle.LifecycleStack;
 import net.dta.query.grpc.GrpcQueryService;
@@ -39,7 +42,12 @@ public final class QueryServer implements AutoCloseable {
      * @param dashboardRefresh how often the dashboard polls the API
      */
     public record Options(InetSocketAddress grpc, InetSocketAddress http, boolean dashboard, String inProcessName,
-                          java.time.Duration dashboardRefresh) {
+                          java.time.Duration dashboardRefresh, ServerSecurity grpcSecurity, ServerSecurity httpSecurity) {
+        public Options(InetSocketAddress grpc, InetSocketAddress http, boolean dashboard, String inProcessName,
+                       java.time.Duration dashboardRefresh) {
+            this(grpc, http, dashboard, inProcessName, dashboardRefresh, ServerSecurity.NONE, ServerSecurity.NONE);
+        }
+
         /** Dashboard refresh of 1 s. */
         public Options(InetSocketAddress grpc, InetSocketAddress http, boolean dashboard, String inProcessName) {
             this(grpc, http, dashboard, inProcessName, java.time.Duration.ofSeconds(1));
@@ -62,9 +70,12 @@ public final class QueryServer implements AutoCloseable {
             s.stack.push("query service", service);
             GrpcQueryService api = new GrpcQueryService(service);
             if (options.grpc() != null) {
+                options.grpcSecurity().checkListen(options.grpc().getHostString(), "the query gRPC API",
+                        "read every store's telemetry", "grpc");
                 Server server;
                 try {
-                    server = NettyServerBuilder.forAddress(options.grpc()).addService(api.definition())
+                    server = GrpcSecurity.configure(NettyServerBuilder.forAddress(options.grpc()), options.grpcSecurity())
+                            .addService(ServerInterceptors.intercept(api.definition(), GrpcSecurity.admission(options.grpcSecurity())))
                             .executor(Executors.newVirtualThreadPerTaskExecutor()).build().start();
                 } catch (IOException e) {
                     throw new IOException("cannot listen on " + options.grpc().getHostString() + ":" + options.grpc().getPort()
@@ -79,7 +90,7 @@ public final class QueryServer implements AutoCloseable {
             }
             if (options.http() != null) {
                 s.http = s.stack.push("http server", new HttpQueryServer(service, options.http(), options.dashboard(),
-                        options.dashboardRefresh(), "http.address"));
+                        options.dashboardRefresh(), "http.address", options.httpSecurity()));
             }
             LOG.info("query service started: gRPC {}, HTTP {}{}, {}", s.grpcAddress() == null ? "off" : hostPort(s.grpcAddress()),
                     s.httpAddress() == null ? "off" : hostPort(s.httpAddress()), options.dashboard() && s.http != null ? " (dashboard /dashboard/)" : "",

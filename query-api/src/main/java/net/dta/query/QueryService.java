@@ -17,6 +17,7 @@ import net.dta.protocol.layout.KeyWriteLayout;
 import net.dta.protocol.layout.PostcardLayout;
 import net.dta.protocol.layout.StoreDefinition;
 import net.dta.protocol.layout.StoreKind;
+import net.dta.protocol.store.AppendStore;
 import net.dta.query.QueryException.Reason;
 import net.dta.query.model.Answers;
 import net.dta.query.model.StatusReport;
@@ -227,8 +228,8 @@ public final class QueryService implements Queries, AutoCloseable {
     public Answers.Append appendRead(String store, int list, Long from, int max, String collector) {
         Resolved s = appendStore(store, list);
         int m = appendMax(max, DEFAULT_APPEND_MAX, "max");
-        if (from != null && from < 0) {
-            throw new QueryException(Reason.BAD_ARGUMENT, "from must not be negative, got " + from);
+        if (from != null && (from < 0 || from > AppendStore.MAX_POSITION)) {
+            throw new QueryException(Reason.BAD_ARGUMENT, "from must be a position 0.." + AppendStore.MAX_POSITION + ", got " + from);
         }
         return route(s, collector, () -> placement.collectorForList(store, list), "list " + list).append(s.definition(), list, from, m);
     }
@@ -312,7 +313,8 @@ public final class QueryService implements Queries, AutoCloseable {
         }
         Placement.PlacedStore placed = stores.get(name);
         if (placed == null) {
-            throw new QueryException(Reason.UNKNOWN_STORE, "no store named \"" + name + "\"; the stores are: " + storeNames());
+            throw new QueryException(Reason.UNKNOWN_STORE, "no store named \"" + name + "\"; the stores are: " + storeNames()
+                    + refusedFiles());
         }
         StoreKind kind = placed.kind();
         if (kind == null) {
@@ -329,6 +331,17 @@ public final class QueryService implements Queries, AutoCloseable {
         }
         throw new QueryException(Reason.WRONG_KIND, "store \"" + name + "\" is a " + kind.configName() + " store; " + operation
                 + " needs a " + String.join(" or ", wanted) + " store (" + storesOf(kinds) + ")");
+    }
+
+    /** Store files the collectors refused: a store missing because its file is corrupt says so. */
+    private String refusedFiles() {
+        List<String> refused = new ArrayList<>();
+        for (CollectorSource source : sources.values()) {
+            for (String problem : source.refusedStoreFiles()) {
+                refused.add("collector " + source.name() + " refused " + problem);
+            }
+        }
+        return refused.isEmpty() ? "" : "; " + String.join("; ", refused);
     }
 
     private String storeNames() {

@@ -201,7 +201,7 @@ class CliTest {
         Files.writeString(bad, "grpc:\n  adress: 1.2.3.4:5\nhttp:\n  address: nowhere\nsource:\n  data-dir: x\n  deployment: y\n");
         Run r = run("check-config", bad.toString());
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("bad.yaml:2:3: grpc.adress: unknown field for grpc; the fields here are: address, enabled"), r.err());
+        assertTrue(r.err().contains("bad.yaml:2:3: grpc.adress: unknown field for grpc; the fields here are: address, allow-insecure, allowed-clients, enabled, tls-certificate, tls-client-ca, tls-private-key, token-file"), r.err());
         assertTrue(r.err().contains("bad.yaml:4:12: http.address: must be host:port"), r.err());
         assertTrue(r.err().contains("source.data-dir: give source.deployment or source.data-dir, not both"), r.err());
     }

@@ -134,7 +134,7 @@ class QueryApiEndToEndTest {
         CounterEstimateResponse sk = grpc.counterEstimate(CounterEstimateRequest.newBuilder().setStore("heavy-hitters").setKey(KEY).build());
         assertEquals(42, sk.getEstimate());
         assertEquals("sketch", sk.getKind());
-        assertEquals(0x1b7, sk.getRows(0).getColumn(), "row 0's column as in protocol.md 10.6");
+        assertEquals(0x254, sk.getRows(0).getColumn(), "row 0's column as in protocol.md 10.6 (index(key, 0, 10))");
 
         FlowPathResponse path = grpc.flowPath(FlowPathRequest.newBuilder().setStore("paths").setKey(KEY).build());
         assertEquals(5, path.getHopsCount());
@@ -234,6 +234,27 @@ class QueryApiEndToEndTest {
         assertHttpError("/api/v1/stores/queue-depth/kw?key=" + enc(KEY) + "&colector=c1", 400, "bad_argument");
         assertHttpError("/api/v1/nothing", 400, "bad_argument");
         assertEquals(404, get("/nothing").statusCode());
+    }
+
+    @Test
+    void edgeCasesFoundByTheHardeningCampaignAnswerAsDocumented() throws Exception {
+        // Issue 13 item 13. An unwritten slot at the end of a sequence epoch is not an entry.
+        HttpResponse<String> last = get("/api/v1/stores/drops/append/2?from=4294967295");
+        assertEquals(200, last.statusCode(), last.body());
+        assertEquals(0, QueryJson.MAPPER.readTree(last.body()).at("/entries").size(), last.body());
+        // A position past 2^53 - 1 is refused instead of overflowing into negative positions.
+        assertHttpError("/api/v1/stores/drops/append/2?from=9223372036854775807", 400, "bad_argument");
+        assertGrpcError(Status.Code.INVALID_ARGUMENT, "bad_argument", "from must be a position 0..9007199254740991",
+                () -> grpc.appendRead(AppendReadRequest.newBuilder().setStore("drops").setList(2).setFromPosition(Long.MAX_VALUE).build()));
+        // redundancy=0 is the store's default, as gRPC's 0 (docs/query.md); 9 is refused.
+        JsonNode byDefault = QueryJson.MAPPER.readTree(get("/api/v1/stores/queue-depth/kw?key=" + enc(KEY) + "&redundancy=0").body());
+        assertEquals(2, byDefault.at("/redundancy").asInt(), byDefault.toString());
+        assertHttpError("/api/v1/stores/queue-depth/kw?key=" + enc(KEY) + "&redundancy=9", 400, "bad_argument");
+        // Keys: up to 32 hex digits, with or without 0x; 33 or more are refused.
+        String hex = Keys.hex(Keys.parse(KEY));
+        assertEquals(200, get("/api/v1/stores/queue-depth/kw?key=0x" + hex).statusCode());
+        assertHttpError("/api/v1/stores/queue-depth/kw?key=0x" + hex + "00", 400, "bad_key");
+        assertHttpError("/api/v1/stores/queue-depth/kw?key=" + hex + "00", 400, "bad_key");
     }
 
     @Test

@@ -56,7 +56,8 @@ public final class Controller implements AutoCloseable {
             }
             if (deployment.controller().admin() != null) {
                 var a = deployment.controller().admin();
-                c.admin = new AdminServer("DTA switch controller", a.host(), a.port(), "controller.admin.address")
+                c.admin = new AdminServer("DTA switch controller", a.host(), a.port(), "controller.admin.address",
+                        deployment.controller().adminSecurity())
                         .get("/status", AdminServer.JSON, "status (JSON)", () -> StatusJson.write(c.status()))
                         .get("/metrics", AdminServer.PROMETHEUS, "metrics (Prometheus)",
                                 () -> c.metrics.scrape(c.status()).getBytes(StandardCharsets.UTF_8));

@@ -17,10 +17,13 @@ import java.util.concurrent.TimeoutException;
 import io.grpc.Status;
 import net.dta.controller.p4runtime.NotPrimaryException;
 import net.dta.controller.p4runtime.P4Entities;
+import net.dta.controller.p4runtime.Bmv2ThriftRegisters;
 import net.dta.controller.p4runtime.P4RuntimeDevice;
+import net.dta.controller.p4runtime.RegisterAccess;
 import net.dta.controller.p4runtime.P4RuntimeException;
 import net.dta.controller.p4runtime.StreamClient;
 import net.dta.deployment.ControllerSettings;
+import net.dta.deployment.Pipeline;
 import net.dta.deployment.SwitchEndpoint;
 import net.dta.p4.P4InfoFiles;
 import net.dta.p4.P4InfoIndex;
@@ -38,12 +41,16 @@ import p4.v1.P4RuntimeOuterClass.StreamError;
  * session work runs on one thread ({@link #control}); gRPC callbacks only post to it.
  */
 public abstract class DeviceAgent implements AutoCloseable {
+    /** simple_switch's Thrift runtime port (its default), on the P4Runtime host. */
+    public static final int BMV2_THRIFT_PORT = 9090;
     protected final Logger log = LoggerFactory.getLogger(getClass());
     protected final String role;
     protected final SwitchEndpoint endpoint;
     protected final ControllerSettings settings;
     protected final P4RuntimeDevice device;
     protected final P4Entities p4;
+    /** Register cells: P4Runtime, except on BMv2 (Thrift; PI implements no RegisterEntry, docs/p4.md). */
+    protected final RegisterAccess registers;
     protected final ScheduledExecutorService control;
     private final P4Info p4Info;
     private final byte[] deviceConfig;
@@ -75,6 +82,10 @@ public abstract class DeviceAgent implements AutoCloseable {
         this.cookie = cookie(p4Info, deviceConfig);
         this.device = new P4RuntimeDevice(role, endpoint, new P4InfoIndex(p4Info), settings.rpcDeadline());
         this.p4 = device.entities();
+        this.registers = endpoint.pipeline() == Pipeline.BMV2
+                ? new Bmv2ThriftRegisters(device.description(),
+                        new java.net.InetSocketAddress(endpoint.p4runtime().host(), BMV2_THRIFT_PORT), p4.index(), settings.rpcDeadline())
+                : RegisterAccess.p4runtime(device);
         this.backoff = new Backoff(settings.minBackoff(), settings.maxBackoff());
         this.control = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dta-ctl-" + endpoint.name());

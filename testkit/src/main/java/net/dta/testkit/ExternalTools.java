@@ -31,9 +31,20 @@ public final class ExternalTools {
         require(ok, "Scapy (apt-get install -y python3-scapy)");
     }
 
+    /** Debian's openssl, which makes the certificates of the TLS tests. */
+    public static void requireOpenssl() {
+        require(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl (apt-get install -y openssl)");
+    }
+
     /** Debian's Chromium, for browser tests of the dashboard. */
     public static void requireChromium() {
         require(Files.isExecutable(Path.of("/usr/bin/chromium")), "Chromium (apt-get install -y chromium)");
+    }
+
+    /** Debian's Prometheus and promtool, for the tests of deploy/prometheus and the Grafana dashboard. */
+    public static void requirePrometheus() {
+        require(Files.isExecutable(Path.of("/usr/bin/prometheus")) && Files.isExecutable(Path.of("/usr/bin/promtool")),
+                "Prometheus and promtool (apt-get install -y prometheus)");
     }
 
     private static void require(boolean present, String what) {
@@ -48,7 +59,14 @@ public final class ExternalTools {
      * (multiple occurrences of one field are joined with ',').
      */
     public static List<String> tsharkFields(Path pcap, String... fields) {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/tshark", "-r", pcap.toString(), "-T", "fields",
+        return tsharkFields(pcap, List.of(), fields);
+    }
+
+    /** As above, with extra tshark options first (e.g. {@code -X lua_script:FILE}). */
+    public static List<String> tsharkFields(Path pcap, List<String> options, String... fields) {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/tshark"));
+        cmd.addAll(options);
+        cmd.addAll(List.of("-r", pcap.toString(), "-T", "fields",
                 "-E", "separator=|", "-E", "occurrence=a", "-E", "aggregator=,"));
         for (String f : fields) {
             cmd.add("-e");

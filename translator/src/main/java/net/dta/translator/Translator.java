@@ -116,14 +116,17 @@ public final class Translator implements AutoCloseable {
         stack.push("engine", engine::close);
         dataPlane = stack.push("data plane", new DataPlane(pipeline, engine, reports, roce, config.dataPlane().batch(), config.name()));
         dataPlane.start();
+        service.healthCheck(this::whatStopped);
         try {
-            server = stack.push("P4Runtime server", P4RuntimeServer.listen(service, config.p4runtime().host(), config.p4runtime().port()));
+            server = stack.push("P4Runtime server", P4RuntimeServer.listen(service, config.p4runtime().host(), config.p4runtime().port(),
+                    config.p4runtime().security()));
             if (config.admin().enabled()) {
                 admin = stack.push("admin endpoint", new AdminServer("DTA translator", config.admin().host(), config.admin().port(),
-                        "admin.address")
+                        "admin.address", config.admin().security())
                         .get("/status", AdminServer.JSON, "status (JSON)", () -> StatusJson.write(status()))
                         .get("/metrics", AdminServer.PROMETHEUS, "metrics (Prometheus)",
-                                () -> TranslatorMetrics.render(status()).getBytes(StandardCharsets.UTF_8)));
+                                () -> TranslatorMetrics.render(status()).getBytes(StandardCharsets.UTF_8))
+                        .health(this::whatStopped));
             }
         } catch (IOException e) {
             throw new TranslatorStartException(e.getMessage(), e);
@@ -139,6 +142,20 @@ public final class Translator implements AutoCloseable {
 
     public TranslatorConfig config() {
         return config;
+    }
+
+    /** Null while the data-plane thread runs; else why it stopped (health check, P4Runtime UNAVAILABLE). */
+    String whatStopped() {
+        Throwable f = dataPlane.failure();
+        if (f != null) {
+            return "data-plane thread failed: " + f;
+        }
+        return dataPlane.running() ? null : "data-plane thread is not running";
+    }
+
+    /** The data-plane thread (tests reproduce its failure through it). */
+    DataPlane dataPlane() {
+        return dataPlane;
     }
 
     /** Where the P4Runtime server listens. */

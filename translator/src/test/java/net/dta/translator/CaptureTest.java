@@ -52,6 +52,8 @@ class CaptureTest {
             try (LoopbackDeployment d = LoopbackDeployment.start(Mode.RAW, 1, EndToEndTest.STORES, dir, 2, prefix);
                  Arena arena = Arena.ofConfined()) {
                 MemorySegment buf = arena.allocate(128);
+                // A 200 ms flush keeps the two Append entries in one batch on a loaded machine; probes every 100 ms.
+                d.controller.settings(6, 200_000, 100);
                 byte[] key = EndToEndTest.key(5);
                 d.send(buf, ReportEncoder.keyWrite(buf, 0, 1, 2, key, new byte[] {1, 2, 3, 4}));
                 d.send(buf, ReportEncoder.keyIncrement(buf, 0, 2, 1, key, 1500));

@@ -100,17 +100,42 @@ class VectorTest {
     @Test
     void repliesOfTheVectorsUpdateTheQueuePair() throws Exception {
         try (EngineHarness h = programmed(0x0000FF)) {
+            // kw.packet.0 (PSN 0xFF) lost: the NAK names 0xFF; the 0x101 - 0xFF = 2 packets from there were lost.
+            h.report(vectors.get("kw.report").bytes());
+            h.roce(vectors.get("reply.nak-psn").bytes());
+            assertEquals(0xFF, h.controller.readRegister(REG_NEXT_PSN, C));
+            assertEquals(2, h.controller.readRegister(REG_LOST_PACKETS, C));
+            assertEquals(1, h.controller.readCounter(CTR_QP_RESYNCS, C).getPacketCount());
+            assertEquals(1, h.controller.readCounter(CTR_QP_NAKS, C * 4).getPacketCount());
+            // Sent again from 0xFF; the ACK of kw.packet.1 acknowledges both.
             h.report(vectors.get("kw.report").bytes());
             h.roce(vectors.get("reply.ack").bytes());
             assertEquals(0x100, h.controller.readRegister(REG_LAST_ACKED_PSN, C));
             assertEquals(1, h.controller.readCounter(CTR_QP_ACKS, C).getPacketCount());
-            // A NAK naming PSN 0xF0: the 0x101 - 0xF0 = 17 packets from there were lost; go on from 0xF0.
+            // The same NAK again (stale, or spoofed): 0xFF is acknowledged, outside the window: ignored.
             h.roce(vectors.get("reply.nak-psn").bytes());
-            assertEquals(0xF0, h.controller.readRegister(REG_NEXT_PSN, C));
-            assertEquals(17, h.controller.readRegister(REG_LOST_PACKETS, C));
-            assertEquals(1, h.controller.readCounter(CTR_QP_RESYNCS, C).getPacketCount());
-            assertEquals(1, h.controller.readCounter(CTR_QP_NAKS, C * 4).getPacketCount());
-            // A remote access error: the queue pair is down and the controller hears of it.
+            assertEquals(0x101, h.controller.readRegister(REG_NEXT_PSN, C));
+            assertEquals(2, h.controller.readRegister(REG_LOST_PACKETS, C));
+            assertEquals(1, h.engine.stat(net.dta.translator.dataplane.EngineCounter.REPLIES_OUTSIDE_WINDOW));
+            // A NAK from another address (issue 13 item 7), even in the window: ignored, counted.
+            h.report(vectors.get("kw.report").bytes()); // 0x101, 0x102 outstanding
+            byte[] spoofed = vectors.get("reply.nak-psn").bytes();
+            spoofed[29] = 3; // IPv4 source 10.0.0.3
+            java.lang.foreign.MemorySegment seg = java.lang.foreign.MemorySegment.ofArray(spoofed);
+            new net.dta.rdma.wire.Ipv4Header().wrap(seg, 14).updateChecksum();
+            new net.dta.rdma.wire.Icrc().store(seg, 14, spoofed.length - 14 - 4);
+            spoofed[14 + 20 + 8 + 9] = 0;  // PSN 0x000101: in the window
+            spoofed[14 + 20 + 8 + 10] = 1;
+            spoofed[14 + 20 + 8 + 11] = 1;
+            new net.dta.rdma.wire.Icrc().store(seg, 14, spoofed.length - 14 - 4);
+            h.roce(spoofed);
+            assertEquals(0x103, h.controller.readRegister(REG_NEXT_PSN, C), "not rewound");
+            assertEquals(2, h.controller.readRegister(REG_LOST_PACKETS, C));
+            assertEquals(1, h.engine.stat(net.dta.translator.dataplane.EngineCounter.REPLIES_WRONG_SOURCE));
+        }
+        try (EngineHarness h = programmed(0x0000FF)) {
+            // A remote access error for kw.packet.1: the queue pair is down and the controller hears of it.
+            h.report(vectors.get("kw.report").bytes());
             h.roce(vectors.get("reply.nak-access").bytes());
             assertEquals(0, h.controller.readRegister(REG_QP_UP, C));
             assertEquals(1, h.controller.readCounter(CTR_QP_NAKS, C * 4 + 2).getPacketCount());

@@ -12,11 +12,13 @@ import net.dta.collector.config.CollectorConfig;
 import net.dta.collector.status.CollectorStatus;
 import net.dta.collector.status.StatusJson;
 import net.dta.collector.store.Layouts;
+import net.dta.common.admin.ClientSecurityOptions;
 import net.dta.common.admin.StatusQuery;
 import net.dta.common.cli.Table;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -38,6 +40,9 @@ public final class StatusCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     Target target;
 
+    @Mixin
+    ClientSecurityOptions security;
+
     @Option(names = "--json", description = "Print the raw JSON of /status.")
     boolean json;
 
@@ -48,7 +53,8 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         return StatusQuery.run("collector", target == null ? null : target.admin, target == null ? null : target.config,
                 "127.0.0.1:" + CollectorConfig.DEFAULT_ADMIN_PORT, StatusCommand::adminAddress, json, timeoutSeconds, StatusJson::read,
-                StatusCommand::print, spec.commandLine().getOut(), spec.commandLine().getErr());
+                StatusCommand::print, spec.commandLine().getOut(), spec.commandLine().getErr(),
+                security.security());
     }
 
     /** The admin address of a configuration file; null (reported) when it cannot be read or disables it. */

@@ -2,6 +2,8 @@ package net.dta.collector.config;
 
 import java.net.Inet4Address;
 import java.nio.file.Path;
+
+import net.dta.common.security.ServerSecurity;
 import java.time.Duration;
 import java.util.List;
 
@@ -43,7 +45,11 @@ public record CollectorConfig(Path source, String name, Network network, Path da
     }
 
     /** The admin HTTP endpoint ({@code /status}, {@code /metrics}); port 0 picks a free port. */
-    public record Admin(boolean enabled, String host, int port) {
+    public record Admin(boolean enabled, String host, int port, ServerSecurity security) {
+        public Admin(boolean enabled, String host, int port) {
+            this(enabled, host, port, ServerSecurity.NONE);
+        }
+
         public String address() {
             return host + ":" + port;
         }

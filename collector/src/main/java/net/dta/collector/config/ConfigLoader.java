@@ -25,6 +25,7 @@ import net.dta.common.config.ConfigNode;
 import net.dta.common.config.ConfigProblem;
 import net.dta.common.config.Fields;
 import net.dta.common.config.YamlTree;
+import net.dta.common.security.ServerSecurity;
 import net.dta.protocol.catalog.CatalogEntry;
 import net.dta.protocol.layout.AppendLayout;
 import net.dta.protocol.layout.CounterLayout;
@@ -136,6 +137,7 @@ public final class ConfigLoader {
         private Admin admin(Fields f) {
             boolean enabled = f.bool("enabled", true);
             String text = f.string("address", "127.0.0.1:" + CollectorConfig.DEFAULT_ADMIN_PORT, "host:port");
+            ServerSecurity security = ServerSecurity.read(f, baseDir);
             f.rejectUnknown("admin");
             int colon = text.lastIndexOf(':');
             int port = -1;
@@ -148,9 +150,9 @@ public final class ConfigLoader {
             }
             if (port < 0 || port > 65535) {
                 f.problem("address", "must be host:port with a port 0..65535 (0 = any free port), got \"" + text + "\"");
-                return new Admin(enabled, "127.0.0.1", CollectorConfig.DEFAULT_ADMIN_PORT);
+                return new Admin(enabled, "127.0.0.1", CollectorConfig.DEFAULT_ADMIN_PORT, security);
             }
-            return new Admin(enabled, text.substring(0, colon), port);
+            return new Admin(enabled, text.substring(0, colon), port, security);
         }
 
         private QueuePairs queuePairs(Fields f) {

@@ -78,9 +78,28 @@ public final class CollectorConnectionHandler implements ConnectionHandler {
         }
     }
 
+    /** The final counters of the queue pairs closed so far, per requester address (control path). */
+    private final java.util.Map<String, java.util.List<QueuePairInfo>> closedByRequester = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Closed queue pairs of each requester, for the totals that survive replacement. */
+    public java.util.Map<String, java.util.List<QueuePairInfo>> closedQueuePairs() {
+        java.util.Map<String, java.util.List<QueuePairInfo>> copy = new java.util.TreeMap<>();
+        closedByRequester.forEach((k, v) -> {
+            synchronized (v) {
+                copy.put(k, java.util.List.copyOf(v));
+            }
+        });
+        return copy;
+    }
+
     @Override
     public void onClosed(QueuePairInfo qp, String reason) {
         closed.increment();
+        java.util.List<QueuePairInfo> list = closedByRequester.computeIfAbsent(qp.remoteAddress().getHostAddress(),
+                k -> new java.util.ArrayList<>());
+        synchronized (list) {
+            list.add(qp);
+        }
         LOG.info("queue pair 0x{} with {} closed: {} (packets {}, NAKs {})", Integer.toHexString(qp.qpn()),
                 qp.remoteAddress().getHostAddress(), reason, qp.packets(), qp.naksBySyndrome());
     }

@@ -68,6 +68,20 @@ public final class CollectorMetrics {
             }
         }
 
+        for (CollectorStatus.Requester r : s.requesters()) {
+            String[] t = {"remote", r.remote()};
+            counter("dta.requester.queue.pairs", "Queue pairs this requester had (closed and replaced ones included)", r.queuePairs(), t);
+            counter("dta.requester.packets", "Packets received from the requester, over all its queue pairs", r.packets(), t);
+            counter("dta.requester.writes", "RDMA WRITEs executed for the requester, over all its queue pairs", r.writes(), t);
+            counter("dta.requester.atomics", "FETCH_ADDs executed for the requester, over all its queue pairs", r.atomics(), t);
+            counter("dta.requester.psn.gaps", "PSN gaps of the requester's queue pairs", r.psnGaps(), t);
+            counter("dta.requester.duplicates", "Duplicate packets of the requester's queue pairs", r.duplicates(), t);
+            for (Map.Entry<String, Long> d : r.drops().entrySet()) {
+                counter("dta.requester.drops", "Packets of the requester's queue pairs dropped silently, by reason", d.getValue(),
+                        with(t, "reason", d.getKey()));
+            }
+        }
+
         for (CollectorStatus.Store st : s.stores()) {
             String[] t = {"store", st.name(), "kind", st.kind()};
             gauge("dta.store.data.bytes", "Bytes of the store's data area", st.bytes(), t);

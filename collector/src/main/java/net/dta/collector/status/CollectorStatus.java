@@ -10,7 +10,16 @@ import java.util.Map;
  */
 public record CollectorStatus(String collector, String bootId, long startedAtMillis, long uptimeMillis, String dataDir,
                               Ingest ingest, CatalogInfo catalog, Connections connections, Endpoint endpoint,
-                              List<QueuePair> queuePairs, List<Store> stores, Persistence persistence, Admin admin) {
+                              List<QueuePair> queuePairs, List<Store> stores, Persistence persistence, Admin admin,
+                              List<Requester> requesters) {
+
+    /**
+     * Per requester (translator address): the totals of every queue pair it had, the closed and
+     * replaced ones included, so that counters survive a queue pair's replacement (issue 13 item 2).
+     */
+    public record Requester(String remote, long queuePairs, long packets, long bytes, long writes, long atomics, long reads,
+                            long acks, long psnGaps, long duplicates, Map<String, Long> naks, Map<String, Long> drops) {
+    }
 
     /** How packets arrive: the backend, its description, and whether ICRCs are verified. */
     public record Ingest(String mode, String backend, String description, boolean icrcVerified, String address,

@@ -8,6 +8,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import net.dta.common.security.ClientSecurity;
+
 /** Fetches a view of a component's {@link AdminServer}, with errors that say what to check. */
 public final class AdminClient {
     private AdminClient() {
@@ -20,10 +22,24 @@ public final class AdminClient {
      * @throws IOException with a message naming the address and what to check
      */
     public static byte[] get(String address, String path, int timeoutSeconds, String component) throws IOException {
-        String url = "http://" + address + path;
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(timeoutSeconds)).build()) {
-            HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(timeoutSeconds))
-                    .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        return get(address, path, timeoutSeconds, component, ClientSecurity.NONE);
+    }
+
+    /** The same over HTTPS and/or with a bearer token (docs/security.md). */
+    public static byte[] get(String address, String path, int timeoutSeconds, String component, ClientSecurity security)
+            throws IOException {
+        String url = (security.tls() ? "https://" : "http://") + address + path;
+        HttpClient.Builder cb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(timeoutSeconds));
+        if (security.tls()) {
+            cb.sslContext(security.sslContext());
+        }
+        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(timeoutSeconds)).GET();
+        String authorization = security.authorization();
+        if (authorization != null) {
+            rb.header("Authorization", authorization);
+        }
+        try (HttpClient client = cb.build()) {
+            HttpResponse<byte[]> r = client.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
                 throw new IOException(url + " answered " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8).strip());
             }

@@ -8,12 +8,16 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+
+import net.dta.common.security.HttpSecurity;
+import net.dta.common.security.ServerSecurity;
 
 /**
  * A component's admin HTTP endpoint (status JSON, Prometheus metrics, health). Views are computed
@@ -33,18 +37,31 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final HttpSecurity http;
     private final ExecutorService executor;
     private final String title;
     private final Map<String, String> paths = new TreeMap<>();
+    private volatile Supplier<String> problem = () -> null;
 
     /**
      * @param title what this endpoint belongs to, e.g. "DTA collector"
      * @param configField the configuration field that sets the address, named in errors
      */
     public AdminServer(String title, String host, int port, String configField) throws IOException {
+        this(title, host, port, configField, ServerSecurity.NONE);
+    }
+
+    /**
+     * @param security TLS and client authentication (docs/security.md); listening beyond loopback
+     *                 without them is refused unless the section's allow-insecure is set
+     */
+    public AdminServer(String title, String host, int port, String configField, ServerSecurity security) throws IOException {
         this.title = title;
+        String section = configField.contains(".") ? configField.substring(0, configField.lastIndexOf('.')) : configField;
+        security.checkListen(host, "the " + title + " admin endpoint", "read its status and metrics", section);
+        this.http = new HttpSecurity(security, title);
         try {
-            this.server = HttpServer.create(new InetSocketAddress(host, port), 16);
+            this.server = http.create(new InetSocketAddress(host, port), 16);
         } catch (IOException e) {
             throw new IOException("cannot listen on " + host + ":" + port + " for the " + title + " admin endpoint ("
                     + e.getMessage() + "): change " + configField + ", or stop what uses that port", e);
@@ -55,8 +72,12 @@ public final class AdminServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        get("/health", TEXT, "liveness", () -> "ok\n".getBytes(StandardCharsets.UTF_8));
+        server.createContext("/health", this::health);
+        paths.put("/health", "liveness: 200 ok, or 503 naming what stopped");
         server.createContext("/", ex -> {
+            if (!admitted(ex)) {
+                return;
+            }
             if (!ex.getRequestURI().getPath().equals("/")) {
                 send(ex, 404, TEXT, ("not found: try " + String.join(", ", paths.keySet()) + "\n").getBytes(StandardCharsets.UTF_8));
                 return;
@@ -75,12 +96,42 @@ public final class AdminServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * What /health checks: the supplier names what is broken (an essential thread that stopped),
+     * or returns null when all is well. /health then answers 503 with that text.
+     */
+    public AdminServer health(Supplier<String> problem) {
+        this.problem = problem;
+        return this;
+    }
+
+    private void health(HttpExchange ex) throws IOException {
+        String p;
+        try {
+            p = problem.get();
+        } catch (RuntimeException e) {
+            p = "the health check failed: " + e;
+        }
+        if (p == null) {
+            send(ex, 200, TEXT, "ok\n".getBytes(StandardCharsets.UTF_8));
+        } else {
+            send(ex, 503, TEXT, ("unhealthy: " + p + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     /** The bound address (the real port when port 0 was asked for). */
     public InetSocketAddress address() {
         return server.getAddress();
     }
 
+    private boolean admitted(HttpExchange ex) throws IOException {
+        return http.admit(ex);
+    }
+
     private void respond(HttpExchange ex, String type, Body body) throws IOException {
+        if (!admitted(ex)) {
+            return;
+        }
         if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
             send(ex, 405, TEXT, "only GET\n".getBytes(StandardCharsets.UTF_8));
             return;

@@ -5,6 +5,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
+import net.dta.common.security.ClientSecurity;
+
 /**
  * What every component's {@code status} command does: find the admin address (given, from the
  * component's configuration file, or the default), fetch {@code /status}, print it raw
@@ -41,6 +43,14 @@ public final class StatusQuery {
     public static <T> int run(String component, String admin, Path config, String defaultAddress, AddressFromConfig fromConfig,
                               boolean json, int timeoutSeconds, Parser<T> parser, Printer<T> printer, PrintWriter out,
                               PrintWriter err) {
+        return run(component, admin, config, defaultAddress, fromConfig, json, timeoutSeconds, parser, printer, out, err,
+                ClientSecurity.NONE);
+    }
+
+    /** The same with TLS and/or a bearer token for the admin endpoint ({@link ClientSecurityOptions}). */
+    public static <T> int run(String component, String admin, Path config, String defaultAddress, AddressFromConfig fromConfig,
+                              boolean json, int timeoutSeconds, Parser<T> parser, Printer<T> printer, PrintWriter out,
+                              PrintWriter err, ClientSecurity security) {
         String address = defaultAddress;
         if (admin != null) {
             address = admin;
@@ -52,7 +62,7 @@ public final class StatusQuery {
         }
         byte[] body;
         try {
-            body = AdminClient.get(address, "/status", timeoutSeconds, component);
+            body = AdminClient.get(address, "/status", timeoutSeconds, component, security);
         } catch (IOException e) {
             err.println(component + ": " + e.getMessage());
             return FAILED;

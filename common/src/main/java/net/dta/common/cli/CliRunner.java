@@ -24,7 +24,11 @@ public final class CliRunner {
      */
     public static int execute(Object command, String name, int failedCode, int usageCode, PrintWriter out, PrintWriter err,
                               String... args) {
-        CommandLine cl = new CommandLine(command);
+        return execute(new CommandLine(command), failedCode, usageCode, out, err, args);
+    }
+
+    /** As above, for a command line the caller built (e.g. with only the subcommand a call names). */
+    public static int execute(CommandLine cl, int failedCode, int usageCode, PrintWriter out, PrintWriter err, String... args) {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -18,7 +18,12 @@ public enum DropReason {
     SKETCH_OUT_OF_RANGE(10, "sketch_out_of_range"),
     NO_COLLECTOR(11, "no_collector"),
     QUEUE_PAIR_DOWN(12, "queue_pair_down"),
-    NO_REGION(13, "no_region");
+    NO_REGION(13, "no_region"),
+    /** A datagram longer than {@link #MAX_DATAGRAM_BYTES}: never parsed (software translator; a switch drops it at its port MTU). */
+    OVERSIZED(14, "oversized");
+
+    /** The longest report datagram (UDP payload) a translator accepts (protocol.md 2.1). */
+    public static final int MAX_DATAGRAM_BYTES = 4310;
 
     public static final int COUNTER_SLOTS = 16;
     private static final DropReason[] BY_CODE = new DropReason[COUNTER_SLOTS];

@@ -12,6 +12,12 @@ import net.dta.protocol.layout.AppendLayout;
  * overwritten entry.
  */
 public final class AppendStore {
+    /**
+     * The largest reader position: 2^53 - 1, the largest integer every JSON reader keeps exact
+     * (a list at 10^9 entries/s takes 104 days to get there); positions never overflow a long.
+     */
+    public static final long MAX_POSITION = (1L << 53) - 1;
+
     private final MemorySegment data;
     private final AppendLayout layout;
 
@@ -51,6 +57,9 @@ public final class AppendStore {
         if (list < 0 || list >= layout.lists()) {
             throw new IllegalArgumentException("list " + list + " is outside 0.." + (layout.lists() - 1));
         }
+        if (position < 0 || position > MAX_POSITION) {
+            throw new IllegalArgumentException("position " + position + " is outside 0.." + MAX_POSITION);
+        }
         long entries = layout.entries();
         long overrun = 0;
         int delivered = 0;
@@ -60,6 +69,11 @@ public final class AppendStore {
             int sequence = (int) (word >>> 32);
             int expected = (int) (p + 1);
             int d = sequence - expected;
+            if (d == 0 && expected == 0 && !previousIsLastOfEpoch(list, p)) {
+                // Sequence 0 is also what a never-written slot holds (protocol.md 4.6): entry
+                // p = 2^32 - 1 (mod 2^32) counts as written only behind entry p - 1 (sequence 2^32 - 1).
+                break;
+            }
             if (d == 0) {
                 consumer.accept(p, word & 0xFFFF_FFFFL);
                 delivered++;
@@ -73,6 +87,12 @@ public final class AppendStore {
             }
         }
         return new ReadResult(p, overrun, delivered);
+    }
+
+    /** Whether the slot of p - 1 holds exactly entry p - 1 with sequence 2^32 - 1. */
+    private boolean previousIsLastOfEpoch(int list, long p) {
+        long word = (long) Bytes.ALIGNED_U64_BE.varHandle().getAcquire(data, layout.entryOffset(list, p - 1));
+        return (int) (word >>> 32) == -1;
     }
 
     /** Convenience form that collects the entries. */

@@ -71,4 +71,26 @@ class AppendStoreTest {
         append(0, 0, 37);
         assertEquals(37, store.recoverTail(0));
     }
+
+    @Test
+    void anUnwrittenSlotAtTheEndOfASequenceEpochIsNotAnEntry() {
+        // Issue 13 item 13: from=4294967295 returned the unwritten slot as an entry of value 0.
+        AppendStore.Batch empty = store.read(0, (1L << 32) - 1, 10);
+        assertTrue(empty.entries().isEmpty(), "nothing was written: " + empty.entries());
+        assertEquals((1L << 32) - 1, empty.next());
+        append(0, 0, 3);
+        assertTrue(store.read(0, (1L << 32) - 1, 10).entries().isEmpty(), "a fresh list's entries are not positions 2^32..");
+    }
+
+    @Test
+    void theEntryWithSequenceZeroIsReadBehindItsPredecessor() {
+        long last = (1L << 32) - 1;
+        append(0, last - 3, last + 1);
+        AppendStore.Batch b = store.read(0, last, 10);
+        assertEquals(1, b.entries().size(), "entry 2^32-1 itself, found after entry 2^32-2");
+        assertEquals(last, b.entries().get(0).position());
+        assertEquals((int) (1000 + last) & 0xFFFF_FFFFL, b.entries().get(0).value());
+        append(0, last + 1, last + 3);
+        assertEquals(3, store.read(0, last, 10).entries().size());
+    }
 }

@@ -38,7 +38,6 @@ import picocli.CommandLine.Spec;
         description = {"Run the query service: gRPC and HTTP/JSON APIs, /metrics and the dashboard.",
                 "Give --config query.yaml, or --deployment FILE, or --data-dir DIR (flags override the file)."})
 public final class ServeCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
     @Spec
     CommandSpec spec;
@@ -84,7 +83,7 @@ public final class ServeCommand implements Callable<Integer> {
         QueryServer server;
         try {
             server = QueryServer.start(service(c), new QueryServer.Options(c.grpc(), c.http(), c.dashboard(), null,
-                    c.dashboardRefresh()));
+                    c.dashboardRefresh(), c.grpcSecurity(), c.httpSecurity()));
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return QueryMain.FAILED;
@@ -93,8 +92,11 @@ public final class ServeCommand implements Callable<Integer> {
             return QueryMain.FAILED;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        // The logger is looked up here, not in a static field: picocli creates every subcommand of
+        // "query" on each call, and a query command must not pay for logging's start-up.
+        Logger log = LoggerFactory.getLogger(ServeCommand.class);
         Thread hook = new Thread(() -> {
-            LOG.info("query service stopping");
+            log.info("query service stopping");
             server.close();
             stopped.countDown();
             out.println("stopped cleanly");
@@ -154,7 +156,7 @@ public final class ServeCommand implements Callable<Integer> {
         return new QueryConfig(base.source(), base.name(), grpc != null ? address("--grpc", grpc) : base.grpc(),
                 http != null ? address("--http", http) : base.http(), base.dashboard(), dep, dir, name,
                 admin != null ? admin : dataDir != null ? null : base.admin(), base.statusRefresh(), base.dashboardRefresh(),
-                base.forwardDeadline());
+                base.forwardDeadline(), base.grpcSecurity(), base.httpSecurity());
     }
 
     private static InetSocketAddress address(String option, String text) {

@@ -4,6 +4,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import net.dta.common.security.ServerSecurity;
+
 /**
  * A validated query-service configuration (docs/query.md, "Configuration", documents every field and
  * default). Exactly one of {@code deployment} and {@code dataDir} is set.
@@ -17,7 +19,15 @@ import java.time.Duration;
  */
 public record QueryConfig(Path source, String name, InetSocketAddress grpc, InetSocketAddress http, boolean dashboard,
                           Path deployment, Path dataDir, String collector, String admin, Duration statusRefresh,
-                          Duration dashboardRefresh, Duration forwardDeadline) {
+                          Duration dashboardRefresh, Duration forwardDeadline, ServerSecurity grpcSecurity,
+                          ServerSecurity httpSecurity) {
+    public QueryConfig(Path source, String name, InetSocketAddress grpc, InetSocketAddress http, boolean dashboard, Path deployment,
+                       Path dataDir, String collector, String admin, Duration statusRefresh, Duration dashboardRefresh,
+                       Duration forwardDeadline) {
+        this(source, name, grpc, http, dashboard, deployment, dataDir, collector, admin, statusRefresh, dashboardRefresh,
+                forwardDeadline, ServerSecurity.NONE, ServerSecurity.NONE);
+    }
+
     public static final int DEFAULT_GRPC_PORT = 40045;
     public static final int DEFAULT_HTTP_PORT = 40046;
 }

@@ -13,6 +13,7 @@ import net.dta.common.config.ConfigNode;
 import net.dta.common.config.ConfigProblem;
 import net.dta.common.config.Fields;
 import net.dta.common.config.YamlTree;
+import net.dta.common.security.ServerSecurity;
 import net.dta.deployment.HostPort;
 import net.dta.query.QueryServices;
 
@@ -46,6 +47,7 @@ public final class QueryConfigLoader {
         Fields grpc = top.section("grpc");
         boolean grpcOn = grpc.bool("enabled", true);
         InetSocketAddress grpcAddress = address(grpc, "address", "127.0.0.1:" + QueryConfig.DEFAULT_GRPC_PORT);
+        ServerSecurity grpcSecurity = ServerSecurity.read(grpc, baseDir);
         grpc.rejectUnknown("grpc");
 
         Fields http = top.section("http");
@@ -53,6 +55,7 @@ public final class QueryConfigLoader {
         InetSocketAddress httpAddress = address(http, "address", "127.0.0.1:" + QueryConfig.DEFAULT_HTTP_PORT);
         boolean dashboard = http.bool("dashboard", true);
         Duration dashboardRefresh = http.duration("dashboard-refresh", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(1));
+        ServerSecurity httpSecurity = ServerSecurity.read(http, baseDir);
         http.rejectUnknown("http");
         if (!grpcOn && !httpOn) {
             grpc.problem("enabled", "gRPC and HTTP are both disabled: the service would answer nobody");
@@ -95,7 +98,7 @@ public final class QueryConfigLoader {
             throw new ConfigException(problems);
         }
         return new QueryConfig(source, name, grpcOn ? grpcAddress : null, httpOn ? httpAddress : null, dashboard, deployment, dataDir,
-                collector, admin, refresh, dashboardRefresh, deadline);
+                collector, admin, refresh, dashboardRefresh, deadline, grpcSecurity, httpSecurity);
     }
 
     private static InetSocketAddress address(Fields f, String key, String defaultValue) {

@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import net.dta.common.security.HttpSecurity;
+import net.dta.common.security.ServerSecurity;
+
 import net.dta.query.QueryException;
 import net.dta.query.QueryException.Reason;
 import net.dta.query.QueryService;
@@ -61,6 +64,7 @@ public final class HttpQueryServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final boolean dashboard;
+    private final HttpSecurity security;
     private final java.time.Duration dashboardRefresh;
 
     /**
@@ -68,11 +72,19 @@ public final class HttpQueryServer implements AutoCloseable {
      */
     public HttpQueryServer(QueryService service, InetSocketAddress address, boolean dashboard, java.time.Duration dashboardRefresh,
                            String configField) throws IOException {
+        this(service, address, dashboard, dashboardRefresh, configField, ServerSecurity.NONE);
+    }
+
+    /** @param security TLS and client authentication of the API, metrics and dashboard (docs/security.md) */
+    public HttpQueryServer(QueryService service, InetSocketAddress address, boolean dashboard, java.time.Duration dashboardRefresh,
+                           String configField, ServerSecurity security) throws IOException {
         this.service = service;
         this.dashboard = dashboard;
         this.dashboardRefresh = dashboardRefresh;
+        security.checkListen(address.getHostString(), "the query HTTP API", "read every store's telemetry", "http");
+        this.security = new HttpSecurity(security, "DTA query service");
         try {
-            this.server = HttpServer.create(address, 128);
+            this.server = this.security.create(address, 128);
         } catch (IOException e) {
             throw new IOException("cannot listen on " + address.getHostString() + ":" + address.getPort() + " for the query HTTP API ("
                     + e.getMessage() + "): change " + configField + ", or stop what uses that port", e);
@@ -88,6 +100,9 @@ public final class HttpQueryServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
+            if (!security.admit(ex)) {
+                return;
+            }
             String method = ex.getRequestMethod();
             if (!"GET".equals(method) && !"HEAD".equals(method)) {
                 error(ex, new QueryException(Reason.BAD_ARGUMENT, "only GET is served, got " + method), 405);

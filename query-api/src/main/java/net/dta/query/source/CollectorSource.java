@@ -51,6 +51,11 @@ public interface CollectorSource extends AutoCloseable {
     /** Queries answered from this collector's shard of a store, since start. */
     long queries(String store);
 
+    /** Store files this collector found but refused (corrupt, wrong format), each with the reason. */
+    default List<String> refusedStoreFiles() {
+        return List.of();
+    }
+
     @Override
     void close();
 

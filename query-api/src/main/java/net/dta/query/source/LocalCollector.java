@@ -116,6 +116,18 @@ public final class LocalCollector implements CollectorSource {
     }
 
     @Override
+    public List<String> refusedStoreFiles() {
+        if (!(stores instanceof StoreDirectory dir)) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (var p : dir.problems()) {
+            out.add(p.getMessage());
+        }
+        return out;
+    }
+
+    @Override
     public StoreDefinition definition(String store) {
         try {
             return lookUp(store).definition();

@@ -134,6 +134,16 @@ public final class DisniBackend implements RdmaBackend {
         return "disni";
     }
 
+    /**
+     * Host order: Linux's mlx5 driver reports atomics (IB_ATOMIC_HCA) only when the NIC answers in
+     * host endianness (mlx5_ib get_atomic_caps: atomic_req_8B_endianness_mode), and rxe adds to a
+     * host-order u64 (protocol.md 4.4).
+     */
+    @Override
+    public java.nio.ByteOrder atomicByteOrder() {
+        return java.nio.ByteOrder.nativeOrder();
+    }
+
     @Override
     public boolean verifiesIcrc() {
         return true; // the NIC checks every ICRC (unless its firmware was told not to)

@@ -17,6 +17,13 @@ public interface RdmaBackend extends AutoCloseable {
     /** Whether every received packet's ICRC is verified (false on a plain UDP socket). */
     boolean verifiesIcrc();
 
+    /**
+     * The byte order FETCH_ADD uses on the registered memory (protocol.md 4.4): a property of the
+     * backend (Linux rxe and mlx5 NICs: host order; the software responder: as configured), which
+     * the collector records in store headers and the catalog so that every reader gets it right.
+     */
+    java.nio.ByteOrder atomicByteOrder();
+
     /** A one-line, human description of the ingest path (shown at start-up and in status). */
     String describe();
 

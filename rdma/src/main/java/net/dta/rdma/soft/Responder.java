@@ -235,7 +235,9 @@ final class Responder {
             accessFailed(qp, sink, result, 1);
             return;
         }
-        long original = Atomics.fetchAddBigEndian(access.memory(), access.offset(), packet.atomicEth().swapAdd());
+        long original = config.atomicsLittleEndian()
+                ? Atomics.fetchAddLittleEndian(access.memory(), access.offset(), packet.atomicEth().swapAdd())
+                : Atomics.fetchAddBigEndian(access.memory(), access.offset(), packet.atomicEth().swapAdd());
         access.counters().atomics.increment();
         int psn = packet.bth().psn();
         qp.saveAtomic(psn, original);

@@ -76,6 +76,11 @@ public final class SoftRoceBackend implements RdmaBackend {
     }
 
     @Override
+    public java.nio.ByteOrder atomicByteOrder() {
+        return config.atomicsLittleEndian() ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN;
+    }
+
+    @Override
     public boolean verifiesIcrc() {
         return channel.seesIpHeader();
     }

@@ -17,10 +17,14 @@ import net.dta.rdma.net.Ipv4;
  *                     runs on the endpoint thread, so this bounds how long one READ holds it
  * @param batchSize    frames per recvmmsg/sendmmsg
  * @param caGuid       the local CA GUID announced in REPs
- * @param ids          source of communication ids and REP starting PSNs
+ * @param ids          source of communication ids, REP starting PSNs and QPNs
+ * @param atomicsLittleEndian the byte order FETCH_ADD uses on memory (protocol.md 4.4): this
+ *                     responder can do either; the collector declares it in store headers and the
+ *                     catalog. Default big-endian.
  */
 public record SoftRoceConfig(Mode mode, int localAddress, int cmPort, int firstQpn, boolean errorOnNak,
-                             long maxReadBytes, int batchSize, ChannelOptions channel, long caGuid, IdSource ids) {
+                             long maxReadBytes, int batchSize, ChannelOptions channel, long caGuid, IdSource ids,
+                             boolean atomicsLittleEndian) {
     public enum Mode {
         /** Portable: a UDP socket; cannot see IPv4 headers, so ICRCs are not verified. */
         UDP,
@@ -51,47 +55,52 @@ public record SoftRoceConfig(Mode mode, int localAddress, int cmPort, int firstQ
     public static SoftRoceConfig of(Mode mode, String localAddress) {
         int address = Ipv4.parse(localAddress);
         return new SoftRoceConfig(mode, address, ServiceId.DEFAULT_CM_PORT, DEFAULT_FIRST_QPN, true,
-                DEFAULT_MAX_READ_BYTES, DEFAULT_BATCH, ChannelOptions.DEFAULT, caGuidOf(address), IdSource.random());
+                DEFAULT_MAX_READ_BYTES, DEFAULT_BATCH, ChannelOptions.DEFAULT, caGuidOf(address), IdSource.random(), false);
+    }
+
+    public SoftRoceConfig withAtomicsLittleEndian(boolean value) {
+        return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, batchSize, channel,
+                caGuid, ids, value);
     }
 
     public SoftRoceConfig withCmPort(int port) {
         return new SoftRoceConfig(mode, localAddress, port, firstQpn, errorOnNak, maxReadBytes, batchSize, channel,
-                caGuid, ids);
+                caGuid, ids, atomicsLittleEndian);
     }
 
     public SoftRoceConfig withErrorOnNak(boolean value) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, value, maxReadBytes, batchSize, channel,
-                caGuid, ids);
+                caGuid, ids, atomicsLittleEndian);
     }
 
     public SoftRoceConfig withFirstQpn(int qpn) {
         return new SoftRoceConfig(mode, localAddress, cmPort, qpn, errorOnNak, maxReadBytes, batchSize, channel,
-                caGuid, ids);
+                caGuid, ids, atomicsLittleEndian);
     }
 
     public SoftRoceConfig withIds(IdSource source) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, batchSize, channel,
-                caGuid, source);
+                caGuid, source, atomicsLittleEndian);
     }
 
     public SoftRoceConfig withCaGuid(long guid) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, batchSize, channel,
-                guid, ids);
+                guid, ids, atomicsLittleEndian);
     }
 
     public SoftRoceConfig withBatchSize(int size) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, size, channel,
-                caGuid, ids);
+                caGuid, ids, atomicsLittleEndian);
     }
 
     public SoftRoceConfig withChannel(ChannelOptions options) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, batchSize, options,
-                caGuid, ids);
+                caGuid, ids, atomicsLittleEndian);
     }
 
     public SoftRoceConfig withMaxReadBytes(long bytes) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, bytes, batchSize, channel, caGuid,
-                ids);
+                ids, atomicsLittleEndian);
     }
 
     /** A software endpoint has no NIC GUID: derive a stable one from the IPv4 address (02:00:a.b.c.d as a MAC). */

@@ -46,6 +46,8 @@ abstract class LoopbackFixture {
     protected RegisteredRegion region;
     /** The starting PSN the responder's next REP announces (scripted so tests know where to send). */
     protected volatile int nextRepPsn;
+    /** The byte order the responder's FETCH_ADD uses (protocol.md 4.4). */
+    protected boolean atomicsLittleEndian;
 
     abstract boolean raw();
 
@@ -64,6 +66,7 @@ abstract class LoopbackFixture {
         SoftRoceConfig.Mode mode = raw() ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP;
         IdSource random = IdSource.random();
         SoftRoceConfig config = SoftRoceConfig.of(mode, collectorAddress()).withErrorOnNak(errorOnNak)
+                .withAtomicsLittleEndian(atomicsLittleEndian)
                 .withChannel(new ChannelOptions(4 << 20, 1 << 20, 20)).withIds(new IdSource() {
                     @Override
                     public int nextCommId() {

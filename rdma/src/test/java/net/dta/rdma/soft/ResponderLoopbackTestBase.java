@@ -96,6 +96,22 @@ abstract class ResponderLoopbackTestBase extends LoopbackFixture {
         assertEquals(2L, queuePair(qpn).naksBySyndrome().get("invalid_request"));
     }
 
+    /** protocol.md 4.4: configured little-endian (host order, as rxe and mlx5 on x86), FETCH_ADD adds to LE words. */
+    @Test
+    void shouldFetchAddOnLittleEndianWordsWhenConfigured() throws Exception {
+        atomicsLittleEndian = true;
+        start(true);
+        assertEquals(java.nio.ByteOrder.LITTLE_ENDIAN, backend.atomicByteOrder());
+        int qpn = connect(0x103, 0x100, 1024);
+        requester.fetchAdd(qpn, 0x100, region.va() + 16, region.rkeys()[0], 0x0102);
+        requester.fetchAdd(qpn, 0x101, region.va() + 16, region.rkeys()[0], 1);
+        requester.flush();
+        List<byte[]> replies = requester.receive(2, 2000);
+        assertEquals(2, replies.size());
+        assertEquals(0x0102, TestRequester.parse(replies.get(1), raw()).atomicAckEth().originalData());
+        assertArrayEquals(new byte[] {3, 1, 0, 0, 0, 0, 0, 0}, memory(16, 8), "0x0103 little-endian");
+    }
+
     @Test
     void shouldPickRandomQueuePairNumbers() throws Exception {
         start(true);

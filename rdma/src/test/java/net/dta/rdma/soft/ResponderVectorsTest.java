@@ -103,9 +103,9 @@ class ResponderVectorsTest {
 
     @Test
     void shouldSendReplyNakPsnOnceForAGap() throws RdmaException {
-        engineWithQp(0xF0, 0);
+        engineWithQp(0xFF, 0); // kw.packet.0 (PSN 0xFF) was lost
         MemorySegment memory = region();
-        List<byte[]> replies = feed("kw.packet.0");
+        List<byte[]> replies = feed("kw.packet.1");
         assertEquals(1, replies.size());
         assertArrayEquals(vectors.get("reply.nak-psn").bytes(), replies.getFirst());
         assertEquals(List.of(), feed("kw.packet.1"), "one NAK per gap");

@@ -92,7 +92,7 @@ class RoceVectorsTest {
         MemorySegment out = MemorySegment.ofArray(new byte[256]);
         assertFrame(v.get("reply.ack").bytes(), out, w.acknowledge(out, 0, back, 0x103, 0x100, AethSyndrome.ACK, 2));
         assertFrame(v.get("reply.nak-psn").bytes(), out,
-                w.acknowledge(out, 0, back, 0x103, 0xF0, AethSyndrome.NAK_PSN_SEQUENCE_ERROR, 0));
+                w.acknowledge(out, 0, back, 0x103, 0xFF, AethSyndrome.NAK_PSN_SEQUENCE_ERROR, 0));
         assertFrame(v.get("reply.nak-access").bytes(), out,
                 w.acknowledge(out, 0, back, 0x103, 0x100, AethSyndrome.NAK_REMOTE_ACCESS_ERROR, 1));
         assertFrame(v.get("reply.atomic-ack").bytes(), out, w.atomicAcknowledge(out, 0, back, 0x103, 0x200, 1, 0));

@@ -45,8 +45,11 @@ final class HashingCommand implements Callable<Integer> {
     @Option(names = "--cost-only", description = "Only measure hashing cost.")
     boolean costOnly;
 
-    @Option(names = "--seconds", defaultValue = "2", paramLabel = "S", description = "Cost: measuring window per point (after as long a warm-up). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seconds", defaultValue = "1", paramLabel = "S", description = "Cost: measuring window per point (after as long a warm-up). Default: ${DEFAULT-VALUE}.")
     double seconds;
+
+    @Option(names = "--rounds", defaultValue = "5", paramLabel = "R", description = "Cost: alternating rounds; the best of each is kept. Default: ${DEFAULT-VALUE}.")
+    int rounds;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -100,7 +103,8 @@ final class HashingCommand implements Callable<Integer> {
 
     private void measureCost() {
         long window = (long) (seconds * 1e9);
-        System.out.println("### Hashing cost (ns per operation, Key-Write N = 2, 2^20 slots; format 1 and 2 alternate, 2 rounds)");
+        System.out.println("### Hashing cost (ns per operation, Key-Write N = 2, 2^20 slots; format 1 and 2 alternate, best of " + rounds
+                + " rounds)");
         System.out.println();
         System.out.println("| operation | format 1 (rotated CRCs) | format 2 (CRC + mix) | ratio 2/1 |");
         System.out.println("|---|---|---|---|");
@@ -108,7 +112,7 @@ final class HashingCommand implements Callable<Integer> {
         for (HashCost.Operation op : HashCost.Operation.values()) {
             double f1 = Double.MAX_VALUE;
             double f2 = Double.MAX_VALUE;
-            for (int round = 0; round < 2; round++) {
+            for (int round = 0; round < rounds; round++) {
                 System.err.printf("cost: %s round %d%n", op, round + 1);
                 f1 = Math.min(f1, bench.nanosPerOp(op, false, window, window));
                 f2 = Math.min(f2, bench.nanosPerOp(op, true, window, window));

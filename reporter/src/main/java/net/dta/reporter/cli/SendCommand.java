@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
                 "  reporter send ki --store 2 --key 0a000001 --delta 1500",
                 "  reporter send pc --store 3 --key '10.0.0.1:8080->10.0.0.2:80/tcp' --hop 0 --path-length 3 --value 0x01000010",
                 "  reporter send ap --store 4 --list 1 --value 0xdead0001",
-                "  reporter send sk --store 5 --row 0 --column 439 --deltas 42"})
+                "  reporter send sk --store 5 --row 0 --column 596 --deltas 42"})
 public final class SendCommand implements Runnable {
     @Spec
     CommandSpec spec;

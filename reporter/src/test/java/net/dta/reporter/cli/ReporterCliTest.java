@@ -58,7 +58,7 @@ class ReporterCliTest {
                     run("send", "ki", "--to", to, "--store", "2", "--key", KEY, "--delta", "1500"),
                     run("send", "pc", "--to", to, "--store", "3", "--key", KEY, "--hop", "0", "--path-length", "3", "--value", "0x01000010"),
                     run("send", "ap", "--to", to, "--store", "4", "--list", "1", "--value", "0xdead0001"),
-                    run("send", "sk", "--to", to, "--store", "5", "--row", "0", "--column", "439", "--deltas", "42"));
+                    run("send", "sk", "--to", to, "--store", "5", "--row", "0", "--column", "596", "--deltas", "42"));
             for (Run r : runs) {
                 assertEquals(0, r.code(), r.err());
                 assertTrue(r.out().startsWith("sent 1 "), r.out());

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 import net.dta.common.admin.AdminClient;
+import net.dta.common.admin.ClientSecurityOptions;
 import net.dta.common.cli.Table;
 import net.dta.controller.ControllerMain;
 import net.dta.controller.status.ControllerStatus;
@@ -21,6 +22,7 @@ import net.dta.deployment.Deployment;
 import net.dta.deployment.HostPort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -38,6 +40,9 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Take the admin endpoint from this deployment file.")
     Path config;
+
+    @Mixin
+    ClientSecurityOptions security;
 
     @Option(names = "--json", description = "Print the raw JSON of /status.")
     boolean json;
@@ -67,7 +72,7 @@ public final class StatusCommand implements Callable<Integer> {
         }
         byte[] body;
         try {
-            body = AdminClient.get(target, "/status", 5, "controller");
+            body = AdminClient.get(target, "/status", 5, "controller", security.security());
         } catch (IOException e) {
             err.println("controller status: " + e.getMessage() + (admin == null && config == null ? " (--admin HOST:PORT or --config FILE name another one)" : ""));
             return ControllerMain.FAILED;

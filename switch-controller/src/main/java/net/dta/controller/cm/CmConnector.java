@@ -245,22 +245,34 @@ public final class CmConnector {
      * queue pair behind. Gives up quietly: the collector forgets it when it restarts.
      */
     public void disconnect(RemoteQueuePair qp) throws InterruptedException {
+        disconnect(qp.localCommId(), qp.remoteCommId(), qp.remoteQpn());
+    }
+
+    /** {@link #disconnect(RemoteQueuePair)} for a connection known by its handshake; true when the DREP came. */
+    public boolean disconnect(Handshake h) throws InterruptedException {
+        return disconnect(h.localCommId(), h.remoteCommId(), h.remoteQpn());
+    }
+
+    private boolean disconnect(int localCommId, int remoteCommId, int collectorQpn) throws InterruptedException {
+        inbox.clear();
         long transactionId = random.nextLong() & Long.MAX_VALUE;
         for (int attempt = 0; attempt <= retries; attempt++) {
             try {
-                send(cm.dreq(frameSegment, 0, cmRoute, udPsn++, transactionId, qp.localCommId(), qp.remoteCommId(),
-                        qp.remoteQpn()), ConnectStep.DISCONNECT);
+                send(cm.dreq(frameSegment, 0, cmRoute, udPsn++, transactionId, localCommId, remoteCommId, collectorQpn),
+                        ConnectStep.DISCONNECT);
             } catch (ConnectException e) {
-                return;
+                return false;
             }
             long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
             while (System.nanoTime() < deadline) {
                 byte[] f = inbox.poll(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
-                if (f != null && parseCm(f) && cmPacket.attributeId() == CmAttribute.DREP) {
-                    return;
+                if (f != null && parseCm(f) && cmPacket.attributeId() == CmAttribute.DREP
+                        && cmPacket.drep().remoteCommId() == localCommId) {
+                    return true;
                 }
             }
         }
+        return false;
     }
 
     private record Rep(int qpn, int startingPsn, int commId, long transactionId, ConnectReplyData data) {
@@ -294,9 +306,8 @@ public final class CmConnector {
                     }
                     throw rejected(cmPacket.rej());
                 }
-                case CmAttribute.DREQ -> answerDreq();
                 default -> {
-                    // MRA, stale RTUs: nothing to do
+                    // MRA, stale RTUs: nothing to do. DREQs never come here: the agent answers them (DisconnectRequest).
                 }
             }
         }
@@ -310,15 +321,14 @@ public final class CmConnector {
                     + " there; check collectors[].cm-port against the collector's network.cm-port";
             case CmRej.REASON_INVALID_TRANSPORT_TYPE -> "invalid transport type (RC expected)";
             case CmRej.REASON_CONSUMER_REJECT -> "the collector refused the connection" + (text.isEmpty() ? "" : ": " + text);
-            default -> "reason " + reason + (text.isEmpty() ? "" : ": " + text);
+            case CmRej.REASON_STALE_CONNECTION -> "the collector still holds an earlier connection from translator QPN 0x"
+                    + Integer.toHexString(translatorQpn) + " (one this controller did not disconnect, e.g. before a restart);"
+                    + " it keeps it until that connection's DREQ is answered (the controller answers the collector's DREQs)"
+                    + " or its DREQ retries time out (~90 s on Linux): will retry with a new communication id after the back-off";
+            default -> CmRej.reasonName(reason) + (text.isEmpty() ? "" : ": " + text);
         };
-        return new ConnectException(ConnectStep.CM_REQ, who() + ": CM REQ rejected (REJ reason " + reason + "): " + why,
-                reason == CmRej.REASON_INVALID_SERVICE_ID);
-    }
-
-    private void answerDreq() throws ConnectException {
-        send(cm.drep(frameSegment, 0, cmRoute, udPsn++, cmPacket.mad().transactionId(), cmPacket.dreq().remoteCommId(),
-                cmPacket.dreq().localCommId()), ConnectStep.DISCONNECT);
+        return new ConnectException(ConnectStep.CM_REQ, who() + ": CM REQ rejected (REJ: " + CmRej.reasonName(reason) + "): "
+                + why, reason == CmRej.REASON_INVALID_SERVICE_ID);
     }
 
     private boolean parseCm(byte[] f) {

@@ -1,7 +1,11 @@
 package net.dta.controller.p4runtime;
 
+import java.io.IOException;
+
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import net.dta.common.security.ClientSecurity;
+import net.dta.common.security.GrpcSecurity;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -30,10 +34,7 @@ public final class P4RuntimeDevice implements AutoCloseable {
      */
     public P4RuntimeDevice(String role, SwitchEndpoint endpoint, P4InfoIndex index, Duration deadline) {
         this.description = role + " " + endpoint.name() + " (" + endpoint.p4runtime() + ", device " + endpoint.deviceId() + ")";
-        this.channel = NettyChannelBuilder.forAddress(endpoint.p4runtime().host(), endpoint.p4runtime().port())
-                .usePlaintext()
-                .maxInboundMessageSize(64 << 20)
-                .build();
+        this.channel = channel(endpoint);
         this.entities = new P4Entities(index);
         Uint128 election = Uint128.newBuilder().setHigh(0).setLow(endpoint.electionId()).build();
         P4RuntimeGrpc.P4RuntimeBlockingStub blocking = P4RuntimeGrpc.newBlockingStub(channel);
@@ -41,6 +42,17 @@ public final class P4RuntimeDevice implements AutoCloseable {
         this.pipeline = new PipelineClient(description, blocking, endpoint.deviceId(), election, deadline);
         this.writer = new WriteClient(description, blocking, endpoint.deviceId(), election, deadline, entities);
         this.reader = new ReadClient(description, blocking, endpoint.deviceId(), deadline);
+    }
+
+    /** Plain TCP, or TLS (with a client certificate and/or a bearer token) as the deployment says (docs/security.md). */
+    private static ManagedChannel channel(SwitchEndpoint endpoint) {
+        ClientSecurity security = endpoint.security();
+        try {
+            return GrpcSecurity.configure(NettyChannelBuilder.forAddress(endpoint.p4runtime().host(), endpoint.p4runtime().port())
+                    .maxInboundMessageSize(64 << 20), security).build();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(endpoint.name() + ": p4runtime-security: " + e.getMessage(), e);
+        }
     }
 
     /** "translator tor-1 (127.0.0.1:9559, device 1)". */

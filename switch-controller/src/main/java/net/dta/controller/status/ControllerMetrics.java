@@ -32,6 +32,10 @@ public final class ControllerMetrics {
             m.counter("dta.translator.write.failures", "Table updates that failed", t.writeFailures(), tt);
             m.counter("dta.translator.packet.outs", "PacketOuts sent (CM MADs, READs, ARP)", t.packetOuts(), tt);
             m.counter("dta.translator.arp.replies", "ARP requests answered", t.arpReplies(), tt);
+            for (Map.Entry<String, Long> e : t.cmEvents().entrySet()) {
+                m.counter("dta.translator.cm.events", "RDMA CM events: DREQs answered/ignored, DREQs sent for abandoned connections, REJs",
+                        e.getValue(), with(tt, "event", e.getKey()));
+            }
             for (Map.Entry<String, Long> e : t.packetIns().entrySet()) {
                 m.counter("dta.translator.packet.ins", "PacketIns received, by reason", e.getValue(), with(tt, "reason", e.getKey()));
             }

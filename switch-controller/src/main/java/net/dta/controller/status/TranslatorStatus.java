@@ -9,12 +9,15 @@ import java.util.Map;
  *
  * @param state connecting, programming, ready, backup (another controller is primary), unreachable, failed
  * @param detail what the state means right now ("primary is election id 5", the last error, ...)
+ * @param cmEvents RDMA CM events (protocol.md 7.1): collectors' DREQs answered and ignored, DREQs
+ *                 sent for abandoned connections and DREPs received, REJs by reason
  */
 public record TranslatorStatus(String name, String p4runtime, long deviceId, long electionId, String pipeline, String address,
                                String state, String detail, boolean primary, long primaryElectionId, String apiVersion,
                                long sessions, long sessionLosses, long pipelinePushes, long writes, long writeFailures,
                                String lastError, Map<String, Long> packetIns, long packetOuts, long arpReplies,
-                               long unroutedFrames, Counters counters, List<QueuePairStatus> queuePairs, List<StoreStatus> stores) {
+                               long unroutedFrames, Counters counters, List<QueuePairStatus> queuePairs, List<StoreStatus> stores,
+                               Map<String, Long> cmEvents) {
 
     /**
      * The translator's counters ({@code dta_reports}, {@code dta_drops}) as last read.

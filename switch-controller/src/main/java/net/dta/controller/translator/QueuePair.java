@@ -4,6 +4,7 @@ import java.util.concurrent.Future;
 
 import net.dta.controller.Backoff;
 import net.dta.controller.cm.ConnectStep;
+import net.dta.controller.cm.CmConnector;
 import net.dta.controller.cm.RemoteQueuePair;
 import net.dta.deployment.CollectorSpec;
 import net.dta.deployment.ControllerSettings;
@@ -20,6 +21,8 @@ final class QueuePair {
     int remoteQpn = -1;
     Catalog catalog;
     RemoteQueuePair remote;
+    /** The last connection's handshake until it is disconnected (a DREQ is owed when it is abandoned). */
+    CmConnector.Handshake lastHandshake;
     long bootId;
     String lastError;
     long sinceMillis = System.currentTimeMillis();

@@ -21,6 +21,7 @@ import net.dta.controller.DeviceAgent;
 import net.dta.controller.cm.CmConnector;
 import net.dta.controller.cm.ConnectException;
 import net.dta.controller.cm.ConnectStep;
+import net.dta.controller.cm.DisconnectRequest;
 import net.dta.controller.cm.FramePort;
 import net.dta.controller.cm.FrameRouter;
 import net.dta.controller.cm.RemoteQueuePair;
@@ -86,6 +87,7 @@ public final class TranslatorAgent extends DeviceAgent {
     private final AtomicLongArray packetIns = new AtomicLongArray(8);
     private final AtomicLong packetOuts = new AtomicLong();
     private final AtomicLong arpReplies = new AtomicLong();
+    private final CmEvents cmEvents = new CmEvents();
 
     public TranslatorAgent(TranslatorSpec spec, Deployment deployment, ControllerSettings settings) throws IOException {
         super("translator", spec.device(), settings,
@@ -202,7 +204,7 @@ public final class TranslatorAgent extends DeviceAgent {
     private Map<Integer, Long> readQpUp() throws P4RuntimeException {
         Map<Integer, Long> out = new HashMap<>();
         int id = p4.index().registerId(REG_QP_UP);
-        for (Entity e : device.reader().read(p4.registerQuery(REG_QP_UP, -1))) {
+        for (Entity e : registers.read(List.of(p4.registerQuery(REG_QP_UP, -1)))) {
             if (e.hasRegisterEntry() && e.getRegisterEntry().getRegisterId() == id) {
                 out.put((int) e.getRegisterEntry().getIndex().getIndex(),
                         net.dta.controller.p4runtime.Values.decode(e.getRegisterEntry().getData().getBitstring()));
@@ -236,11 +238,7 @@ public final class TranslatorAgent extends DeviceAgent {
     }
 
     private void writeRegisters(List<Entity> cells) throws P4RuntimeException {
-        List<Update> updates = new ArrayList<>();
-        for (Entity e : cells) {
-            updates.add(WriteClient.update(Update.Type.MODIFY, e));
-        }
-        device.writer().write(updates);
+        registers.write(cells);
         synchronized (this) {
             registerWrites++;
         }
@@ -280,7 +278,11 @@ public final class TranslatorAgent extends DeviceAgent {
         try {
             writeRegisters(List.of(p4.register(REG_QP_UP, c.index(), 0)));
             CmConnector cm = new CmConnector(spec, c, framePort, inbox, settings.cmTimeout(), settings.cmRetries(), random);
+            disconnectAbandoned(qp, c);
             CmConnector.Handshake h = cm.handshake();
+            synchronized (this) {
+                qp.lastHandshake = h; // from now on a DREQ is owed if this connection is abandoned
+            }
             boolean restarted;
             synchronized (this) {
                 if (stale(qp, g, attempt)) {
@@ -341,7 +343,7 @@ public final class TranslatorAgent extends DeviceAgent {
                     spec.name(), c.describe(), Integer.toHexString(r.translatorQpn()), Integer.toHexString(r.remoteQpn()),
                     Integer.toHexString(next), Long.toHexString(r.reply().bootId()), storeCount);
         } catch (ConnectException e) {
-            failed(qp, g, attempt, e.step(), e.getMessage(), e.permanent());
+            failed(qp, g, attempt, e.step(), ModeMismatch.explain(c, e), e.permanent());
         } catch (P4RuntimeException e) {
             ConnectStep s;
             synchronized (this) {
@@ -357,6 +359,30 @@ public final class TranslatorAgent extends DeviceAgent {
             log.error("translator {}: connecting {} failed unexpectedly", spec.name(), c.describe(), e);
             failed(qp, g, attempt, ConnectStep.TABLE_WRITE, c.describe() + ": " + e, false);
         }
+    }
+
+    /**
+     * Sends a DREQ for the connection this queue pair had before (it went down, or an attempt failed
+     * after the REP), so that the collector drops it: Linux would otherwise keep it and reject the
+     * new REQ from the same QPN with REJ 10 (stale connection) for ~90 s (protocol.md 7.1). Two
+     * tries, short: a collector that restarted does not know the connection and stays silent.
+     */
+    private void disconnectAbandoned(QueuePair qp, CollectorSpec c) throws InterruptedException {
+        CmConnector.Handshake old;
+        synchronized (this) {
+            old = qp.lastHandshake;
+            qp.lastHandshake = null;
+        }
+        if (old == null) {
+            return;
+        }
+        cmEvents.add("dreq_sent_abandoned");
+        CmConnector dc = new CmConnector(spec, c, framePort, router.open(c.address()), settings.cmTimeout(), 1, random);
+        boolean answered = dc.disconnect(old);
+        cmEvents.add(answered ? "drep_received_abandoned" : "drep_missing_abandoned");
+        log.info("translator {}: {} the abandoned connection to {} (collector QPN 0x{}, communication id 0x{}) before "
+                + "connecting again", spec.name(), answered ? "disconnected (DREQ, DREP)" : "sent DREQs, no DREP (collector "
+                + "restarted?), for", c.describe(), Integer.toHexString(old.remoteQpn()), Integer.toHexString(old.localCommId()));
     }
 
     private void failed(QueuePair qp, long g, long attempt, ConnectStep step, String message, boolean permanent) {
@@ -459,6 +485,49 @@ public final class TranslatorAgent extends DeviceAgent {
         startConnect(qp, g, delay);
     }
 
+    /**
+     * A collector's DREQ (protocol.md 7.1): answered when it names this translator's queue pair
+     * to that collector (also an old connection of it, which Linux keeps and sends DREQs for until
+     * answered, rejecting new REQs with REJ 10 meanwhile); a DREQ for the connection that is up
+     * also takes the queue pair down for a reconnect. Anything else is ignored and counted.
+     */
+    private void disconnectRequested(DisconnectRequest dreq) {
+        QueuePair qp;
+        synchronized (this) {
+            qp = queuePairs.values().stream().filter(q -> q.collector.address() == dreq.sourceIp()).findFirst().orElse(null);
+        }
+        if (qp == null || dreq.translatorQpn() != TranslatorTables.qpnOf(qp.collector)) {
+            cmEvents.add("dreq_ignored");
+            log.warn("translator {}: ignored a DREQ from {} for QPN 0x{}: not a queue pair of this translator to that collector",
+                    spec.name(), Ipv4s.format(dreq.sourceIp()), Integer.toHexString(dreq.translatorQpn()));
+            return;
+        }
+        try {
+            framePort.send(dreq.reply(spec, qp.collector));
+            cmEvents.add("dreq_answered");
+        } catch (IOException e) {
+            log.warn("translator {}: could not answer a DREQ from {}: {}", spec.name(), qp.collector.describe(), e.getMessage());
+            return;
+        }
+        boolean current;
+        synchronized (this) {
+            current = qp.state == QueuePair.State.UP && qp.remote != null && qp.remote.remoteCommId() == dreq.theirCommId()
+                    && qp.remote.localCommId() == dreq.ourCommId();
+            if (current) {
+                qp.lastHandshake = null; // it is disconnected now: nothing to DREQ later
+            }
+        }
+        if (current) {
+            log.warn("translator {}: {} disconnected the queue pair (DREQ answered with DREP); reconnecting",
+                    spec.name(), qp.collector.describe());
+            queuePairDown(qp.collector.index(), "the collector disconnected it (DREQ)");
+        } else {
+            log.info("translator {}: answered a DREQ from {} for an earlier connection (communication id 0x{}), so that it "
+                    + "drops it and accepts new REQs (no REJ 10, stale connection)", spec.name(), qp.collector.describe(),
+                    Integer.toHexString(dreq.ourCommId()));
+        }
+    }
+
     // ------------------------------------------------------------------ session hooks
 
     @Override
@@ -478,7 +547,8 @@ public final class TranslatorAgent extends DeviceAgent {
     @Override
     protected void poll() throws P4RuntimeException {
         long started = System.currentTimeMillis();
-        List<Entity> found = device.reader().read(TranslatorCounters.queries(p4));
+        List<Entity> found = new ArrayList<>(device.reader().read(TranslatorCounters.counterQueries(p4)));
+        found.addAll(registers.read(TranslatorCounters.registerQueries(p4)));
         TranslatorCounters c = TranslatorCounters.parse(p4, found, System.currentTimeMillis());
         List<Integer> down = new ArrayList<>();
         List<Integer> tailsNeeded = new ArrayList<>();
@@ -529,7 +599,15 @@ public final class TranslatorAgent extends DeviceAgent {
         packetIns.incrementAndGet(reason >= 0 && reason < 8 ? reason : 0);
         byte[] frame = packet.getPayload().toByteArray();
         switch (reason) {
-            case REASON_CM_MAD, REASON_READ_RESPONSE, REASON_UNKNOWN_QUEUE_PAIR -> router.deliver(frame);
+            case REASON_CM_MAD -> {
+                DisconnectRequest dreq = DisconnectRequest.parse(frame);
+                if (dreq == null) {
+                    router.deliver(frame);
+                } else {
+                    post(() -> disconnectRequested(dreq));
+                }
+            }
+            case REASON_READ_RESPONSE, REASON_UNKNOWN_QUEUE_PAIR -> router.deliver(frame);
             case REASON_QUEUE_PAIR_ERROR, REASON_QUEUE_PAIR_TIMEOUT -> {
                 int c = collectorOf(frame);
                 if (c >= 0) {
@@ -674,13 +752,18 @@ public final class TranslatorAgent extends DeviceAgent {
         } catch (P4RuntimeException e) {
             log.warn("translator {}: could not turn the queue pair to {} off: {}", spec.name(), qp.collector.describe(), e.getMessage());
         }
-        RemoteQueuePair r = qp.remote;
-        if (r != null) {
+        CmConnector.Handshake h;
+        synchronized (this) {
+            h = qp.lastHandshake;
+            qp.lastHandshake = null;
+        }
+        if (h != null) {
+            cmEvents.add("dreq_sent_removed");
             workers.submit(() -> {
                 CmConnector cm = new CmConnector(spec, qp.collector, framePort, router.open(qp.collector.address()),
-                        settings.cmTimeout(), 0, random);
+                        settings.cmTimeout(), settings.cmRetries(), random);
                 try {
-                    cm.disconnect(r);
+                    cm.disconnect(h);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -733,7 +816,7 @@ public final class TranslatorAgent extends DeviceAgent {
                 spec.pipeline().configName(), Ipv4s.format(spec.address()), s.state(), s.detail(), s.primary(), s.primaryElectionId(),
                 s.apiVersion(), s.sessions(), s.losses(), s.pipelinePushes(), tableSync.writes() + registerWrites, tableSync.failures(),
                 s.lastError(), ins,
-                packetOuts.get(), arpReplies.get(), router.unrouted(), counterView, qps, stores);
+                packetOuts.get(), arpReplies.get(), router.unrouted(), counterView, qps, stores, cmEvents.snapshot());
     }
 
     private static Map<String, Long> reportMap(long[] v) {

@@ -12,17 +12,21 @@ import static net.dta.protocol.p4.TranslatorP4Names.*;
 
 /**
  * One read of a translator's counters and queue-pair registers (translator-control.md 2), taken
- * with one Read RPC. Arrays are indexed as the P4 objects are.
+ * with one Read RPC for the counters and one register read. Arrays are indexed as the P4 objects are.
  */
 record TranslatorCounters(long readAtMillis, long[] reportPackets, long[] reportBytes, long[] drops, long[] sentPackets,
                           long[] sentBytes, long[] acks, long[] naks, long[] resyncs, long[] probes, long[] qpUp,
                           long[] nextPsn, long[] lostPackets) {
 
-    static List<Entity> queries(P4Entities p4) {
+    static List<Entity> counterQueries(P4Entities p4) {
         return List.of(p4.counterQuery(CTR_REPORTS), p4.counterQuery(CTR_DROPS), p4.counterQuery(CTR_QP_SENT),
                 p4.counterQuery(CTR_QP_ACKS), p4.counterQuery(CTR_QP_NAKS), p4.counterQuery(CTR_QP_RESYNCS),
-                p4.counterQuery(CTR_QP_PROBES), p4.registerQuery(REG_QP_UP, -1), p4.registerQuery(REG_NEXT_PSN, -1),
-                p4.registerQuery(REG_LOST_PACKETS, -1));
+                p4.counterQuery(CTR_QP_PROBES));
+    }
+
+    /** Read apart from the counters: through RegisterAccess (BMv2 takes them over Thrift). */
+    static List<Entity> registerQueries(P4Entities p4) {
+        return List.of(p4.registerQuery(REG_QP_UP, -1), p4.registerQuery(REG_NEXT_PSN, -1), p4.registerQuery(REG_LOST_PACKETS, -1));
     }
 
     static TranslatorCounters parse(P4Entities p4, List<Entity> entities, long now) {

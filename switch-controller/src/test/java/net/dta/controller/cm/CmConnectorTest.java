@@ -97,10 +97,54 @@ class CmConnectorTest {
             CmConnector connector = new CmConnector(d.translators().get(0), c, port, router.open(c.address()),
                     Duration.ofMillis(500), 1, new Random(3));
             ConnectException e = assertThrows(ConnectException.class, connector::connect);
-            assertTrue(e.getMessage().startsWith("collector c1 (127.0.0.41): CM REQ rejected (REJ reason 8): invalid service id: "
-                    + "nothing listens on CM port 40099"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("collector c1 (127.0.0.41): CM REQ rejected (REJ: invalid service id (8)): "
+                    + "invalid service id: nothing listens on CM port 40099"), e.getMessage());
             assertTrue(e.permanent());
         }
+    }
+
+    /** protocol.md 7.1: a DREQ for a known connection gets a DREP (also repeated); one for an unknown connection none. */
+    @Test
+    void shouldDisconnectAnAbandonedConnectionAndGetNoDrepForAnUnknownOne() throws Exception {
+        Deployment d = deployment("40041");
+        TranslatorSpec t = d.translators().get(0);
+        CollectorSpec c = d.collector("c1").orElseThrow();
+        FrameRouter router = new FrameRouter();
+        try (TestCollector collector = TestCollector.start(dir, "c1", "127.0.0.41", TestCollector.VECTOR_STORES, true);
+             UdpFramePort port = new UdpFramePort("127.0.0.40", router)) {
+            CmConnector connector = new CmConnector(t, c, port, router.open(c.address()), Duration.ofMillis(300), 1, new Random(4));
+            CmConnector.Handshake h = connector.handshake();
+            assertEquals(1, collector.collector().backend().queuePairs().size());
+            assertTrue(connector.disconnect(h), "DREP for the connection");
+            assertEquals(List.of(), collector.collector().backend().queuePairs());
+            assertTrue(connector.disconnect(h), "DREP again for a repeated DREQ (the first DREP may have been lost)");
+            CmConnector.Handshake unknown = new CmConnector.Handshake(h.remoteQpn(), 0, 0x5555, 0x6666, h.reply());
+            assertFalse(connector.disconnect(unknown), "no DREP for a connection the collector never had");
+            assertEquals(2L, collector.collector().backend().counters().drops().get("cm_unknown_connection"), "both tries counted");
+        }
+    }
+
+    @Test
+    void shouldParseACollectorsDreqAndAnswerItWithTheMatchingDrep() throws Exception {
+        Deployment d = deployment("40041");
+        TranslatorSpec t = d.translators().get(0);
+        CollectorSpec c = d.collector("c1").orElseThrow();
+        byte[] frame = new byte[net.dta.rdma.cm.CmFrameWriter.FRAME_LENGTH + 64];
+        var from = net.dta.rdma.wire.RoceRoute.forQueuePair(c.mac(), t.mac(), c.address(), t.address(), 1);
+        int n = new net.dta.rdma.cm.CmFrameWriter().dreq(java.lang.foreign.MemorySegment.ofArray(frame), 0, from, 0, 77L,
+                0x1111, 0x2222, 0x103);
+        DisconnectRequest dreq = DisconnectRequest.parse(java.util.Arrays.copyOf(frame, n));
+        assertEquals(new DisconnectRequest(c.address(), 0x103, 0x1111, 0x2222, 77L), dreq);
+        byte[] drep = dreq.reply(t, c);
+        net.dta.rdma.wire.RocePacket p = new net.dta.rdma.wire.RocePacket();
+        assertEquals(net.dta.rdma.wire.MalformedReason.OK, p.parse(java.lang.foreign.MemorySegment.ofArray(drep), 0, drep.length, true));
+        net.dta.rdma.cm.CmPacket cm = new net.dta.rdma.cm.CmPacket();
+        assertEquals(net.dta.rdma.cm.CmParseResult.OK, cm.parse(p));
+        assertEquals(net.dta.rdma.cm.CmAttribute.DREP, cm.attributeId());
+        assertEquals(0x2222, cm.drep().localCommId());
+        assertEquals(0x1111, cm.drep().remoteCommId());
+        assertEquals(77L, cm.mad().transactionId());
+        assertEquals(c.address(), p.ip().destination());
     }
 
     @Test

@@ -36,6 +36,10 @@ public final class TestNetwork implements AutoCloseable {
     private final DatagramSocket reporter;
     private final List<AutoCloseable> others = new ArrayList<>();
     private final Mode mode;
+    /** How the translator's P4Runtime server is protected (docs/security.md). */
+    public net.dta.common.security.ServerSecurity p4runtimeSecurity = net.dta.common.security.ServerSecurity.NONE;
+    /** Extra YAML lines of the deployment's translator entry (indented 4 spaces), e.g. its p4runtime-security. */
+    public String translatorYaml = "";
 
     public TestNetwork(Path dir) throws IOException {
         this(dir, Mode.UDP);
@@ -83,6 +87,7 @@ public final class TestNetwork implements AutoCloseable {
         if (p4runtimePort != 0) {
             cfg = cfg.withP4Runtime(translatorAddress(), p4runtimePort);
         }
+        cfg = cfg.withP4RuntimeSecurity(p4runtimeSecurity);
         translator = Translator.start(cfg);
         p4runtimePort = translator.p4runtimeAddress().getPort();
         return translator;
@@ -144,6 +149,7 @@ public final class TestNetwork implements AutoCloseable {
         y.append("    election-id: ").append(electionId).append('\n');
         y.append("    address: ").append(translatorAddress()).append('\n');
         y.append("    settings: {probe-interval: 50ms, ack-interval: 1}\n");
+        y.append(translatorYaml);
         Path file = dir.resolve(name);
         Files.writeString(file, y.toString(), StandardCharsets.UTF_8);
         return file;

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
+import net.dta.common.admin.ClientSecurityOptions;
 import net.dta.common.admin.StatusQuery;
 import net.dta.common.cli.Table;
 import net.dta.translator.config.TranslatorConfig;
@@ -15,6 +16,7 @@ import net.dta.translator.status.TranslatorStatus;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -36,6 +38,9 @@ public final class StatusCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     Target target;
 
+    @Mixin
+    ClientSecurityOptions security;
+
     @Option(names = "--json", description = "Print the raw JSON of /status.")
     boolean json;
 
@@ -46,7 +51,8 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         return StatusQuery.run("translator", target == null ? null : target.admin, target == null ? null : target.config,
                 "127.0.0.1:" + TranslatorConfig.DEFAULT_ADMIN_PORT, StatusCommand::adminAddress, json, timeoutSeconds, StatusJson::read,
-                StatusCommand::print, spec.commandLine().getOut(), spec.commandLine().getErr());
+                StatusCommand::print, spec.commandLine().getOut(), spec.commandLine().getErr(),
+                security.security());
     }
 
     /** The admin address of a configuration file; null (reported) when it cannot be read or disables it. */

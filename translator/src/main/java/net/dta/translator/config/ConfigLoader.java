@@ -16,6 +16,7 @@ import net.dta.common.config.ConfigNode;
 import net.dta.common.config.ConfigProblem;
 import net.dta.common.config.Fields;
 import net.dta.common.config.YamlTree;
+import net.dta.common.security.ServerSecurity;
 
 /**
  * Reads and validates the translator's YAML configuration: every problem reported at once with
@@ -71,6 +72,8 @@ public final class ConfigLoader {
 
         Fields p = top.section("p4runtime");
         Fields.HostPort p4rt = p.hostPort("address", d.p4runtime().address());
+        Path base = source == null || source.getParent() == null ? Path.of("") : source.getParent();
+        ServerSecurity p4rtSecurity = ServerSecurity.read(p, base);
         p.rejectUnknown("p4runtime");
 
         Fields n = top.section("network");
@@ -97,11 +100,12 @@ public final class ConfigLoader {
         Fields a = top.section("admin");
         boolean adminEnabled = a.bool("enabled", true);
         Fields.HostPort admin = a.hostPort("address", d.admin().address());
+        ServerSecurity adminSecurity = ServerSecurity.read(a, base);
         a.rejectUnknown("admin");
 
         top.rejectUnknown("the top level");
-        return new TranslatorConfig(source, name, deviceId, new TranslatorConfig.P4Runtime(p4rt.host(), p4rt.port()),
+        return new TranslatorConfig(source, name, deviceId, new TranslatorConfig.P4Runtime(p4rt.host(), p4rt.port(), p4rtSecurity),
                 new TranslatorConfig.Network(address, mac, reportPort, mode), new TranslatorConfig.DataPlane(cache, tails, batch),
-                new TranslatorConfig.Admin(adminEnabled, admin.host(), admin.port()));
+                new TranslatorConfig.Admin(adminEnabled, admin.host(), admin.port(), adminSecurity));
     }
 }

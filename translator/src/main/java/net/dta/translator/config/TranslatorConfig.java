@@ -1,5 +1,6 @@
 package net.dta.translator.config;
 
+import net.dta.common.security.ServerSecurity;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -22,8 +23,12 @@ public record TranslatorConfig(Path source, String name, long deviceId, P4Runtim
     public static final int DEFAULT_APPEND_TAIL_SLOTS = 65536;
     public static final int DEFAULT_BATCH = 64;
 
-    /** Where controllers connect (host:port; port 0 picks a free port). */
-    public record P4Runtime(String host, int port) {
+    /** Where controllers connect (host:port; port 0 picks a free port), and how they are authenticated. */
+    public record P4Runtime(String host, int port, ServerSecurity security) {
+        public P4Runtime(String host, int port) {
+            this(host, port, ServerSecurity.NONE);
+        }
+
         public String address() {
             return host + ":" + port;
         }
@@ -48,7 +53,11 @@ public record TranslatorConfig(Path source, String name, long deviceId, P4Runtim
     public record DataPlane(int postcardCacheEntries, int appendTailSlots, int batch) {
     }
 
-    public record Admin(boolean enabled, String host, int port) {
+    public record Admin(boolean enabled, String host, int port, ServerSecurity security) {
+        public Admin(boolean enabled, String host, int port) {
+            this(enabled, host, port, ServerSecurity.NONE);
+        }
+
         public String address() {
             return host + ":" + port;
         }
@@ -81,7 +90,12 @@ public record TranslatorConfig(Path source, String name, long deviceId, P4Runtim
     }
 
     public TranslatorConfig withP4Runtime(String host, int port) {
-        return new TranslatorConfig(source, name, deviceId, new P4Runtime(host, port), network, dataPlane, admin);
+        return new TranslatorConfig(source, name, deviceId, new P4Runtime(host, port, p4runtime.security()), network, dataPlane, admin);
+    }
+
+    public TranslatorConfig withP4RuntimeSecurity(ServerSecurity value) {
+        return new TranslatorConfig(source, name, deviceId, new P4Runtime(p4runtime.host(), p4runtime.port(), value), network,
+                dataPlane, admin);
     }
 
     public TranslatorConfig withNetwork(Network value) {

@@ -49,6 +49,8 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Throwable failure;
+    /** The report socket's oversized count already turned into drops (data-plane thread). */
+    private long oversizedSeen;
 
     /**
      * @param reports the UDP channel on the report port
@@ -82,6 +84,11 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
 
     public Engine engine() {
         return engine;
+    }
+
+    /** Whether the loop runs (false once closed or failed). */
+    public boolean running() {
+        return running && thread.isAlive();
     }
 
     /** Whether the loop stopped on an error (it logs it; status shows it). */
@@ -138,6 +145,11 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
                     work += m;
                 } while (m == roceBatch.capacity() && ++rounds < MAX_REPLY_ROUNDS);
                 int n = reports.receiveNow(reportBatch);
+                long oversized = reports.counters().oversized();
+                if (oversized != oversizedSeen) {
+                    engine.oversized(oversized - oversizedSeen);
+                    oversizedSeen = oversized;
+                }
                 for (int i = 0; i < n; i++) {
                     int len = reportBatch.length(i);
                     if (len > 0) {

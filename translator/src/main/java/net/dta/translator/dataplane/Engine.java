@@ -60,7 +60,9 @@ public final class Engine {
     private static final int LOG_HELD_LOST = LOG_PACKET_OUT + 1;
     private static final int LOG_QP_DOWN = LOG_HELD_LOST + 1;
     private static final int LOG_SEND = LOG_QP_DOWN + 1;
-    private static final int LOG_SLOTS = LOG_SEND + 1;
+    private static final int LOG_SPOOFED = LOG_SEND + 1;
+    private static final int LOG_OUTSIDE_WINDOW = LOG_SPOOFED + 1;
+    private static final int LOG_SLOTS = LOG_OUTSIDE_WINDOW + 1;
 
     private final Pipeline pipeline;
     private final Registers regs;
@@ -354,6 +356,18 @@ public final class Engine {
     private static long appendOffset(StoreConfig st, long list, int position) {
         long mask = st.size() - 1;
         return ((list << st.log2Size) + ((position & 0xFFFF_FFFFL) & mask)) << 3;
+    }
+
+    /**
+     * Datagrams the report socket truncated (longer than {@link DropReason#MAX_DATAGRAM_BYTES}):
+     * dropped unparsed, counted as {@code oversized} (protocol.md 2.5).
+     */
+    public void oversized(long datagrams) {
+        counters.add(Counters.DROPS, DropReason.OVERSIZED.code(), datagrams);
+        if (logOnce.pending(DropReason.OVERSIZED.code())) {
+            logOnce.warn(DropReason.OVERSIZED.code(), "dropped {} report datagram(s) longer than {} bytes (oversized)", datagrams,
+                    DropReason.MAX_DATAGRAM_BYTES);
+        }
     }
 
     private void drop(DropReason reason, Report r) {
@@ -655,12 +669,26 @@ public final class Engine {
             packetIn(TranslatorP4Names.REASON_UNKNOWN_QUEUE_PAIR, TranslatorP4Names.NETWORK_PORT, s, frame, length, true);
             return;
         }
+        if (packet.ip().source() != t.queuePair(c).collectorIp()) {
+            // Replies count only from the queue pair's collector (protocol.md 5.6): a spoofed NAK
+            // must not rewind the PSN, a spoofed READ response must not keep a dead queue pair alive.
+            stats.increment(EngineCounter.REPLIES_WRONG_SOURCE.ordinal());
+            if (logOnce.pending(LOG_SPOOFED)) {
+                logOnce.warn(LOG_SPOOFED, "ignored a {} for queue pair 0x{} from {}: not its collector's address",
+                        packet.opcode().name(), Integer.toHexString(qpn), net.dta.rdma.net.Ipv4.format(packet.ip().source()));
+            }
+            return;
+        }
         if (op >= RoceOpcode.RC_RDMA_READ_RESPONSE_FIRST && op <= RoceOpcode.RC_RDMA_READ_RESPONSE_ONLY) {
             if (!regs.qpUp(c)) {
                 // The controller's own READs (catalog, Append rings) run while the queue pair is down.
                 packetIn(TranslatorP4Names.REASON_READ_RESPONSE, TranslatorP4Names.NETWORK_PORT, s, frame, length, true);
             } else if (op == RoceOpcode.RC_RDMA_READ_RESPONSE_ONLY) {
-                probeAnswered(c, packet.bth().psn());
+                if (outstanding(c, packet.bth().psn())) {
+                    probeAnswered(c, packet.bth().psn());
+                } else {
+                    outsideWindow(c);
+                }
             } else {
                 stats.increment(EngineCounter.UNEXPECTED_READ_RESPONSES.ordinal());
             }
@@ -673,9 +701,43 @@ public final class Engine {
         packetIn(TranslatorP4Names.REASON_TO_CPU, TranslatorP4Names.NETWORK_PORT, s, frame, length, true);
     }
 
+    /**
+     * Whether {@code psn} is one of the PSNs sent and not yet acknowledged: (last acked, next PSN).
+     * Only such a PSN can be ACKed, NAKed as an error or answered by a READ response.
+     */
+    private boolean outstanding(int c, int psn) {
+        int window = (regs.nextPsn(c) - 1 - regs.lastAcked(c)) & Bth.PSN_MASK;
+        int d = (psn - regs.lastAcked(c)) & Bth.PSN_MASK;
+        return d >= 1 && d <= window;
+    }
+
+    private void outsideWindow(int c) {
+        stats.increment(EngineCounter.REPLIES_OUTSIDE_WINDOW.ordinal());
+        if (logOnce.pending(LOG_OUTSIDE_WINDOW)) {
+            logOnce.warn(LOG_OUTSIDE_WINDOW, "ignored a {} for collector {} at PSN 0x{}: not among the PSNs outstanding "
+                    + "(0x{}..0x{}): spoofed or stale", packet.opcode().name(), c, Integer.toHexString(packet.bth().psn()),
+                    Integer.toHexString((regs.lastAcked(c) + 1) & Bth.PSN_MASK),
+                    Integer.toHexString((regs.nextPsn(c) - 1) & Bth.PSN_MASK));
+        }
+    }
+
     private void reply(int c, int op, int psn, int syndrome, MemorySegment s, long frame, int length) {
         int kind = (syndrome >>> 5) & 0x7;
         int npsn = regs.nextPsn(c);
+        // Sequence NAK: the expected PSN e is in (last acked, next PSN]; e = next PSN loses nothing.
+        // Everything else names a PSN sent and not yet acknowledged. Outside that window the reply
+        // is spoofed or stale, and a resync from it could count up to 2^24 lost requests.
+        boolean sequenceNak = kind == 3 && (syndrome & 0x1F) == 0;
+        if (!(outstanding(c, psn) || (sequenceNak && psn == npsn))) {
+            outsideWindow(c);
+            return;
+        }
+        if (!regs.qpUp(c)) {
+            if (kind == 0) {
+                lateAck(c, psn);
+            }
+            return; // the queue pair was counted down; the controller reconnects it
+        }
         if (kind == 0) {
             // ACK or ATOMIC ACK: everything up to its PSN arrived.
             counters.count(Counters.QP_ACKS, c);
@@ -686,14 +748,17 @@ public final class Engine {
             counters.count(Counters.QP_NAKS, c * 4 + (syndrome & 3));
             stats.increment(EngineCounter.NAKS.ordinal());
             if ((syndrome & 0x1F) == 0) {
-                // PSN sequence error: go on from the PSN the responder expects.
-                regs.addLost(c, (npsn - psn) & Bth.PSN_MASK);
+                // PSN sequence error: go on from the PSN the responder expects; what was sent from
+                // there on is lost (at most the PSNs outstanding, by the window check above).
+                int lost = (npsn - psn) & Bth.PSN_MASK;
+                regs.addLost(c, lost);
+                stats.add(EngineCounter.LOST_RESYNC.ordinal(), lost);
                 regs.nextPsn(c, psn);
                 regs.lastAcked(c, psn - 1);
                 counters.count(Counters.QP_RESYNCS, c);
             } else {
                 // The responder put the queue pair in error: down, and tell the controller.
-                regs.qpUp(c, false);
+                queuePairDown(c);
                 stats.increment(EngineCounter.QP_ERRORS.ordinal());
                 LOG.warn("queue pair to collector {} is down: NAK syndrome 0x{} at PSN 0x{}", c, Integer.toHexString(syndrome),
                         Integer.toHexString(psn));
@@ -816,6 +881,28 @@ public final class Engine {
     }
 
     /**
+     * Takes a queue pair down: whatever was sent on it and not acknowledged is lost, counted here
+     * (the controller re-connects with fresh PSNs, nothing outstanding will be answered).
+     */
+    private void queuePairDown(int c) {
+        int outstanding = (regs.nextPsn(c) - 1 - regs.lastAcked(c)) & Bth.PSN_MASK;
+        regs.addLost(c, outstanding);
+        stats.add(EngineCounter.LOST_QUEUE_PAIR_DOWN.ordinal(), outstanding);
+        regs.qpUp(c, false);
+    }
+
+    /**
+     * An ACK that arrives after its queue pair went down (it was in flight): the requests it
+     * acknowledges were executed, not lost; take them back out of the loss counted at the down.
+     */
+    private void lateAck(int c, int psn) {
+        int executed = (psn - regs.lastAcked(c)) & Bth.PSN_MASK;
+        regs.addLost(c, -executed);
+        stats.add(EngineCounter.LOST_QUEUE_PAIR_DOWN.ordinal(), -executed);
+        regs.lastAcked(c, psn);
+    }
+
+    /**
      * A READ Response Only on a queue pair that is up answers a probe (5.6): alive, and everything
      * up to the probe arrived. Unambiguous, since nothing else READs on an up queue pair.
      */
@@ -831,7 +918,7 @@ public final class Engine {
         if (probesOut[c] >= MAX_PROBES) {
             // Three probes went unanswered: the queue pair is down; the controller gets the probe
             // that would have been the fourth.
-            regs.qpUp(c, false);
+            queuePairDown(c);
             stats.increment(EngineCounter.QP_TIMEOUTS.ordinal());
             if (logOnce.pending(LOG_QP_DOWN)) {
                 logOnce.warn(LOG_QP_DOWN, "queue pair to collector {} is down: {} probes went unanswered", c, MAX_PROBES);

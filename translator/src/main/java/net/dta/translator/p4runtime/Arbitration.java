@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.google.rpc.Code;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import p4.v1.P4RuntimeOuterClass.MasterArbitrationUpdate;
 import p4.v1.P4RuntimeOuterClass.StreamMessageResponse;
@@ -23,6 +24,10 @@ import p4.v1.P4RuntimeOuterClass.StreamMessageResponse;
 final class Arbitration {
     private static final Logger LOG = LoggerFactory.getLogger(Arbitration.class);
 
+    /** StreamChannel clients at most (the specification's RESOURCE_EXHAUSTED beyond). */
+    static final int MAX_CLIENTS = 16;
+    static final String TOO_MANY = "too many P4Runtime clients (" + MAX_CLIENTS + ")";
+
     private final long deviceId;
     private final Map<StreamObserver<StreamMessageResponse>, ElectionId> clients = new LinkedHashMap<>();
     private ElectionId primary;
@@ -33,10 +38,14 @@ final class Arbitration {
 
     /** Adds or updates a client; returns an error message when another client holds the same id. */
     synchronized String update(StreamObserver<StreamMessageResponse> client, ElectionId id) {
+        dropCancelled();
         for (Map.Entry<StreamObserver<StreamMessageResponse>, ElectionId> e : clients.entrySet()) {
             if (e.getKey() != client && e.getValue().equals(id)) {
                 return "election id " + id + " is already used by another client; each client needs its own";
             }
+        }
+        if (!clients.containsKey(client) && clients.size() >= MAX_CLIENTS) {
+            return TOO_MANY;
         }
         clients.put(client, id);
         ElectionId before = primary;
@@ -101,6 +110,17 @@ final class Arbitration {
         } catch (RuntimeException e) {
             LOG.debug("a P4Runtime stream is gone: {}", e.toString());
             return false;
+        }
+    }
+
+    /**
+     * Forgets clients whose stream gRPC already cancelled (a peer gone without a clean close, a
+     * failure inside a send): their election id must not keep refusing a reconnecting controller.
+     */
+    private void dropCancelled() {
+        boolean dropped = clients.keySet().removeIf(c -> c instanceof ServerCallStreamObserver<?> s && s.isCancelled());
+        if (dropped) {
+            primary = highest();
         }
     }
 

@@ -43,6 +43,11 @@ public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase impl
     /** The P4Runtime API level of the ONOS 2.7 classes this server is built with. */
     public static final String API_VERSION = "1.3.0";
     private static final int READ_CHUNK = 1000;
+    /**
+     * Updates per Write at most (RESOURCE_EXHAUSTED beyond): the largest table has 2^20 entries,
+     * the controller writes 1024 per request; 300,000 in one request exhausted the heap (issue 13).
+     */
+    public static final int MAX_UPDATES_PER_WRITE = 10_000;
     private static final int PACKET_IN_QUEUE = 4096;
 
     private final long deviceId;
@@ -55,6 +60,8 @@ public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase impl
     private final BlockingQueue<PacketIn> packetIns = new ArrayBlockingQueue<>(PACKET_IN_QUEUE);
     private final Thread packetInPump;
     private volatile boolean open = true;
+    /** Names what stopped (the data-plane thread), or null: then every RPC but Capabilities is UNAVAILABLE. */
+    private volatile java.util.function.Supplier<String> stopped = () -> null;
 
     // Pipeline configuration (guarded by writeLock).
     private ForwardingPipelineConfig committed;
@@ -75,6 +82,19 @@ public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase impl
 
     public long deviceId() {
         return deviceId;
+    }
+
+    /** What the service checks before each RPC: null while the data plane runs, else what stopped it. */
+    public void healthCheck(java.util.function.Supplier<String> whatStopped) {
+        this.stopped = whatStopped;
+    }
+
+    private void checkRunning() throws P4Error {
+        String why = stopped.get();
+        if (why != null) {
+            throw new P4Error(Status.Code.UNAVAILABLE, "the translator's data plane stopped (" + why + "): nothing is "
+                    + "forwarded; restart the translator");
+        }
     }
 
     /** Whether a pipeline was committed (Write and Read need one). */
@@ -167,8 +187,17 @@ public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase impl
                     fail(Status.INVALID_ARGUMENT.withDescription("an arbitration update needs an election id"));
                     return;
                 }
-                String error = arbitration.update(responses, ElectionId.of(update.getElectionId()));
-                if (error != null) {
+                String error;
+                try {
+                    error = arbitration.update(responses, ElectionId.of(update.getElectionId()));
+                } catch (RuntimeException | java.lang.Error e) {
+                    // Never leave this client's election id behind (it would refuse the controller's reconnection).
+                    arbitration.remove(responses);
+                    throw e;
+                }
+                if (Arbitration.TOO_MANY.equals(error)) {
+                    fail(Status.RESOURCE_EXHAUSTED.withDescription(error));
+                } else if (error != null) {
                     fail(Status.INVALID_ARGUMENT.withDescription(error));
                 }
             }
@@ -254,6 +283,7 @@ public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase impl
     public void setForwardingPipelineConfig(SetForwardingPipelineConfigRequest request,
                                             StreamObserver<SetForwardingPipelineConfigResponse> response) {
         try {
+            checkRunning();
             checkDevice(request.getDeviceId());
             checkRole(request.getRoleId());
             checkPrimary(request.hasElectionId() ? ElectionId.of(request.getElectionId()) : null);
@@ -310,6 +340,7 @@ public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase impl
     public void getForwardingPipelineConfig(GetForwardingPipelineConfigRequest request,
                                             StreamObserver<GetForwardingPipelineConfigResponse> response) {
         try {
+            checkRunning();
             checkDevice(request.getDeviceId());
             ForwardingPipelineConfig c;
             synchronized (writeLock) {
@@ -349,9 +380,14 @@ public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase impl
     @Override
     public void write(WriteRequest request, StreamObserver<WriteResponse> response) {
         try {
+            checkRunning();
             checkDevice(request.getDeviceId());
             checkRole(request.getRoleId());
             checkPrimary(request.hasElectionId() ? ElectionId.of(request.getElectionId()) : null);
+            if (request.getUpdatesCount() > MAX_UPDATES_PER_WRITE) {
+                throw new P4Error(Status.Code.RESOURCE_EXHAUSTED, request.getUpdatesCount() + " updates in one Write; at most "
+                        + MAX_UPDATES_PER_WRITE + " per request: split the batch");
+            }
             List<P4Error> errors;
             synchronized (writeLock) {
                 requirePipeline();
@@ -540,6 +576,12 @@ public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase impl
             default -> throw P4Error.invalid("a packet replication entry needs a clone session or a multicast group");
         }
         String what = key >>> 32 == 0 ? "clone session " + key : "multicast group " + (key & 0xFFFF_FFFFL);
+        List<p4.v1.P4RuntimeOuterClass.Replica> replicas = p.hasCloneSessionEntry() ? p.getCloneSessionEntry().getReplicasList()
+                : p.getMulticastGroupEntry().getReplicasList();
+        if (type != Update.Type.DELETE && replicas.stream().anyMatch(r -> r.getEgressPort() == 0)) {
+            // As PI (BMv2's P4Runtime server) answers: egress port 0 is the proto default, "no port".
+            throw P4Error.invalid(what + ": missing port in a replica (egress port 0)");
+        }
         boolean exists = pre.containsKey(key);
         switch (type) {
             case INSERT -> {
@@ -570,6 +612,7 @@ public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase impl
     @Override
     public void read(ReadRequest request, StreamObserver<ReadResponse> response) {
         try {
+            checkRunning();
             checkDevice(request.getDeviceId());
             List<Entity> out = new ArrayList<>();
             Map<Long, Entity> pre;

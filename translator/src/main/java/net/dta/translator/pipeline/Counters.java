@@ -60,6 +60,11 @@ public final class Counters {
         bytes[counter].add(index, byteCount);
     }
 
+    /** Data-plane thread only: {@code n} events at once. */
+    public void add(int counter, int index, long n) {
+        packets[counter].add(index, n);
+    }
+
     /** Data-plane thread only: a new pipeline starts from zero. */
     public void clear() {
         for (int i = 0; i < COUNT; i++) {

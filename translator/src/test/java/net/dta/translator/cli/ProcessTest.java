@@ -38,7 +38,7 @@ class ProcessTest {
                 "net.dta.translator.TranslatorMain", "run", "--config", config.toString(), "--ready-file", ready.toString()))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
         try {
-            LoopbackDeployment.await("the ready file", () -> Files.exists(ready));
+            LoopbackDeployment.await("the ready file", () -> Files.exists(ready), 60); // a JVM start: seconds on a loaded machine
             Map<String, String> r = Files.readAllLines(ready).stream().map(l -> l.split("=", 2))
                     .collect(Collectors.toMap(a -> a[0], a -> a[1]));
             assertEquals(Long.toString(p.pid()), r.get("pid"));

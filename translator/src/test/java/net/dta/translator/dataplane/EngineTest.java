@@ -326,9 +326,10 @@ class EngineTest {
         try (EngineHarness h = EngineHarness.withVectorState(0x200, 65536)) {
             TestController c = h.controller;
             h.report(vectors.get("ki.report.0").bytes());
-            h.roce(reply(RoceOpcode.RC_ATOMIC_ACKNOWLEDGE, 0x201, 0));
-            assertEquals(0x201, c.readRegister(REG_LAST_ACKED_PSN, C));
+            h.roce(reply(RoceOpcode.RC_ATOMIC_ACKNOWLEDGE, 0x200, 0));
+            assertEquals(0x200, c.readRegister(REG_LAST_ACKED_PSN, C));
             assertEquals(1, c.readCounter(CTR_QP_ACKS, C).getPacketCount());
+            // The NAK names a PSN sent and not acknowledged (only such a NAK is believed).
             h.roce(reply(RoceOpcode.RC_ACKNOWLEDGE, 0x201, AethSyndrome.NAK_INVALID_REQUEST));
             assertEquals(1, c.readCounter(CTR_QP_NAKS, C * 4 + 1).getPacketCount());
             assertEquals(0, c.readRegister(REG_QP_UP, C));

@@ -145,7 +145,12 @@ public final class LoopbackDeployment implements AutoCloseable {
 
     /** Waits up to 10 s for the condition. */
     public static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
+        await(what, condition, 10);
+    }
+
+    /** As {@link #await(String, BooleanSupplier)}, for slow steps such as a JVM starting on a loaded machine. */
+    public static void await(String what, BooleanSupplier condition, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);

@@ -33,6 +33,25 @@ public final class LossyRelay implements AutoCloseable {
         thread.start();
     }
 
+    private final java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+    private volatile double lossRate;
+    private volatile boolean bothDirections;
+    private final AtomicInteger randomDrops = new AtomicInteger();
+
+    /**
+     * Drops every packet from the translator (requests and probes), and with {@code bothDirections}
+     * also every reply (ACKs, NAKs, READ responses), with probability {@code rate}.
+     */
+    public void randomLoss(double rate, boolean bothDirections) {
+        this.bothDirections = bothDirections;
+        lossRate = rate;
+    }
+
+    /** Packets dropped by {@link #randomLoss}. */
+    public int randomDrops() {
+        return randomDrops.get();
+    }
+
     /** Drops the next n data requests from the translator. */
     public void dropNext(int n) {
         toDrop.set(n);
@@ -56,6 +75,10 @@ public final class LossyRelay implements AutoCloseable {
                 boolean fromTranslator = p.getAddress().equals(translator.getAddress());
                 if (fromTranslator && dataRequest(buf, p.getLength()) && toDrop.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     dropped.incrementAndGet();
+                    continue;
+                }
+                if (lossRate > 0 && (fromTranslator || bothDirections) && random.nextDouble() < lossRate) {
+                    randomDrops.incrementAndGet();
                     continue;
                 }
                 socket.send(new DatagramPacket(buf, p.getLength(), fromTranslator ? collector : translator));

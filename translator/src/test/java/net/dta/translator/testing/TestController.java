@@ -73,6 +73,13 @@ public final class TestController implements AutoCloseable {
                 .maxInboundMessageSize(64 << 20).build(), electionId);
     }
 
+    /** Over TLS with a client certificate (docs/security.md). */
+    public static TestController tls(InetSocketAddress address, long electionId, net.dta.common.security.ClientSecurity security)
+            throws java.io.IOException {
+        return new TestController(net.dta.common.security.GrpcSecurity.configure(NettyChannelBuilder.forAddress(address.getHostString(),
+                address.getPort()).maxInboundMessageSize(64 << 20), security).build(), electionId);
+    }
+
     public static TestController inProcess(String name, long electionId) {
         return new TestController(InProcessChannelBuilder.forName(name).directExecutor().build(), electionId);
     }
@@ -407,6 +414,11 @@ public final class TestController implements AutoCloseable {
         byte[] b = new byte[length];
         MemorySegment.copy(frame, ValueLayout.JAVA_BYTE, 0, b, 0, length);
         return b;
+    }
+
+    /** Drops the connection without ending the stream, as a controller process that died. */
+    public void abandon() {
+        channel.shutdownNow();
     }
 
     @Override

@@ -30,7 +30,7 @@ public enum HashCandidate {
         }
     },
     /** A replica byte prefixed to the key before the CRC. */
-    SALTED_CRC("crc32(u8 i || key)") {
+    SALTED_CRC("crc32 of the byte i, then the key") {
         @Override
         void indices(byte[] key, int n, int log2, int[] out) {
             System.arraycopy(key, 0, salted, 1, DtaHash.KEY_BYTES);
@@ -43,7 +43,7 @@ public enum HashCandidate {
         }
     },
     /** Kirsch-Mitzenmacher double hashing over two CRCs (IEEE and Castagnoli). */
-    KIRSCH_MITZENMACHER("crc32(key) + i * (crc32c(key) | 1)") {
+    KIRSCH_MITZENMACHER("crc32(key) + i * crc32c(key), odd (Kirsch-Mitzenmacher)") {
         @Override
         void indices(byte[] key, int n, int log2, int[] out) {
             crc.reset();

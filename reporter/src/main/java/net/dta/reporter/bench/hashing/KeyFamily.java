@@ -4,9 +4,10 @@ import java.util.SplittableRandom;
 
 /**
  * The key families operators use (issue 17), as 16-byte DTA keys. A family is drawn for one run
- * with a seed: the random parts (bases, fixed addresses) come from the seed, key i is then a
- * deterministic function of i, so a run can regenerate any key. Layouts follow protocol.md 2.2:
- * 5-tuples in the canonical layout, short keys left-aligned and zero-padded.
+ * with a seed: the random parts (bases, fixed addresses) come from the seed; structured keys are
+ * then a function of i, random ones the next draws of the run's generator (so keys are made in
+ * order, i = 0, 1, ..). Layouts follow protocol.md 2.2: 5-tuples in the canonical layout, short
+ * keys left-aligned and zero-padded.
  */
 public enum KeyFamily {
     RANDOM("random 16-byte keys"),
@@ -59,7 +60,7 @@ public enum KeyFamily {
             random.nextBytes(prefix);
         }
 
-        /** Writes key i into {@code out} (16 bytes, overwritten whole). */
+        /** Writes key i into {@code out} (16 bytes, overwritten whole); call with i = 0, 1, .. in order. */
         public void key(long i, byte[] out) {
             java.util.Arrays.fill(out, (byte) 0);
             switch (family) {

@@ -135,6 +135,7 @@ class WiresharkDissectorTest {
             Process tshark = new ProcessBuilder("/usr/bin/tshark", "-i", "lo", "-f", "udp and dst host " + address + " and dst port "
                     + Report.DEFAULT_PORT, "-c", Integer.toString(count), "-w", pcap.toString()).redirectErrorStream(true).start();
             awaitCapturing(tshark);
+            Thread.sleep(500); // "Capturing on" is printed before the capture filter is attached: on a loaded machine the first reports were missed
             try (DtaReporter reporter = DtaReporter.open(ReporterOptions.to(Ipv4.parse(address)).withBatchSize(1))) {
                 for (int i = 0; i < count / 5; i++) {
                     byte[] key = new byte[16];

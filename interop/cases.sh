@@ -21,7 +21,9 @@ write_configs() {
 collector: {name: rxe}
 network: {address: $GUEST_IP, cm-port: $CM_PORT, ingest: disni, path-mtu: 1024, atomic-byte-order: ${DTA_INTEROP_ATOMIC_ORDER:-little-endian}}
 data-dir: @DATA@
-admin: {address: "$GUEST_IP:40042"}
+# The guest's address is on the suite's private tap (docs/interop.md): plain HTTP there is accepted
+# knowingly (docs/security.md), so the controller can read the collector's status.
+admin: {address: "$GUEST_IP:40042", allow-insecure: true}
 queue-pairs: {restore-on-restart: false}
 $STORES_YAML
 EOF

@@ -264,9 +264,11 @@ fail() { CASE_ERROR="$*"; say "  $*"; return 1; }
 
 summary() {
   local failed=0 r
+  # Decided here, not inside the pipeline below: an assignment there happens in a subshell and is lost.
+  for r in "${RESULTS[@]}"; do case "$r" in FAIL*) failed=1 ;; esac; done
   {
     echo "interop suite: $((SECONDS - SUITE_START)) s, work directory $WORK"
-    for r in "${RESULTS[@]}"; do echo "  $r"; case "$r" in FAIL*) failed=1 ;; esac; done
+    for r in "${RESULTS[@]}"; do echo "  $r"; done
     echo "measurements ($WORK/measurements.txt):"
     sed 's/^/  /' "$WORK/measurements.txt" 2>/dev/null || true
   } | tee "$WORK/summary.txt" >&2

@@ -27,6 +27,7 @@ import net.dta.translator.config.TranslatorConfig;
 import net.dta.translator.dataplane.DataPlane;
 import net.dta.translator.dataplane.Engine;
 import net.dta.translator.dataplane.EngineCounter;
+import net.dta.translator.dataplane.ReportLedger;
 import net.dta.translator.p4runtime.P4RuntimeServer;
 import net.dta.translator.p4runtime.P4RuntimeService;
 import net.dta.translator.pipeline.Counters;
@@ -112,7 +113,7 @@ public final class Translator implements AutoCloseable {
         service = stack.push("P4Runtime service", new P4RuntimeService(config.deviceId(), pipeline,
                 (frame, port) -> dataPlane != null && dataPlane.packetOut(frame, port)));
         engine = new Engine(pipeline, roce::send, service, roce.seesIpHeader(), net.mode() == Mode.UDP, net.mac(),
-                config.dataPlane().postcardCacheEntries(), config.dataPlane().batch(), System::nanoTime);
+                config.dataPlane().postcardCacheEntries(), config.dataPlane().batch(), config.dataPlane().requester(), System::nanoTime);
         stack.push("engine", engine::close);
         dataPlane = stack.push("data plane", new DataPlane(pipeline, engine, reports, roce, config.dataPlane().batch(), config.name()));
         dataPlane.start();
@@ -255,7 +256,24 @@ public final class Translator implements AutoCloseable {
                 new TranslatorStatus.Held(engine.postcardEntriesHeld(), config.dataPlane().postcardCacheEntries(),
                         engine.appendBatchesHeld(), config.dataPlane().appendTailSlots()),
                 new TranslatorStatus.Admin(a == null ? "disabled" : a.getHostString() + ":" + a.getPort()),
-                failure == null ? null : failure.toString());
+                failure == null ? null : failure.toString(), accounting(accepted),
+                new TranslatorStatus.Requester(engine.requester().retransmit(), engine.requester().window(),
+                        engine.requester().timeoutNanos() / 1000));
+    }
+
+    /** Per primitive: accepted, applied, held, in flight, lost by reason (ReportLedger). */
+    private Map<String, TranslatorStatus.Accounting> accounting(Map<String, Long> accepted) {
+        ReportLedger ledger = engine.ledger();
+        Map<String, TranslatorStatus.Accounting> out = new LinkedHashMap<>();
+        for (int op = 1; op <= 5; op++) {
+            Map<String, Long> lost = new LinkedHashMap<>();
+            for (ReportLedger.LossReason r : ReportLedger.LossReason.values()) {
+                lost.put(r.label(), ledger.lost(op, r));
+            }
+            out.put(PRIMITIVES[op], new TranslatorStatus.Accounting(accepted.get(PRIMITIVES[op]), ledger.applied(op), ledger.held(op),
+                    ledger.inFlight(op), lost));
+        }
+        return out;
     }
 
     private static String hex(int v) {

@@ -97,6 +97,9 @@ public final class RunCommand implements Callable<Integer> {
                         + "not verified (network.mode: raw for exact ICRCs)"));
         out.println("  dataplane  postcard cache " + c.dataPlane().postcardCacheEntries() + " entries, " + c.dataPlane().appendTailSlots()
                 + " Append tail slots, batches of " + c.dataPlane().batch());
+        var rq = c.dataPlane().requester();
+        out.println("  requester  " + (rq.retransmit() ? "retransmitting (go-back-N), window " + rq.window() + ", timeout "
+                + rq.timeoutNanos() / 1000 + " us" : "switch (no retransmission: rewind at a NAK), window " + rq.window()));
         out.println("  admin      " + (c.admin().enabled() ? c.admin().address() : "disabled"));
     }
 }

@@ -82,7 +82,19 @@ public final class StatusCommand implements Callable<Integer> {
                 + ", flush " + s.settings().flushIntervalMicros() + " us, probes " + s.settings().probeIntervalMillis() + " ms");
         out.println("reports    accepted " + counts(s.reports().accepted()) + "; dropped " + counts(s.reports().dropped()));
         out.println("held       " + s.held().postcardFlows() + " postcard flows, " + s.held().appendBatches() + " Append batches");
+        if (s.requester() != null) {
+            out.println("requester  " + (s.requester().retransmit() ? "retransmitting (go-back-N), window " + s.requester().window()
+                    + ", timeout " + s.requester().timeoutMicros() + " us" : "switch (rewind at a NAK, no retransmission), window "
+                    + s.requester().window()));
+        }
         out.println("dataplane  " + counts(s.dataPlane()));
+        if (s.accounting() != null) {
+            out.println();
+            Table a = new Table("PRIMITIVE", "ACCEPTED", "APPLIED", "HELD", "IN FLIGHT", "LOST");
+            s.accounting().forEach((primitive, x) -> a.row(primitive, x.accepted(), x.applied(), x.held(), x.inFlight(),
+                    counts(x.lost())));
+            a.print(out, "");
+        }
         out.println();
         Table t = new Table("COLLECTOR", "QPN", "ADDRESS", "REMOTE QPN", "ROUTE", "UP", "NEXT PSN", "ACKED", "SENT", "ACKS", "NAKS",
                 "RESYNCS", "LOST", "PROBES");

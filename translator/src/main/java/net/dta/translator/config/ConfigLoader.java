@@ -17,6 +17,7 @@ import net.dta.common.config.ConfigProblem;
 import net.dta.common.config.Fields;
 import net.dta.common.config.YamlTree;
 import net.dta.common.security.ServerSecurity;
+import net.dta.translator.dataplane.RequesterSettings;
 
 /**
  * Reads and validates the translator's YAML configuration: every problem reported at once with
@@ -95,6 +96,10 @@ public final class ConfigLoader {
         int tails = dp.integer("append-tail-slots", TranslatorConfig.DEFAULT_APPEND_TAIL_SLOTS, 1,
                 TranslatorConfig.DEFAULT_APPEND_TAIL_SLOTS);
         int batch = dp.integer("batch", TranslatorConfig.DEFAULT_BATCH, 1, 1024);
+        boolean retransmit = dp.bool("retransmit", true);
+        Integer windowLog2 = dp.powerOfTwo("retransmit-window", "log2-retransmit-window", 6, 16, false);
+        int window = windowLog2 == null ? RequesterSettings.DEFAULT_WINDOW : 1 << windowLog2;
+        long timeoutMicros = dp.integer("retransmit-timeout-micros", (int) RequesterSettings.DEFAULT_TIMEOUT_MICROS, 100, 10_000_000);
         dp.rejectUnknown("dataplane");
 
         Fields a = top.section("admin");
@@ -105,7 +110,8 @@ public final class ConfigLoader {
 
         top.rejectUnknown("the top level");
         return new TranslatorConfig(source, name, deviceId, new TranslatorConfig.P4Runtime(p4rt.host(), p4rt.port(), p4rtSecurity),
-                new TranslatorConfig.Network(address, mac, reportPort, mode), new TranslatorConfig.DataPlane(cache, tails, batch),
+                new TranslatorConfig.Network(address, mac, reportPort, mode), new TranslatorConfig.DataPlane(cache, tails, batch,
+                        new RequesterSettings(retransmit, window, timeoutMicros * 1000)),
                 new TranslatorConfig.Admin(adminEnabled, admin.host(), admin.port(), adminSecurity));
     }
 }

@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 
+import net.dta.translator.dataplane.RequesterSettings;
+
 /**
  * A validated translator configuration (docs/translator.md documents every field and default).
  * Only what is not runtime state: stores, collectors, queue pairs, regions and routes are
@@ -49,8 +51,12 @@ public record TranslatorConfig(Path source, String name, long deviceId, P4Runtim
      * @param postcardCacheEntries postcard cache entries (a power of two, protocol.md 6.3)
      * @param appendTailSlots      cells of the Append tail register (tail_base + list)
      * @param batch                frames per recvmmsg/sendmmsg
+     * @param requester            retransmission, window and timeout of the RC requester (protocol.md 5.6)
      */
-    public record DataPlane(int postcardCacheEntries, int appendTailSlots, int batch) {
+    public record DataPlane(int postcardCacheEntries, int appendTailSlots, int batch, RequesterSettings requester) {
+        public DataPlane(int postcardCacheEntries, int appendTailSlots, int batch) {
+            this(postcardCacheEntries, appendTailSlots, batch, RequesterSettings.DEFAULT);
+        }
     }
 
     public record Admin(boolean enabled, String host, int port, ServerSecurity security) {

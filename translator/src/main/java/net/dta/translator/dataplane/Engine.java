@@ -62,7 +62,12 @@ public final class Engine {
     private static final int LOG_SEND = LOG_QP_DOWN + 1;
     private static final int LOG_SPOOFED = LOG_SEND + 1;
     private static final int LOG_OUTSIDE_WINDOW = LOG_SPOOFED + 1;
-    private static final int LOG_SLOTS = LOG_OUTSIDE_WINDOW + 1;
+    private static final int LOG_WINDOW_FULL = LOG_OUTSIDE_WINDOW + 1;
+    private static final int LOG_SLOTS = LOG_WINDOW_FULL + 1;
+    // How a collector's outstanding requests were last resolved (lateAck believes only a down).
+    private static final byte IN_FLIGHT = 0;
+    private static final byte RESOLVED_DOWN = 1;
+    private static final byte RESOLVED_RESET = 2;
 
     private final Pipeline pipeline;
     private final Registers regs;
@@ -93,6 +98,15 @@ public final class Engine {
     // Liveness (protocol.md 5.6): start of the current probe interval, probes without an answer.
     private final long[] qpTimer = new long[Tables.COLLECTORS];
     private final int[] probesOut = new int[Tables.COLLECTORS];
+
+    // The requester (protocol.md 5.6): the requests outstanding per queue pair, what they carry,
+    // and, for a retransmitting requester, their frames; the time of the last progress (an
+    // acknowledgement that moved, or a go-back-N) for the retransmit timeout.
+    private final RequesterSettings requester;
+    private final RequestRing ring;
+    private final ReportLedger ledger = new ReportLedger();
+    private final long[] progressAt = new long[Tables.COLLECTORS];
+    private final byte[] resolved = new byte[Tables.COLLECTORS];
 
     // Postcard cache (protocol.md 6.3): entry e holds a flow of a store, its path length, the hops
     // received (bitmap; 0 = empty) and their cells.
@@ -125,6 +139,13 @@ public final class Engine {
      */
     public Engine(Pipeline pipeline, FrameSink sink, PacketInSink packetIns, boolean verifyIcrc, boolean udpMode,
                   long translatorMac, int postcardCacheEntries, int batchSize, LongSupplier clock) {
+        this(pipeline, sink, packetIns, verifyIcrc, udpMode, translatorMac, postcardCacheEntries, batchSize, RequesterSettings.DEFAULT,
+                clock);
+    }
+
+    /** @param requester retransmission (go-back-N from a ring) or a switch requester's rewind, and the window */
+    public Engine(Pipeline pipeline, FrameSink sink, PacketInSink packetIns, boolean verifyIcrc, boolean udpMode,
+                  long translatorMac, int postcardCacheEntries, int batchSize, RequesterSettings requester, LongSupplier clock) {
         if (Integer.bitCount(postcardCacheEntries) != 1) {
             throw new IllegalArgumentException("the postcard cache size must be a power of two, got " + postcardCacheEntries);
         }
@@ -153,6 +174,9 @@ public final class Engine {
         this.apIdle = new IdleList(tailSlots);
         this.t = pipeline.tables();
         this.now = clock.getAsLong();
+        this.requester = requester;
+        this.ring = new RequestRing(requester.window(), requester.retransmit());
+        java.util.Arrays.fill(resolved, RESOLVED_RESET); // nothing in flight yet
     }
 
     /** Takes the current table snapshot and time; call before each batch of packets. */
@@ -176,6 +200,15 @@ public final class Engine {
     /** Postcard cache entries holding a flow (approximate when read from another thread). */
     public int postcardEntriesHeld() {
         return pcIdle.size();
+    }
+
+    /** Where the accepted reports are, per primitive. */
+    public ReportLedger ledger() {
+        return ledger;
+    }
+
+    public RequesterSettings requester() {
+        return requester;
     }
 
     /** Append lists with a partial batch held. */
@@ -251,17 +284,22 @@ public final class Engine {
             regions[i] = region;
         }
         counters.count(Counters.REPORTS, opcode, length);
+        boolean direct = opcode != Report.OPCODE_POSTCARD && opcode != Report.OPCODE_APPEND;
+        if (direct && !room(c, n)) {
+            windowFull(c, opcode, 1, n);
+            return;
+        }
         switch (opcode) {
             case Report.OPCODE_KEY_WRITE -> keyWrite(r, key, c, qp, n);
             case Report.OPCODE_KEY_INCREMENT -> {
                 long delta = r.delta();
                 for (int i = 0; i < n; i++) {
-                    fetchAdd(c, qp, regions[i], offsets[i], delta);
+                    fetchAdd(c, qp, regions[i], offsets[i], delta, opcode, i == n - 1 ? 1 : 0);
                 }
             }
             case Report.OPCODE_SKETCH_MERGE -> {
                 for (int j = 0; j < n; j++) {
-                    fetchAdd(c, qp, regions[j], offsets[j], r.sketchDelta(j));
+                    fetchAdd(c, qp, regions[j], offsets[j], r.sketchDelta(j), opcode, j == n - 1 ? 1 : 0);
                 }
             }
             case Report.OPCODE_POSTCARD -> postcard(r, st, key, keyHash, s, c, qp);
@@ -391,7 +429,7 @@ public final class Engine {
             MemorySegment seg = out.segment();
             Bytes.u32(seg, p, tag & 0xFFFF_FFFFL);
             MemorySegment.copy(value, 0, seg, ValueLayout.JAVA_BYTE, p + 4, vlen);
-            finishRequest(c, qp, frame, writer.skip(4 + vlen).finish());
+            finishRequest(c, qp, frame, writer.skip(4 + vlen).finish(), Report.OPCODE_KEY_WRITE, i == n - 1 ? 1 : 0);
         }
     }
 
@@ -420,6 +458,11 @@ public final class Engine {
             bitmap = 0;
         }
         pcCells[e * CACHE_CELLS + hop] = cell;
+        if ((bitmap & (1 << hop)) != 0) {
+            ledger.lost(Report.OPCODE_POSTCARD, 1, ReportLedger.LossReason.SUPERSEDED);
+        } else {
+            ledger.hold(Report.OPCODE_POSTCARD, 1);
+        }
         bitmap |= 1 << hop;
         pcBitmap[e] = bitmap;
         int full = (1 << pcPathLength[e]) - 1;
@@ -452,6 +495,9 @@ public final class Engine {
             }
         }
         if (!written) {
+            int reports = Integer.bitCount(bitmap);
+            ledger.release(Report.OPCODE_POSTCARD, reports);
+            ledger.lost(Report.OPCODE_POSTCARD, reports, ReportLedger.LossReason.NOT_WRITABLE);
             stats.increment(EngineCounter.POSTCARD_ROWS_LOST.ordinal());
             if (logOnce.pending(LOG_HELD_LOST)) {
                 logOnce.warn(LOG_HELD_LOST, "a held postcard row of store {} could not be written: its store, collector, "
@@ -462,6 +508,12 @@ public final class Engine {
     }
 
     private void writeRow(StoreConfig st, int c, QueuePairEntry qp, RegionEntry region, long offset, int bitmap, int e) {
+        int reports = Integer.bitCount(bitmap);
+        ledger.release(Report.OPCODE_POSTCARD, reports);
+        if (!room(c, 1)) {
+            windowFull(c, Report.OPCODE_POSTCARD, reports, 1);
+            return;
+        }
         int cells = st.unitBytes >>> 3;
         long frame = beginWrite(c, qp, region, offset, st.unitBytes);
         long p = writer.payloadOffset();
@@ -469,7 +521,7 @@ public final class Engine {
         for (int h = 0; h < cells; h++) {
             seg.set(Bytes.U64, p + 8L * h, h < CACHE_CELLS && (bitmap & (1 << h)) != 0 ? pcCells[e * CACHE_CELLS + h] : 0L);
         }
-        finishRequest(c, qp, frame, writer.skip(st.unitBytes).finish());
+        finishRequest(c, qp, frame, writer.skip(st.unitBytes).finish(), Report.OPCODE_POSTCARD, reports);
         stats.increment(EngineCounter.POSTCARD_ROWS.ordinal());
     }
 
@@ -500,6 +552,7 @@ public final class Engine {
         apValues[slot * AP_CELLS + held] = r.appendValue();
         apCount[slot] = held + 1;
         apStore[slot] = st.storeId;
+        ledger.hold(Report.OPCODE_APPEND, 1);
         regs.appendTail(slot, tail + 1);
         int batch = Math.max(1, Math.min(AP_CELLS, st.batch));
         boolean ringEnd = ((tail + 1) & (st.size() - 1)) == 0;
@@ -519,6 +572,7 @@ public final class Engine {
         }
         apCount[slot] = 0;
         apIdle.remove(slot);
+        ledger.release(Report.OPCODE_APPEND, k);
         int first = regs.appendTail(slot) - k;
         StoreConfig st = t.store(apStore[slot]);
         if (st != null && st.kind == Report.OPCODE_APPEND && slot >= st.tailBase && slot - (long) st.tailBase < st.lists) {
@@ -527,6 +581,10 @@ public final class Engine {
             int c = t.collector(st.storeId, (int) (list & 0xFF));
             QueuePairEntry qp = c < 0 ? null : t.queuePair(c);
             RegionEntry region = qp == null ? null : t.region(c, st.storeId, (int) (off >>> SEGMENT_SHIFT));
+            if (region != null && regs.qpUp(c) && !room(c, 1)) {
+                windowFull(c, Report.OPCODE_APPEND, k, 1);
+                return;
+            }
             if (region != null && regs.qpUp(c)) {
                 long frame = beginWrite(c, qp, region, off, 8 * k);
                 long p = writer.payloadOffset();
@@ -535,12 +593,13 @@ public final class Engine {
                     Bytes.u32(seg, p + 8L * i, (first + 1 + i) & 0xFFFF_FFFFL);
                     Bytes.u32(seg, p + 8L * i + 4, apValues[slot * AP_CELLS + i] & 0xFFFF_FFFFL);
                 }
-                finishRequest(c, qp, frame, writer.skip(8 * k).finish());
+                finishRequest(c, qp, frame, writer.skip(8 * k).finish(), Report.OPCODE_APPEND, k);
                 stats.increment(EngineCounter.APPEND_BATCHES.ordinal());
                 return;
             }
         }
         stats.add(EngineCounter.APPEND_ENTRIES_LOST.ordinal(), k);
+        ledger.lost(Report.OPCODE_APPEND, k, ReportLedger.LossReason.NOT_WRITABLE);
         if (logOnce.pending(LOG_HELD_LOST)) {
             logOnce.warn(LOG_HELD_LOST, "{} held Append entries of tail slot {} could not be written: their store, collector, "
                     + "queue pair or region is gone or down", k, slot);
@@ -554,7 +613,9 @@ public final class Engine {
         int psn = regs.nextPsn(c);
         if (((psn - 1 - regs.lastAcked(c)) & Bth.PSN_MASK) == 0) {
             qpTimer[c] = now;
+            progressAt[c] = now;
         }
+        resolved[c] = IN_FLIGHT;
         regs.nextPsn(c, psn + 1);
         return psn;
     }
@@ -572,18 +633,87 @@ public final class Engine {
         return frame;
     }
 
-    private void fetchAdd(int c, QueuePairEntry qp, RegionEntry region, long offset, long add) {
+    private void fetchAdd(int c, QueuePairEntry qp, RegionEntry region, long offset, long add, int primitive, int reports) {
         long frame = claim();
         int psn = takePsn(c);
         int len = writer.fetchAdd(out.segment(), frame, qp.route(), qp.remoteQpn(), psn, ackRequest(psn),
                 region.va() + (offset & SEGMENT_MASK), region.rkey(), add);
-        finishRequest(c, qp, frame, len);
+        finishRequest(c, qp, frame, len, primitive, reports);
     }
 
-    /** Counts a built request and lets the queue pair's route decide where it goes. */
-    private void finishRequest(int c, QueuePairEntry qp, long frame, int length) {
+    /**
+     * Counts a built request (the one just given PSN next - 1), keeps it in the ring with the
+     * reports it carries, and lets the queue pair's route decide where it goes.
+     */
+    private void finishRequest(int c, QueuePairEntry qp, long frame, int length, int primitive, int reports) {
         counters.count(Counters.QP_SENT, c, length);
+        ring.record(c, (regs.nextPsn(c) - 1) & Bth.PSN_MASK, out.segment(), frame, length, primitive, reports);
+        ledger.sent(primitive, reports);
         egress(qp.egress(), frame, length, TranslatorP4Names.CPU_PORT);
+    }
+
+    /** Requests sent and not yet acknowledged on collector c's queue pair. */
+    private int outstandingCount(int c) {
+        return (regs.nextPsn(c) - 1 - regs.lastAcked(c)) & Bth.PSN_MASK;
+    }
+
+    /**
+     * Whether {@code n} more requests fit in the window: at most window - 1 outstanding, of which
+     * the last {@link #MAX_PROBES} are kept for probes (a full window must still be probed).
+     */
+    private boolean room(int c, int n) {
+        return outstandingCount(c) + n <= ring.size() - 1 - MAX_PROBES;
+    }
+
+    /** Reports not sent because collector c's window was full: lost, counted by primitive. */
+    private void windowFull(int c, int primitive, int reports, int requests) {
+        ledger.lost(primitive, reports, ReportLedger.LossReason.RETRANSMIT_WINDOW);
+        stats.add(EngineCounter.LOST_RETRANSMIT_WINDOW.ordinal(), requests);
+        if (logOnce.pending(LOG_WINDOW_FULL)) {
+            logOnce.warn(LOG_WINDOW_FULL, "collector {}: {} requests outstanding, the retransmit window ({}) is full: reports are "
+                    + "dropped and counted (lost_retransmit_window) until it acknowledges", c, outstandingCount(c), ring.size());
+        }
+    }
+
+    /** Everything up to {@code psn} arrived: the reports its requests carry are applied. */
+    private void acknowledge(int c, int psn) {
+        int from = regs.lastAcked(c);
+        int k = Math.min((psn - from) & Bth.PSN_MASK, ring.size()); // within the window (checked by the caller)
+        for (int i = 1; i <= k; i++) {
+            int p = (from + i) & Bth.PSN_MASK;
+            ledger.acknowledged(ring.primitive(c, p), ring.reports(c, p));
+        }
+        regs.lastAcked(c, psn);
+        progressAt[c] = now;
+    }
+
+    /** The requests from {@code from} to next PSN - 1 are lost for {@code reason}. */
+    private void loseOutstanding(int c, int from, ReportLedger.LossReason reason) {
+        int k = Math.min((regs.nextPsn(c) - from) & Bth.PSN_MASK, ring.size());
+        for (int i = 0; i < k; i++) {
+            int p = (from + i) & Bth.PSN_MASK;
+            ledger.lostInFlight(ring.primitive(c, p), ring.reports(c, p), reason);
+        }
+    }
+
+    /**
+     * Go-back-N (protocol.md 5.6): resends the requests from {@code from} to next PSN - 1 from the
+     * ring, unchanged and in order. The responder executes those it has not, ACKs duplicate WRITEs
+     * with its expected PSN - 1 and replays duplicate FETCH_ADDs from its atomic-result cache.
+     */
+    private void goBackN(int c, QueuePairEntry qp, int from) {
+        int k = (regs.nextPsn(c) - from) & Bth.PSN_MASK;
+        for (int i = 0; i < k; i++) {
+            int p = (from + i) & Bth.PSN_MASK;
+            long frame = claim();
+            int length = ring.copy(c, p, out.segment(), frame);
+            if (length == 0) {
+                continue; // not kept (cannot happen: RequestRing.FRAME_BYTES holds the largest request)
+            }
+            egress(qp.egress(), frame, length, TranslatorP4Names.CPU_PORT);
+        }
+        stats.add(EngineCounter.RETRANSMITTED.ordinal(), k);
+        progressAt[c] = now;
     }
 
     /** The output slot the next frame is built in (flushes a full batch first). */
@@ -728,6 +858,14 @@ public final class Engine {
         // Everything else names a PSN sent and not yet acknowledged. Outside that window the reply
         // is spoofed or stale, and a resync from it could count up to 2^24 lost requests.
         boolean sequenceNak = kind == 3 && (syndrome & 0x1F) == 0;
+        if (kind == 0 && psn == regs.lastAcked(c) && regs.qpUp(c)) {
+            // Nothing new acknowledged: the answer to a duplicate (a retransmitted request the
+            // responder had executed). The responder is alive; it is no progress.
+            stats.increment(EngineCounter.DUPLICATE_ACKS.ordinal());
+            qpTimer[c] = now;
+            probesOut[c] = 0;
+            return;
+        }
         if (!(outstanding(c, psn) || (sequenceNak && psn == npsn))) {
             outsideWindow(c);
             return;
@@ -743,19 +881,25 @@ public final class Engine {
             counters.count(Counters.QP_ACKS, c);
             stats.increment(EngineCounter.ACKS.ordinal());
             // Never moves the next PSN: only a PSN-sequence NAK does (a late ACK must not rewind it).
-            regs.lastAcked(c, psn);
+            acknowledge(c, psn);
         } else if (kind == 3) {
             counters.count(Counters.QP_NAKS, c * 4 + (syndrome & 3));
             stats.increment(EngineCounter.NAKS.ordinal());
             if ((syndrome & 0x1F) == 0) {
-                // PSN sequence error: go on from the PSN the responder expects; what was sent from
-                // there on is lost (at most the PSNs outstanding, by the window check above).
-                int lost = (npsn - psn) & Bth.PSN_MASK;
-                regs.addLost(c, lost);
-                stats.add(EngineCounter.LOST_RESYNC.ordinal(), lost);
-                regs.nextPsn(c, psn);
-                regs.lastAcked(c, psn - 1);
-                counters.count(Counters.QP_RESYNCS, c);
+                // PSN sequence error: everything before e arrived, nothing from e on was executed.
+                acknowledge(c, (psn - 1) & Bth.PSN_MASK);
+                if (requester.retransmit()) {
+                    goBackN(c, t.queuePair(c), psn);
+                } else {
+                    // A switch requester goes on from e; what was sent from there on is lost (at
+                    // most the PSNs outstanding, by the window check above).
+                    int lost = (npsn - psn) & Bth.PSN_MASK;
+                    loseOutstanding(c, psn, ReportLedger.LossReason.RESYNC);
+                    regs.addLost(c, lost);
+                    stats.add(EngineCounter.LOST_RESYNC.ordinal(), lost);
+                    regs.nextPsn(c, psn);
+                    counters.count(Counters.QP_RESYNCS, c);
+                }
             } else {
                 // The responder put the queue pair in error: down, and tell the controller.
                 queuePairDown(c);
@@ -873,8 +1017,21 @@ public final class Engine {
             if (!regs.qpUp(c)) {
                 continue;
             }
-            boolean outstanding = ((regs.nextPsn(c) - 1 - regs.lastAcked(c)) & Bth.PSN_MASK) != 0;
-            if (outstanding && now - qpTimer[c] >= probe) {
+            if (outstandingCount(c) == 0) {
+                continue;
+            }
+            boolean probeDue = now - qpTimer[c] >= probe;
+            if (probeDue && probesOut[c] >= MAX_PROBES) {
+                probe(c, t.queuePair(c)); // takes the queue pair down: nothing to resend
+                continue;
+            }
+            if (requester.retransmit() && now - progressAt[c] >= requester.timeoutNanos()) {
+                // No acknowledgement for the retransmit timeout: a lost request at the tail, a lost
+                // NAK, or a lost retransmission; go back to the first request not acknowledged.
+                stats.increment(EngineCounter.RETRANSMIT_TIMEOUTS.ordinal());
+                goBackN(c, t.queuePair(c), (regs.lastAcked(c) + 1) & Bth.PSN_MASK);
+            }
+            if (probeDue) {
                 probe(c, t.queuePair(c));
             }
         }
@@ -885,7 +1042,9 @@ public final class Engine {
      * (the controller re-connects with fresh PSNs, nothing outstanding will be answered).
      */
     private void queuePairDown(int c) {
-        int outstanding = (regs.nextPsn(c) - 1 - regs.lastAcked(c)) & Bth.PSN_MASK;
+        int outstanding = outstandingCount(c);
+        loseOutstanding(c, (regs.lastAcked(c) + 1) & Bth.PSN_MASK, ReportLedger.LossReason.QUEUE_PAIR_DOWN);
+        resolved[c] = RESOLVED_DOWN;
         regs.addLost(c, outstanding);
         stats.add(EngineCounter.LOST_QUEUE_PAIR_DOWN.ordinal(), outstanding);
         regs.qpUp(c, false);
@@ -897,6 +1056,12 @@ public final class Engine {
      */
     private void lateAck(int c, int psn) {
         int executed = (psn - regs.lastAcked(c)) & Bth.PSN_MASK;
+        if (resolved[c] == RESOLVED_DOWN) {
+            for (int i = 1; i <= Math.min(executed, ring.size()); i++) {
+                int p = (regs.lastAcked(c) + i) & Bth.PSN_MASK;
+                ledger.foundApplied(ring.primitive(c, p), ring.reports(c, p));
+            }
+        }
         regs.addLost(c, -executed);
         stats.add(EngineCounter.LOST_QUEUE_PAIR_DOWN.ordinal(), -executed);
         regs.lastAcked(c, psn);
@@ -907,7 +1072,7 @@ public final class Engine {
      * up to the probe arrived. Unambiguous, since nothing else READs on an up queue pair.
      */
     private void probeAnswered(int c, int psn) {
-        regs.lastAcked(c, psn);
+        acknowledge(c, psn);
         stats.increment(EngineCounter.PROBE_ANSWERS.ordinal());
         qpTimer[c] = now;
         probesOut[c] = 0;
@@ -938,7 +1103,7 @@ public final class Engine {
         qpTimer[c] = now;
         int len = writer.begin(out.segment(), frame, qp.route(), RoceOpcode.RC_RDMA_READ_REQUEST, qp.remoteQpn(), psn,
                 ackRequest(psn)).reth(0, 0, 0).finish();
-        finishRequest(c, qp, frame, len);
+        finishRequest(c, qp, frame, len, 0, 0);
     }
 
     // =====================================================================================
@@ -950,8 +1115,15 @@ public final class Engine {
         refresh();
         switch (w.register()) {
             case Registers.NEXT_PSN, Registers.LAST_ACKED_PSN, Registers.QP_UP -> {
-                probesOut[w.index()] = 0;
-                qpTimer[w.index()] = now;
+                int c = w.index();
+                if (w.register() != Registers.QP_UP && resolved[c] == IN_FLIGHT) {
+                    // New PSNs: what was in flight will never be answered on them.
+                    loseOutstanding(c, (regs.lastAcked(c) + 1) & Bth.PSN_MASK, ReportLedger.LossReason.RESET);
+                    resolved[c] = RESOLVED_RESET;
+                }
+                probesOut[c] = 0;
+                qpTimer[c] = now;
+                progressAt[c] = now;
             }
             case Registers.APPEND_TAIL -> flushAppend(w.index());
             default -> {
@@ -971,10 +1143,13 @@ public final class Engine {
             apIdle.remove(slot);
         }
         java.util.Arrays.fill(probesOut, 0);
+        java.util.Arrays.fill(resolved, RESOLVED_RESET);
+        ledger.clear();
         refresh();
     }
 
     public void close() {
+        ring.close();
         out.close();
         arena.close();
     }

@@ -34,6 +34,17 @@ public final class TranslatorMetrics {
         for (Map.Entry<String, Long> e : s.reports().dropped().entrySet()) {
             m.counter("dta_translator_report_drops_total", "Reports dropped, by reason (protocol.md 2.5)", e.getValue(), "reason", e.getKey());
         }
+        if (s.accounting() != null) {
+            s.accounting().forEach((primitive, a) -> {
+                m.counter("dta_translator_reports_applied_total", "Reports applied: the request carrying them was acknowledged",
+                        a.applied(), "primitive", primitive);
+                m.gauge("dta_translator_reports_pending", "Reports accepted and not yet applied or lost: held (postcard cache, "
+                        + "Append batch) or in flight (sent, not acknowledged)", a.held(), "primitive", primitive, "where", "held");
+                m.gauge("dta_translator_reports_pending", "", a.inFlight(), "primitive", primitive, "where", "in_flight");
+                a.lost().forEach((reason, count) -> m.counter("dta_translator_reports_lost_total",
+                        "Reports accepted and lost, by primitive and reason (protocol.md 5.6)", count, "primitive", primitive, "reason", reason));
+            });
+        }
         for (Map.Entry<String, Long> e : s.dataPlane().entrySet()) {
             m.counter("dta_translator_dataplane_" + e.getKey() + "_total", "Data plane: " + e.getKey().replace('_', ' '), e.getValue());
         }

@@ -12,7 +12,8 @@ import java.util.Map;
 public record TranslatorStatus(String translator, long deviceId, long startedAtMillis, long uptimeMillis, Network network,
                                P4Runtime p4runtime, Reports reports, List<QueuePair> queuePairs, Map<String, Long> dataPlane,
                                Map<String, Long> roceDrops, Sockets sockets, TableSizes tables, Settings settings,
-                               Held held, Admin admin, String failure) {
+                               Held held, Admin admin, String failure, Map<String, Accounting> accounting,
+                               Requester requester) {
 
     /** @param icrc how ICRCs are handled in this mode, in words */
     public record Network(String mode, String address, int reportPort, int rocePort, String mac, boolean icrcExact,
@@ -46,5 +47,20 @@ public record TranslatorStatus(String translator, long deviceId, long startedAtM
     }
 
     public record Admin(String address) {
+    }
+
+    /**
+     * Where a primitive's accepted reports are (issue 13 item 2): at a quiet moment accepted =
+     * applied + held + inFlight + the sum of lost.
+     *
+     * @param held     in the postcard cache or an Append batch
+     * @param inFlight sent, not yet acknowledged
+     * @param lost     by reason (ReportLedger.LossReason labels)
+     */
+    public record Accounting(long accepted, long applied, long held, long inFlight, Map<String, Long> lost) {
+    }
+
+    /** The requester class (protocol.md 5.6): retransmitting (go-back-N) or switch (rewind). */
+    public record Requester(boolean retransmit, int window, long timeoutMicros) {
     }
 }

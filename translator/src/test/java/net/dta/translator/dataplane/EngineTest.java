@@ -31,6 +31,7 @@ import p4.v1.P4RuntimeOuterClass.Update;
  */
 class EngineTest {
     private static final int C = EngineHarness.C;
+    static final RequesterSettings SWITCH = new RequesterSettings(false, RequesterSettings.DEFAULT_WINDOW, 5_000_000);
     private final ProtocolVectors vectors = ProtocolVectors.load();
     private final DtaHash hash = new DtaHash();
     private final byte[] buf = new byte[256];
@@ -40,11 +41,11 @@ class EngineTest {
         return java.util.Arrays.copyOf(buf, length);
     }
 
-    private static int opcode(byte[] f) {
+    static int opcode(byte[] f) {
         return f[RoceFrameWriter.BTH_OFFSET] & 0xFF;
     }
 
-    private static int psn(byte[] f) {
+    static int psn(byte[] f) {
         return Bytes.u24(MemorySegment.ofArray(f), RoceFrameWriter.BTH_OFFSET + 9);
     }
 
@@ -223,7 +224,7 @@ class EngineTest {
         }
     }
 
-    private byte[] reply(int opcode, int psn, int syndrome) {
+    static byte[] reply(int opcode, int psn, int syndrome) {
         byte[] f = new byte[128];
         RoceRoute back = RoceRoute.forQueuePair(2, 1, EngineHarness.COLLECTOR, EngineHarness.TRANSLATOR, 0x11);
         int len = opcode == RoceOpcode.RC_ATOMIC_ACKNOWLEDGE
@@ -232,7 +233,7 @@ class EngineTest {
         return java.util.Arrays.copyOf(f, len);
     }
 
-    private byte[] readResponseOnly(int psn) {
+    static byte[] readResponseOnly(int psn) {
         byte[] f = new byte[128];
         RoceRoute back = RoceRoute.forQueuePair(2, 1, EngineHarness.COLLECTOR, EngineHarness.TRANSLATOR, 0x11);
         int len = new RoceFrameWriter().readResponse(MemorySegment.ofArray(f), 0, back, RoceOpcode.RC_RDMA_READ_RESPONSE_ONLY,
@@ -242,7 +243,8 @@ class EngineTest {
 
     @Test
     void aProbeIsAZeroLengthReadAtTheNextPsnAndItsReadResponseMeansAlive() throws Exception {
-        try (EngineHarness h = EngineHarness.withVectorState(0x0FF, 65536)) {
+        // A switch requester: a retransmitting one resends the writes first (RetransmissionTest).
+        try (EngineHarness h = EngineHarness.withVectorState(0x0FF, 65536, SWITCH)) {
             TestController c = h.controller;
             assertEquals(2, h.report(vectors.get("kw.report").bytes()).size());
             assertEquals(0, h.advance(99_000_000).size(), "nothing outstanding for 100 ms yet");
@@ -282,8 +284,8 @@ class EngineTest {
     }
 
     @Test
-    void aProbeAfterLostPacketsDrawsTheNakThatResynchronises() throws Exception {
-        try (EngineHarness h = EngineHarness.withVectorState(0x0FF, 65536)) {
+    void aSwitchRequesterResynchronisesAtTheNakTheProbeDrawsAndCountsWhatFollowedTheGapLost() throws Exception {
+        try (EngineHarness h = EngineHarness.withVectorState(0x0FF, 65536, SWITCH)) {
             TestController c = h.controller;
             h.report(vectors.get("kw.report").bytes());
             assertEquals(1, h.advance(100_000_000).size());
@@ -292,6 +294,8 @@ class EngineTest {
             assertEquals(3, c.readRegister(REG_LOST_PACKETS, C), "the two writes and the probe's PSN");
             assertEquals(0x0FF, c.readRegister(REG_NEXT_PSN, C));
             assertEquals(1, c.readCounter(CTR_QP_RESYNCS, C).getPacketCount());
+            assertEquals(1, h.engine.ledger().lost(1, ReportLedger.LossReason.RESYNC), "the Key-Write report, by primitive");
+            assertEquals(0, h.engine.ledger().inFlight(1));
         }
     }
 
@@ -300,13 +304,15 @@ class EngineTest {
         try (EngineHarness h = EngineHarness.withVectorState(0x0FF, 65536)) {
             TestController c = h.controller;
             assertEquals(2, h.report(vectors.get("kw.report").bytes()).size());
-            int probes = 0;
             for (int i = 0; i < 3; i++) {
-                probes += h.advance(100_000_000).size();
+                // The retransmitting requester also resends what is outstanding (writes, earlier probes) each time.
+                assertEquals(RoceOpcode.RC_RDMA_READ_REQUEST, opcode(h.advance(100_000_000).getLast()));
             }
-            assertEquals(3, probes);
+            assertEquals(3, c.readCounter(CTR_QP_PROBES, C).getPacketCount());
             int next = (int) c.readRegister(REG_NEXT_PSN, C);
-            assertEquals(0, h.advance(100_000_000).size());
+            h.advance(100_000_000);
+            assertEquals(3, c.readCounter(CTR_QP_PROBES, C).getPacketCount(), "no fourth probe");
+            assertEquals(1, h.engine.ledger().lost(1, ReportLedger.LossReason.QUEUE_PAIR_DOWN), "the Key-Write report");
             assertEquals(0, c.readRegister(REG_QP_UP, C));
             var in = c.awaitPacketIn(REASON_QUEUE_PAIR_TIMEOUT);
             byte[] notice = in.getPayload().toByteArray();
@@ -376,6 +382,10 @@ class EngineTest {
             MemorySegment[] reports = new MemorySegment[5];
             int[] lengths = new int[5];
             String[] names = {"kw.report", "ki.report.0", "pc.report.0", "ap.report.0", "sk.report.0"};
+            MemorySegment ack = arena.allocate(128);
+            RoceFrameWriter ackWriter = new RoceFrameWriter();
+            RoceRoute back = RoceRoute.forQueuePair(2, 1, EngineHarness.COLLECTOR, EngineHarness.TRANSLATOR, 0x11);
+            int ackLength = ackWriter.acknowledge(ack, 0, back, BASE_QPN + C, 0, AethSyndrome.ACK, 1);
             for (int i = 0; i < 5; i++) {
                 byte[] b = vectors.get(names[i]).bytes();
                 reports[i] = arena.allocate(64);
@@ -389,6 +399,10 @@ class EngineTest {
                     h.feed(reports[i % 5], lengths[i % 5]);
                     if (i % 32 == 31) {
                         h.engine.flush();
+                        // The collector acknowledges: the window stays open, and the ACK path is measured too.
+                        int acked = (h.pipeline.registers().nextPsn(C) - 1) & 0xFF_FFFF;
+                        ackWriter.acknowledge(ack, 0, back, BASE_QPN + C, acked, AethSyndrome.ACK, 1);
+                        h.feedRoce(ack, ackLength);
                     }
                 }
                 h.engine.flush();

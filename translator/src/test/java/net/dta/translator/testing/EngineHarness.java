@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import net.dta.rdma.net.PacketBatch;
 import net.dta.translator.dataplane.Engine;
+import net.dta.translator.dataplane.RequesterSettings;
 import net.dta.translator.p4runtime.P4RuntimeServer;
 import net.dta.translator.p4runtime.P4RuntimeService;
 import net.dta.translator.pipeline.Pipeline;
@@ -48,7 +49,12 @@ public final class EngineHarness implements AutoCloseable {
      * regions, a route to it, and the translator's address as local.
      */
     public static EngineHarness withVectorState(int nextPsn, int postcardCache) throws Exception {
-        EngineHarness h = new EngineHarness(postcardCache);
+        return withVectorState(nextPsn, postcardCache, RequesterSettings.DEFAULT);
+    }
+
+    /** The same, with a requester class of its own (a switch requester rewinds, as the P4 programs do). */
+    public static EngineHarness withVectorState(int nextPsn, int postcardCache, RequesterSettings requester) throws Exception {
+        EngineHarness h = new EngineHarness(postcardCache, requester);
         TestController c = h.controller;
         java.util.List<net.dta.protocol.layout.StoreDefinition> stores = java.util.List.of(
                 new net.dta.protocol.layout.StoreDefinition(1, "queue-depth", new net.dta.protocol.layout.KeyWriteLayout(10, 8, 2), false),
@@ -79,6 +85,10 @@ public final class EngineHarness implements AutoCloseable {
     }
 
     public EngineHarness(int postcardCache) throws IOException, InterruptedException {
+        this(postcardCache, RequesterSettings.DEFAULT);
+    }
+
+    public EngineHarness(int postcardCache, RequesterSettings requester) throws IOException, InterruptedException {
         pipeline = new Pipeline(Schema.shipped(), 65536, -1);
         service = new P4RuntimeService(TestController.DEVICE_ID, pipeline, (frame, port) -> {
             packetOuts.add(frame);
@@ -86,7 +96,7 @@ public final class EngineHarness implements AutoCloseable {
         });
         String name = "engine-harness-" + (++servers) + "-" + System.nanoTime();
         server = P4RuntimeServer.inProcess(service, name);
-        engine = new Engine(pipeline, this::capture, service, true, false, 0x020000000001L, postcardCache, 64, clock::get);
+        engine = new Engine(pipeline, this::capture, service, true, false, 0x020000000001L, postcardCache, 64, requester, clock::get);
         controller = TestController.inProcess(name, 10);
         controller.arbitrate();
         controller.setPipeline();
@@ -119,6 +129,12 @@ public final class EngineHarness implements AutoCloseable {
         engine.report(input, 0, report.length);
         engine.flush();
         return take();
+    }
+
+    /** Feeds one received RoCEv2 frame without flushing or collecting: for loops that measure. */
+    public void feedRoce(MemorySegment frame, int length) {
+        engine.refresh();
+        engine.roce(frame, 0, length);
     }
 
     /** Feeds one received RoCEv2 frame. */

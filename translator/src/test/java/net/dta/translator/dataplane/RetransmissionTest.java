@@ -1,0 +1,131 @@
+package net.dta.translator.dataplane;
+
+import static net.dta.protocol.p4.TranslatorP4Names.*;
+import static net.dta.translator.dataplane.EngineTest.opcode;
+import static net.dta.translator.dataplane.EngineTest.psn;
+import static net.dta.translator.dataplane.EngineTest.readResponseOnly;
+import static net.dta.translator.dataplane.EngineTest.reply;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import net.dta.rdma.wire.AethSyndrome;
+import net.dta.rdma.wire.RoceOpcode;
+import net.dta.testkit.ProtocolVectors;
+import net.dta.translator.testing.EngineHarness;
+import net.dta.translator.testing.TestController;
+
+/**
+ * The retransmitting requester (protocol.md 5.6), deterministic (manual clock, no sockets): a
+ * sequence NAK resends from its PSN, the timeout resends from the first request not acknowledged,
+ * always the frames as first sent; a full window drops and counts; every report ends applied or
+ * lost by reason, per primitive.
+ */
+class RetransmissionTest {
+    private static final int C = EngineHarness.C;
+    private static final int KEY_WRITE = 1;
+    private static final int KEY_INCREMENT = 2;
+    private final ProtocolVectors vectors = ProtocolVectors.load();
+
+    @Test
+    void aSequenceNakResendsEveryRequestFromItsPsnAsFirstSentAndLosesNothing() throws Exception {
+        try (EngineHarness h = EngineHarness.withVectorState(0x0FF, 65536)) {
+            TestController c = h.controller;
+            List<byte[]> sent = new ArrayList<>(h.report(vectors.get("kw.report").bytes())); // PSN 0xFF, 0x100
+            sent.addAll(h.report(vectors.get("ki.report.0").bytes()));                       // PSN 0x101, 0x102
+            assertEquals(4, sent.size());
+            // The responder lost 0x100: it NAKs expecting it (and drops 0x101, 0x102).
+            List<byte[]> again = h.roce(reply(RoceOpcode.RC_ACKNOWLEDGE, 0x100, AethSyndrome.NAK_PSN_SEQUENCE_ERROR));
+            assertEquals(3, again.size(), "0x100 .. next PSN - 1");
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(sent.get(i + 1), again.get(i), "the frame of PSN 0x" + Integer.toHexString(0x100 + i) + " as first sent");
+            }
+            assertEquals(0x103, c.readRegister(REG_NEXT_PSN, C), "the next PSN does not move");
+            assertEquals(0x0FF, c.readRegister(REG_LAST_ACKED_PSN, C), "the NAK acknowledges what precedes its PSN");
+            assertEquals(0, c.readRegister(REG_LOST_PACKETS, C));
+            assertEquals(0, c.readCounter(CTR_QP_RESYNCS, C).getPacketCount(), "no resynchronisation: nothing lost");
+            assertEquals(3, h.engine.stat(EngineCounter.RETRANSMITTED));
+            ReportLedger ledger = h.engine.ledger();
+            assertEquals(1, ledger.inFlight(KEY_WRITE));
+            assertEquals(1, ledger.inFlight(KEY_INCREMENT));
+
+            h.roce(reply(RoceOpcode.RC_ATOMIC_ACKNOWLEDGE, 0x102, 0));
+            assertEquals(1, ledger.applied(KEY_WRITE));
+            assertEquals(1, ledger.applied(KEY_INCREMENT));
+            assertEquals(0, ledger.inFlight(KEY_WRITE) + ledger.inFlight(KEY_INCREMENT));
+        }
+    }
+
+    @Test
+    void theTimeoutResendsFromTheFirstRequestNotAcknowledgedAndADuplicateAckIsNoProgress() throws Exception {
+        try (EngineHarness h = EngineHarness.withVectorState(0x0FF, 65536)) {
+            TestController c = h.controller;
+            List<byte[]> sent = h.report(vectors.get("kw.report").bytes());
+            assertEquals(0, h.advance(4_999_999).size(), "before the timeout (5 ms)");
+            List<byte[]> again = h.advance(1);
+            assertEquals(2, again.size());
+            assertArrayEquals(sent.get(0), again.get(0));
+            assertArrayEquals(sent.get(1), again.get(1));
+            assertEquals(1, h.engine.stat(EngineCounter.RETRANSMIT_TIMEOUTS));
+            // The responder had executed 0xFF only: the duplicate is ACKed with 0xFF, then 0x100 runs.
+            h.roce(reply(RoceOpcode.RC_ACKNOWLEDGE, 0x0FF, AethSyndrome.ACK));
+            assertEquals(0x0FF, c.readRegister(REG_LAST_ACKED_PSN, C));
+            h.roce(reply(RoceOpcode.RC_ACKNOWLEDGE, 0x0FF, AethSyndrome.ACK));
+            assertEquals(1, h.engine.stat(EngineCounter.DUPLICATE_ACKS), "an ACK of what was acknowledged already");
+            assertEquals(0, h.engine.stat(EngineCounter.REPLIES_OUTSIDE_WINDOW), "not taken for a spoofed reply");
+            assertEquals(0, h.advance(4_000_000).size(), "the first ACK was progress: the timeout starts again");
+            assertEquals(1, h.advance(1_000_000).size(), "0x100 again");
+            h.roce(reply(RoceOpcode.RC_ACKNOWLEDGE, 0x100, AethSyndrome.ACK));
+            assertEquals(1, h.engine.ledger().applied(KEY_WRITE));
+            assertEquals(0, h.advance(100_000_000).size(), "nothing outstanding: no resend, no probe");
+        }
+    }
+
+    @Test
+    void aFullWindowDropsReportsAndCountsThemByPrimitiveUntilTheCollectorAcknowledges() throws Exception {
+        // Window 64: at most 60 data requests outstanding (63, of which 3 kept for probes).
+        try (EngineHarness h = EngineHarness.withVectorState(0x0FF, 65536, new RequesterSettings(true, 64, 5_000_000))) {
+            int frames = 0;
+            for (int i = 0; i < 31; i++) {
+                frames += h.report(vectors.get("kw.report").bytes()).size();
+            }
+            assertEquals(60, frames, "30 reports of 2 requests");
+            ReportLedger ledger = h.engine.ledger();
+            assertEquals(1, ledger.lost(KEY_WRITE, ReportLedger.LossReason.RETRANSMIT_WINDOW));
+            assertEquals(2, h.engine.stat(EngineCounter.LOST_RETRANSMIT_WINDOW), "its two requests were not sent");
+            assertEquals(30, ledger.inFlight(KEY_WRITE));
+            // The probe still goes (the window keeps room for three), and its answer acknowledges all.
+            List<byte[]> out = h.advance(100_000_000);
+            byte[] probe = out.get(out.size() - 1);
+            assertEquals(RoceOpcode.RC_RDMA_READ_REQUEST, opcode(probe));
+            h.roce(readResponseOnly(psn(probe)));
+            assertEquals(30, ledger.applied(KEY_WRITE));
+            assertEquals(2, h.report(vectors.get("kw.report").bytes()).size(), "room again");
+            assertEquals(32, h.controller.readCounter(CTR_REPORTS, KEY_WRITE).getPacketCount());
+            assertEquals(32, ledger.applied(KEY_WRITE) + ledger.inFlight(KEY_WRITE)
+                    + ledger.lost(KEY_WRITE, ReportLedger.LossReason.RETRANSMIT_WINDOW), "accepted = applied + in flight + lost");
+        }
+    }
+
+    @Test
+    void heldPostcardsAndAppendEntriesAreAccountedUntilTheirWriteIsAcknowledged() throws Exception {
+        try (EngineHarness h = EngineHarness.withVectorState(0x0FF, 65536)) {
+            ReportLedger ledger = h.engine.ledger();
+            assertEquals(0, h.report(vectors.get("ap.report.0").bytes()).size(), "batch of 2: held");
+            assertEquals(1, ledger.held(4));
+            assertEquals(1, h.report(vectors.get("ap.report.1").bytes()).size(), "the batch is written");
+            assertEquals(0, ledger.held(4));
+            assertEquals(2, ledger.inFlight(4), "one WRITE carries both entries");
+            h.report(vectors.get("pc.report.0").bytes());
+            h.report(vectors.get("pc.report.0").bytes());
+            assertEquals(1, ledger.held(3));
+            assertEquals(1, ledger.lost(3, ReportLedger.LossReason.SUPERSEDED), "the same hop again replaces the first");
+            h.roce(reply(RoceOpcode.RC_ACKNOWLEDGE, 0x0FF, AethSyndrome.ACK));
+            assertEquals(2, ledger.applied(4));
+        }
+    }
+}

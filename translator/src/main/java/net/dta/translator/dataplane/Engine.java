@@ -48,6 +48,8 @@ public final class Engine {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
     private static final int MAX_REQUESTS = 16;
     private static final int MAX_PROBES = 3;
+    /** Requests transmitted and not acknowledged at most (at least twice the ack interval): bounds every burst, go-back-N too. */
+    private static final int SEND_WINDOW = 128;
     private static final int CACHE_CELLS = 8;
     private static final int AP_CELLS = 16;
     private static final int SEGMENT_SHIFT = 31;
@@ -106,6 +108,12 @@ public final class Engine {
     private final RequestRing ring;
     private final ReportLedger ledger = new ReportLedger();
     private final long[] progressAt = new long[Tables.COLLECTORS];
+    // Retransmitting requester: the next PSN to transmit (requests from there to next PSN - 1 wait
+    // in the ring for the send window), and the PSN after the highest ever transmitted.
+    private final int[] sendNext = new int[Tables.COLLECTORS];
+    private final int[] highestSent = new int[Tables.COLLECTORS];
+    // A PSN query is out: the next ACK names the PSN the responder expects, minus one.
+    private final boolean[] querying = new boolean[Tables.COLLECTORS];
     private final byte[] resolved = new byte[Tables.COLLECTORS];
 
     // Postcard cache (protocol.md 6.3): entry e holds a flow of a store, its path length, the hops
@@ -614,6 +622,8 @@ public final class Engine {
         if (((psn - 1 - regs.lastAcked(c)) & Bth.PSN_MASK) == 0) {
             qpTimer[c] = now;
             progressAt[c] = now;
+            sendNext[c] = psn;
+            highestSent[c] = psn;
         }
         resolved[c] = IN_FLIGHT;
         regs.nextPsn(c, psn + 1);
@@ -647,9 +657,82 @@ public final class Engine {
      */
     private void finishRequest(int c, QueuePairEntry qp, long frame, int length, int primitive, int reports) {
         counters.count(Counters.QP_SENT, c, length);
-        ring.record(c, (regs.nextPsn(c) - 1) & Bth.PSN_MASK, out.segment(), frame, length, primitive, reports);
+        int psn = (regs.nextPsn(c) - 1) & Bth.PSN_MASK;
+        ring.record(c, psn, out.segment(), frame, length, primitive, reports);
         ledger.sent(primitive, reports);
-        egress(qp.egress(), frame, length, TranslatorP4Names.CPU_PORT);
+        if (!requester.retransmit() || (psn == sendNext[c] && transmitted(c) < sendWindow())) {
+            sendNext[c] = (psn + 1) & Bth.PSN_MASK;
+            highestSent[c] = sendNext[c];
+            egress(qp.egress(), frame, length, TranslatorP4Names.CPU_PORT);
+        }
+        // Else it waits in the ring: acknowledgements open the send window (pump).
+    }
+
+    /**
+     * A PSN query (protocol.md 5.6): a zero-length RDMA WRITE Only with AckReq at PSN last
+     * acknowledged, a PSN the responder has executed. A duplicate WRITE is not executed again and
+     * is answered by an ACK with the responder's expected PSN - 1 (5.5 step 3; rxe and NICs do the
+     * same), so the answer says exactly where to go back to, whatever replies were lost. It takes
+     * no PSN and is not kept in the ring.
+     */
+    private void psnQuery(int c, QueuePairEntry qp) {
+        long frame = claim();
+        int len = writer.begin(out.segment(), frame, qp.route(), RoceOpcode.RC_RDMA_WRITE_ONLY, qp.remoteQpn(), regs.lastAcked(c),
+                true).reth(0, 0, 0).finish();
+        querying[c] = true;
+        progressAt[c] = now;
+        stats.increment(EngineCounter.PSN_QUERIES.ordinal());
+        egress(qp.egress(), frame, len, TranslatorP4Names.CPU_PORT);
+    }
+
+    /**
+     * An ACK with PSN {@code psn} arrived: if it answers a PSN query, go back to {@code psn + 1}.
+     * Only a plain ACK can (the query is a WRITE): an ATOMIC ACK, possibly a replay of a cached
+     * result, would send the requester back to FETCH_ADDs the responder executed and may no
+     * longer replay (they are dropped silently).
+     */
+    private void answered(int c, int op, int psn) {
+        if (querying[c] && op == RoceOpcode.RC_ACKNOWLEDGE) {
+            querying[c] = false;
+            goBackN(c, t.queuePair(c), (psn + 1) & Bth.PSN_MASK);
+        }
+    }
+
+    /** Requests transmitted and not acknowledged (retransmitting requester). */
+    private int transmitted(int c) {
+        return (sendNext[c] - 1 - regs.lastAcked(c)) & Bth.PSN_MASK;
+    }
+
+    private int sendWindow() {
+        return Math.min(ring.size() - 1, Math.max(SEND_WINDOW, 2 * (t.settings().ackMask() + 1)));
+    }
+
+    /**
+     * Transmits the requests waiting in the ring, in PSN order, while the send window has room:
+     * after a go-back-N, or when an acknowledgement opened the window.
+     */
+    private void pump(int c, QueuePairEntry qp) {
+        if (qp == null || !regs.qpUp(c)) {
+            return;
+        }
+        int limit = sendWindow();
+        int next = regs.nextPsn(c);
+        while (sendNext[c] != next && transmitted(c) < limit) {
+            int p = sendNext[c];
+            sendNext[c] = (p + 1) & Bth.PSN_MASK;
+            long frame = claim();
+            int length = ring.copy(c, p, out.segment(), frame);
+            if (length == 0) {
+                continue; // not kept (cannot happen: RequestRing.FRAME_BYTES holds the largest request)
+            }
+            int d = (highestSent[c] - p) & Bth.PSN_MASK;
+            if (d != 0 && d <= ring.size()) {
+                stats.increment(EngineCounter.RETRANSMITTED.ordinal());
+            } else {
+                highestSent[c] = sendNext[c];
+            }
+            egress(qp.egress(), frame, length, TranslatorP4Names.CPU_PORT);
+        }
     }
 
     /** Requests sent and not yet acknowledged on collector c's queue pair. */
@@ -685,6 +768,12 @@ public final class Engine {
         }
         regs.lastAcked(c, psn);
         progressAt[c] = now;
+        if (requester.retransmit()) {
+            if (transmitted(c) >= ring.size()) {
+                sendNext[c] = (psn + 1) & Bth.PSN_MASK; // acknowledged beyond what a go-back-N had taken back
+            }
+            pump(c, t.queuePair(c));
+        }
     }
 
     /** The requests from {@code from} to next PSN - 1 are lost for {@code reason}. */
@@ -697,23 +786,15 @@ public final class Engine {
     }
 
     /**
-     * Go-back-N (protocol.md 5.6): resends the requests from {@code from} to next PSN - 1 from the
-     * ring, unchanged and in order. The responder executes those it has not, ACKs duplicate WRITEs
-     * with its expected PSN - 1 and replays duplicate FETCH_ADDs from its atomic-result cache.
+     * Go-back-N (protocol.md 5.6): transmits again from {@code from}, from the ring, unchanged and
+     * in order, as the send window allows (the rest follows as acknowledgements come). The
+     * responder executes those it has not, ACKs duplicate WRITEs with its expected PSN - 1 and
+     * replays duplicate FETCH_ADDs from its atomic-result cache.
      */
     private void goBackN(int c, QueuePairEntry qp, int from) {
-        int k = (regs.nextPsn(c) - from) & Bth.PSN_MASK;
-        for (int i = 0; i < k; i++) {
-            int p = (from + i) & Bth.PSN_MASK;
-            long frame = claim();
-            int length = ring.copy(c, p, out.segment(), frame);
-            if (length == 0) {
-                continue; // not kept (cannot happen: RequestRing.FRAME_BYTES holds the largest request)
-            }
-            egress(qp.egress(), frame, length, TranslatorP4Names.CPU_PORT);
-        }
-        stats.add(EngineCounter.RETRANSMITTED.ordinal(), k);
+        sendNext[c] = from;
         progressAt[c] = now;
+        pump(c, qp);
     }
 
     /** The output slot the next frame is built in (flushes a full batch first). */
@@ -859,11 +940,12 @@ public final class Engine {
         // is spoofed or stale, and a resync from it could count up to 2^24 lost requests.
         boolean sequenceNak = kind == 3 && (syndrome & 0x1F) == 0;
         if (kind == 0 && psn == regs.lastAcked(c) && regs.qpUp(c)) {
-            // Nothing new acknowledged: the answer to a duplicate (a retransmitted request the
-            // responder had executed). The responder is alive; it is no progress.
+            // Nothing new acknowledged: the answer to a duplicate (a PSN query, or a retransmitted
+            // request the responder had executed). The responder is alive and expects psn + 1.
             stats.increment(EngineCounter.DUPLICATE_ACKS.ordinal());
             qpTimer[c] = now;
             probesOut[c] = 0;
+            answered(c, op, psn);
             return;
         }
         if (!(outstanding(c, psn) || (sequenceNak && psn == npsn))) {
@@ -882,12 +964,14 @@ public final class Engine {
             stats.increment(EngineCounter.ACKS.ordinal());
             // Never moves the next PSN: only a PSN-sequence NAK does (a late ACK must not rewind it).
             acknowledge(c, psn);
+            answered(c, op, psn);
         } else if (kind == 3) {
             counters.count(Counters.QP_NAKS, c * 4 + (syndrome & 3));
             stats.increment(EngineCounter.NAKS.ordinal());
             if ((syndrome & 0x1F) == 0) {
                 // PSN sequence error: everything before e arrived, nothing from e on was executed.
                 acknowledge(c, (psn - 1) & Bth.PSN_MASK);
+                querying[c] = false;
                 if (requester.retransmit()) {
                     goBackN(c, t.queuePair(c), psn);
                 } else {
@@ -1027,9 +1111,9 @@ public final class Engine {
             }
             if (requester.retransmit() && now - progressAt[c] >= requester.timeoutNanos()) {
                 // No acknowledgement for the retransmit timeout: a lost request at the tail, a lost
-                // NAK, or a lost retransmission; go back to the first request not acknowledged.
+                // NAK or ACK, or a lost retransmission. Ask where the responder is, then go back there.
                 stats.increment(EngineCounter.RETRANSMIT_TIMEOUTS.ordinal());
-                goBackN(c, t.queuePair(c), (regs.lastAcked(c) + 1) & Bth.PSN_MASK);
+                psnQuery(c, t.queuePair(c));
             }
             if (probeDue) {
                 probe(c, t.queuePair(c));
@@ -1124,6 +1208,7 @@ public final class Engine {
                 probesOut[c] = 0;
                 qpTimer[c] = now;
                 progressAt[c] = now;
+                querying[c] = false;
             }
             case Registers.APPEND_TAIL -> flushAppend(w.index());
             default -> {
@@ -1144,6 +1229,7 @@ public final class Engine {
         }
         java.util.Arrays.fill(probesOut, 0);
         java.util.Arrays.fill(resolved, RESOLVED_RESET);
+        java.util.Arrays.fill(querying, false);
         ledger.clear();
         refresh();
     }

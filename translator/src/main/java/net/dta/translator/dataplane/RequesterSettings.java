@@ -14,7 +14,7 @@ package net.dta.translator.dataplane;
  */
 public record RequesterSettings(boolean retransmit, int window, long timeoutNanos) {
     public static final int DEFAULT_WINDOW = 1024;
-    public static final long DEFAULT_TIMEOUT_MICROS = 5000;
+    public static final long DEFAULT_TIMEOUT_MICROS = 1000;
     public static final RequesterSettings DEFAULT = new RequesterSettings(true, DEFAULT_WINDOW, DEFAULT_TIMEOUT_MICROS * 1000);
 
     public RequesterSettings {

@@ -49,7 +49,7 @@ class EngineTest {
         return Bytes.u24(MemorySegment.ofArray(f), RoceFrameWriter.BTH_OFFSET + 9);
     }
 
-    private static boolean ackReq(byte[] f) {
+    static boolean ackReq(byte[] f) {
         return (f[RoceFrameWriter.BTH_OFFSET + 8] & 0x80) != 0;
     }
 
@@ -57,7 +57,7 @@ class EngineTest {
         return MemorySegment.ofArray(f).get(Bytes.U64, RoceFrameWriter.BASE_HEADERS);
     }
 
-    private static long dmaLength(byte[] f) {
+    static long dmaLength(byte[] f) {
         return Bytes.u32(MemorySegment.ofArray(f), RoceFrameWriter.BASE_HEADERS + 12);
     }
 

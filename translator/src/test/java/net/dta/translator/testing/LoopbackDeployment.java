@@ -24,6 +24,7 @@ import net.dta.rdma.net.Ipv4;
 import net.dta.translator.Translator;
 import net.dta.translator.config.Mode;
 import net.dta.translator.config.TranslatorConfig;
+import net.dta.translator.dataplane.RequesterSettings;
 import p4.v1.P4RuntimeOuterClass.Update;
 
 /**
@@ -45,6 +46,11 @@ public final class LoopbackDeployment implements AutoCloseable {
 
     private LoopbackDeployment(Mode mode, int n, String stores, Path dir, int appendBatch, boolean lossy, String prefix)
             throws Exception {
+        this(mode, n, stores, dir, appendBatch, lossy, prefix, RequesterSettings.DEFAULT);
+    }
+
+    private LoopbackDeployment(Mode mode, int n, String stores, Path dir, int appendBatch, boolean lossy, String prefix,
+                               RequesterSettings requester) throws Exception {
         this.prefix = prefix;
         String ingest = mode == Mode.RAW ? "raw" : "udp";
         try {
@@ -57,7 +63,10 @@ public final class LoopbackDeployment implements AutoCloseable {
                         dir.resolve("c" + i + ".yaml"));
                 collectors.add(Collector.start(cc, new DefaultBackends()));
             }
-            translator = Translator.start(TranslatorConfig.forTest(prefix + "1", mode));
+            TranslatorConfig tc = TranslatorConfig.forTest(prefix + "1", mode);
+            TranslatorConfig.DataPlane dp = tc.dataPlane();
+            translator = Translator.start(tc.withDataPlane(new TranslatorConfig.DataPlane(dp.postcardCacheEntries(),
+                    dp.appendTailSlots(), dp.batch(), requester)));
         } catch (Exception e) {
             collectors.forEach(Collector::close);
             throw e;
@@ -113,6 +122,12 @@ public final class LoopbackDeployment implements AutoCloseable {
     public static String randomPrefix() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         return "127." + r.nextInt(100, 250) + "." + r.nextInt(1, 250) + ".";
+    }
+
+    /** UDP mode, with a {@link LossyRelay} between the translator and collector 0, and a requester of the given class. */
+    public static LoopbackDeployment lossy(int collectors, String stores, Path dir, int appendBatch, RequesterSettings requester)
+            throws Exception {
+        return new LoopbackDeployment(Mode.UDP, collectors, stores, dir, appendBatch, true, randomPrefix(), requester);
     }
 
     /** UDP mode, with a {@link LossyRelay} between the translator and collector 0. */

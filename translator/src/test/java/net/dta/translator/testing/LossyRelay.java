@@ -26,6 +26,9 @@ public final class LossyRelay implements AutoCloseable {
     public LossyRelay(String relayIp, String translatorIp, String collectorIp) throws IOException {
         socket = new DatagramSocket(new InetSocketAddress(relayIp, 4791));
         socket.setSoTimeout(100);
+        // Room for bursts (go-back-N, ACK trains): the relay's own overflow would be loss nobody chose.
+        socket.setReceiveBufferSize(1 << 20);
+        socket.setSendBufferSize(1 << 20);
         translator = new InetSocketAddress(InetAddress.getByName(translatorIp), 4791);
         collector = new InetSocketAddress(InetAddress.getByName(collectorIp), 4791);
         thread = new Thread(this::run, "lossy-relay");

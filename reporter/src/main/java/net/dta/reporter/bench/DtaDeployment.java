@@ -20,6 +20,8 @@ import net.dta.reporter.ReporterOptions;
 import net.dta.translator.Translator;
 import net.dta.translator.config.Mode;
 import net.dta.translator.config.TranslatorConfig;
+import net.dta.translator.dataplane.RequesterSettings;
+import net.dta.translator.link.LossyRelay;
 import net.dta.translator.pipeline.Counters;
 import net.dta.translator.pipeline.Registers;
 
@@ -47,6 +49,8 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
     private final List<Thread> responders = new ArrayList<>();
     private final Thread dataPlane;
     private final String name;
+    private LossyRelay relay;
+    static final String RELAY_ADDRESS = "127.0.44.99";
 
     /**
      * @param mode        UDP (portable) or RAW (exact ICRCs, root) for the translator and the collectors
@@ -54,6 +58,15 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
      * @param name        how benchmark tables call it
      */
     DtaDeployment(Path dir, int collectorCount, Mode mode, int appendBatch, String name) throws Exception {
+        this(dir, collectorCount, mode, appendBatch, name, RequesterSettings.DEFAULT, false);
+    }
+
+    /**
+     * @param requester the translator's requester class (protocol.md 5.6)
+     * @param lossy     put a {@link LossyRelay} ({@link #RELAY_ADDRESS}, UDP mode) between the translator and collector 0
+     */
+    DtaDeployment(Path dir, int collectorCount, Mode mode, int appendBatch, String name, RequesterSettings requester,
+                  boolean lossy) throws Exception {
         this.name = name;
         Translator t = null;
         try {
@@ -71,17 +84,33 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
             }
             TranslatorConfig tc = TranslatorConfig.forTest(TRANSLATOR_ADDRESS, mode).withName("bench")
                     .withAdmin(new TranslatorConfig.Admin(false, TRANSLATOR_ADDRESS, 0));
-            t = Translator.start(tc);
+            TranslatorConfig.DataPlane dp = tc.dataPlane();
+            t = Translator.start(tc.withDataPlane(new TranslatorConfig.DataPlane(dp.postcardCacheEntries(), dp.appendTailSlots(),
+                    dp.batch(), requester)));
+            relay = lossy ? new LossyRelay(RELAY_ADDRESS, TRANSLATOR_ADDRESS, collectorAddress(0)) : null;
             program(t, mode, appendBatch);
         } catch (Exception e) {
             if (t != null) {
                 t.close();
+            }
+            if (relay != null) {
+                relay.close();
             }
             collectors.forEach(Collector::close);
             throw e;
         }
         this.translator = t;
         this.dataPlane = ThreadCpu.named("dta-translator-bench");
+    }
+
+    /** The lossy link to collector 0, or null. */
+    LossyRelay relay() {
+        return relay;
+    }
+
+    /** Where the translator sends collector i's requests: the relay for a lossy collector 0. */
+    private String queuePairAddress(int i) {
+        return i == 0 && relay != null ? RELAY_ADDRESS : collectorAddress(i);
     }
 
     Collector collector(int i) {
@@ -100,14 +129,15 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
         int translatorIp = Ipv4.parse(TRANSLATOR_ADDRESS);
         try (BenchController controller = new BenchController(t.p4runtimeAddress())) {
             List<Update> setup = new ArrayList<>();
-            setup.add(controller.settings(6, 1000, PROBE_INTERVAL_MILLIS));
+            // Under loss the probes are part of what is measured: the translator's default interval.
+            setup.add(controller.settings(6, 1000, relay != null ? 100 : PROBE_INTERVAL_MILLIS));
             setup.add(controller.localAddress(translatorIp));
             for (int i = 0; i < collectors.size(); i++) {
-                setup.add(controller.route(Ipv4.parse(collectorAddress(i)), TRANSLATOR_MAC, 0x02_00_00_00_00_10L + i));
+                setup.add(controller.route(Ipv4.parse(queuePairAddress(i)), TRANSLATOR_MAC, 0x02_00_00_00_00_10L + i));
             }
             controller.write(setup);
             for (int i = 0; i < collectors.size(); i++) {
-                controller.connect(i, translatorIp, Ipv4.parse(collectorAddress(i)), 0x1000 * (i + 1), collectors.get(i).catalog());
+                controller.connect(i, translatorIp, Ipv4.parse(queuePairAddress(i)), 0x1000 * (i + 1), collectors.get(i).catalog());
             }
             List<Update> stores = new ArrayList<>();
             int tailBase = 0;
@@ -242,6 +272,9 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
     @Override
     public void close() {
         translator.close();
+        if (relay != null) {
+            relay.close();
+        }
         collectors.forEach(Collector::close);
     }
 }

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import net.dta.reporter.Primitive;
 import net.dta.reporter.ReporterMain;
 import net.dta.reporter.bench.CollectorCpuBenchmark;
+import net.dta.reporter.bench.LossBenchmark;
 import net.dta.reporter.bench.TranslatorThroughputBenchmark;
 import net.dta.translator.config.Mode;
 import picocli.CommandLine.Command;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"The benchmarks of docs/performance.md. Progress goes to stderr, the tables to stdout."},
         subcommands = {BenchCommand.Translator.class, BenchCommand.CollectorCpu.class, BenchCommand.Responder.class,
-                HashingCommand.class})
+                HashingCommand.class, BenchCommand.Loss.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -95,19 +96,75 @@ public final class BenchCommand implements Runnable {
 
         /** Runs the body with the work directory; a temporary one is deleted after. */
         int inWorkDir(WorkDirBody body) throws Exception {
-            Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("dta-bench-");
-            try {
-                body.run(dir);
-                return ReporterMain.OK;
-            } finally {
-                if (workDir == null) {
-                    try (Stream<Path> paths = Files.walk(dir)) {
-                        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                    } catch (IOException e) {
-                        // a leftover temporary directory is not worth failing a finished benchmark for
-                    }
+            return BenchCommand.inWorkDir(workDir, body);
+        }
+    }
+
+    /** Runs the body with {@code workDir}, or a temporary directory deleted after. */
+    static int inWorkDir(Path workDir, WorkDirBody body) throws Exception {
+        Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("dta-bench-");
+        try {
+            body.run(dir);
+            return ReporterMain.OK;
+        } finally {
+            if (workDir == null) {
+                try (Stream<Path> paths = Files.walk(dir)) {
+                    paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (IOException e) {
+                    // a leftover temporary directory is not worth failing a finished benchmark for
                 }
             }
+        }
+    }
+
+    @Command(name = "loss", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Reports lost to random packet loss between the translator and a collector (a lossy relay on "
+                    + "loopback, both directions), per requester class (switch: rewind at a NAK; retransmit: go-back-N), loss "
+                    + "rate and primitive, with the per-primitive accounting checked (docs/reliability.md).")
+    static final class Loss implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--loss", defaultValue = "0.01,0.1", paramLabel = "F,..", description = "Loss rates (fractions). Default: ${DEFAULT-VALUE}.")
+        String loss;
+
+        @Option(names = "--primitives", defaultValue = "key_increment,append", paramLabel = "P,..",
+                description = "key_increment, append, key_write. Default: ${DEFAULT-VALUE}.")
+        String primitives;
+
+        @Option(names = "--requesters", defaultValue = "switch,retransmit", paramLabel = "R,..",
+                description = "switch (rewind, as the P4 translators), retransmit (the software translator's default). Default: ${DEFAULT-VALUE}.")
+        String requesters;
+
+        @Option(names = "--reports", defaultValue = "20000", paramLabel = "N", description = "Reports per run. Default: ${DEFAULT-VALUE}.")
+        int reports;
+
+        @Option(names = "--rate", defaultValue = "5000", paramLabel = "N/S",
+                description = "Reports per second (the relay is one thread: more makes it the bottleneck). Default: ${DEFAULT-VALUE}.")
+        int rate;
+
+        @Option(names = "--window", defaultValue = "1024", paramLabel = "N",
+                description = "The translator's retransmit-window (a power of two 16..65536). Default: ${DEFAULT-VALUE}.")
+        int window;
+
+        @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the collectors' stores go (default: a temporary directory, deleted after).")
+        Path workDir;
+
+        @Override
+        public Integer call() throws Exception {
+            List<Double> rates = new ArrayList<>();
+            for (String r : loss.split(",")) {
+                double v = Double.parseDouble(r);
+                if (!(v >= 0 && v < 1)) {
+                    throw new IllegalArgumentException("loss: each rate must be a fraction 0 <= f < 1, got " + r);
+                }
+                rates.add(v);
+            }
+            if (reports < 1 || rate < 1) {
+                throw new IllegalArgumentException("reports and rate must be positive");
+            }
+            return inWorkDir(workDir, dir -> LossBenchmark.run(new LossBenchmark.Options(rates, List.of(primitives.split(",")),
+                    List.of(requesters.split(",")), reports, rate, window, dir), spec.commandLine().getOut(), spec.commandLine().getErr()));
         }
     }
 

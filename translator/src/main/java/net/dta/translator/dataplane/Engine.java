@@ -48,8 +48,6 @@ public final class Engine {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
     private static final int MAX_REQUESTS = 16;
     private static final int MAX_PROBES = 3;
-    /** Requests transmitted and not acknowledged at most (at least twice the ack interval): bounds every burst, go-back-N too. */
-    private static final int SEND_WINDOW = 128;
     private static final int CACHE_CELLS = 8;
     private static final int AP_CELLS = 16;
     private static final int SEGMENT_SHIFT = 31;
@@ -112,8 +110,11 @@ public final class Engine {
     // in the ring for the send window), and the PSN after the highest ever transmitted.
     private final int[] sendNext = new int[Tables.COLLECTORS];
     private final int[] highestSent = new int[Tables.COLLECTORS];
-    // A PSN query is out: the next ACK names the PSN the responder expects, minus one.
+    // A PSN query is out (sent at queriedAt, after the requests before queryNext): its ACK names
+    // the PSN the responder expects, minus one.
     private final boolean[] querying = new boolean[Tables.COLLECTORS];
+    private final int[] queryNext = new int[Tables.COLLECTORS];
+    private final long[] queriedAt = new long[Tables.COLLECTORS];
     private final byte[] resolved = new byte[Tables.COLLECTORS];
 
     // Postcard cache (protocol.md 6.3): entry e holds a flow of a store, its path length, the hops
@@ -680,21 +681,27 @@ public final class Engine {
         int len = writer.begin(out.segment(), frame, qp.route(), RoceOpcode.RC_RDMA_WRITE_ONLY, qp.remoteQpn(), regs.lastAcked(c),
                 true).reth(0, 0, 0).finish();
         querying[c] = true;
-        progressAt[c] = now;
+        queryNext[c] = sendNext[c];
+        queriedAt[c] = now;
         stats.increment(EngineCounter.PSN_QUERIES.ordinal());
         egress(qp.egress(), frame, len, TranslatorP4Names.CPU_PORT);
     }
 
     /**
-     * An ACK with PSN {@code psn} arrived: if it answers a PSN query, go back to {@code psn + 1}.
-     * Only a plain ACK can (the query is a WRITE): an ATOMIC ACK, possibly a replay of a cached
-     * result, would send the requester back to FETCH_ADDs the responder executed and may no
-     * longer replay (they are dropped silently).
+     * An ACK with PSN {@code psn} arrived: if it answers a PSN query and the responder lacks
+     * requests transmitted before the query (which reached it first: one path, in order), they
+     * and everything after them were not executed: go back to {@code psn + 1}. Only a plain ACK
+     * can answer (the query is a WRITE): an ATOMIC ACK, possibly a replay of a cached result,
+     * would send the requester back to FETCH_ADDs the responder executed and may no longer replay
+     * (it drops those silently).
      */
     private void answered(int c, int op, int psn) {
         if (querying[c] && op == RoceOpcode.RC_ACKNOWLEDGE) {
             querying[c] = false;
-            goBackN(c, t.queuePair(c), (psn + 1) & Bth.PSN_MASK);
+            int missing = (queryNext[c] - 1 - psn) & Bth.PSN_MASK;
+            if (missing != 0 && missing <= ring.size()) {
+                goBackN(c, t.queuePair(c), (psn + 1) & Bth.PSN_MASK);
+            }
         }
     }
 
@@ -703,8 +710,13 @@ public final class Engine {
         return (sendNext[c] - 1 - regs.lastAcked(c)) & Bth.PSN_MASK;
     }
 
+    /**
+     * Requests transmitted and not acknowledged at most: the whole window. (A smaller send window
+     * paced go-back-N bursts, but capped throughput at window / RTT, and the RTT on a loaded
+     * machine reached hundreds of milliseconds; see docs/reliability.md.)
+     */
     private int sendWindow() {
-        return Math.min(ring.size() - 1, Math.max(SEND_WINDOW, 2 * (t.settings().ackMask() + 1)));
+        return ring.size() - 1;
     }
 
     /**
@@ -792,6 +804,7 @@ public final class Engine {
      * replays duplicate FETCH_ADDs from its atomic-result cache.
      */
     private void goBackN(int c, QueuePairEntry qp, int from) {
+        querying[c] = false; // an answer to a query sent before this would be stale
         sendNext[c] = from;
         progressAt[c] = now;
         pump(c, qp);
@@ -1113,7 +1126,10 @@ public final class Engine {
                 // No acknowledgement for the retransmit timeout: a lost request at the tail, a lost
                 // NAK or ACK, or a lost retransmission. Ask where the responder is, then go back there.
                 stats.increment(EngineCounter.RETRANSMIT_TIMEOUTS.ordinal());
-                psnQuery(c, t.queuePair(c));
+                progressAt[c] = now;
+                if (!querying[c] || now - queriedAt[c] >= 4 * requester.timeoutNanos()) {
+                    psnQuery(c, t.queuePair(c)); // one at a time: a second would make the first's answer ambiguous
+                }
             }
             if (probeDue) {
                 probe(c, t.queuePair(c));

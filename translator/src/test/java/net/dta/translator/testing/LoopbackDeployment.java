@@ -25,6 +25,7 @@ import net.dta.translator.Translator;
 import net.dta.translator.config.Mode;
 import net.dta.translator.config.TranslatorConfig;
 import net.dta.translator.dataplane.RequesterSettings;
+import net.dta.translator.link.LossyRelay;
 import p4.v1.P4RuntimeOuterClass.Update;
 
 /**

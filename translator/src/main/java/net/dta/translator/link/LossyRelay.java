@@ -1,4 +1,4 @@
-package net.dta.translator.testing;
+package net.dta.translator.link;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A lossy link between the translator and one collector on loopback (UDP mode): the translator's
  * queue pair addresses the relay, which forwards both ways on port 4791 and drops the data
- * requests (WRITEs with a payload, FETCH_ADDs) it is told to, as a lossy network would. CM,
- * probes and replies always pass.
+ * requests (WRITEs with a payload, FETCH_ADDs) it is told to, or any packet with a probability
+ * (seeded: the same drops for the same packet order), as a lossy network would. For the loss tests
+ * and {@code ./dta bench loss}; one forwarding thread, so it carries some tens of thousands of
+ * packets per second, not line rate.
  */
 public final class LossyRelay implements AutoCloseable {
     private final DatagramSocket socket;

@@ -23,8 +23,8 @@ Options:
                                   the query answers compared with a run against the software responder
                      probe        Linux's rdma_cm as active side against the DiSNI collector:
                                   REP private data, catalog READ, WRITE, FETCH_ADD (byte order)
-                     nak          NAK resync: nftables drops a known set of WRITEs to the guest;
-                                  every report that did not land is counted lost by the translator
+                     nak          loss recovery: nftables drops a known set of WRITEs to the guest;
+                                  the translator retransmits, every report lands, none is lost
                      restart      collector restart in the guest: data intact, queue pair back
                      controller   controller restart: reports keep landing, queue pair kept
                      cpu          collector CPU per report on verbs vs the software responder

@@ -99,7 +99,9 @@ class VectorTest {
 
     @Test
     void repliesOfTheVectorsUpdateTheQueuePair() throws Exception {
-        try (EngineHarness h = programmed(0x0000FF)) {
+        // A switch requester, as the P4 programs (protocol.md 5.6): RetransmissionTest has the other class.
+        try (EngineHarness h = EngineHarness.withVectorState(0x0000FF, 65536,
+                new net.dta.translator.dataplane.RequesterSettings(false, 1024, 1_000_000))) {
             // kw.packet.0 (PSN 0xFF) lost: the NAK names 0xFF; the 0x101 - 0xFF = 2 packets from there were lost.
             h.report(vectors.get("kw.report").bytes());
             h.roce(vectors.get("reply.nak-psn").bytes());

@@ -1127,8 +1127,10 @@ public final class Engine {
                 // NAK or ACK, or a lost retransmission. Ask where the responder is, then go back there.
                 stats.increment(EngineCounter.RETRANSMIT_TIMEOUTS.ordinal());
                 progressAt[c] = now;
-                if (!querying[c] || now - queriedAt[c] >= 4 * requester.timeoutNanos()) {
-                    psnQuery(c, t.queuePair(c)); // one at a time: a second would make the first's answer ambiguous
+                // One at a time: a second would make a late answer to the first look like its own. A
+                // query unanswered for a probe interval is taken as lost.
+                if (!querying[c] || now - queriedAt[c] >= Math.max(probe, 4 * requester.timeoutNanos())) {
+                    psnQuery(c, t.queuePair(c));
                 }
             }
             if (probeDue) {

@@ -321,12 +321,16 @@ public final class IntIngress implements AutoCloseable {
         int pathLength = stackHops + (sinkHop ? 1 : 0);
         IntIngestConfig.Postcards pc = config.postcards();
         if (pc.store() != 0) {
+            // A report that cannot be converted as a whole makes nothing, not even its flow count.
             if (stackHops > 0 && !carries(instructions, false)) {
                 note(IntCounter.MISSING_METADATA, instructions);
+                return;
             } else if (pathLength == 0) {
                 note(IntCounter.MISSING_METADATA, repMdBits);
+                return;
             } else if (pathLength > 8) {
                 note(IntCounter.TOO_MANY_HOPS, pathLength);
+                return;
             } else {
                 long stack = header + INT_HEADER_LENGTH;
                 for (int k = 0; k < stackHops; k++) {
@@ -353,6 +357,7 @@ public final class IntIngress implements AutoCloseable {
         if (pc.store() != 0) {
             if (!carries(repMdBits, true)) {
                 note(IntCounter.MISSING_METADATA, repMdBits);
+                return;
             } else {
                 postcard(pc, hop, pc.perHopPathLength(), value(s, repMdBits, md, nodeId));
             }

@@ -45,6 +45,11 @@ public final class LoopbackDeployment implements AutoCloseable {
 
     private LoopbackDeployment(Mode mode, int n, String stores, Path dir, int appendBatch, boolean lossy, String prefix)
             throws Exception {
+        this(mode, n, stores, dir, appendBatch, lossy, prefix, java.util.function.UnaryOperator.identity());
+    }
+
+    private LoopbackDeployment(Mode mode, int n, String stores, Path dir, int appendBatch, boolean lossy, String prefix,
+                               java.util.function.UnaryOperator<TranslatorConfig> configure) throws Exception {
         this.prefix = prefix;
         String ingest = mode == Mode.RAW ? "raw" : "udp";
         try {
@@ -57,7 +62,7 @@ public final class LoopbackDeployment implements AutoCloseable {
                         dir.resolve("c" + i + ".yaml"));
                 collectors.add(Collector.start(cc, new DefaultBackends()));
             }
-            translator = Translator.start(TranslatorConfig.forTest(prefix + "1", mode));
+            translator = Translator.start(configure.apply(TranslatorConfig.forTest(prefix + "1", mode)));
         } catch (Exception e) {
             collectors.forEach(Collector::close);
             throw e;
@@ -107,6 +112,15 @@ public final class LoopbackDeployment implements AutoCloseable {
             requireRaw();
         }
         return new LoopbackDeployment(mode, collectors, stores, dir, appendBatch, false, prefix);
+    }
+
+    /** Like {@link #start}, with the translator's configuration changed by {@code configure} (e.g. INT ingest on). */
+    public static LoopbackDeployment start(Mode mode, int collectors, String stores, Path dir, int appendBatch,
+                                           java.util.function.UnaryOperator<TranslatorConfig> configure) throws Exception {
+        if (mode == Mode.RAW) {
+            requireRaw();
+        }
+        return new LoopbackDeployment(mode, collectors, stores, dir, appendBatch, false, randomPrefix(), configure);
     }
 
     /** "127.a.b." with a random a.b, so that test runs in parallel on one machine use distinct addresses. */

@@ -21,9 +21,10 @@ final class DiffExpectations {
     /**
      * A PSN-sequence NAK: the P4 programs rewind the next PSN to the NAK's PSN (a switch cannot
      * buffer); the software translator does the same today. When it retransmits from a ring instead
-     * (issue 13, go-back-N), set this true: the resync scenario then checks that what the software
-     * sends on the NAK is exactly the frames sent from that PSN on, that BMv2 sends nothing, and
-     * re-aligns both next PSNs before it goes on comparing byte for byte.
+     * (issue 13, go-back-N), set this true: at a sequence NAK (reply vectors, resync) the test then
+     * checks that what the software sends on the NAK is exactly the frames sent from that PSN on and
+     * that BMv2 sends nothing, and sets BMv2's next PSN and lost count to the software's before it
+     * goes on comparing byte for byte.
      */
     static final boolean SOFTWARE_RETRANSMITS_ON_NAK = false;
 

@@ -22,6 +22,7 @@ public final class Differ {
     private final List<byte[]> bmv2Stream = new ArrayList<>();
     private final List<String> stepOfFrame = new ArrayList<>();
     private String scenario = "";
+    private long scenarioStart;
     private int step;
     private long framesCompared;
 
@@ -41,6 +42,7 @@ public final class Differ {
     /** Starts a scenario (the previous one must have ended). */
     public void begin(String name) {
         scenario = name;
+        scenarioStart = System.nanoTime();
         step = 0;
     }
 
@@ -112,6 +114,8 @@ public final class Differ {
             }
             framesCompared++;
         }
+        System.out.printf("differential scenario \"%s\": %d steps, %d frames from the software translator, %d from BMv2, %.1f s%n",
+                scenario, step, softwareStream.size(), bmv2Stream.size(), (System.nanoTime() - scenarioStart) / 1e9);
         softwareStream.clear();
         bmv2Stream.clear();
         stepOfFrame.clear();

@@ -1,5 +1,7 @@
 package net.dta.rdma.soft;
 
+import net.dta.rdma.cm.CmPolicy;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,7 +67,7 @@ abstract class LoopbackFixture {
     protected void start(boolean errorOnNak) throws RdmaException, IOException {
         SoftRoceConfig.Mode mode = raw() ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP;
         IdSource random = IdSource.random();
-        SoftRoceConfig config = SoftRoceConfig.of(mode, collectorAddress()).withErrorOnNak(errorOnNak)
+        SoftRoceConfig config = SoftRoceConfig.of(mode, collectorAddress(), CmPolicy.withSecret(net.dta.testkit.TestCmSecret.bytes())).withErrorOnNak(errorOnNak)
                 .withAtomicsLittleEndian(atomicsLittleEndian)
                 .withChannel(new ChannelOptions(4 << 20, 1 << 20, 20)).withIds(new IdSource() {
                     @Override

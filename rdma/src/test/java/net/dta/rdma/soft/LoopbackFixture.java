@@ -50,6 +50,8 @@ abstract class LoopbackFixture {
     protected volatile int nextRepPsn;
     /** The byte order the responder's FETCH_ADD uses (protocol.md 4.4). */
     protected boolean atomicsLittleEndian;
+    /** The collector's CM secret and limits (the requester signs with the same secret). */
+    protected CmPolicy policy = CmPolicy.withSecret(net.dta.testkit.TestCmSecret.bytes());
 
     abstract boolean raw();
 
@@ -67,7 +69,7 @@ abstract class LoopbackFixture {
     protected void start(boolean errorOnNak) throws RdmaException, IOException {
         SoftRoceConfig.Mode mode = raw() ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP;
         IdSource random = IdSource.random();
-        SoftRoceConfig config = SoftRoceConfig.of(mode, collectorAddress(), CmPolicy.withSecret(net.dta.testkit.TestCmSecret.bytes())).withErrorOnNak(errorOnNak)
+        SoftRoceConfig config = SoftRoceConfig.of(mode, collectorAddress(), policy).withErrorOnNak(errorOnNak)
                 .withAtomicsLittleEndian(atomicsLittleEndian)
                 .withChannel(new ChannelOptions(4 << 20, 1 << 20, 20)).withIds(new IdSource() {
                     @Override

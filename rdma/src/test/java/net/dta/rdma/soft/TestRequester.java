@@ -124,11 +124,16 @@ final class TestRequester implements AutoCloseable {
 
     /** Sends a REQ with the given DTA private data (56 bytes: made, broken or replayed by the test). */
     List<byte[]> connectWith(int translatorQpn, int startPsn, int mtu, int cmPort, int commId, byte[] data) {
+        connectWithoutWaiting(translatorQpn, startPsn, mtu, cmPort, commId, data);
+        return receive(1, 2000);
+    }
+
+    /** Sends a REQ and does not wait for an answer (floods). */
+    void connectWithoutWaiting(int translatorQpn, int startPsn, int mtu, int cmPort, int commId, byte[] data) {
         ReqParameters p = new ReqParameters(commId, cmPort, ServiceId.caGuidOfMac(0x020000000001L), translatorQpn,
                 startPsn, PathMtu.code(mtu), address, collector, RoceRoute.sourcePortOf(translatorQpn), data);
         queue(cmWriter.req(out.segment(), slot(), route(1), 0, tid++, p));
         flush();
-        return receive(1, 2000);
     }
 
     /** For failure messages: addresses, UDP ports, opcode and destination QP of a received frame. */

@@ -26,6 +26,20 @@ public final class TestCmSecret {
         return s;
     }
 
+    /** A fresh temporary directory (deleted when the JVM exits) for a test class's secret file. */
+    public static Path tempDir() {
+        try {
+            Path dir = Files.createTempDirectory("dta-cm-secret");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The YAML line of a collector configuration naming the secret file {@link #writeTo} wrote into its directory. */
+    public static final String COLLECTOR_YAML = "cm: {secret-file: cm.secret}\n";
+
     /** Writes it as {@code dir/cm.secret} (hex, mode 0600) and returns the path. */
     public static Path writeTo(Path dir) {
         try {

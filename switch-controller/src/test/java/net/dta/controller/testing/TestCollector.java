@@ -44,7 +44,8 @@ public final class TestCollector implements AutoCloseable {
         Path home = dir.resolve(name);
         Files.createDirectories(home);
         Path config = home.resolve("collector.yaml");
-        Files.writeString(config, """
+        net.dta.testkit.TestCmSecret.writeTo(home);
+        Files.writeString(config, net.dta.testkit.TestCmSecret.COLLECTOR_YAML + """
                 collector: {name: %s}
                 network: {address: %s, ingest: %s}
                 data-dir: data

@@ -1,5 +1,6 @@
 package net.dta.collector.config;
 
+import net.dta.testkit.TestCmSecret;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,7 +75,7 @@ class ConfigLoaderTest {
             """;
 
     /** The deployment's CM secret every file needs (cm.secret-file): added unless a test writes its own cm section. */
-    static final Path SECRET = net.dta.testkit.TestCmSecret.writeTo(net.dta.testkit.TestCmSecret.tempDir());
+    static final Path SECRET = TestCmSecret.writeTo(TestCmSecret.tempDir());
 
     static CollectorConfig parse(String yaml) throws ConfigException {
         String withSecret = yaml.isBlank() || yaml.contains("\ncm:") || yaml.startsWith("cm:") ? yaml : yaml + "\ncm: {secret-file: " + SECRET + "}\n";
@@ -271,7 +272,7 @@ class ConfigLoaderTest {
     @Test
     void loadNamesTheFileAsGivenAndResolvesTheDataDirBesideIt() throws IOException, ConfigException {
         Path file = dir.resolve("c.yaml");
-        net.dta.testkit.TestCmSecret.writeTo(dir);
+        TestCmSecret.writeTo(dir);
         Files.writeString(file, "data-dir: d\nstores:\n  - {name: a, id: 1, kind: key-write, slots: 1000}\ncm: {secret-file: cm.secret}\n");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
         assertTrue(e.getMessage().startsWith(file + ":3:46: stores[0].slots:"), e.getMessage());
@@ -284,7 +285,7 @@ class ConfigLoaderTest {
         // Copied beside a secret: the repository ships no secret (every deployment makes its own).
         Path example = dir.resolve("collector.example.yaml");
         Files.copy(net.dta.testkit.RepoPaths.root().resolve("collector/collector.example.yaml"), example);
-        net.dta.testkit.TestCmSecret.writeTo(dir);
+        TestCmSecret.writeTo(dir);
         CollectorConfig c = ConfigLoader.load(example);
         assertEquals(5, c.stores().size());
         assertEquals(dir.resolve("cm.secret"), c.cm().secretFile());
@@ -306,7 +307,7 @@ class ConfigLoaderTest {
         ConfigException tooShort = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
         assertTrue(tooShort.getMessage().contains("cm.secret-file: secret file " + secret + " holds 4 bytes, at least 32"),
                 tooShort.getMessage());
-        Path open = net.dta.testkit.TestCmSecret.writeTo(dir.resolve("open"));
+        Path open = TestCmSecret.writeTo(dir.resolve("open"));
         Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         Files.writeString(file, stores + "cm: {secret-file: open/cm.secret}\n");
         ConfigException readable = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));

@@ -1,5 +1,6 @@
 package net.dta.controller.cm;
 
+import net.dta.testkit.TestCmSecret;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,7 +49,7 @@ class CmConnectorTest {
         try (TestCollector collector = TestCollector.start(dir, "c1", "127.0.0.41", TestCollector.VECTOR_STORES, true);
              UdpFramePort port = new UdpFramePort("127.0.0.40", router)) {
             CmConnector connector = new CmConnector(t, c, port, router.open(c.address()), Duration.ofMillis(500), 4, new Random(1),
-                    net.dta.testkit.TestCmSecret.bytes());
+                    TestCmSecret.bytes());
             RemoteQueuePair qp = connector.connect();
 
             assertEquals(0x103, qp.translatorQpn());
@@ -80,7 +81,7 @@ class CmConnectorTest {
         try (UdpFramePort port = new UdpFramePort("127.0.0.40", router)) {
             CmConnector connector = new CmConnector(d.translators().get(0), dead, port, router.open(dead.address()),
                     Duration.ofMillis(100), 4, new Random(2),
-                    net.dta.testkit.TestCmSecret.bytes());
+                    TestCmSecret.bytes());
             ConnectException e = assertThrows(ConnectException.class, connector::connect);
             assertEquals(ConnectStep.CM_REQ, e.step());
             assertEquals("collector dead (127.0.0.49): CM REQ sent 5 times, no REP: is the collector running and listening "
@@ -98,7 +99,7 @@ class CmConnectorTest {
              UdpFramePort port = new UdpFramePort("127.0.0.40", router)) {
             CmConnector connector = new CmConnector(d.translators().get(0), c, port, router.open(c.address()),
                     Duration.ofMillis(500), 1, new Random(3),
-                    net.dta.testkit.TestCmSecret.bytes());
+                    TestCmSecret.bytes());
             ConnectException e = assertThrows(ConnectException.class, connector::connect);
             assertTrue(e.getMessage().startsWith("collector c1 (127.0.0.41): CM REQ rejected (REJ: invalid service id (8)): "
                     + "invalid service id: nothing listens on CM port 40099"), e.getMessage());
@@ -114,7 +115,7 @@ class CmConnectorTest {
         FrameRouter router = new FrameRouter();
         try (TestCollector collector = TestCollector.start(dir, "c1", "127.0.0.41", TestCollector.VECTOR_STORES, true);
              UdpFramePort port = new UdpFramePort("127.0.0.40", router)) {
-            byte[] other = net.dta.testkit.TestCmSecret.bytes();
+            byte[] other = TestCmSecret.bytes();
             other[0] ^= 1;
             CmConnector connector = new CmConnector(d.translators().get(0), c, port, router.open(c.address()),
                     Duration.ofMillis(500), 1, new Random(5), other);
@@ -141,7 +142,7 @@ class CmConnectorTest {
         try (TestCollector collector = TestCollector.start(dir, "c1", "127.0.0.41", TestCollector.VECTOR_STORES, true);
              UdpFramePort port = new UdpFramePort("127.0.0.40", router)) {
             CmConnector connector = new CmConnector(t, c, port, router.open(c.address()), Duration.ofMillis(300), 1, new Random(4),
-                    net.dta.testkit.TestCmSecret.bytes());
+                    TestCmSecret.bytes());
             CmConnector.Handshake h = connector.handshake();
             assertEquals(1, collector.collector().backend().queuePairs().size());
             assertTrue(connector.disconnect(h), "DREP for the connection");

@@ -1,5 +1,6 @@
 package net.dta.controller.it;
 
+import net.dta.testkit.TestCmSecret;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,7 +65,7 @@ class Bmv2TranslatorTest {
                           poll-interval: 200ms
                         collectors:
                           - {name: c0, index: 0, address: %s, mac: "%s"}
-                        """.formatted(net.dta.testkit.TestCmSecret.writeTo(dir), collectorIp, sw.hostMac(1)) + TestNetwork.ALL_STORES + """
+                        """.formatted(TestCmSecret.writeTo(dir), collectorIp, sw.hostMac(1)) + TestNetwork.ALL_STORES + """
                         translators:
                           - name: tor
                             p4runtime: "%s"

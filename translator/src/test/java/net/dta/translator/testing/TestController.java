@@ -1,5 +1,6 @@
 package net.dta.translator.testing;
 
+import net.dta.testkit.TestCmSecret;
 import static net.dta.protocol.p4.TranslatorP4Names.*;
 
 import java.io.IOException;
@@ -356,7 +357,7 @@ public final class TestController implements AutoCloseable {
             MemorySegment frame = arena.allocate(4096, 8);
             CmFrameWriter cm = new CmFrameWriter();
             RoceRoute cmRoute = RoceRoute.forQueuePair(0, 0, translatorIp, collectorIp, 1);
-            byte[] dta = ConnectRequestData.fresh(net.dta.testkit.TestCmSecret.bytes(), 7, new net.dta.protocol.auth.CmBinding(
+            byte[] dta = ConnectRequestData.fresh(TestCmSecret.bytes(), 7, new net.dta.protocol.auth.CmBinding(
                     translatorIp, RoceRoute.sourcePortOf(qpn), collectorIp, ServiceId.DEFAULT_CM_PORT, qpn));
             int localCommId = 0x0A0B0C00 + c;
             int len = cm.req(frame, 0, cmRoute, 0, 0x100000000L + c, new ReqParameters(localCommId, ServiceId.DEFAULT_CM_PORT,

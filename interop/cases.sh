@@ -195,14 +195,14 @@ EOF
   say "  collector (DiSNI) listening; Linux rdma_cm connects as the active side..."
   guest_sh probe-run 120 <<EOF || { fail "the probe failed: $(grep '^error=' <<< "$GUEST_OUT")"; printf '%s\n' "$GUEST_OUT" >&2; return 1; }
 echo "file.ki_counter0_before=\$(od -An -tx1 -j4096 -N8 \$(sed -n 's/^data-dir: //p' /tmp/collector-e2e.yaml)/flow-bytes.dta | tr -d ' ')"
-/tmp/dta_probe $GUEST_IP $CM_PORT
+/tmp/dta_probe $GUEST_IP $CM_PORT /tmp/dta-cm.secret
 dir=\$(sed -n 's/^data-dir: //p' /tmp/collector-e2e.yaml)
 echo "file.kw_slot1=\$(od -An -tx1 -j4104 -N8 \$dir/queue-depth.dta | tr -d ' ')"
 echo "file.ki_counter0=\$(od -An -tx1 -j4096 -N8 \$dir/flow-bytes.dta | tr -d ' ')"
 EOF
   printf '%s\n' "$GUEST_OUT" > "$WORK/logs/probe.txt"
   local want
-  for want in probe=ok catalog.read=ok catalog.entries=5 rep.version=1 rep.stores=5 write=ok \
+  for want in probe=ok catalog.read=ok catalog.entries=5 rep.version=2 rep.mac=ok rep.stores=5 write=ok \
               file.kw_slot1=0123456789abcdef; do
     grep -qx "$want" <<< "$GUEST_OUT" || { fail "probe: expected $want, got: $(tr '\n' ' ' <<< "$GUEST_OUT" | cut -c1-600)"; return 1; }
   done

@@ -1,5 +1,6 @@
 package net.dta.translator.testing;
 
+import net.dta.testkit.TestCmSecret;
 import static net.dta.protocol.p4.TranslatorP4Names.*;
 
 import java.io.IOException;
@@ -53,8 +54,9 @@ public final class LoopbackDeployment implements AutoCloseable {
         this.prefix = prefix;
         String ingest = mode == Mode.RAW ? "raw" : "udp";
         try {
+            TestCmSecret.writeTo(dir);
             for (int i = 0; i < n; i++) {
-                String yaml = "collector: {name: c" + i + "}\n"
+                String yaml = "collector: {name: c" + i + "}\n" + TestCmSecret.COLLECTOR_YAML
                         + "network: {address: " + prefix + (2 + i) + ", ingest: " + ingest + "}\n"
                         + "data-dir: " + dir.resolve("c" + i) + "\n"
                         + "admin: {enabled: false}\n" + stores;

@@ -20,7 +20,6 @@ import net.dta.reporter.ReporterOptions;
 import net.dta.translator.Translator;
 import net.dta.translator.config.Mode;
 import net.dta.translator.config.TranslatorConfig;
-import net.dta.translator.dataplane.RequesterSettings;
 import net.dta.translator.link.LossyRelay;
 import net.dta.translator.pipeline.Counters;
 import net.dta.translator.pipeline.Registers;
@@ -51,6 +50,8 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
     private final String name;
     private LossyRelay relay;
     static final String RELAY_ADDRESS = "127.0.44.99";
+    /** The CM secret of this run (its collectors read it from cm.secret; the bench controller signs REQs with it). */
+    private byte[] cmSecret;
 
     /**
      * @param mode        UDP (portable) or RAW (exact ICRCs, root) for the translator and the collectors
@@ -58,24 +59,32 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
      * @param name        how benchmark tables call it
      */
     DtaDeployment(Path dir, int collectorCount, Mode mode, int appendBatch, String name) throws Exception {
-        this(dir, collectorCount, mode, appendBatch, name, RequesterSettings.DEFAULT, false);
+        this(dir, collectorCount, mode, appendBatch, name, java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param configure changes the translator's configuration (e.g. INT ingest on) */
+    DtaDeployment(Path dir, int collectorCount, Mode mode, int appendBatch, String name,
+                  java.util.function.UnaryOperator<TranslatorConfig> configure) throws Exception {
+        this(dir, collectorCount, mode, appendBatch, name, configure, false);
     }
 
     /**
-     * @param requester the translator's requester class (protocol.md 5.6)
+     * @param configure changes the translator's configuration (e.g. its requester class, protocol.md 5.6)
      * @param lossy     put a {@link LossyRelay} ({@link #RELAY_ADDRESS}, UDP mode) between the translator and collector 0
      */
-    DtaDeployment(Path dir, int collectorCount, Mode mode, int appendBatch, String name, RequesterSettings requester,
-                  boolean lossy) throws Exception {
+    DtaDeployment(Path dir, int collectorCount, Mode mode, int appendBatch, String name,
+                  java.util.function.UnaryOperator<TranslatorConfig> configure, boolean lossy) throws Exception {
         this.name = name;
         Translator t = null;
         try {
+            // A secret of this run only, in the directory the collectors' configurations are read from.
+            cmSecret = net.dta.protocol.auth.CmSecret.generate(dir.resolve("cm.secret"));
             for (int i = 0; i < collectorCount; i++) {
                 String address = collectorAddress(i);
                 String yaml = "collector: {name: bench-c" + i + "}\n"
                         + "network: {address: " + address + ", ingest: " + (mode == Mode.RAW ? "raw" : "udp") + "}\n"
                         + "data-dir: " + dir.resolve("c" + i) + "\n"
-                        + "admin: {enabled: false}\n"
+                        + "admin: {enabled: false}\n" + "cm: {secret-file: cm.secret}\n"
                         + "queue-pairs: {restore-on-restart: false}\n" + BenchStores.yaml();
                 CollectorConfig config = ConfigLoader.parse("bench-c" + i + ".yaml", new StringReader(yaml), dir, dir.resolve("c" + i + ".yaml"));
                 Collector c = Collector.start(config, new DefaultBackends());
@@ -84,9 +93,7 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
             }
             TranslatorConfig tc = TranslatorConfig.forTest(TRANSLATOR_ADDRESS, mode).withName("bench")
                     .withAdmin(new TranslatorConfig.Admin(false, TRANSLATOR_ADDRESS, 0));
-            TranslatorConfig.DataPlane dp = tc.dataPlane();
-            t = Translator.start(tc.withDataPlane(new TranslatorConfig.DataPlane(dp.postcardCacheEntries(), dp.appendTailSlots(),
-                    dp.batch(), requester)));
+            t = Translator.start(configure.apply(tc));
             relay = lossy ? new LossyRelay(RELAY_ADDRESS, TRANSLATOR_ADDRESS, collectorAddress(0)) : null;
             program(t, mode, appendBatch);
         } catch (Exception e) {
@@ -127,7 +134,7 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
 
     private void program(Translator t, Mode mode, int appendBatch) throws Exception {
         int translatorIp = Ipv4.parse(TRANSLATOR_ADDRESS);
-        try (BenchController controller = new BenchController(t.p4runtimeAddress())) {
+        try (BenchController controller = new BenchController(t.p4runtimeAddress(), cmSecret)) {
             List<Update> setup = new ArrayList<>();
             // Under loss the probes are part of what is measured: the translator's default interval.
             setup.add(controller.settings(6, 1000, relay != null ? 100 : PROBE_INTERVAL_MILLIS));

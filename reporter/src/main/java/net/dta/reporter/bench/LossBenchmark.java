@@ -13,6 +13,7 @@ import java.util.Map;
 
 import net.dta.protocol.report.ReportEncoder;
 import net.dta.translator.config.Mode;
+import net.dta.translator.config.TranslatorConfig;
 import net.dta.translator.dataplane.RequesterSettings;
 import net.dta.translator.status.TranslatorStatus;
 
@@ -63,7 +64,8 @@ public final class LossBenchmark {
 
     private static String once(Path dir, RequesterSettings settings, String requester, double loss, String primitive, Options o)
             throws Exception {
-        try (DtaDeployment d = new DtaDeployment(dir, 1, Mode.UDP, 4, "loss", settings, true);
+        try (DtaDeployment d = new DtaDeployment(dir, 1, Mode.UDP, 4, "loss", c -> c.withDataPlane(new TranslatorConfig.DataPlane(
+                c.dataPlane().postcardCacheEntries(), c.dataPlane().appendTailSlots(), c.dataPlane().batch(), settings)), true);
              DatagramSocket socket = new DatagramSocket(new InetSocketAddress(DtaDeployment.TRANSLATOR_ADDRESS, 0));
              Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(64);

@@ -100,6 +100,17 @@ public final class RunCommand implements Callable<Integer> {
         var rq = c.dataPlane().requester();
         out.println("  requester  " + (rq.retransmit() ? "retransmitting (go-back-N), window " + rq.window() + ", timeout "
                 + rq.timeoutNanos() / 1000 + " us" : "switch (no retransmission: rewind at a NAK), window " + rq.window()));
+        var i = c.intIngest();
+        out.println("  int        " + (!i.enabled() ? "off (int.enabled: false)"
+                : "Telemetry Report v2.0 on UDP port " + i.port() + " (INT over UDP port " + i.intUdpPort() + "): paths -> "
+                        + store(i.postcards().store()) + " (" + i.postcards().value().configName() + "), flow "
+                        + (i.flows().bytes() ? "bytes" : "packets") + " -> " + store(i.flows().store()) + ", drops -> "
+                        + store(i.drops().store()) + " list " + i.drops().list() + ", queue depths -> " + store(i.queues().store())
+                        + " (docs/int.md)"));
         out.println("  admin      " + (c.admin().enabled() ? c.admin().address() : "disabled"));
+    }
+
+    private static String store(int id) {
+        return id == 0 ? "unmapped" : "store " + id;
     }
 }

@@ -1,5 +1,6 @@
 package net.dta.translator.testing;
 
+import net.dta.testkit.TestCmSecret;
 import static net.dta.protocol.p4.TranslatorP4Names.*;
 
 import java.io.IOException;
@@ -14,13 +15,13 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
-import org.junit.jupiter.api.Assumptions;
 
 import net.dta.collector.Collector;
 import net.dta.collector.DefaultBackends;
 import net.dta.collector.config.CollectorConfig;
 import net.dta.protocol.catalog.CatalogEntry;
 import net.dta.rdma.net.Ipv4;
+import net.dta.testkit.RawSockets;
 import net.dta.translator.Translator;
 import net.dta.translator.config.Mode;
 import net.dta.translator.config.TranslatorConfig;
@@ -47,16 +48,17 @@ public final class LoopbackDeployment implements AutoCloseable {
 
     private LoopbackDeployment(Mode mode, int n, String stores, Path dir, int appendBatch, boolean lossy, String prefix)
             throws Exception {
-        this(mode, n, stores, dir, appendBatch, lossy, prefix, RequesterSettings.DEFAULT);
+        this(mode, n, stores, dir, appendBatch, lossy, prefix, java.util.function.UnaryOperator.identity());
     }
 
     private LoopbackDeployment(Mode mode, int n, String stores, Path dir, int appendBatch, boolean lossy, String prefix,
-                               RequesterSettings requester) throws Exception {
+                               java.util.function.UnaryOperator<TranslatorConfig> configure) throws Exception {
         this.prefix = prefix;
         String ingest = mode == Mode.RAW ? "raw" : "udp";
         try {
+            TestCmSecret.writeTo(dir);
             for (int i = 0; i < n; i++) {
-                String yaml = "collector: {name: c" + i + "}\n"
+                String yaml = "collector: {name: c" + i + "}\n" + TestCmSecret.COLLECTOR_YAML
                         + "network: {address: " + prefix + (2 + i) + ", ingest: " + ingest + "}\n"
                         + "data-dir: " + dir.resolve("c" + i) + "\n"
                         + "admin: {enabled: false}\n" + stores;
@@ -64,10 +66,7 @@ public final class LoopbackDeployment implements AutoCloseable {
                         dir.resolve("c" + i + ".yaml"));
                 collectors.add(Collector.start(cc, new DefaultBackends()));
             }
-            TranslatorConfig tc = TranslatorConfig.forTest(prefix + "1", mode);
-            TranslatorConfig.DataPlane dp = tc.dataPlane();
-            translator = Translator.start(tc.withDataPlane(new TranslatorConfig.DataPlane(dp.postcardCacheEntries(),
-                    dp.appendTailSlots(), dp.batch(), requester)));
+            translator = Translator.start(configure.apply(TranslatorConfig.forTest(prefix + "1", mode)));
         } catch (Exception e) {
             collectors.forEach(Collector::close);
             throw e;
@@ -119,6 +118,15 @@ public final class LoopbackDeployment implements AutoCloseable {
         return new LoopbackDeployment(mode, collectors, stores, dir, appendBatch, false, prefix);
     }
 
+    /** Like {@link #start}, with the translator's configuration changed by {@code configure} (e.g. INT ingest on). */
+    public static LoopbackDeployment start(Mode mode, int collectors, String stores, Path dir, int appendBatch,
+                                           java.util.function.UnaryOperator<TranslatorConfig> configure) throws Exception {
+        if (mode == Mode.RAW) {
+            requireRaw();
+        }
+        return new LoopbackDeployment(mode, collectors, stores, dir, appendBatch, false, randomPrefix(), configure);
+    }
+
     /** "127.a.b." with a random a.b, so that test runs in parallel on one machine use distinct addresses. */
     public static String randomPrefix() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
@@ -128,7 +136,9 @@ public final class LoopbackDeployment implements AutoCloseable {
     /** UDP mode, with a {@link LossyRelay} between the translator and collector 0, and a requester of the given class. */
     public static LoopbackDeployment lossy(int collectors, String stores, Path dir, int appendBatch, RequesterSettings requester)
             throws Exception {
-        return new LoopbackDeployment(Mode.UDP, collectors, stores, dir, appendBatch, true, randomPrefix(), requester);
+        return new LoopbackDeployment(Mode.UDP, collectors, stores, dir, appendBatch, true, randomPrefix(), c -> c.withDataPlane(
+                new TranslatorConfig.DataPlane(c.dataPlane().postcardCacheEntries(), c.dataPlane().appendTailSlots(), c.dataPlane().batch(),
+                        requester)));
     }
 
     /** UDP mode, with a {@link LossyRelay} between the translator and collector 0. */
@@ -142,11 +152,7 @@ public final class LoopbackDeployment implements AutoCloseable {
     }
 
     public static void requireRaw() {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (!root && "1".equals(System.getenv("DTA_REQUIRE_RAW"))) {
-            throw new AssertionError("raw sockets are required (DTA_REQUIRE_RAW=1) but this is not root");
-        }
-        Assumptions.assumeTrue(root, "raw mode needs root (CAP_NET_RAW)");
+        RawSockets.require();
     }
 
     public Collector collector(int i) {

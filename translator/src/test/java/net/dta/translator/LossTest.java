@@ -199,9 +199,14 @@ class LossTest {
                 Thread.sleep(2);
             }
             LoopbackDeployment.await("a resynchronisation", () -> d.controller.readCounter(CTR_QP_RESYNCS, 0).getPacketCount() >= 1);
-            LoopbackDeployment.await("sent = executed + lost", () -> d.controller.readCounter(CTR_QP_SENT, 0).getPacketCount()
-                    - d.controller.readCounter(CTR_QP_PROBES, 0).getPacketCount()
-                    == atomics.getAsLong() + d.controller.readRegister(REG_LOST_PACKETS, 0));
+            // Every request sent is executed or lost; a probe sent during the gap (a slow machine) is
+            // among the lost PSNs too (protocol.md 5.6), so probes may or may not be on the right.
+            LoopbackDeployment.await("sent = executed + lost (probes aside)", () -> {
+                long sent = d.controller.readCounter(CTR_QP_SENT, 0).getPacketCount();
+                long probes = d.controller.readCounter(CTR_QP_PROBES, 0).getPacketCount();
+                long accounted = atomics.getAsLong() + d.controller.readRegister(REG_LOST_PACKETS, 0);
+                return accounted >= sent - probes && accounted <= sent;
+            });
             long lost = d.controller.readRegister(REG_LOST_PACKETS, 0);
             assertEquals(3, d.relay.dropped());
             assertTrue(lost >= 3, "at least the 3 dropped requests are lost, got " + lost);

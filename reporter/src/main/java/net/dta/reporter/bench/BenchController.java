@@ -216,13 +216,19 @@ final class BenchController implements AutoCloseable {
      * Needs the translator's local address and a route to the collector written before.
      */
     void connect(int c, int translatorIp, int collectorIp, int startPsn, Catalog catalog) throws IOException, InterruptedException {
+        connect(c, translatorIp, collectorIp, startPsn, catalog, translatorIp, collectorIp);
+    }
+
+    /** The same through a relay: the REQ's MAC binds the addresses the collector sees (the relay's, its own). */
+    void connect(int c, int translatorIp, int collectorIp, int startPsn, Catalog catalog, int seenRequesterIp, int seenCollectorIp)
+            throws IOException, InterruptedException {
         int qpn = BASE_QPN + c;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment frame = arena.allocate(4096, 8);
             CmFrameWriter cm = new CmFrameWriter();
             RoceRoute route = RoceRoute.forQueuePair(0, 0, translatorIp, collectorIp, 1);
-            byte[] requestData = ConnectRequestData.fresh(cmSecret, 1, new net.dta.protocol.auth.CmBinding(translatorIp,
-                    RoceRoute.sourcePortOf(qpn), collectorIp, ServiceId.DEFAULT_CM_PORT, qpn));
+            byte[] requestData = ConnectRequestData.fresh(cmSecret, 1, new net.dta.protocol.auth.CmBinding(seenRequesterIp,
+                    RoceRoute.sourcePortOf(qpn), seenCollectorIp, ServiceId.DEFAULT_CM_PORT, qpn));
             int commId = 0x0BE0_0000 + c;
             packetOut(frame, cm.req(frame, 0, route, 0, 0x1_0000_0000L + c, new ReqParameters(commId, ServiceId.DEFAULT_CM_PORT,
                     0x020000FFFE000001L, qpn, startPsn, PathMtu.code(1024), translatorIp, collectorIp, RoceRoute.sourcePortOf(qpn),

@@ -144,7 +144,9 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
             }
             controller.write(setup);
             for (int i = 0; i < collectors.size(); i++) {
-                controller.connect(i, translatorIp, Ipv4.parse(queuePairAddress(i)), 0x1000 * (i + 1), collectors.get(i).catalog());
+                int seenRequester = queuePairAddress(i).equals(collectorAddress(i)) ? translatorIp : Ipv4.parse(RELAY_ADDRESS);
+                controller.connect(i, translatorIp, Ipv4.parse(queuePairAddress(i)), 0x1000 * (i + 1), collectors.get(i).catalog(),
+                        seenRequester, Ipv4.parse(collectorAddress(i)));
             }
             List<Update> stores = new ArrayList<>();
             int tailBase = 0;

@@ -73,7 +73,9 @@ public final class EtherPort implements AutoCloseable {
             if (index == 0) {
                 throw new IOException("no interface " + iface);
             }
-            int fd = (int) SOCKET.invokeExact(err, AF_PACKET, SOCK_RAW, (int) ETH_P_ALL_BE);
+            // Protocol 0: the socket receives nothing until bind names the interface and ETH_P_ALL
+            // (opened with ETH_P_ALL it would queue frames of every interface until then).
+            int fd = (int) SOCKET.invokeExact(err, AF_PACKET, SOCK_RAW, 0);
             if (fd < 0) {
                 throw new IOException("socket(AF_PACKET) failed (errno " + (int) ERRNO.get(err, 0L) + "; needs root)");
             }

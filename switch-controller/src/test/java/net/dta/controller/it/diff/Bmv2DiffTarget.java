@@ -141,10 +141,10 @@ public final class Bmv2DiffTarget extends DiffTarget {
 
     /**
      * Discards what arrived before the first step (nothing the translator sent: no report was in
-     * yet) and returns how many frames that was.
+     * yet) and returns it.
      */
-    public int drain() throws Exception {
-        return idle(100_000_000L).size();
+    public List<byte[]> drain() throws Exception {
+        return idle(100_000_000L);
     }
 
     public boolean isAlive() {

@@ -73,8 +73,9 @@ public final class EtherPort implements AutoCloseable {
             if (index == 0) {
                 throw new IOException("no interface " + iface);
             }
-            // Protocol 0: the socket receives nothing until bind names the interface and ETH_P_ALL
-            // (opened with ETH_P_ALL it would queue frames of every interface until then).
+            // Protocol 0: the socket receives nothing until bind() names the protocol and the
+            // interface. Created with ETH_P_ALL it would queue frames of every interface (loopback
+            // traffic of other tests) in the moment before bind().
             int fd = (int) SOCKET.invokeExact(err, AF_PACKET, SOCK_RAW, 0);
             if (fd < 0) {
                 throw new IOException("socket(AF_PACKET) failed (errno " + (int) ERRNO.get(err, 0L) + "; needs root)");

@@ -424,7 +424,7 @@ class Bmv2DifferentialTest {
      */
     private void idleFlushes(Differ d) throws Exception {
         d.begin("idle flushes");
-        settings(d, 1_000_000, NEVER_MS); // 1 s: BMv2 is done with the reports between two idles well within it, even on a loaded machine
+        settings(d, 1_000_000, NEVER_MS); // 1 s: BMv2 handles the reports between two idles well within it
         queuePairAt(d, 0x300000);
         Random r = new Random(3);
         MemorySegment buf = MemorySegment.ofArray(new byte[64]);

@@ -103,7 +103,7 @@ class Bmv2DifferentialTest {
             resync(d);
             replyChecks(d);
             long seed = Long.getLong("dta.diff.seed", 20261207L);
-            randomised(d, new Random(seed), 240);
+            randomised(d, new Random(seed), Integer.getInteger("dta.diff.steps", 240));
             harnessSeesADifference(d);
             assertTrue(bmv2.isAlive(), "simple_switch_grpc still runs");
             System.out.printf("differential test: %d frames compared byte for byte (seed %d) in %.1f s%n", d.framesCompared(), seed,
@@ -565,6 +565,19 @@ class Bmv2DifferentialTest {
         d.end();
         queuePairRegisters(d);
         samePacketIns(d, 1, DiffExpectations.LAZY_TIMERS);
+
+        d.begin("an ACK restarts the probe interval");
+        settings(d, NEVER_US, 1000);
+        queuePairAt(d, 0x480000);
+        List<byte[]> sent = d.report(keyWrite(r));
+        d.idle(600 * MS);
+        d.reply(ack(psn(sent.get(0)), 1)); // one of the two acknowledged: the other still outstanding
+        d.idle(600 * MS);
+        d.report(slice(buf, ReportEncoder.postcard(buf, 0, 3, 0, 5, randomKey(r), 1))); // 600 ms after the ACK: no probe
+        d.idle(600 * MS);
+        d.report(slice(buf, ReportEncoder.postcard(buf, 0, 3, 0, 5, randomKey(r), 1))); // 1.2 s: the probe
+        d.end();
+        queuePairRegisters(d);
         d.sameCounter(CTR_QP_PROBES);
         d.sameCounter(CTR_DROPS);
         settings(d, NEVER_US, NEVER_MS);

@@ -14,6 +14,7 @@ import urllib.parse
 
 from . import deployment, topology
 
+MISSING_PREREQUISITE = 3                                  # exit code: the test skips (or fails in CI)
 MGMT_QUERY, MGMT_ROOT = "172.31.254.1", "172.31.254.2"   # the query host's link to the root namespace
 TRAFFIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "traffic.py")
 PYTHON = "/usr/bin/python3"
@@ -34,7 +35,8 @@ def parse(argv):
     p.add_argument("--traffic", action="store_true", help="UDP flows between servers of different sizes")
     p.add_argument("--flows", type=int, default=16, help="number of flows of --traffic (default 16)")
     p.add_argument("--packets", type=int, default=10, help="datagrams per flow (default 10)")
-    p.add_argument("--rate", type=float, default=10, help="datagrams per second per flow (default 10; BMv2 is slow)")
+    p.add_argument("--rate", type=float, default=20, help="datagrams per second of all flows together (default 20: "
+                   "each becomes up to 4 reports, and the BMv2 translator handles ~100-1000 reports/s, docs/p4.md)")
     p.add_argument("--run-dir", help="deployment, configurations, data and logs (default <repo>/.dta/mininet)")
     p.add_argument("--check", metavar="FILE", help="after the traffic, query every flow's path and byte "
                    "counter and write them with the expected path (from the topology) to FILE (JSON)")
@@ -60,7 +62,8 @@ def prerequisites(repo):
         missing.append("BMv2 simple_switch_grpc and p4c-bm2-ss: ../shared/p4tools/install.sh (root), "
                        "or p4lang's packages on the PATH, or DTA_P4_BIN=<dir>")
     if missing:
-        raise SystemExit("dta mininet: cannot start:\n  - " + "\n  - ".join(missing))
+        print("dta mininet: cannot start:\n  - " + "\n  - ".join(missing), file=sys.stderr)
+        sys.exit(MISSING_PREREQUISITE)
     return bin_dir
 
 
@@ -167,8 +170,8 @@ def run_traffic(net, flows, rate, log_dir):
 
 def query_flows(flows, http, timeout):
     """Each flow's path and byte counter from the query service's HTTP API; waits (up to `timeout`
-    s in all) for the paths to show the expected number of valid hops (postcards are written when
-    a path completes or on the translator's lazy flush)."""
+    s in all) for the paths to show the expected number of valid hops and the counters the bytes
+    sent (reports are in flight for a while: BMv2 is slow)."""
     from .services import http_json
     base = "http://%s/api/v1/stores" % http
     deadline = time.time() + timeout
@@ -176,11 +179,25 @@ def query_flows(flows, http, timeout):
         key = urllib.parse.quote(f["key"], safe="")
         while True:
             f["path_answer"] = http_json("%s/%s/path?key=%s" % (base, deployment.PATHS, key))
+            f["bytes_answer"] = http_json("%s/%s/counter?key=%s" % (base, deployment.BYTES, key))
             valid = [h for h in f["path_answer"].get("hops", []) if h.get("valid")]
-            if len(valid) >= len(f["expected_path"]) or time.time() > deadline:
+            done = len(valid) >= len(f["expected_path"]) and f["bytes_answer"].get("estimate", 0) >= f["sent"]["ip_bytes"]
+            if done or time.time() > deadline:
                 break
             time.sleep(0.5)
-        f["bytes_answer"] = http_json("%s/%s/counter?key=%s" % (base, deployment.BYTES, key))
+
+
+def report_counts(status):
+    """Reports the reporters sent and the translator received, by kind (losses show here)."""
+    sent = {}
+    for r in status.get("reporters", []):
+        for k, v in r.get("reports_sent", {}).items():
+            sent[k] = sent.get(k, 0) + v
+    received = status["translators"][0]["counters"]["reports"]
+    return ("reporters sent %d postcards, %d byte counts, %d events; the translator received %d postcards, "
+            "%d key-increments, %d appends" % (sent.get("postcard", 0), sent.get("bytes", 0), sent.get("event", 0),
+                                                received.get("postcard", 0), received.get("key-increment", 0),
+                                                received.get("append", 0)))
 
 
 def print_banner(fabric, net, http, flows):
@@ -262,9 +279,10 @@ def main(argv=None):
         else:
             end = time.time() + args.duration
             if flows:
-                rate = max(args.rate, args.packets / max(args.duration, 1))
-                print("*** traffic: %d flows x %d datagrams at %.0f/s" % (len(flows), args.packets, rate), flush=True)
-                run_traffic(net, flows, rate, log_dir)
+                print("*** traffic: %d flows x %d datagrams, %.0f datagrams/s in all" % (len(flows), args.packets, args.rate), flush=True)
+                run_traffic(net, flows, args.rate / len(flows), log_dir)
+                print("*** %d of %d datagrams arrived" % (sum(f["received"]["packets"] for f in flows),
+                                                         sum(f["sent"]["packets"] for f in flows)), flush=True)
             if args.check:
                 query_flows(flows, http, 60)
                 with open(args.check, "w") as out:
@@ -273,6 +291,9 @@ def main(argv=None):
                                "controller": services.controller_status(),
                                "seconds": round(time.time() - started, 1)}, out, indent=2)
                 print("*** check written to %s" % args.check, flush=True)
+            if flows:
+                time.sleep(2)    # the controller polls the translator's counters every second
+                print("*** " + report_counts(services.controller_status()), flush=True)
             while time.time() < end:
                 time.sleep(0.5)
     except KeyboardInterrupt:

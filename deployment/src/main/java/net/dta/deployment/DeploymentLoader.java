@@ -131,6 +131,17 @@ public final class DeploymentLoader {
             Fields cm = f.section("cm");
             Duration cmTimeout = cm.duration("timeout", d.cmTimeout(), Duration.ofMillis(10), Duration.ofMinutes(1));
             int retries = cm.integer("retries", d.cmRetries(), 0, 100);
+            // The deployment's CM secret: only the controller needs it (it refuses to connect without);
+            // the query service and the CLI read this file too and need none.
+            byte[] secret = null;
+            if (cm.has("secret-file")) {
+                String file = cm.string("secret-file", "", "a file path");
+                try {
+                    secret = net.dta.protocol.auth.CmSecret.load(baseDir.resolve(file).normalize(), cm.field("secret-file"));
+                } catch (IllegalArgumentException e) {
+                    cm.problem("secret-file", e.getMessage().substring(e.getMessage().indexOf(':') + 2));
+                }
+            }
             cm.rejectUnknown("controller.cm");
             Fields reconnect = f.section("reconnect");
             Duration min = reconnect.duration("min-backoff", d.minBackoff(), Duration.ofMillis(10), Duration.ofHours(1));
@@ -141,7 +152,8 @@ public final class DeploymentLoader {
             reconnect.rejectUnknown("controller.reconnect");
             Duration poll = f.duration("poll-interval", d.pollInterval(), Duration.ofMillis(50), Duration.ofHours(1));
             f.rejectUnknown("controller");
-            return new ControllerSettings(enabled ? adminAt : null, deadline, cmTimeout, retries, min, max, poll, adminSecurity);
+            return new ControllerSettings(enabled ? adminAt : null, deadline, cmTimeout, retries, min, max, poll, adminSecurity,
+                    secret);
         }
 
         // ---------------------------------------------------------------- collectors

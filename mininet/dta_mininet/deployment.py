@@ -4,6 +4,9 @@ knows a particular topology. Written as JSON, which is YAML (the project's loade
 
 import json
 import os
+import subprocess
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # Store layouts (the collectors' side; the deployment names them). Small: a fabric run is short.
 STORES = [
@@ -60,7 +63,7 @@ def deployment(fabric, run_dir, reporter_json, translator_json):
         "controller": {
             "admin": {"address": "127.0.0.1:0"},
             "rpc-deadline": "30s",                  # BMv2 takes seconds to load a pipeline
-            "cm": {"timeout": "1s", "retries": 5},
+            "cm": {"timeout": "1s", "retries": 5, "secret-file": secret_file(run_dir)},
             "reconnect": {"min-backoff": "200ms", "max-backoff": "2s"},
             "poll-interval": "1s",
         },
@@ -107,12 +110,18 @@ def collector_dir(run_dir, host):
     return os.path.join(run_dir, host.name, "data")
 
 
+def secret_file(run_dir):
+    """The deployment's RDMA CM secret (docs/security.md): the controller and every collector read it."""
+    return os.path.join(run_dir, "cm-secret")
+
+
 def collector_config(run_dir, host):
     return {
         "collector": {"name": host.name},
         "network": {"address": host.ip, "ingest": "raw"},
         "data-dir": collector_dir(run_dir, host),
         "admin": {"enabled": True, "address": "127.0.0.1:40042"},
+        "cm": {"secret-file": secret_file(run_dir)},
         "stores": STORES,
     }
 
@@ -132,6 +141,8 @@ def write(fabric, run_dir, reporter_json, translator_json, query_address):
     """Writes deployment.yaml, one collector.yaml per collector host and query.yaml; returns the
     deployment's path."""
     os.makedirs(run_dir, exist_ok=True)
+    if not os.path.exists(secret_file(run_dir)):
+        subprocess.run([os.path.join(REPO, "dta"), "cm-secret", secret_file(run_dir)], stdout=subprocess.DEVNULL, check=True)
     path = os.path.join(run_dir, "deployment.yaml")
     _write(path, deployment(fabric, run_dir, reporter_json, translator_json))
     for c in fabric.hosts_of("collector"):

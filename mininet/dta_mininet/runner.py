@@ -225,7 +225,7 @@ def print_banner(fabric, net, http, flows):
 
 def main(argv=None):
     args = parse(argv if argv is not None else sys.argv[1:])
-    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    repo = deployment.REPO
     bin_dir = prerequisites(repo)
     from .bmv2 import compile_v1model
     from .services import Services

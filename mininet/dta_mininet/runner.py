@@ -27,8 +27,8 @@ def parse(argv):
         "DTA fabric in Mininet with the P4 programs as the switches (docs/mininet.md): BMv2 reporters "
         "on every leaf and spine, the P4 translator as the collectors' ToR, 2 collectors (raw mode), "
         "the query service; programmed by the switch controller from a deployment file the topology "
-        "generates. Needs root, Mininet (apt-get install -y mininet bridge-utils iputils-ping ethtool "
-        "iperf3) and BMv2 (../shared/p4tools/install.sh or DTA_P4_BIN)."))
+        "generates. Needs root, Mininet (apt-get install -y mininet iputils-ping ethtool) and BMv2 "
+        "(../shared/p4tools/install.sh or DTA_P4_BIN)."))
     p.add_argument("topology", choices=sorted(topology.TOPOLOGIES), help="the fabric")
     p.add_argument("--duration", type=float, help="run this many seconds (with --traffic: traffic over "
                    "that time), then tear down; without it, the Mininet CLI")
@@ -51,11 +51,11 @@ def prerequisites(repo):
     try:
         import mininet.net  # noqa: F401
     except ImportError:
-        missing.append("Mininet: apt-get install -y mininet bridge-utils iputils-ping ethtool iperf3 "
+        missing.append("Mininet: apt-get install -y mininet iputils-ping ethtool "
                        "(run with Debian's /usr/bin/python3)")
-    for tool in ("ethtool", "ip", "mnexec"):
+    for tool, package in (("ethtool", "ethtool"), ("ip", "iproute2"), ("mnexec", "mininet"), ("ping", "iputils-ping")):
         if shutil.which(tool) is None:
-            missing.append("%s: apt-get install -y mininet ethtool iproute2" % tool)
+            missing.append("%s: apt-get install -y %s" % (tool, package))
     from .bmv2 import find_bin
     bin_dir = find_bin()
     if bin_dir is None:
@@ -234,7 +234,11 @@ def main(argv=None):
 
     fabric = topology.TOPOLOGIES[args.topology]()
     run_dir = os.path.abspath(args.run_dir or os.path.join(repo, ".dta", "mininet"))
-    if os.path.isdir(run_dir):
+    if os.path.isdir(run_dir) and os.listdir(run_dir):
+        if not os.path.exists(os.path.join(run_dir, "deployment.yaml")):
+            print("dta mininet: --run-dir %s is not empty and holds no deployment.yaml of an earlier run: "
+                  "name a new or an earlier run's directory (it is emptied at start)" % run_dir, file=sys.stderr)
+            return 2
         shutil.rmtree(run_dir)           # a fresh deployment: the collectors' stores start empty
     log_dir = os.path.join(run_dir, "logs")
     os.makedirs(log_dir)

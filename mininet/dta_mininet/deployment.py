@@ -18,6 +18,7 @@ STORES = [
 PATHS, BYTES, EVENTS = "paths", "flow-bytes", "drops"
 P4RUNTIME_BASE = 50000      # switch with device id d: 127.0.0.1:50000+d (root namespace)
 QUERY_GRPC, QUERY_HTTP = 40045, 40046
+CONTROLLER_ADMIN = "127.0.0.1:40244"   # fixed, so that `./dta controller status --config` finds it
 
 
 def p4runtime_port(fabric, switch):
@@ -61,7 +62,7 @@ def deployment(fabric, run_dir, reporter_json, translator_json):
     d = {
         "deployment": {"name": "mininet-" + fabric.name},
         "controller": {
-            "admin": {"address": "127.0.0.1:0"},
+            "admin": {"address": CONTROLLER_ADMIN},
             "rpc-deadline": "30s",                  # BMv2 takes seconds to load a pipeline
             "cm": {"timeout": "1s", "retries": 5, "secret-file": secret_file(run_dir)},
             "reconnect": {"min-backoff": "200ms", "max-backoff": "2s"},

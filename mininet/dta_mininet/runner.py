@@ -220,7 +220,8 @@ def print_banner(fabric, net, http, flows):
     print("    ./dta query path -s %s -k '%s' --server %s:%d" % (deployment.PATHS, example, MGMT_QUERY, deployment.QUERY_GRPC))
     print("    ./dta query counter -s %s -k '%s' --server %s:%d" % (deployment.BYTES, example, MGMT_QUERY, deployment.QUERY_GRPC))
     print("    curl -G http://%s/api/v1/stores/%s/path --data-urlencode 'key=%s'" % (http, deployment.PATHS, example))
-    print("    (in the Mininet CLI: %s ./dta query path -s %s -k '...')" % (q, deployment.PATHS), flush=True)
+    print("    (in the Mininet CLI: %s ./dta query path -s %s -k '...' --server %s:%d)"
+          % (q, deployment.PATHS, MGMT_QUERY, deployment.QUERY_GRPC), flush=True)
 
 
 def main(argv=None):
@@ -230,7 +231,7 @@ def main(argv=None):
     from .bmv2 import compile_v1model
     from .services import Services
     from mininet.log import setLogLevel
-    setLogLevel("warning")
+    setLogLevel("output")    # the CLI prints command output at this level; Mininet's progress is "info"
 
     fabric = topology.TOPOLOGIES[args.topology]()
     run_dir = os.path.abspath(args.run_dir or os.path.join(repo, ".dta", "mininet"))
@@ -255,6 +256,7 @@ def main(argv=None):
     def on_term(*_):
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_term)   # also when started in the background (SIGINT inherited ignored)
     net = root = None
     services = Services(repo, run_dir, log_dir)
     code = 0

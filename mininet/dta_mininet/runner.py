@@ -16,6 +16,7 @@ from . import deployment, topology
 
 MISSING_PREREQUISITE = 3                                  # exit code: the test skips (or fails in CI)
 MGMT_QUERY, MGMT_ROOT = "172.31.254.1", "172.31.254.2"   # the query host's link to the root namespace
+MGMT_PORT = 9                                              # its interface on the query host: q1-eth9
 TRAFFIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "traffic.py")
 PYTHON = "/usr/bin/python3"
 FLOW_SIZES = ([64], [512], [1200], [64, 1400])           # payload bytes, a mix per flow
@@ -83,7 +84,7 @@ def build_network(fabric, bin_dir, log_dir):
         net.addLink(l.a, l.b, port1=l.a_port, port2=l.b_port)
     root = Node("root", inNamespace=False)
     query = fabric.hosts_of("query")[0]
-    mgmt = net.addLink(net.get(query.name), root, port1=9)
+    mgmt = net.addLink(net.get(query.name), root, port1=MGMT_PORT)
     net.build()
     mgmt.intf1.setIP(MGMT_QUERY, 30)
     root.setIP(MGMT_ROOT, 30, intf=mgmt.intf2)

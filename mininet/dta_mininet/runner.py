@@ -31,8 +31,8 @@ def parse(argv):
         "generates. Needs root, Mininet (apt-get install -y mininet iputils-ping ethtool) and BMv2 "
         "(../shared/p4tools/install.sh or DTA_P4_BIN)."))
     p.add_argument("topology", choices=sorted(topology.TOPOLOGIES), help="the fabric")
-    p.add_argument("--duration", type=float, help="run this many seconds (with --traffic: traffic over "
-                   "that time), then tear down; without it, the Mininet CLI")
+    p.add_argument("--duration", type=float, help="stay up this many seconds (the --traffic run first, "
+                   "however long --packets and --rate make it), then tear down; without it, the Mininet CLI")
     p.add_argument("--traffic", action="store_true", help="UDP flows between servers of different sizes")
     p.add_argument("--flows", type=int, default=16, help="number of flows of --traffic (default 16)")
     p.add_argument("--packets", type=int, default=10, help="datagrams per flow (default 10)")

@@ -47,7 +47,10 @@ public final class SoftwareDiffTarget extends DiffTarget {
                 frames.add(b);
             }
             return count;
-        }, service, true, false, translatorMac, 65536, 64, clock::get);
+        }, service, true, false, translatorMac, 65536, 64,
+                // A switch requester, as the P4 programs (protocol.md 5.6): the software translator's default
+                // retransmits (DiffExpectations.SOFTWARE_RETRANSMITS_ON_NAK) and sends PSN queries; a window no test fills.
+                new net.dta.translator.dataplane.RequesterSettings(false, 1 << 16, 1_000_000), clock::get);
         Arena arena = Arena.ofShared();
         Parts parts = new Parts(pipeline, service, server, engine, clock, frames, arena, arena.allocate(8192, 8));
         try {

@@ -77,7 +77,10 @@ public final class LoopbackDeployment implements AutoCloseable {
         }
         controller.write(setup);
         for (int i = 0; i < n; i++) {
-            connections.add(controller.connect(i, translatorIp, collectorIp(i), 0x100 * (i + 1)));
+            // Through the relay, the collector sees the relay's address: the REQ's MAC binds that (protocol.md 7.2).
+            boolean relayed = i == 0 && relay != null;
+            connections.add(controller.connect(i, translatorIp, collectorIp(i), 0x100 * (i + 1),
+                    relayed ? Ipv4.parse(prefix + "9") : translatorIp, Ipv4.parse(prefix + (2 + i))));
         }
         List<Update> program = new ArrayList<>();
         for (CatalogEntry e : connections.get(0).catalog().entries()) {

@@ -352,13 +352,22 @@ public final class TestController implements AutoCloseable {
      * translator's own address must be in dta_local_addresses and a route to the collector written.
      */
     public Connection connect(int c, int translatorIp, int collectorIp, int startPsn) throws InterruptedException, IOException {
+        return connect(c, translatorIp, collectorIp, startPsn, translatorIp, collectorIp);
+    }
+
+    /**
+     * As above through a relay that forwards from its own address: the REQ's MAC binds the
+     * addresses the collector sees ({@code seenRequesterIp} the relay's, {@code seenCollectorIp} its own).
+     */
+    public Connection connect(int c, int translatorIp, int collectorIp, int startPsn, int seenRequesterIp, int seenCollectorIp)
+            throws InterruptedException, IOException {
         int qpn = BASE_QPN + c;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment frame = arena.allocate(4096, 8);
             CmFrameWriter cm = new CmFrameWriter();
             RoceRoute cmRoute = RoceRoute.forQueuePair(0, 0, translatorIp, collectorIp, 1);
             byte[] dta = ConnectRequestData.fresh(TestCmSecret.bytes(), 7, new net.dta.protocol.auth.CmBinding(
-                    translatorIp, RoceRoute.sourcePortOf(qpn), collectorIp, ServiceId.DEFAULT_CM_PORT, qpn));
+                    seenRequesterIp, RoceRoute.sourcePortOf(qpn), seenCollectorIp, ServiceId.DEFAULT_CM_PORT, qpn));
             int localCommId = 0x0A0B0C00 + c;
             int len = cm.req(frame, 0, cmRoute, 0, 0x100000000L + c, new ReqParameters(localCommId, ServiceId.DEFAULT_CM_PORT,
                     0x020000FFFE000001L, qpn, startPsn, PathMtu.code(1024), translatorIp, collectorIp, RoceRoute.sourcePortOf(qpn), dta));

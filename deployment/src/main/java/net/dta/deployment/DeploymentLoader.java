@@ -185,12 +185,15 @@ public final class DeploymentLoader {
                 HostPort admin = hostPort(f, "admin", null);
                 Path dataDir = f.has("data-dir") ? baseDir.resolve(f.string("data-dir", "", "a directory path")).normalize() : null;
                 HostPort query = hostPort(f, "query", null);
+                ClientSecurity adminSecurity = clientSecurity(f, "admin-security");
+                ClientSecurity querySecurity = clientSecurity(f, "query-security");
                 f.rejectUnknown("a collector");
                 names.add(f, i, name);
                 indices.add(f, i, index);
                 addresses.add(f, i, address);
                 if (problems.size() == before && name != null && address != null) {
-                    out.add(new CollectorSpec(name, index, address, mac, cmPort, mtu, admin, dataDir, query));
+                    out.add(new CollectorSpec(name, index, address, mac, cmPort, mtu, admin, dataDir, query, adminSecurity,
+                            querySecurity));
                 }
             }
             return out;
@@ -520,6 +523,14 @@ public final class DeploymentLoader {
 
         // ---------------------------------------------------------------- shared pieces
 
+        /** A client-security section (tls-ca, tls-certificate, tls-private-key, token-file; docs/security.md). */
+        private ClientSecurity clientSecurity(Fields f, String section) {
+            Fields sec = f.section(section);
+            ClientSecurity security = ClientSecurity.read(sec, baseDir);
+            sec.rejectUnknown(section);
+            return security;
+        }
+
         /** The fields every switch has; null when one of them is missing or bad. */
         private SwitchEndpoint device(Fields f) {
             int before = problems.size();
@@ -531,9 +542,7 @@ public final class DeploymentLoader {
             Pipeline pipeline = p == null ? null : Pipeline.ofConfigName(p);
             Path deviceConfig = deviceConfig(f, pipeline);
             Path p4info = existingFile(f, "p4info", "a P4Info text file");
-            Fields sec = f.section("p4runtime-security");
-            ClientSecurity security = ClientSecurity.read(sec, baseDir);
-            sec.rejectUnknown("p4runtime-security");
+            ClientSecurity security = clientSecurity(f, "p4runtime-security");
             if (problems.size() != before || name == null || p4rt == null || pipeline == null) {
                 return null;
             }

@@ -56,6 +56,12 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
      * @param name        how benchmark tables call it
      */
     DtaDeployment(Path dir, int collectorCount, Mode mode, int appendBatch, String name) throws Exception {
+        this(dir, collectorCount, mode, appendBatch, name, java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param configure changes the translator's configuration (e.g. INT ingest on) */
+    DtaDeployment(Path dir, int collectorCount, Mode mode, int appendBatch, String name,
+                  java.util.function.UnaryOperator<TranslatorConfig> configure) throws Exception {
         this.name = name;
         Translator t = null;
         try {
@@ -75,7 +81,7 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
             }
             TranslatorConfig tc = TranslatorConfig.forTest(TRANSLATOR_ADDRESS, mode).withName("bench")
                     .withAdmin(new TranslatorConfig.Admin(false, TRANSLATOR_ADDRESS, 0));
-            t = Translator.start(tc);
+            t = Translator.start(configure.apply(tc));
             program(t, mode, appendBatch);
         } catch (Exception e) {
             if (t != null) {

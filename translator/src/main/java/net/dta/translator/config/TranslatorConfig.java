@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * @param source the file it was read from, or null when built in code
  */
 public record TranslatorConfig(Path source, String name, long deviceId, P4Runtime p4runtime, Network network,
-                               DataPlane dataPlane, Admin admin) {
+                               DataPlane dataPlane, Admin admin, IntIngestConfig intIngest) {
     public static final int DEFAULT_P4RUNTIME_PORT = 9559;
     public static final int DEFAULT_REPORT_PORT = 40040;
     public static final int DEFAULT_ADMIN_PORT = 40043;
@@ -22,6 +22,12 @@ public record TranslatorConfig(Path source, String name, long deviceId, P4Runtim
     public static final int DEFAULT_POSTCARD_CACHE = 65536;
     public static final int DEFAULT_APPEND_TAIL_SLOTS = 65536;
     public static final int DEFAULT_BATCH = 64;
+
+    /** Without INT ingest (its default: off). */
+    public TranslatorConfig(Path source, String name, long deviceId, P4Runtime p4runtime, Network network, DataPlane dataPlane,
+                            Admin admin) {
+        this(source, name, deviceId, p4runtime, network, dataPlane, admin, IntIngestConfig.OFF);
+    }
 
     /** Where controllers connect (host:port; port 0 picks a free port), and how they are authenticated. */
     public record P4Runtime(String host, int port, ServerSecurity security) {
@@ -82,32 +88,36 @@ public record TranslatorConfig(Path source, String name, long deviceId, P4Runtim
     }
 
     public TranslatorConfig withName(String value) {
-        return new TranslatorConfig(source, value, deviceId, p4runtime, network, dataPlane, admin);
+        return new TranslatorConfig(source, value, deviceId, p4runtime, network, dataPlane, admin, intIngest);
     }
 
     public TranslatorConfig withDeviceId(long value) {
-        return new TranslatorConfig(source, name, value, p4runtime, network, dataPlane, admin);
+        return new TranslatorConfig(source, name, value, p4runtime, network, dataPlane, admin, intIngest);
     }
 
     public TranslatorConfig withP4Runtime(String host, int port) {
-        return new TranslatorConfig(source, name, deviceId, new P4Runtime(host, port, p4runtime.security()), network, dataPlane, admin);
+        return new TranslatorConfig(source, name, deviceId, new P4Runtime(host, port, p4runtime.security()), network, dataPlane, admin, intIngest);
     }
 
     public TranslatorConfig withP4RuntimeSecurity(ServerSecurity value) {
         return new TranslatorConfig(source, name, deviceId, new P4Runtime(p4runtime.host(), p4runtime.port(), value), network,
-                dataPlane, admin);
+                dataPlane, admin, intIngest);
     }
 
     public TranslatorConfig withNetwork(Network value) {
-        return new TranslatorConfig(source, name, deviceId, p4runtime, value, dataPlane, admin);
+        return new TranslatorConfig(source, name, deviceId, p4runtime, value, dataPlane, admin, intIngest);
     }
 
     public TranslatorConfig withDataPlane(DataPlane value) {
-        return new TranslatorConfig(source, name, deviceId, p4runtime, network, value, admin);
+        return new TranslatorConfig(source, name, deviceId, p4runtime, network, value, admin, intIngest);
     }
 
     public TranslatorConfig withAdmin(Admin value) {
-        return new TranslatorConfig(source, name, deviceId, p4runtime, network, dataPlane, value);
+        return new TranslatorConfig(source, name, deviceId, p4runtime, network, dataPlane, value, intIngest);
+    }
+
+    public TranslatorConfig withIntIngest(IntIngestConfig value) {
+        return new TranslatorConfig(source, name, deviceId, p4runtime, network, dataPlane, admin, value);
     }
 
     public static Inet4Address ipv4(String dotted) {

@@ -73,7 +73,10 @@ public final class EtherPort implements AutoCloseable {
             if (index == 0) {
                 throw new IOException("no interface " + iface);
             }
-            int fd = (int) SOCKET.invokeExact(err, AF_PACKET, SOCK_RAW, (int) ETH_P_ALL_BE);
+            // Protocol 0: the socket receives nothing until bind() names the protocol and the
+            // interface. Created with ETH_P_ALL it would queue frames of every interface (loopback
+            // traffic of other tests) in the moment before bind().
+            int fd = (int) SOCKET.invokeExact(err, AF_PACKET, SOCK_RAW, 0);
             if (fd < 0) {
                 throw new IOException("socket(AF_PACKET) failed (errno " + (int) ERRNO.get(err, 0L) + "; needs root)");
             }

@@ -82,9 +82,7 @@ public final class IntReportWriter {
         long p = reportHeader(s, off, IN_TYPE_IPV4, 2, 20 + l4, FLAG_TRACKED_FLOW, LOCAL_METADATA);
         Bytes.u32(s, p, hopLatency & 0xFFFF_FFFFL);
         Bytes.u32(s, p + 4, ((long) (queueId & 0xFF) << 24) | (occupancy & 0xFF_FFFF));
-        p = ipv4(s, p + 8, flow, flow.protocol, l4 + flow.payloadBytes);
-        p = l4(s, p, flow);
-        return (int) (p - off);
+        return (int) (packet(s, p + 8, flow) - off);
     }
 
     /** A drop report: RepMdBits bit 15 (queue id, drop reason, padding), the dropped packet's headers. */
@@ -92,9 +90,7 @@ public final class IntReportWriter {
         int l4 = flow.l4HeaderBytes();
         long p = reportHeader(s, off, IN_TYPE_IPV4, 1, 20 + l4, FLAG_DROPPED, mask(MD_BIT_15));
         Bytes.u32(s, p, ((long) (queueId & 0xFF) << 24) | ((long) (dropReason & 0xFF) << 16));
-        p = ipv4(s, p + 4, flow, flow.protocol, l4 + flow.payloadBytes);
-        p = l4(s, p, flow);
-        return (int) (p - off);
+        return (int) (packet(s, p + 4, flow) - off);
     }
 
     /** A queue-congestion report: RepMdBits bit 3 (queue id, occupancy), the packet that entered the queue. */
@@ -102,9 +98,12 @@ public final class IntReportWriter {
         int l4 = flow.l4HeaderBytes();
         long p = reportHeader(s, off, IN_TYPE_IPV4, 1, 20 + l4, FLAG_CONGESTED_QUEUE, mask(MD_QUEUE));
         Bytes.u32(s, p, ((long) (queueId & 0xFF) << 24) | (occupancy & 0xFF_FFFF));
-        p = ipv4(s, p + 4, flow, flow.protocol, l4 + flow.payloadBytes);
-        p = l4(s, p, flow);
-        return (int) (p - off);
+        return (int) (packet(s, p + 4, flow) - off);
+    }
+
+    /** The truncated packet of a report without INT headers: IPv4 and the transport header. */
+    private static long packet(MemorySegment s, long p, IntFlow flow) {
+        return l4(s, ipv4(s, p, flow, flow.protocol, flow.l4HeaderBytes() + flow.payloadBytes), flow);
     }
 
     /** Individual report header and INT main contents (domain-specific fields 0); returns where the metadata goes. */

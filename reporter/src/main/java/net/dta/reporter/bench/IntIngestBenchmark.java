@@ -53,14 +53,15 @@ public final class IntIngestBenchmark {
             LoadSpec spec = LoadSpec.builder(dta).rate(0).mix("pc=1").keys(1 << 16).pathLength(o.hops(), o.hops()).flowsInFlight(2)
                     .duration(total).seed(1).build();
             try (LoadGenerator g = LoadGenerator.open(spec)) {
-                rows[0] = measure("dta", d, o, () -> g.run(p -> { }, Duration.ofSeconds(1)), g::stop, 0, null);
+                rows[0] = measure("dta", d, o, () -> g.run(p -> { }, Duration.ofSeconds(1)), g::stop, 0);
             }
+            quiesce(d);
             progress.println("int-ingest: INT-MD sink reports of the same " + o.hops() + "-hop paths");
             progress.flush();
             IntLoad.Spec is = new IntLoad.Spec(intTarget, 0, total, Long.MAX_VALUE, 1 << 16, o.hops(), o.hops(),
                     IntIngestConfig.DEFAULT_INT_UDP_PORT, 0, 1);
             try (IntLoad load = IntLoad.open(is)) {
-                rows[1] = measure("int", d, o, () -> load.run(line -> { }, Duration.ofSeconds(1)), load::stop, 1, d);
+                rows[1] = measure("int", d, o, () -> load.run(line -> { }, Duration.ofSeconds(1)), load::stop, 1);
             }
         }
         Table t = new Table("FORMAT", "DATAGRAMS/S", "POSTCARDS/S", "PATHS/S", "ROW-WRITES/S", "CPU-NS/PATH", "VS-DTA", "DROPPED");
@@ -78,7 +79,7 @@ public final class IntIngestBenchmark {
     }
 
     /** Runs the load in a thread; measures the window after the warm-up. */
-    private static Row measure(String format, DtaDeployment d, Options o, Body load, Runnable stop, int which, DtaDeployment intSide)
+    private static Row measure(String format, DtaDeployment d, Options o, Body load, Runnable stop, int which)
             throws Exception {
         Thread sender = new Thread(() -> {
             try {
@@ -89,27 +90,39 @@ public final class IntIngestBenchmark {
         }, "int-bench-load-" + format);
         sender.start();
         Thread.sleep(o.warmup().toMillis());
-        Counters c = d.translator().pipeline().counters();
-        long cpu0 = ThreadCpu.nanos(d.forwardingThread());
-        long pc0 = c.packets(Counters.REPORTS, Primitive.POSTCARD.opcode());
-        long w0 = d.packetsSent();
-        long in0 = which == 1 ? intSide.translator().intIngress().count(net.dta.translator.telemetry.IntCounter.DATAGRAMS)
-                : pc0;
-        long drop0 = d.dropped();
-        long t0 = System.nanoTime();
+        Snapshot a = Snapshot.of(d, which == 1);
         Thread.sleep(o.window().toMillis());
-        long cpu1 = ThreadCpu.nanos(d.forwardingThread());
-        long pc1 = c.packets(Counters.REPORTS, Primitive.POSTCARD.opcode());
-        long w1 = d.packetsSent();
-        long in1 = which == 1 ? intSide.translator().intIngress().count(net.dta.translator.telemetry.IntCounter.DATAGRAMS)
-                : pc1;
-        long drop1 = d.dropped();
-        double secs = (System.nanoTime() - t0) / 1e9;
+        Snapshot b = Snapshot.of(d, which == 1);
+        double secs = (b.nanos() - a.nanos()) / 1e9;
         stop.run();
         sender.join();
-        double paths = (pc1 - pc0) / (double) o.hops();
-        return new Row(format, (in1 - in0) / secs, (pc1 - pc0) / secs, paths / secs, (w1 - w0) / secs,
-                paths == 0 ? 0 : (cpu1 - cpu0) / paths, drop1 - drop0);
+        double paths = (b.postcards() - a.postcards()) / (double) o.hops();
+        return new Row(format, (b.datagrams() - a.datagrams()) / secs, (b.postcards() - a.postcards()) / secs, paths / secs,
+                (b.writes() - a.writes()) / secs, paths == 0 ? 0 : (b.cpu() - a.cpu()) / paths, b.dropped() - a.dropped());
+    }
+
+    /** Waits until the translator has taken in what was sent (no postcard accepted for 300 ms), so that one run's backlog does not count in the next. */
+    private static void quiesce(DtaDeployment d) throws InterruptedException {
+        Counters c = d.translator().pipeline().counters();
+        long last = -1;
+        for (int i = 0; i < 100; i++) {
+            long now = c.packets(Counters.REPORTS, Primitive.POSTCARD.opcode()) + d.dropped();
+            if (now == last) {
+                return;
+            }
+            last = now;
+            Thread.sleep(300);
+        }
+    }
+
+    /** The counters a window is the difference of; datagrams are INT datagrams, or postcards for DTA (one each). */
+    private record Snapshot(long nanos, long cpu, long postcards, long writes, long datagrams, long dropped) {
+        static Snapshot of(DtaDeployment d, boolean intFormat) {
+            long postcards = d.translator().pipeline().counters().packets(Counters.REPORTS, Primitive.POSTCARD.opcode());
+            return new Snapshot(System.nanoTime(), ThreadCpu.nanos(d.forwardingThread()), postcards, d.packetsSent(),
+                    intFormat ? d.translator().intIngress().count(net.dta.translator.telemetry.IntCounter.DATAGRAMS) : postcards,
+                    d.dropped());
+        }
     }
 
     private static String fmt(double v) {

@@ -53,7 +53,9 @@ EOF
 deployment: {name: interop-$name}
 controller:
   admin: {address: "$CONTROLLER_ADMIN"}
-  cm: {secret-file: $WORK/conf/cm.secret}
+  # The emulated guest's collector can take seconds to answer a REQ on a busy host: a REP later than
+  # the default 5 x 500 ms would leave an abandoned connection that Linux holds (REJ 10) for minutes.
+  cm: {secret-file: $WORK/conf/cm.secret, timeout: 2s}
   poll-interval: 500ms
   reconnect: {min-backoff: 500ms, max-backoff: 4s}
 collectors:

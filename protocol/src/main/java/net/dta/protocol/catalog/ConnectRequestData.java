@@ -27,12 +27,15 @@ public record ConnectRequestData(int translatorId, long timestampMillis, long no
     public static final int SIGNED_BYTES = 24;
     public static final int MAC_OFFSET = 24;
 
-    private static final java.security.SecureRandom NONCES = new java.security.SecureRandom();
+    /** Made at the first {@link #fresh} only: collectors, which only check REQs, never need it. */
+    private static final class Nonces {
+        static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    }
 
     /** The 56 bytes of a fresh REQ's DTA data: now as the timestamp, a random nonce, the MAC for {@code binding}. */
     public static byte[] fresh(byte[] secret, int translatorId, CmBinding binding) {
         byte[] out = new byte[BYTES];
-        new ConnectRequestData(translatorId, System.currentTimeMillis(), NONCES.nextLong())
+        new ConnectRequestData(translatorId, System.currentTimeMillis(), Nonces.RANDOM.nextLong())
                 .encode(MemorySegment.ofArray(out), 0, secret, binding);
         return out;
     }

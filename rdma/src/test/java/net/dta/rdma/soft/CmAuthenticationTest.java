@@ -174,6 +174,17 @@ class CmAuthenticationTest extends LoopbackFixture {
         assertEquals(1, refused(CmRefusal.TOTAL_LIMIT));
     }
 
+    @Test
+    void shouldRateLimitAuthenticatedReqsPerSource() throws Exception {
+        policy = policy.withRates(100, 1, 10); // one REQ a second per source, bursts of 2
+        start(true);
+        connect(0x200, 0x100, 1024);
+        connect(0x201, 0x100, 1024);
+        assertRefusedLater(requester.connect(0x202, 0x100, 1024, CM_PORT, 0x7001), CmRefusal.RATE_LIMITED);
+        assertEquals(1, refused(CmRefusal.RATE_LIMITED));
+        assertEquals(2, backend.queuePairs().size());
+    }
+
     private void assertRefusedLater(List<byte[]> replies, CmRefusal reason) {
         assertEquals(CmAttribute.REJ, TestRequester.parseCm(replies.getFirst()).attributeId(), reason.label());
     }

@@ -96,7 +96,9 @@ public final class Collector implements AutoCloseable {
             stack.push("store flush", stores::flush);
             long generation = state.recordStores(config.definitions());
 
-            backend = stack.push("rdma backend", backends.create(config));
+            backend = backends.create(config);
+            AutoCloseable stopBackend = once(backend);
+            stack.push("rdma backend", stopBackend);
             RegionRegistrar registrar = new RegionRegistrar(backend, state);
             storeRegions = registrar.registerStores(stores.files());
             stack.push("store regions", () -> storeRegions.forEach(r -> backend.deregister(r.region())));
@@ -115,6 +117,11 @@ public final class Collector implements AutoCloseable {
             backend.start(handler);
             persister = stack.push("queue-pair persister",
                     new QueuePairPersister(backend, state, config.queuePairs().persistInterval()));
+            // A clean stop takes the responder down first (issue 13 item 3): no request then meets a
+            // deregistered region (a remote access error NAK, which took the translator's queue pair
+            // down and defeated restore-on-restart), the persister's last save holds the PSN of the
+            // last request applied, and the store flush (msync) comes after the last write.
+            stack.push("responder", stopBackend);
 
             if (config.admin().enabled()) {
                 admin = stack.push("admin endpoint",
@@ -240,6 +247,16 @@ public final class Collector implements AutoCloseable {
                 ingest, catalog, new CollectorStatus.Connections(cc.requests(), cc.established(), cc.closed(), cc.plainClients()),
                 endpoint, qps, storeStatus, persistence,
                 new CollectorStatus.Admin(adminAddress == null ? "disabled" : adminAddress.getHostString() + ":" + adminAddress.getPort()), requesterTotals());
+    }
+
+    /** Closes the backend the first time only (the stack holds it twice: stopped first, and in case the start fails). */
+    private static AutoCloseable once(RdmaBackend backend) {
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (closed.compareAndSet(false, true)) {
+                backend.close();
+            }
+        };
     }
 
     static String hex(long v) {

@@ -29,6 +29,7 @@ import net.dta.collector.store.OpenStores;
 import net.dta.collector.store.StoreFileException;
 import net.dta.collector.store.StoreSet;
 import net.dta.common.admin.AdminServer;
+import net.dta.common.admin.Announcer;
 import net.dta.common.lifecycle.LifecycleStack;
 import net.dta.protocol.catalog.Catalog;
 import net.dta.protocol.catalog.CatalogEntry;
@@ -133,6 +134,11 @@ public final class Collector implements AutoCloseable {
             }
             LOG.info("collector {} started: {} stores, catalog generation {}, boot id {}", config.name(), storeRegions.size(),
                     generation, hex(bootId));
+            if (config.controller() != null) {
+                stack.push("announcement", new Announcer(config.controller(), "collector " + config.name(),
+                        () -> Announcement.collector(config.name(), config.network().address(), bootId, backend.queuePairs(),
+                                backend.supportsQueuePairRestore())));
+            }
         } catch (StoreFileException e) {
             throw new CollectorStartException(e.getMessage(), e);
         } catch (StateException e) {

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import net.dta.common.admin.AdminServer;
+import net.dta.common.admin.Announcer;
 import net.dta.common.lifecycle.LifecycleStack;
 import net.dta.protocol.report.DropReason;
 import net.dta.rdma.net.ChannelCounters;
@@ -138,6 +139,14 @@ public final class Translator implements AutoCloseable {
         }
         LOG.info("translator {} (device {}) started: reports on {}:{}, RoCEv2 on {}, P4Runtime on {}", config.name(),
                 config.deviceId(), where, reportAddress().getPort(), roce.describe(), server.address());
+        if (config.controller() != null) {
+            // A translator that just started holds no pipeline: the controller re-programs it at once (docs/reliability.md).
+            String body = "{\"component\":\"translator\",\"name\":\"" + config.name() + "\",\"address\":\""
+                    + net.address().getHostAddress() + "\",\"device_id\":" + config.deviceId() + ",\"boot_id\":\""
+                    + java.util.HexFormat.of().toHexDigits(new java.security.SecureRandom().nextLong()) + "\"}";
+            stack.push("announcement", new Announcer(config.controller(), "translator " + config.name(),
+                    () -> body.getBytes(StandardCharsets.UTF_8)));
+        }
     }
 
     public TranslatorConfig config() {

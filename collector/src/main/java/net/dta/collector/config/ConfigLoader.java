@@ -25,6 +25,7 @@ import net.dta.common.config.ConfigNode;
 import net.dta.common.config.ConfigProblem;
 import net.dta.common.config.Fields;
 import net.dta.common.config.YamlTree;
+import net.dta.common.admin.ControllerLink;
 import net.dta.common.security.ServerSecurity;
 import net.dta.protocol.catalog.CatalogEntry;
 import net.dta.protocol.layout.AppendLayout;
@@ -114,9 +115,11 @@ public final class ConfigLoader {
             String dataDir = top.string("data-dir", "data/" + name, "a directory path");
             Admin admin = admin(top.section("admin"));
             QueuePairs queuePairs = queuePairs(top.section("queue-pairs"));
+            ControllerLink controller = ControllerLink.read(top.section("controller"), baseDir);
             List<StoreConfig> stores = stores(top, network.countersLittleEndian());
             top.rejectUnknown("the top level");
-            return new CollectorConfig(source, name, network, baseDir.resolve(dataDir).normalize(), admin, queuePairs, stores);
+            return new CollectorConfig(source, name, network, baseDir.resolve(dataDir).normalize(), admin, queuePairs, stores,
+                    controller);
         }
 
         private Network network(Fields f) {

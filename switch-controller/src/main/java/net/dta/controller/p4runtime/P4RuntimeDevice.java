@@ -80,6 +80,30 @@ public final class P4RuntimeDevice implements AutoCloseable {
         return reader;
     }
 
+    /**
+     * Forgets gRPC's own back-off between connection attempts: the switch announced that it is up,
+     * so the next RPC connects now instead of failing fast with UNAVAILABLE until gRPC's timer ends.
+     */
+    public void reconnectNow() {
+        channel.resetConnectBackoff();
+    }
+
+    /**
+     * {@link #reconnectNow} and wait (at most {@code timeout}) until the connection is made, for a
+     * switch that said it is up: a stream opened before would still fail fast with UNAVAILABLE.
+     */
+    public boolean connectNow(java.time.Duration timeout) throws InterruptedException {
+        channel.resetConnectBackoff();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (channel.getState(true) != io.grpc.ConnectivityState.READY) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
     @Override
     public void close() {
         stream.close();

@@ -466,6 +466,61 @@ public final class TranslatorAgent extends DeviceAgent {
         return cells;
     }
 
+    /** Whether this translator has a queue pair to a collector at {@code address}. */
+    public synchronized boolean collects(int address) {
+        return queuePairs.values().stream().anyMatch(q -> q.collector.address() == address);
+    }
+
+    /**
+     * A collector announced its start (docs/reliability.md "Announcements"). Its queue pair is kept
+     * when the collector holds it (restored: {@code held} maps this translator's QPN to the collector's
+     * QPN); otherwise it is connected now, whatever its back-off. {@code processCm}: the collector's CM
+     * state lives in its process (software responder), so a connection it does not list is unknown to
+     * it and needs no DREQ. Returns how many queue pairs were (re)connected.
+     */
+    public int collectorAnnounced(int address, long bootId, Map<Integer, Integer> held, boolean processCm) {
+        long g = generation();
+        List<QueuePair> now = new ArrayList<>();
+        synchronized (this) {
+            for (QueuePair qp : queuePairs.values()) {
+                if (qp.collector.address() != address) {
+                    continue;
+                }
+                Integer theirs = held.get(TranslatorTables.qpnOf(qp.collector));
+                boolean holds = theirs != null && theirs == qp.remoteQpn;
+                if (qp.state == QueuePair.State.UP && holds) {
+                    if (qp.bootId != 0 && qp.bootId != bootId) {
+                        qp.collectorRestarts++;
+                        qp.bootId = bootId;
+                        log.info("translator {}: {} restarted (boot id {}) and restored queue pair 0x{}: kept", spec.name(),
+                                qp.collector.describe(), Long.toHexString(bootId), Integer.toHexString(qp.remoteQpn));
+                    }
+                    continue;
+                }
+                boolean waiting = qp.state == QueuePair.State.DOWN || qp.state == QueuePair.State.FAILED
+                        || (qp.state == QueuePair.State.CONNECTING && qp.step == ConnectStep.CM_REQ);
+                if (qp.state == QueuePair.State.UP) {
+                    qp.state(QueuePair.State.DOWN);
+                    qp.downs++;
+                    qp.lastError = "the collector restarted (boot id " + Long.toHexString(bootId) + ") without this queue pair";
+                } else if (!waiting) {
+                    continue; // no session (the session's start connects it), or an attempt past its REP
+                }
+                if (processCm && !holds) {
+                    qp.lastHandshake = null; // the collector's process does not know that connection: no DREQ owed
+                }
+                qp.backoff.reset();
+                now.add(qp);
+            }
+        }
+        for (QueuePair qp : now) {
+            log.info("translator {}: {} announced a start (boot id {}): connecting its queue pair now", spec.name(),
+                    qp.collector.describe(), Long.toHexString(bootId));
+            startConnect(qp, g, 0);
+        }
+        return now.size();
+    }
+
     /** A queue pair the translator reports down, or that we found down: reconnect it. */
     private void queuePairDown(int collectorIndex, String why) {
         long g = generation();

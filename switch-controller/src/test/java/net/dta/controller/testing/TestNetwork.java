@@ -38,6 +38,10 @@ public final class TestNetwork implements AutoCloseable {
     private final Mode mode;
     /** How the translator's P4Runtime server is protected (docs/security.md). */
     public net.dta.common.security.ServerSecurity p4runtimeSecurity = net.dta.common.security.ServerSecurity.NONE;
+    /** The deployment's reconnect line (back-off). */
+    public String reconnectYaml = "  reconnect: {min-backoff: 100ms, max-backoff: 1s}\n";
+    /** When set, the translator announces its starts to this controller admin address. */
+    public String translatorAnnouncesTo;
     /** Extra YAML lines of the deployment's translator entry (indented 4 spaces), e.g. its p4runtime-security. */
     public String translatorYaml = "";
 
@@ -88,6 +92,10 @@ public final class TestNetwork implements AutoCloseable {
             cfg = cfg.withP4Runtime(translatorAddress(), p4runtimePort);
         }
         cfg = cfg.withP4RuntimeSecurity(p4runtimeSecurity);
+        if (translatorAnnouncesTo != null) {
+            cfg = cfg.withController(new net.dta.common.admin.ControllerLink(translatorAnnouncesTo,
+                    net.dta.common.security.ClientSecurity.NONE));
+        }
         translator = Translator.start(cfg);
         p4runtimePort = translator.p4runtimeAddress().getPort();
         return translator;
@@ -134,7 +142,7 @@ public final class TestNetwork implements AutoCloseable {
         StringBuilder y = new StringBuilder();
         y.append("deployment: {name: test}\n");
         y.append("controller:\n  admin: {address: \"127.0.0.1:0\"}\n  rpc-deadline: 3s\n  cm: {timeout: 500ms, retries: 2}\n");
-        y.append("  reconnect: {min-backoff: 100ms, max-backoff: 1s}\n  poll-interval: 100ms\n");
+        y.append(reconnectYaml).append("  poll-interval: 100ms\n");
         y.append("collectors:\n");
         for (int i = 0; i < collectorCount; i++) {
             y.append("  - {name: c").append(i).append(", index: ").append(i).append(", address: ").append(collectorAddress(i)).append("}\n");

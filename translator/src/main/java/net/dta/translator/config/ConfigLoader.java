@@ -16,6 +16,7 @@ import net.dta.common.config.ConfigNode;
 import net.dta.common.config.ConfigProblem;
 import net.dta.common.config.Fields;
 import net.dta.common.config.YamlTree;
+import net.dta.common.admin.ControllerLink;
 import net.dta.common.security.ServerSecurity;
 
 /**
@@ -47,7 +48,7 @@ public final class ConfigLoader {
             // An empty file is every default: the YAML tree reports it as a problem for the collector's sake.
             if (problems.size() == 1 && problems.get(0).message().startsWith("the file is empty")) {
                 TranslatorConfig d = TranslatorConfig.defaults();
-                return new TranslatorConfig(source, d.name(), d.deviceId(), d.p4runtime(), d.network(), d.dataPlane(), d.admin());
+                return new TranslatorConfig(source, d.name(), d.deviceId(), d.p4runtime(), d.network(), d.dataPlane(), d.admin(), null);
             }
             throw new ConfigException(problems);
         }
@@ -103,9 +104,11 @@ public final class ConfigLoader {
         ServerSecurity adminSecurity = ServerSecurity.read(a, base);
         a.rejectUnknown("admin");
 
+        ControllerLink controller = ControllerLink.read(top.section("controller"), base);
+
         top.rejectUnknown("the top level");
         return new TranslatorConfig(source, name, deviceId, new TranslatorConfig.P4Runtime(p4rt.host(), p4rt.port(), p4rtSecurity),
                 new TranslatorConfig.Network(address, mac, reportPort, mode), new TranslatorConfig.DataPlane(cache, tails, batch),
-                new TranslatorConfig.Admin(adminEnabled, admin.host(), admin.port(), adminSecurity));
+                new TranslatorConfig.Admin(adminEnabled, admin.host(), admin.port(), adminSecurity), controller);
     }
 }

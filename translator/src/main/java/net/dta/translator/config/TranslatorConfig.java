@@ -1,5 +1,6 @@
 package net.dta.translator.config;
 
+import net.dta.common.admin.ControllerLink;
 import net.dta.common.security.ServerSecurity;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -12,9 +13,10 @@ import java.nio.file.Path;
  * P4Runtime state, written by the controller.
  *
  * @param source the file it was read from, or null when built in code
+ * @param controller where to announce a start (null: not announced; the controller's polling finds it)
  */
 public record TranslatorConfig(Path source, String name, long deviceId, P4Runtime p4runtime, Network network,
-                               DataPlane dataPlane, Admin admin) {
+                               DataPlane dataPlane, Admin admin, ControllerLink controller) {
     public static final int DEFAULT_P4RUNTIME_PORT = 9559;
     public static final int DEFAULT_REPORT_PORT = 40040;
     public static final int DEFAULT_ADMIN_PORT = 40043;
@@ -68,7 +70,7 @@ public record TranslatorConfig(Path source, String name, long deviceId, P4Runtim
         return new TranslatorConfig(null, "translator", 1, new P4Runtime("127.0.0.1", DEFAULT_P4RUNTIME_PORT),
                 new Network(ipv4("127.0.0.1"), DEFAULT_MAC, DEFAULT_REPORT_PORT, Mode.UDP),
                 new DataPlane(DEFAULT_POSTCARD_CACHE, DEFAULT_APPEND_TAIL_SLOTS, DEFAULT_BATCH),
-                new Admin(true, "127.0.0.1", DEFAULT_ADMIN_PORT));
+                new Admin(true, "127.0.0.1", DEFAULT_ADMIN_PORT), null);
     }
 
     /**
@@ -78,36 +80,40 @@ public record TranslatorConfig(Path source, String name, long deviceId, P4Runtim
     public static TranslatorConfig forTest(String address, Mode mode) {
         TranslatorConfig d = defaults();
         return new TranslatorConfig(null, "translator", 1, new P4Runtime(address, 0),
-                new Network(ipv4(address), DEFAULT_MAC, 0, mode), d.dataPlane(), new Admin(true, address, 0));
+                new Network(ipv4(address), DEFAULT_MAC, 0, mode), d.dataPlane(), new Admin(true, address, 0), null);
     }
 
     public TranslatorConfig withName(String value) {
-        return new TranslatorConfig(source, value, deviceId, p4runtime, network, dataPlane, admin);
+        return new TranslatorConfig(source, value, deviceId, p4runtime, network, dataPlane, admin, controller);
     }
 
     public TranslatorConfig withDeviceId(long value) {
-        return new TranslatorConfig(source, name, value, p4runtime, network, dataPlane, admin);
+        return new TranslatorConfig(source, name, value, p4runtime, network, dataPlane, admin, controller);
     }
 
     public TranslatorConfig withP4Runtime(String host, int port) {
-        return new TranslatorConfig(source, name, deviceId, new P4Runtime(host, port, p4runtime.security()), network, dataPlane, admin);
+        return new TranslatorConfig(source, name, deviceId, new P4Runtime(host, port, p4runtime.security()), network, dataPlane, admin, controller);
     }
 
     public TranslatorConfig withP4RuntimeSecurity(ServerSecurity value) {
         return new TranslatorConfig(source, name, deviceId, new P4Runtime(p4runtime.host(), p4runtime.port(), value), network,
-                dataPlane, admin);
+                dataPlane, admin, controller);
     }
 
     public TranslatorConfig withNetwork(Network value) {
-        return new TranslatorConfig(source, name, deviceId, p4runtime, value, dataPlane, admin);
+        return new TranslatorConfig(source, name, deviceId, p4runtime, value, dataPlane, admin, controller);
     }
 
     public TranslatorConfig withDataPlane(DataPlane value) {
-        return new TranslatorConfig(source, name, deviceId, p4runtime, network, value, admin);
+        return new TranslatorConfig(source, name, deviceId, p4runtime, network, value, admin, controller);
     }
 
     public TranslatorConfig withAdmin(Admin value) {
-        return new TranslatorConfig(source, name, deviceId, p4runtime, network, dataPlane, value);
+        return new TranslatorConfig(source, name, deviceId, p4runtime, network, dataPlane, value, controller);
+    }
+
+    public TranslatorConfig withController(ControllerLink value) {
+        return new TranslatorConfig(source, name, deviceId, p4runtime, network, dataPlane, admin, value);
     }
 
     public static Inet4Address ipv4(String dotted) {

@@ -145,6 +145,7 @@ public final class TranslatorAgent extends DeviceAgent {
             }
             seedFromSwitch();
             qpUp = readQpUp();
+            adoptLiveQueuePairs(qpUp);
         }
         device.writer().apply(List.of(WriteClient.update(Update.Type.INSERT,
                 P4Entities.cloneSession(LOOP_CLONE_SESSION, spec.recirculationPort()))));
@@ -152,7 +153,8 @@ public final class TranslatorAgent extends DeviceAgent {
         List<QueuePair> toConnect = new ArrayList<>();
         synchronized (this) {
             for (QueuePair qp : queuePairs.values()) {
-                boolean keep = !freshPipeline && qp.state == QueuePair.State.SUSPENDED && qp.remoteQpn >= 0
+                boolean keep = !freshPipeline && (qp.state == QueuePair.State.SUSPENDED || qp.state == QueuePair.State.UP)
+                        && qp.remoteQpn >= 0
                         && qpUp.getOrDefault(qp.collector.index(), 0L) == 1L && holdsQueuePair(qp);
                 if (keep) {
                     qp.state(QueuePair.State.UP);
@@ -166,6 +168,59 @@ public final class TranslatorAgent extends DeviceAgent {
         for (QueuePair qp : toConnect) {
             startConnect(qp, g, 0);
         }
+    }
+
+    /**
+     * This controller just started and the translator kept its pipeline: every queue pair that the
+     * switch still runs ({@code dta_qp_up} = 1, an entry naming the collector's QPN) is adopted
+     * with the catalog read through a side connection ({@link QueuePairAdoption}), before the first
+     * table sync, so the stores' entries stay as they are and no report is dropped. A queue pair
+     * that cannot be adopted is connected again as before.
+     */
+    private void adoptLiveQueuePairs(Map<Integer, Long> qpUp) throws InterruptedException {
+        List<QueuePair> candidates = new ArrayList<>();
+        synchronized (this) {
+            for (QueuePair qp : queuePairs.values()) {
+                if (qp.state == QueuePair.State.IDLE && qpUp.getOrDefault(qp.collector.index(), 0L) == 1L) {
+                    int remote = liveRemoteQpn(qp.collector);
+                    if (remote >= 0) {
+                        qp.remoteQpn = remote;
+                        candidates.add(qp);
+                    }
+                }
+            }
+        }
+        for (QueuePair qp : candidates) {
+            try {
+                QueuePairAdoption.Adopted a = QueuePairAdoption.readCatalog(spec, qp.collector, framePort, router, settings, random);
+                synchronized (this) {
+                    qp.catalog = a.catalog();
+                    qp.bootId = a.bootId();
+                    qp.connectedAtMillis = System.currentTimeMillis();
+                    qp.state(QueuePair.State.UP);
+                }
+                cmEvents.add("queue_pair_adopted");
+                log.info("translator {}: adopted the live queue pair to {} (QPN 0x{} -> 0x{}, boot id {}): not re-connected",
+                        spec.name(), qp.collector.describe(), Integer.toHexString(TranslatorTables.qpnOf(qp.collector)),
+                        Integer.toHexString(qp.remoteQpn), Long.toHexString(a.bootId()));
+            } catch (ConnectException e) {
+                synchronized (this) {
+                    qp.remoteQpn = -1;
+                }
+                log.warn("translator {}: cannot adopt the queue pair to {} ({}): connecting it again", spec.name(),
+                        qp.collector.describe(), e.getMessage());
+            }
+        }
+    }
+
+    /** The remote QPN of the switch's queue pair entry for a collector, or -1. */
+    private synchronized int liveRemoteQpn(CollectorSpec c) {
+        for (TableEntry e : tableSync.entries().values()) {
+            if (e.getTableId() == p4.tableId(QUEUE_PAIRS) && p4.match(e, QUEUE_PAIRS, F_COLLECTOR) == c.index()) {
+                return (int) p4.param(e, SET_QUEUE_PAIR, P_REMOTE_QPN);
+            }
+        }
+        return -1;
     }
 
     /** The switch's queue pair entry names the remote QPN we know. */
@@ -566,8 +621,9 @@ public final class TranslatorAgent extends DeviceAgent {
         }
         boolean current;
         synchronized (this) {
-            current = qp.state == QueuePair.State.UP && qp.remote != null && qp.remote.remoteCommId() == dreq.theirCommId()
-                    && qp.remote.localCommId() == dreq.ourCommId();
+            // An adopted queue pair (remote unknown: a previous controller connected it) is the one up.
+            current = qp.state == QueuePair.State.UP && (qp.remote == null || (qp.remote.remoteCommId() == dreq.theirCommId()
+                    && qp.remote.localCommId() == dreq.ourCommId()));
             if (current) {
                 qp.lastHandshake = null; // it is disconnected now: nothing to DREQ later
             }

@@ -178,6 +178,13 @@ public final class TestNetwork implements AutoCloseable {
         send(buf, n);
     }
 
+    /** A Key-Increment report (store 2, flow-bytes) of a 16-byte key given as 32 hex digits. */
+    public void keyIncrement(String keyHex, long delta) throws IOException {
+        byte[] buf = new byte[64];
+        int n = ReportEncoder.keyIncrement(MemorySegment.ofArray(buf), 0, 2, 0, HexFormat.of().parseHex(keyHex), delta);
+        send(buf, n);
+    }
+
     public void append(long list, int value) throws IOException {
         byte[] buf = new byte[64];
         int n = ReportEncoder.append(MemorySegment.ofArray(buf), 0, 4, list, value);

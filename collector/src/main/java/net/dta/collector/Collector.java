@@ -67,6 +67,7 @@ public final class Collector implements AutoCloseable {
     private CollectorConnectionHandler handler;
     private QueuePairPersister persister;
     private AdminServer admin;
+    private Announcer announcer;
     private int queuePairsRestored;
 
     private Collector(CollectorConfig config) {
@@ -91,6 +92,11 @@ public final class Collector implements AutoCloseable {
     private void startComponents(BackendFactory backends) throws CollectorStartException {
         String configName = config.source() == null ? "the configuration" : config.source().getFileName().toString();
         try {
+            if (config.controller() != null) {
+                announcer = stack.push("announcement", new Announcer(config.controller(), "collector " + config.name(),
+                        () -> Announcement.collector(config.name(), config.network().address(), bootId, backend.queuePairs(),
+                                backend.supportsQueuePairRestore())));
+            }
             stack.push("data directory lock", DataDirectoryLock.acquire(config.dataDir()));
             state = stack.push("collector state", CollectorState.open(config.dataDir()));
             stores = stack.push("store files", StoreSet.open(config.dataDir(), config.definitions(), configName));
@@ -134,10 +140,8 @@ public final class Collector implements AutoCloseable {
             }
             LOG.info("collector {} started: {} stores, catalog generation {}, boot id {}", config.name(), storeRegions.size(),
                     generation, hex(bootId));
-            if (config.controller() != null) {
-                stack.push("announcement", new Announcer(config.controller(), "collector " + config.name(),
-                        () -> Announcement.collector(config.name(), config.network().address(), bootId, backend.queuePairs(),
-                                backend.supportsQueuePairRestore())));
+            if (announcer != null) {
+                announcer.announce();
             }
         } catch (StoreFileException e) {
             throw new CollectorStartException(e.getMessage(), e);

@@ -164,8 +164,14 @@ public abstract class DeviceAgent implements AutoCloseable {
         }
         log.info("{}: connecting (election id {})", device.description(), endpoint.electionId());
         // Our back-off decides when to try again: gRPC's own one (1 s growing to 2 min) would fail this
-        // attempt fast with UNAVAILABLE even though the switch is back (issue 13 item 3).
-        device.reconnectNow();
+        // attempt fast with UNAVAILABLE even though the switch is back (issue 13 item 3); give the
+        // connection up to a second to come up before the stream is opened.
+        try {
+            device.connectNow(java.time.Duration.ofMillis(Math.min(1000, settings.rpcDeadline().toMillis())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         device.stream().open(listener(g));
         StreamClient.Mastership m;
         try {

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * re-programs a translator at once instead of at the end of its back-off. A controller that does
  * not answer is asked again every {@link #RETRY} for up to {@link #WINDOW} (it may be starting
  * too; a controller that starts later connects everything anyway); a controller that answers
- * with an error is not asked again. Runs on a daemon thread of its own, so nothing waits for it.
+ * with an error is not asked again. Runs on a daemon thread of its own, so nothing waits for it;
+ * made early in a component's start (the HTTP client warms up meanwhile), sent by {@link #announce}.
  */
 public final class Announcer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Announcer.class);
@@ -25,7 +26,8 @@ public final class Announcer implements AutoCloseable {
     private final String component;
     private final Supplier<byte[]> body;
     private final Thread thread;
-    private volatile String outcome = "announcing";
+    private final java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    private volatile String outcome = "waiting";
 
     /**
      * @param component what announces, for logs ("collector c1")
@@ -40,12 +42,34 @@ public final class Announcer implements AutoCloseable {
         thread.start();
     }
 
-    /** "announcing", "announced: ...", "refused: ..." or "unanswered: ..." (for status). */
+    /**
+     * Sends the announcement now (the component is ready). The HTTP client was warmed up on the
+     * announcer's thread meanwhile: its first use costs seconds on a busy machine.
+     */
+    public void announce() {
+        outcome = "announcing";
+        go.countDown();
+    }
+
+    /** "waiting", "announcing", "announced: ...", "refused: ..." or "unanswered: ..." (for status). */
     public String outcome() {
         return outcome;
     }
 
     private void run() {
+        try (java.net.http.HttpClient warm = java.net.http.HttpClient.newHttpClient()) {
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + link.admin() + "/announce")).build();
+            if (link.security().tls()) {
+                link.security().sslContext();
+            }
+        } catch (IOException | RuntimeException e) {
+            // the real request reports what is wrong
+        }
+        try {
+            go.await();
+        } catch (InterruptedException e) {
+            return;
+        }
         long deadline = System.nanoTime() + WINDOW.toNanos();
         String firstFailure = null;
         while (!Thread.currentThread().isInterrupted()) {

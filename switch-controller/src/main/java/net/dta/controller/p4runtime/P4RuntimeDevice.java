@@ -81,16 +81,9 @@ public final class P4RuntimeDevice implements AutoCloseable {
     }
 
     /**
-     * Forgets gRPC's own back-off between connection attempts: the switch announced that it is up,
-     * so the next RPC connects now instead of failing fast with UNAVAILABLE until gRPC's timer ends.
-     */
-    public void reconnectNow() {
-        channel.resetConnectBackoff();
-    }
-
-    /**
-     * {@link #reconnectNow} and wait (at most {@code timeout}) until the connection is made, for a
-     * switch that said it is up: a stream opened before would still fail fast with UNAVAILABLE.
+     * Forgets gRPC's own back-off between connection attempts and waits (at most {@code timeout})
+     * until the connection is made: a stream opened while gRPC waits out its back-off would fail
+     * fast with UNAVAILABLE even though the switch is back.
      */
     public boolean connectNow(java.time.Duration timeout) throws InterruptedException {
         channel.resetConnectBackoff();

@@ -543,6 +543,9 @@ public final class TranslatorAgent extends DeviceAgent {
                 }
                 Integer theirs = held.get(TranslatorTables.qpnOf(qp.collector));
                 boolean holds = theirs != null && theirs == qp.remoteQpn;
+                if (qp.state == QueuePair.State.UP && qp.bootId == bootId) {
+                    continue; // connected to this very run already: the announcement is older than that connection
+                }
                 if (qp.state == QueuePair.State.UP && holds) {
                     if (qp.bootId != 0 && qp.bootId != bootId) {
                         qp.collectorRestarts++;

@@ -50,11 +50,14 @@ T=127.77.0.1; C=127.77.0.10; CTL=127.77.0.2:40044; CADMIN=$C:40042
 ANNOUNCE_YAML=""
 [ "$ANNOUNCE" = 1 ] && ANNOUNCE_YAML="controller: {admin: \"$CTL\"}"
 
+[ -s "$DIR/cm.secret" ] || "$DTA" cm-secret "$DIR/cm.secret" >/dev/null
+
 cat > "$DIR/collector.yaml" <<EOF
 collector: {name: c0}
 network: {address: $C, ingest: $MODE}
 data-dir: data
 admin: {address: "$CADMIN"}
+cm: {secret-file: cm.secret}
 $ANNOUNCE_YAML
 stores:
   - {name: flow-bytes, id: 2, kind: key-increment, rows: 2, columns: 65536}
@@ -70,6 +73,7 @@ cat > "$DIR/deployment.yaml" <<EOF
 deployment: {name: recovery-bench}
 controller:
   admin: {address: "$CTL"}
+  cm: {secret-file: cm.secret}
 collectors:
   - {name: c0, index: 0, address: $C}
 stores:
@@ -127,7 +131,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$DTA" build >/dev/null 2>&1 || true
 log "mode $MODE, load $RATE Key-Increment reports/s, announcements $([ "$ANNOUNCE" = 1 ] && echo on || echo off), files in $DIR"
 collector; translator; controller
 log "waiting for the first write"

@@ -17,8 +17,13 @@ LOAD_SHAPE=(--seed "$LOAD_SEED" --keys 2^12 --lists 4 --sketch-columns 2^12 --qu
 write_configs() {
   [ -f "$WORK/conf/.done" ] && return 0
   mkdir -p "$WORK/conf"
+  # The run's RDMA CM secret (docs/security.md): the host's controller and software collector read it
+  # here, the guest's collector a copy made with mode 0600 (start_guest_collector).
+  [ -f "$WORK/conf/cm.secret" ] || (umask 077; od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$WORK/conf/cm.secret")
+  cp "$WORK/conf/cm.secret" "$SHARE/cm.secret"
   cat > "$SHARE/collector-rxe.yaml" <<EOF
 collector: {name: rxe}
+cm: {secret-file: /tmp/dta-cm.secret}
 network: {address: $GUEST_IP, cm-port: $CM_PORT, ingest: disni, path-mtu: 1024, atomic-byte-order: ${DTA_INTEROP_ATOMIC_ORDER:-little-endian}}
 data-dir: @DATA@
 # The guest's address is on the suite's private tap (docs/interop.md): plain HTTP there is accepted
@@ -29,6 +34,7 @@ $STORES_YAML
 EOF
   cat > "$WORK/conf/collector-sw.yaml" <<EOF
 collector: {name: soft}
+cm: {secret-file: $WORK/conf/cm.secret}
 network: {address: $SW_IP, cm-port: $CM_PORT, ingest: raw, path-mtu: 1024, atomic-byte-order: big-endian}
 data-dir: $WORK/data/soft
 admin: {address: "$SW_ADMIN"}
@@ -47,6 +53,7 @@ EOF
 deployment: {name: interop-$name}
 controller:
   admin: {address: "$CONTROLLER_ADMIN"}
+  cm: {secret-file: $WORK/conf/cm.secret}
   poll-interval: 500ms
   reconnect: {min-backoff: 500ms, max-backoff: 4s}
 collectors:
@@ -77,7 +84,7 @@ start_guest_collector() {
   local dir="$1" fresh="${2:-}"
   write_configs
   if [ "$MODE" = peer ]; then
-    ssh "$PEER" mkdir -p /var/tmp/dta-interop/run && rsync -a "$SHARE/collector-rxe.yaml" "$SHARE/dta_probe.c" "$PEER:/var/tmp/dta-interop/"
+    ssh "$PEER" mkdir -p /var/tmp/dta-interop/run && rsync -a "$SHARE/collector-rxe.yaml" "$SHARE/cm.secret" "$SHARE/dta_probe.c" "$PEER:/var/tmp/dta-interop/"
   fi
   guest_sh "collector-start-$dir" 900 <<EOF
 # One collector at a time (they would share the CM port): stop one left running.
@@ -86,6 +93,7 @@ old=\$(cat /tmp/collector.pid 2>/dev/null) && kill -TERM "\$old" 2>/dev/null && 
 mkdir -p /var/lib/dta
 [ "$fresh" = fresh ] && rm -rf /var/lib/dta/$dir
 sed "s#@DATA@#/var/lib/dta/$dir#" \$SHARE/collector-rxe.yaml > /tmp/collector-$dir.yaml
+install -m 600 \$SHARE/cm.secret /tmp/dta-cm.secret
 rm -f \$SHARE/run/collector.ready
 # The jars are read from the guest's disk, not over 9p (class loading over 9p under emulation takes
 # minutes); the JVM's class data archive (CDS) made at the first start speeds up the next ones.
@@ -187,14 +195,14 @@ EOF
   say "  collector (DiSNI) listening; Linux rdma_cm connects as the active side..."
   guest_sh probe-run 120 <<EOF || { fail "the probe failed: $(grep '^error=' <<< "$GUEST_OUT")"; printf '%s\n' "$GUEST_OUT" >&2; return 1; }
 echo "file.ki_counter0_before=\$(od -An -tx1 -j4096 -N8 \$(sed -n 's/^data-dir: //p' /tmp/collector-e2e.yaml)/flow-bytes.dta | tr -d ' ')"
-/tmp/dta_probe $GUEST_IP $CM_PORT
+/tmp/dta_probe $GUEST_IP $CM_PORT /tmp/dta-cm.secret
 dir=\$(sed -n 's/^data-dir: //p' /tmp/collector-e2e.yaml)
 echo "file.kw_slot1=\$(od -An -tx1 -j4104 -N8 \$dir/queue-depth.dta | tr -d ' ')"
 echo "file.ki_counter0=\$(od -An -tx1 -j4096 -N8 \$dir/flow-bytes.dta | tr -d ' ')"
 EOF
   printf '%s\n' "$GUEST_OUT" > "$WORK/logs/probe.txt"
   local want
-  for want in probe=ok catalog.read=ok catalog.entries=5 rep.version=1 rep.stores=5 write=ok \
+  for want in probe=ok catalog.read=ok catalog.entries=5 rep.version=2 rep.mac=ok rep.stores=5 write=ok \
               file.kw_slot1=0123456789abcdef; do
     grep -qx "$want" <<< "$GUEST_OUT" || { fail "probe: expected $want, got: $(tr '\n' ' ' <<< "$GUEST_OUT" | cut -c1-600)"; return 1; }
   done

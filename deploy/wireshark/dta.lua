@@ -5,7 +5,8 @@
 --    such, lengths checked (expert info "dta.truncated", "dta.bad_length").
 --  * The DTA parts of RoCEv2 traffic that Wireshark's own InfiniBand dissector shows only as bytes:
 --    the DTA REQ data inside the IP CM private data of a CM REQ, and the DTA REP data (catalog va,
---    rkey, length, boot id, generation) in the private data of a CM REP (protocol.md 7.2).
+--    rkey, length, boot id, generation) in the private data of a CM REP (protocol.md 7.2), with the
+--    version 2 timestamp, nonce and MACs (shown, not verified: that needs the deployment's secret).
 --
 -- Install: copy to ~/.local/lib/wireshark/plugins/ (or /usr/lib/x86_64-linux-gnu/wireshark/plugins/),
 -- or run tshark -X lua_script:dta.lua.
@@ -47,6 +48,7 @@ local ef = {
     truncated = ProtoExpert.new("dta.truncated", "DTA report truncated", expert.group.MALFORMED, expert.severity.ERROR),
     bad_version = ProtoExpert.new("dta.bad_version", "Unknown DTA version", expert.group.PROTOCOL, expert.severity.WARN),
     unknown_opcode = ProtoExpert.new("dta.unknown_opcode", "Unknown DTA opcode", expert.group.PROTOCOL, expert.severity.WARN),
+    no_mac = ProtoExpert.new("dta_cm.no_mac", "DTA CM data version 1 carries no MAC: current collectors refuse it", expert.group.PROTOCOL, expert.severity.WARN),
     bad_length = ProtoExpert.new("dta.bad_length", "Length field out of range", expert.group.MALFORMED, expert.severity.ERROR),
     trailing = ProtoExpert.new("dta.trailing_bytes", "Bytes after the report (ignored by receivers)", expert.group.PROTOCOL, expert.severity.NOTE),
 }
@@ -202,6 +204,9 @@ local cf = {
     magic = ProtoField.uint32("dta_cm.magic", "Magic", base.HEX),
     version = ProtoField.uint16("dta_cm.version", "Version", base.DEC),
     translator = ProtoField.uint16("dta_cm.translator_id", "Translator id", base.DEC),
+    timestamp = ProtoField.uint64("dta_cm.timestamp", "Timestamp (ms since the Unix epoch)", base.DEC),
+    nonce = ProtoField.uint64("dta_cm.nonce", "Nonce", base.HEX),
+    mac = ProtoField.bytes("dta_cm.mac", "MAC (HMAC-SHA256 with the deployment's CM secret, 16 bytes)"),
     stores = ProtoField.uint16("dta_cm.store_count", "Store count", base.DEC),
     boot_id = ProtoField.uint64("dta_cm.boot_id", "Collector boot id", base.HEX),
     generation = ProtoField.uint64("dta_cm.catalog_generation", "Catalog generation", base.DEC),
@@ -211,6 +216,7 @@ local cf = {
 }
 dta_cm.fields = cf
 local cm_expert = {
+    no_mac = ProtoExpert.new("dta_cm.no_mac", "DTA CM data version 1 carries no MAC: current collectors refuse it", expert.group.PROTOCOL, expert.severity.WARN),
     bad_length = ProtoExpert.new("dta_cm.bad_length", "Catalog length does not match the store count", expert.group.MALFORMED, expert.severity.ERROR),
 }
 dta_cm.experts = cm_expert
@@ -224,17 +230,26 @@ function dta_cm.dissector(buf, pinfo, root)
     if req ~= nil then
         local r = req.range
         if r:len() >= 8 and r(0, 4):uint() == DTA1 then
-            local t = root:add(dta_cm, r(0, 8), "DTA REQ data")
+            local v2 = r(4, 2):uint() == 2 and r:len() >= 40
+            local t = root:add(dta_cm, r(0, v2 and 40 or 8), "DTA REQ data")
             t:add(cf.magic, r(0, 4))
-            t:add(cf.version, r(4, 2))
+            local ver = t:add(cf.version, r(4, 2))
             t:add(cf.translator, r(6, 2))
+            if v2 then
+                t:add(cf.timestamp, r(8, 8))
+                t:add(cf.nonce, r(16, 8))
+                t:add(cf.mac, r(24, 16))
+            else
+                ver:add_proto_expert_info(cm_expert.no_mac)
+            end
             pinfo.cols.info:append(" [DTA REQ: translator " .. r(6, 2):uint() .. "]")
         end
     end
     if rep ~= nil then
         local r = rep.range
         if r:len() >= 40 and r(0, 4):uint() == DTA1 then
-            local t = root:add(dta_cm, r(0, 40), "DTA REP data")
+            local v2 = r(4, 2):uint() == 2 and r:len() >= 56
+            local t = root:add(dta_cm, r(0, v2 and 56 or 40), "DTA REP data")
             t:add(cf.magic, r(0, 4))
             t:add(cf.version, r(4, 2))
             t:add(cf.stores, r(6, 2))
@@ -243,6 +258,9 @@ function dta_cm.dissector(buf, pinfo, root)
             t:add(cf.catalog_va, r(24, 8))
             t:add(cf.catalog_rkey, r(32, 4))
             local len = t:add(cf.catalog_length, r(36, 4))
+            if v2 then
+                t:add(cf.mac, r(40, 16))
+            end
             if r(36, 4):uint() ~= 32 + 128 * r(6, 2):uint() then
                 len:add_proto_expert_info(cm_expert.bad_length, "catalog length " .. r(36, 4):uint() .. " is not 32 + 128 x " .. r(6, 2):uint())
             end

@@ -11,6 +11,8 @@ vectors from docs/protocol.md; this script regenerates them:
 `--check docs/protocol.md` exits non-zero when the document's vector blocks differ
 from what this script computes (CI runs it).
 """
+import hashlib
+import hmac
 import struct
 import sys
 import zlib
@@ -331,7 +333,32 @@ def service_id(port):
     return 0x0000000001060000 | port
 
 
-def cm_req(local_comm_id, port, ca_guid, qpn, start_psn, src_ip, dst_ip, src_port, translator_id):
+# the vectors' deployment secret (section 10.8): bytes 0x00..0x1f; its file would hold them as hex
+CM_SECRET = bytes(range(32))
+
+
+def cm_mac(secret, message):
+    """HMAC-SHA256 truncated to 16 bytes (section 7.2)."""
+    return hmac.new(secret, message, hashlib.sha256).digest()[:16]
+
+
+def dta_req_data(secret, translator_id, timestamp_ms, nonce, src_ip, src_port, dst_ip, cm_port, qpn):
+    """DTA REQ data version 2 (56 bytes) with its MAC over the binding and the first 24 bytes."""
+    signed = struct.pack(">IHHQQ", DTA_MAGIC, 2, translator_id, timestamp_ms, nonce)
+    binding = ip4(src_ip) + struct.pack(">H", src_port) + ip4(dst_ip) + struct.pack(">HI", cm_port, qpn & 0xFFFFFF)
+    mac = cm_mac(secret, b"DTA-CM-REQ" + binding + signed)
+    return signed + mac + bytes(16)
+
+
+def dta_rep_data(secret, req_mac, collector_qpn, boot_id, generation, cat_va, cat_rkey, cat_len, stores):
+    """DTA REP data version 2: 40 signed bytes, then the MAC over the REQ's MAC, the collector's QPN and them."""
+    signed = struct.pack(">IHHQQQII", DTA_MAGIC, 2, stores, boot_id, generation, cat_va, cat_rkey, cat_len)
+    mac = cm_mac(secret, b"DTA-CM-REP" + req_mac + struct.pack(">I", collector_qpn & 0xFFFFFF) + signed)
+    return signed + mac
+
+
+def cm_req(local_comm_id, port, ca_guid, qpn, start_psn, src_ip, dst_ip, src_port, translator_id,
+           timestamp_ms=1767225600000, nonce=0x1122334455667788, secret=CM_SECRET):
     d = bytearray(232)
     struct.pack_into(">I", d, 0, local_comm_id)
     struct.pack_into(">Q", d, 8, service_id(port))
@@ -352,13 +379,13 @@ def cm_req(local_comm_id, port, ca_guid, qpn, start_psn, src_ip, dst_ip, src_por
     struct.pack_into(">H", pd, 2, src_port)
     pd[4 + 12:4 + 16] = ip4(src_ip)
     pd[20 + 12:20 + 16] = ip4(dst_ip)
-    struct.pack_into(">IHH", pd, 36, DTA_MAGIC, 1, translator_id)
+    pd[36:92] = dta_req_data(secret, translator_id, timestamp_ms, nonce, src_ip, src_port, dst_ip, port, qpn)
     d[140:232] = pd
     return bytes(d)
 
 
 def cm_rep(local_comm_id, remote_comm_id, qpn, start_psn, ca_guid, boot_id, generation, cat_va, cat_rkey, cat_len,
-           stores):
+           stores, req_mac, secret=CM_SECRET):
     d = bytearray(232)
     struct.pack_into(">II", d, 0, local_comm_id, remote_comm_id)
     struct.pack_into(">I", d, 8, 0)                                   # local Q_Key
@@ -367,7 +394,7 @@ def cm_rep(local_comm_id, remote_comm_id, qpn, start_psn, ca_guid, boot_id, gene
     struct.pack_into(">I", d, 20, start_psn << 8)
     struct.pack_into(">BBBB", d, 24, 16, 0, (14 << 3), (7 << 5))      # resp. resources 16 | init depth 0 | ack delay | RNR 7
     struct.pack_into(">Q", d, 28, ca_guid)
-    struct.pack_into(">IHHQQQII", d, 36, DTA_MAGIC, 1, stores, boot_id, generation, cat_va, cat_rkey, cat_len)
+    d[36:36 + 56] = dta_rep_data(secret, req_mac, qpn, boot_id, generation, cat_va, cat_rkey, cat_len, stores)
     return bytes(d)
 
 
@@ -553,8 +580,9 @@ def vectors():
 
     # connection management: REQ (translator -> collector), REP, RTU
     req = cm_req(0x0A0B0C0D, 40041, 0x020000FFFE000001, 0x000103, 0x000100, TRANSLATOR_IP, COLLECTOR_IP, 0xC103, 7)
+    req_mac = req[140 + 36 + 24:140 + 36 + 40]
     rep = cm_rep(0x11223344, 0x0A0B0C0D, 0x000011, 0x00ABCDEF, 0x020000FFFE000002,
-                 0x0123456789ABCDEF, 5, 0x00007EFF00000000, 0x00000042, 32 + 128 * 5, 5)
+                 0x0123456789ABCDEF, 5, 0x00007EFF00000000, 0x00000042, 32 + 128 * 5, 5, req_mac)
     rtu = cm_rtu(0x0A0B0C0D, 0x11223344)
     f_req = ud_frame(TRANSLATOR_MAC, COLLECTOR_MAC, TRANSLATOR_IP, COLLECTOR_IP, 0, mad(ATTR_REQ, 0x0000000100000001, req))
     f_rep = ud_frame(COLLECTOR_MAC, TRANSLATOR_MAC, COLLECTOR_IP, TRANSLATOR_IP, 0, mad(ATTR_REP, 0x0000000100000001, rep))

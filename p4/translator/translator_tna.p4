@@ -859,26 +859,46 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
 
         /* ---- Replies to a translator queue pair (protocol 5.6) ---- */
         if (roce_local && qp_found) {
-            meta.cpu_reason = REASON_TO_CPU;
+            bit<32> r_npsn = psn_read.execute(c);
+            bit<32> r_acked = acked_read.execute(c);
+            bit<8> r_up = up_read.execute(c);
+            /* Which replies count (protocol 5.6): only from the queue pair's collector, and naming
+             * a PSN outstanding, in (last acknowledged, next PSN - 1]; a sequence NAK may also name
+             * the next PSN. Anything else is spoofed or stale: dropped, it changes nothing. */
+            bit<24> outstanding = r_npsn[23:0] - 1 - r_acked[23:0];
+            bit<24> since_acked = hdr.bth.psn - r_acked[23:0];
+            bool in_window = since_acked != 0 && since_acked <= outstanding;
+            bool sequence_nak = hdr.aeth.isValid() && hdr.aeth.syndrome == 0x60;
             bool answer = false;   /* a reply from the responder: alive, no probe outstanding */
-            if (hdr.bth.opcode >= IB_OP_READ_RESPONSE_FIRST && hdr.bth.opcode <= IB_OP_READ_RESPONSE_ONLY) {
+            meta.cpu_reason = 0;
+            ig_dprsr_md.drop_ctl = 1;
+            if (hdr.ipv4.src_addr != meta.collector_ip) {
+                /* Not from the queue pair's collector: ignored. */
+            } else if (hdr.bth.opcode >= IB_OP_READ_RESPONSE_FIRST && hdr.bth.opcode <= IB_OP_READ_RESPONSE_ONLY) {
                 /* READ responses: the controller's own READs while the queue pair is down; on a
                  * queue pair that is up the translator's only READ is the liveness probe. */
-                if (up_read.execute(c) != 1) {
+                if (r_up != 1) {
                     meta.cpu_reason = REASON_READ_RESPONSE;
-                } else {
-                    meta.cpu_reason = 0;
-                    ig_dprsr_md.drop_ctl = 1;
-                    if (hdr.bth.opcode == IB_OP_READ_RESPONSE_ONLY) {
-                        /* A probe's answer: everything up to the probe's PSN arrived. */
-                        answer = true;
-                        acked_target = (bit<32>) hdr.bth.psn;
-                        acked_set.execute(c);
-                    }
+                } else if (hdr.bth.opcode == IB_OP_READ_RESPONSE_ONLY && in_window) {
+                    /* A probe's answer: everything up to the probe's PSN arrived. */
+                    answer = true;
+                    acked_target = (bit<32>) hdr.bth.psn;
+                    acked_set.execute(c);
                 }
-            } else if (hdr.aeth.isValid()) {
-                meta.cpu_reason = 0;
-                ig_dprsr_md.drop_ctl = 1;
+            } else if (!hdr.aeth.isValid()) {
+                meta.cpu_reason = REASON_TO_CPU;
+            } else if (!in_window && !(sequence_nak && hdr.bth.psn == r_npsn[23:0])) {
+                /* Outside the window: ignored. */
+            } else if (r_up != 1) {
+                /* Down with these requests counted lost: an ACK that was in flight takes the
+                 * ones it acknowledges back out of that count. */
+                if (hdr.aeth.syndrome[7:5] == 0) {
+                    lost_delta = 0 - (bit<32>) since_acked;
+                    lost_add.execute(c);
+                    acked_target = (bit<32>) hdr.bth.psn;
+                    acked_set.execute(c);
+                }
+            } else {
                 answer = true;
                 if (hdr.aeth.syndrome[7:5] == 0) {
                     /* ACK or ATOMIC ACK: never moves the next PSN (a late ACK names an old PSN). */
@@ -890,19 +910,24 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
                     if (hdr.aeth.syndrome[4:0] == 0) {
                         /* PSN sequence error (also the answer to a probe sent after a gap). */
                         psn_target = (bit<32>) hdr.bth.psn;
-                        bit<32> old = psn_set.execute(c);
-                        lost_delta = (bit<32>) (old[23:0] - hdr.bth.psn);
+                        psn_set.execute(c);
+                        lost_delta = (bit<32>) (r_npsn[23:0] - hdr.bth.psn);
                         lost_add.execute(c);
                         acked_target = (bit<32>) (hdr.bth.psn - 1);
                         acked_set.execute(c);
                         dta_qp_resyncs.count(c);
                     } else {
+                        /* In error: down, the requests outstanding counted lost, the controller told. */
+                        lost_delta = (bit<32>) outstanding;
+                        lost_add.execute(c);
                         up_clear.execute(c);
-                        ig_dprsr_md.drop_ctl = 0;
-                        ig_tm_md.ucast_egress_port = CPU_PORT;
                         meta.cpu_reason = REASON_QUEUE_PAIR_ERROR;
                     }
                 }
+            }
+            if (meta.cpu_reason != 0) {
+                ig_dprsr_md.drop_ctl = 0;
+                ig_tm_md.ucast_egress_port = CPU_PORT;
             }
             if (answer) {
                 probes_clear.execute(c);
@@ -981,6 +1006,9 @@ control Ingress(inout headers_t hdr, inout metadata_t meta,
             probe_due = due ? 1w1 : 1w0;
             bit<8> probes = probes_check.execute(c);
             if (due && probes >= 3) {
+                /* Down: the requests outstanding are counted lost (protocol 5.6). */
+                lost_delta = (npsn - 1 - acked) & 0xFFFFFF;
+                lost_add.execute(c);
                 up_clear.execute(c);
                 dta_drops.count(DROP_QUEUE_PAIR_DOWN);
                 meta.cpu_reason = REASON_QUEUE_PAIR_TIMEOUT;

@@ -664,31 +664,49 @@ control TranslatorIngress(inout headers_t hdr, inout metadata_t meta, inout stan
         /* ---- RoCEv2 to a translator queue pair: replies (protocol 5.6) ---- */
         if (roce_local && qp_found) {
             bit<32> c = (bit<32>) meta.collector;
-            meta.cpu_reason = REASON_TO_CPU;
-            if (hdr.bth.opcode >= IB_OP_READ_RESPONSE_FIRST && hdr.bth.opcode <= IB_OP_READ_RESPONSE_ONLY) {
+            bit<32> npsn;
+            bit<32> acked;
+            bit<32> lost;
+            bit<8> up;
+            dta_next_psn.read(npsn, c);
+            dta_last_acked_psn.read(acked, c);
+            dta_lost_packets.read(lost, c);
+            dta_qp_up.read(up, c);
+            /* Which replies count (protocol 5.6): only from the queue pair's collector, and naming
+             * a PSN outstanding, in (last acknowledged, next PSN - 1]; a sequence NAK may also name
+             * the next PSN (nothing lost). Anything else is spoofed or stale: dropped, it changes
+             * nothing (a resync from it could count up to 2^24 lost requests). */
+            bit<24> outstanding = npsn[23:0] - 1 - acked[23:0];
+            bit<24> since_acked = hdr.bth.psn - acked[23:0];
+            bool in_window = since_acked != 0 && since_acked <= outstanding;
+            bool sequence_nak = hdr.aeth.isValid() && hdr.aeth.syndrome == 0x60;
+            meta.cpu_reason = 0;
+            mark_to_drop(sm);
+            if (hdr.ipv4.src_addr != meta.collector_ip) {
+                /* Not from the queue pair's collector: ignored. */
+            } else if (hdr.bth.opcode >= IB_OP_READ_RESPONSE_FIRST && hdr.bth.opcode <= IB_OP_READ_RESPONSE_ONLY) {
                 /* READ responses: the controller's own READs while the queue pair is down; on a
                  * queue pair that is up the translator's only READ is the liveness probe. */
-                bit<8> up;
-                dta_qp_up.read(up, c);
                 if (up != 1) {
                     meta.cpu_reason = REASON_READ_RESPONSE;
-                } else {
-                    meta.cpu_reason = 0;
-                    mark_to_drop(sm);
-                    if (hdr.bth.opcode == IB_OP_READ_RESPONSE_ONLY) {
-                        /* A probe's answer: alive, everything up to the probe's PSN arrived. */
-                        dta_last_acked_psn.write(c, (bit<32>) hdr.bth.psn);
-                        qp_timer.write(c, sm.ingress_global_timestamp);
-                        qp_probes_out.write(c, 0);
-                    }
+                } else if (hdr.bth.opcode == IB_OP_READ_RESPONSE_ONLY && in_window) {
+                    /* A probe's answer: alive, everything up to the probe's PSN arrived. */
+                    dta_last_acked_psn.write(c, (bit<32>) hdr.bth.psn);
+                    qp_timer.write(c, sm.ingress_global_timestamp);
+                    qp_probes_out.write(c, 0);
                 }
-            } else if (hdr.aeth.isValid()) {
-                bit<32> npsn;
-                bit<32> lost;
-                dta_next_psn.read(npsn, c);
-                dta_lost_packets.read(lost, c);
-                meta.cpu_reason = 0;
-                mark_to_drop(sm);
+            } else if (!hdr.aeth.isValid()) {
+                meta.cpu_reason = REASON_TO_CPU;
+            } else if (!in_window && !(sequence_nak && hdr.bth.psn == npsn[23:0])) {
+                /* Outside the window: ignored. */
+            } else if (up != 1) {
+                /* The queue pair went down with these requests counted lost; an ACK that was in
+                 * flight takes the ones it acknowledges back out of that count. */
+                if (hdr.aeth.syndrome[7:5] == 0) {
+                    dta_lost_packets.write(c, lost - (bit<32>) since_acked);
+                    dta_last_acked_psn.write(c, (bit<32>) hdr.bth.psn);
+                }
+            } else {
                 if (hdr.aeth.syndrome[7:5] == 0) {
                     /* ACK or ATOMIC ACK: everything up to its PSN arrived. It never moves the
                      * next PSN (a late ACK names an old PSN). */
@@ -698,13 +716,16 @@ control TranslatorIngress(inout headers_t hdr, inout metadata_t meta, inout stan
                     dta_qp_naks.count(c * 4 + (bit<32>) hdr.aeth.syndrome[1:0]);
                     if (hdr.aeth.syndrome[4:0] == 0) {
                         /* PSN sequence error (also the answer to a probe sent after a gap): go
-                         * on from the PSN the responder expects. */
+                         * on from the PSN the responder expects; what was sent from there on is
+                         * lost (at most the PSNs outstanding, by the window check). */
                         dta_lost_packets.write(c, lost + (bit<32>) (npsn[23:0] - hdr.bth.psn));
                         dta_next_psn.write(c, (bit<32>) hdr.bth.psn);
                         dta_last_acked_psn.write(c, (bit<32>) (hdr.bth.psn - 1));
                         dta_qp_resyncs.count(c);
                     } else {
-                        /* The responder put the queue pair in error: down, and tell the controller. */
+                        /* The responder put the queue pair in error: down, the requests
+                         * outstanding counted lost, and the controller told. */
+                        dta_lost_packets.write(c, lost + (bit<32>) outstanding);
                         dta_qp_up.write(c, 0);
                         sm.egress_spec = CPU_PORT;
                         meta.cpu_reason = REASON_QUEUE_PAIR_ERROR;
@@ -712,6 +733,9 @@ control TranslatorIngress(inout headers_t hdr, inout metadata_t meta, inout stan
                 }
                 qp_timer.write(c, sm.ingress_global_timestamp);
                 qp_probes_out.write(c, 0);
+            }
+            if (meta.cpu_reason == REASON_READ_RESPONSE || meta.cpu_reason == REASON_TO_CPU) {
+                sm.egress_spec = CPU_PORT;
             }
         }
 
@@ -794,7 +818,11 @@ control TranslatorIngress(inout headers_t hdr, inout metadata_t meta, inout stan
             if (due && probes >= 3) {
                 /* Three probes went unanswered: the queue pair is down, the report is dropped,
                  * and the controller gets the probe that would have been the fourth. The count
-                 * starts again at 0 for the queue pair the controller connects next. */
+                 * starts again at 0 for the queue pair the controller connects next. The
+                 * requests outstanding are counted lost (protocol 5.6, queue pair down). */
+                bit<32> lost;
+                dta_lost_packets.read(lost, c);
+                dta_lost_packets.write(c, lost + ((npsn - 1 - acked) & 0xFFFFFF));
                 dta_qp_up.write(c, 0);
                 qp_probes_out.write(c, 0);
                 dta_drops.count(DROP_QUEUE_PAIR_DOWN);

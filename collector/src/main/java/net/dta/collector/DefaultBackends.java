@@ -23,7 +23,7 @@ public final class DefaultBackends implements BackendFactory {
                             + "on one host its own network.address (any 127.x.y.z works on loopback)");
                 }
                 SoftRoceConfig.Mode mode = net.ingest() == IngestMode.RAW ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP;
-                SoftRoceConfig soft = SoftRoceConfig.of(mode, net.address().getHostAddress())
+                SoftRoceConfig soft = SoftRoceConfig.of(mode, net.address().getHostAddress(), config.cm().policy())
                         .withCmPort(net.cmPort())
                         .withErrorOnNak(config.queuePairs().errorOnNak())
                         .withAtomicsLittleEndian(net.countersLittleEndian());
@@ -33,7 +33,7 @@ public final class DefaultBackends implements BackendFactory {
             // an RDMA device is missing (docs/rdma.md).
             case DISNI -> {
                 RdmaBackend nic = DisniBackend.open(new DisniConfig(net.address(), net.cmPort(),
-                        DisniConfig.of(net.address()).backlog()));
+                        DisniConfig.of(net.address(), config.cm().policy()).backlog(), config.cm().policy()));
                 requireByteOrder(nic, net);
                 yield nic;
             }

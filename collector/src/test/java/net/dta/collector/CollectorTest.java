@@ -1,5 +1,6 @@
 package net.dta.collector;
 
+import net.dta.testkit.TestCmSecret;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,7 +49,8 @@ class CollectorTest {
 
     CollectorConfig config(String extraStores) throws Exception {
         Path file = dir.resolve("collector.yaml");
-        Files.writeString(file, "collector: {name: test}\ndata-dir: data\nadmin: {address: 127.0.0.1:0}\n"
+        TestCmSecret.writeTo(dir);
+        Files.writeString(file, "collector: {name: test}\ndata-dir: data\nadmin: {address: 127.0.0.1:0}\n" + TestCmSecret.COLLECTOR_YAML
                 + "queue-pairs: {persist-interval: 50ms}\n" + STORES + extraStores);
         return ConfigLoader.load(file);
     }
@@ -74,8 +76,8 @@ class CollectorTest {
     void answersAConnectRequestWithTheReplyData() throws Exception {
         FakeBackend backend = new FakeBackend();
         try (Collector c = Collector.start(config(""), cfg -> backend)) {
-            byte[] pd = new byte[ConnectRequestData.BYTES];
-            new ConnectRequestData(7).encode(MemorySegment.ofArray(pd), 0);
+            byte[] pd = ConnectRequestData.fresh(TestCmSecret.bytes(), 7,
+                    new net.dta.protocol.auth.CmBinding(0x7F000001, 4791, 0x7F000001, 40041, 0x103));
             byte[] reply = backend.handler.onConnectRequest(new ConnectRequest(InetAddress.getLoopbackAddress(), 0x103, 0x100,
                     0x0000000001060000L | 40041, 1L, pd));
             assertEquals(ConnectReplyData.BYTES, reply.length);

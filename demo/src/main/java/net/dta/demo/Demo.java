@@ -163,8 +163,25 @@ final class Demo {
         printReady(earlier);
     }
 
+    /**
+     * The demo deployment's RDMA CM secret (docs/security.md): made once in the demo directory, kept
+     * across runs (the collectors and the controller read it from there, as separate processes would).
+     */
+    private void ensureCmSecret() throws DemoException {
+        java.nio.file.Path secret = dir.resolve(DemoFiles.CM_SECRET);
+        if (java.nio.file.Files.exists(secret)) {
+            return;
+        }
+        try {
+            net.dta.protocol.auth.CmSecret.generate(secret);
+        } catch (java.io.IOException e) {
+            throw new DemoException("cannot write the CM secret " + secret + ": " + e.getMessage(), e);
+        }
+    }
+
     private void startCollectors() throws DemoException {
         out.println("[1/5] collectors (" + s.collectors() + ", each with the five stores)");
+        ensureCmSecret();
         for (int i = 0; i < s.collectors(); i++) {
             String name = s.collectorName(i);
             String file = DemoFiles.collectorFile(s, i);

@@ -17,6 +17,8 @@ import net.dta.translator.config.Mode;
  */
 final class DemoFiles {
     static final String DEPLOYMENT = "deployment.yaml";
+    /** The deployment's RDMA CM secret, made by the demo at its first start (docs/security.md). */
+    static final String CM_SECRET = "cm.secret";
 
     private DemoFiles() {
     }
@@ -35,6 +37,8 @@ final class DemoFiles {
                 # Collector %1$s of the DTA demo: written by ./dta demo at every start (docs/demo.md, docs/collector.md).
                 collector: {name: %1$s}
                 network: {address: %2$s, ingest: %3$s}
+                # The deployment's RDMA CM secret: the controller signs its REQs with the same file (docs/security.md).
+                cm: {secret-file: cm.secret}
                 data-dir: %1$s
                 admin: {enabled: true, address: "%4$s"}
                 # The demo starts a new translator at every run: the controller connects it again, so saved
@@ -73,7 +77,7 @@ final class DemoFiles {
                 controller:
                   admin: {enabled: true, address: "%3$s"}
                   rpc-deadline: 10s
-                  cm: {timeout: 1s, retries: 4}
+                  cm: {timeout: 1s, retries: 4, secret-file: cm.secret}
                   reconnect: {min-backoff: 500ms, max-backoff: 5s}
                   poll-interval: 1s
                 collectors:

@@ -2,6 +2,8 @@ package net.dta.deployment;
 
 import java.nio.file.Path;
 
+import net.dta.common.security.ClientSecurity;
+
 /**
  * One collector of the deployment (docs/deployment.md, {@code collectors[]}).
  *
@@ -13,9 +15,17 @@ import java.nio.file.Path;
  * @param admin its admin endpoint ({@code /status}), or null
  * @param dataDir its data directory, for readers on the same host, or null
  * @param query the endpoint of a query service next to it, or null
+ * @param adminSecurity how readers reach {@code admin} when it is protected ({@code admin-security}, docs/security.md)
+ * @param querySecurity how a query service forwarding to {@code query} reaches it ({@code query-security})
  */
 public record CollectorSpec(String name, int index, int address, long mac, int cmPort, int pathMtu, HostPort admin,
-                            Path dataDir, HostPort query) {
+                            Path dataDir, HostPort query, ClientSecurity adminSecurity, ClientSecurity querySecurity) {
+    /** A collector whose endpoints are unprotected (loopback, tests). */
+    public CollectorSpec(String name, int index, int address, long mac, int cmPort, int pathMtu, HostPort admin, Path dataDir,
+                         HostPort query) {
+        this(name, index, address, mac, cmPort, pathMtu, admin, dataDir, query, ClientSecurity.NONE, ClientSecurity.NONE);
+    }
+
     public String addressText() {
         return Ipv4s.format(address);
     }

@@ -13,12 +13,30 @@ import net.dta.common.security.ServerSecurity;
  * @param cmRetries resends of a REQ after the first (protocol.md 7.2: 4)
  * @param minBackoff, maxBackoff reconnect back-off (doubling) for switches and queue pairs
  * @param pollInterval how often counters and {@code dta_qp_up} are read
+ * @param cmSecret the deployment's RDMA CM secret ({@code controller.cm-secret-file}) that signs every REQ
+ *                 and checks every REP (protocol.md 7.2); null when the file names none (readers of the
+ *                 deployment other than the controller need none)
  */
 public record ControllerSettings(HostPort admin, Duration rpcDeadline, Duration cmTimeout, int cmRetries,
-                                 Duration minBackoff, Duration maxBackoff, Duration pollInterval, ServerSecurity adminSecurity) {
+                                 Duration minBackoff, Duration maxBackoff, Duration pollInterval, ServerSecurity adminSecurity,
+                                 byte[] cmSecret) {
     public ControllerSettings(HostPort admin, Duration rpcDeadline, Duration cmTimeout, int cmRetries, Duration minBackoff,
                               Duration maxBackoff, Duration pollInterval) {
-        this(admin, rpcDeadline, cmTimeout, cmRetries, minBackoff, maxBackoff, pollInterval, ServerSecurity.NONE);
+        this(admin, rpcDeadline, cmTimeout, cmRetries, minBackoff, maxBackoff, pollInterval, ServerSecurity.NONE, null);
+    }
+
+    public ControllerSettings {
+        cmSecret = cmSecret == null ? null : cmSecret.clone();
+    }
+
+    @Override
+    public byte[] cmSecret() {
+        return cmSecret == null ? null : cmSecret.clone();
+    }
+
+    public ControllerSettings withCmSecret(byte[] secret) {
+        return new ControllerSettings(admin, rpcDeadline, cmTimeout, cmRetries, minBackoff, maxBackoff, pollInterval, adminSecurity,
+                secret);
     }
 
     public static final int DEFAULT_ADMIN_PORT = 40044;
@@ -29,6 +47,7 @@ public record ControllerSettings(HostPort admin, Duration rpcDeadline, Duration 
     }
 
     public ControllerSettings withAdmin(HostPort a) {
-        return new ControllerSettings(a, rpcDeadline, cmTimeout, cmRetries, minBackoff, maxBackoff, pollInterval, adminSecurity);
+        return new ControllerSettings(a, rpcDeadline, cmTimeout, cmRetries, minBackoff, maxBackoff, pollInterval, adminSecurity,
+                cmSecret);
     }
 }

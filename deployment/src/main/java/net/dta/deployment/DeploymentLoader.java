@@ -131,6 +131,17 @@ public final class DeploymentLoader {
             Fields cm = f.section("cm");
             Duration cmTimeout = cm.duration("timeout", d.cmTimeout(), Duration.ofMillis(10), Duration.ofMinutes(1));
             int retries = cm.integer("retries", d.cmRetries(), 0, 100);
+            // The deployment's CM secret: only the controller needs it (it refuses to connect without);
+            // the query service and the CLI read this file too and need none.
+            byte[] secret = null;
+            if (cm.has("secret-file")) {
+                String file = cm.string("secret-file", "", "a file path");
+                try {
+                    secret = net.dta.protocol.auth.CmSecret.load(baseDir.resolve(file).normalize(), cm.field("secret-file"));
+                } catch (IllegalArgumentException e) {
+                    cm.problem("secret-file", e.getMessage().substring(e.getMessage().indexOf(':') + 2));
+                }
+            }
             cm.rejectUnknown("controller.cm");
             Fields reconnect = f.section("reconnect");
             Duration min = reconnect.duration("min-backoff", d.minBackoff(), Duration.ofMillis(10), Duration.ofHours(1));
@@ -141,7 +152,8 @@ public final class DeploymentLoader {
             reconnect.rejectUnknown("controller.reconnect");
             Duration poll = f.duration("poll-interval", d.pollInterval(), Duration.ofMillis(50), Duration.ofHours(1));
             f.rejectUnknown("controller");
-            return new ControllerSettings(enabled ? adminAt : null, deadline, cmTimeout, retries, min, max, poll, adminSecurity);
+            return new ControllerSettings(enabled ? adminAt : null, deadline, cmTimeout, retries, min, max, poll, adminSecurity,
+                    secret);
         }
 
         // ---------------------------------------------------------------- collectors
@@ -173,12 +185,15 @@ public final class DeploymentLoader {
                 HostPort admin = hostPort(f, "admin", null);
                 Path dataDir = f.has("data-dir") ? baseDir.resolve(f.string("data-dir", "", "a directory path")).normalize() : null;
                 HostPort query = hostPort(f, "query", null);
+                ClientSecurity adminSecurity = clientSecurity(f, "admin-security");
+                ClientSecurity querySecurity = clientSecurity(f, "query-security");
                 f.rejectUnknown("a collector");
                 names.add(f, i, name);
                 indices.add(f, i, index);
                 addresses.add(f, i, address);
                 if (problems.size() == before && name != null && address != null) {
-                    out.add(new CollectorSpec(name, index, address, mac, cmPort, mtu, admin, dataDir, query));
+                    out.add(new CollectorSpec(name, index, address, mac, cmPort, mtu, admin, dataDir, query, adminSecurity,
+                            querySecurity));
                 }
             }
             return out;
@@ -508,6 +523,14 @@ public final class DeploymentLoader {
 
         // ---------------------------------------------------------------- shared pieces
 
+        /** A client-security section (tls-ca, tls-certificate, tls-private-key, token-file; docs/security.md). */
+        private ClientSecurity clientSecurity(Fields f, String section) {
+            Fields sec = f.section(section);
+            ClientSecurity security = ClientSecurity.read(sec, baseDir);
+            sec.rejectUnknown(section);
+            return security;
+        }
+
         /** The fields every switch has; null when one of them is missing or bad. */
         private SwitchEndpoint device(Fields f) {
             int before = problems.size();
@@ -519,9 +542,7 @@ public final class DeploymentLoader {
             Pipeline pipeline = p == null ? null : Pipeline.ofConfigName(p);
             Path deviceConfig = deviceConfig(f, pipeline);
             Path p4info = existingFile(f, "p4info", "a P4Info text file");
-            Fields sec = f.section("p4runtime-security");
-            ClientSecurity security = ClientSecurity.read(sec, baseDir);
-            sec.rejectUnknown("p4runtime-security");
+            ClientSecurity security = clientSecurity(f, "p4runtime-security");
             if (problems.size() != before || name == null || p4rt == null || pipeline == null) {
                 return null;
             }

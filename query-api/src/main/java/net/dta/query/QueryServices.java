@@ -67,13 +67,13 @@ public final class QueryServices {
     }
 
     private static CollectorSource sourceOf(CollectorSpec c, Duration remoteDeadline, String deploymentName) throws IOException {
-        StatusSource status = c.admin() == null ? StatusSource.none() : StatusSource.admin(c.admin().toString());
+        StatusSource status = c.admin() == null ? StatusSource.none() : StatusSource.admin(c.admin().toString(), c.adminSecurity());
         if (c.dataDir() != null && (Files.isDirectory(c.dataDir()) || c.query() == null)) {
             return LocalCollector.dataDir(c.name(), c.dataDir(), status);
         }
         if (c.query() != null) {
             return new RemoteCollector(c.name(), QueryClient.forwarding(c.query().toString(), remoteDeadline.toMillis(),
-                    "query service of deployment " + deploymentName));
+                    "query service of deployment " + deploymentName, c.querySecurity()));
         }
         throw new IllegalArgumentException("collector " + c.name() + " cannot be read from here: it has no data-dir (collectors[].data-dir "
                 + "in the deployment file, for a collector on this host) and no query endpoint (collectors[].query: the query service "

@@ -1,10 +1,14 @@
 package net.dta.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,6 +31,7 @@ import net.dta.collector.Collector;
 import net.dta.common.security.ClientSecurity;
 import net.dta.common.security.GrpcSecurity;
 import net.dta.common.security.ServerSecurity;
+import net.dta.deployment.DeploymentLoader;
 import net.dta.query.source.StatusSource;
 import net.dta.query.v1.QueryServiceGrpc;
 import net.dta.query.v1.StatusRequest;
@@ -76,6 +81,59 @@ class QuerySecurityTest {
                 }
             }
         }
+    }
+
+    /**
+     * The CLI (--tls-ca, --token-file) and a query service forwarding to a protected one
+     * (collectors[].query-security in the deployment file) get answers; without the token both are
+     * refused with an error that says which option is missing.
+     */
+    @Test
+    void theCliAndAForwardingServiceReachAProtectedQueryService() throws Exception {
+        TestCertificates certs = TestCertificates.create(dir.resolve("pki2"));
+        Path[] server = certs.issue("query", "127.0.0.1");
+        Path token = certs.token("query");
+        ServerSecurity security = new ServerSecurity(server[0], server[1], null, List.of(), token, false);
+        try (Collector collector = TestCollectors.start(dir, "c3", "127.0.78.4");
+             QueryService service = QueryServices.forDataDir("c3", collector.config().dataDir(), StatusSource.none(), Duration.ofSeconds(1));
+             QueryServer q = QueryServer.start(service, new QueryServer.Options(new InetSocketAddress("127.0.0.1", 0), null, false, null,
+                     Duration.ofSeconds(1), security, ServerSecurity.NONE))) {
+            String target = QueryServer.hostPort(q.grpcAddress());
+            String[] cli = cli("stores", "--server", target, "--tls-ca", certs.ca.toString(), "--token-file", token.toString());
+            assertEquals("0", cli[0], cli[2]);
+            assertTrue(cli[1].contains("queue-depth") && cli[1].contains("c3"), cli[1]);
+            String[] refused = cli("stores", "--server", target, "--tls-ca", certs.ca.toString());
+            assertEquals("1", refused[0], refused[1]);
+            assertTrue(refused[2].contains("refused the credentials") && refused[2].contains("--token-file"), refused[2]);
+
+            String deployment = """
+                    deployment: {name: protected}
+                    collectors:
+                      - {name: c3, address: 127.0.78.4, query: %s, query-security: {tls-ca: %s, token-file: %s}}
+                    stores:
+                      - {name: queue-depth, id: 1, kind: key-write}
+                    """.formatted(target, certs.ca, token);
+            try (QueryService front = QueryServices.forDeployment(DeploymentLoader.parse("protected.yaml", new StringReader(deployment),
+                    dir, null), List.of(), Duration.ofSeconds(1), Duration.ofSeconds(10))) {
+                assertEquals(List.of("c3"), front.stores().stores().get(0).collectors());
+                assertTrue(front.status("", true).collectors().get(0).reachable(), front.status("", true).collectors().get(0).error());
+            }
+            String noToken = deployment.replace(", token-file: " + token, "");
+            try (QueryService front = QueryServices.forDeployment(DeploymentLoader.parse("protected.yaml", new StringReader(noToken),
+                    dir, null), List.of(), Duration.ofSeconds(1), Duration.ofSeconds(10))) {
+                var c3 = front.status("", true).collectors().get(0);
+                assertFalse(c3.reachable());
+                assertTrue(c3.error() != null && c3.error().contains("refused the credentials"), c3.error());
+            }
+        }
+    }
+
+    /** Runs the query CLI in this process: {exit code, stdout, stderr}. */
+    private static String[] cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = QueryMain.doMain(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
     }
 
     @Test

@@ -1,5 +1,6 @@
 package net.dta.query;
 
+import net.dta.testkit.TestCmSecret;
 import java.io.StringReader;
 import java.nio.file.Path;
 
@@ -19,7 +20,9 @@ final class TestCollectors {
     }
 
     static Collector start(Path dir, String name, String ip, String stores) throws Exception {
+        TestCmSecret.writeTo(dir);
         String yaml = "collector: {name: " + name + "}\nnetwork: {address: " + ip + ", ingest: udp}\n"
+                + TestCmSecret.COLLECTOR_YAML
                 + "data-dir: data/" + name + "\nadmin: {address: 127.0.0.1:0}\n" + stores;
         return Collector.start(ConfigLoader.parse(name + ".yaml", new StringReader(yaml), dir, null), new DefaultBackends());
     }

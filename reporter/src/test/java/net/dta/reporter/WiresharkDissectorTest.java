@@ -122,6 +122,11 @@ class WiresharkDissectorTest {
         String expected = String.format("0x44544131||%d|0x%016x|%d|0x%016x|0x%08x|%d", stores, p.getLong(), p.getLong(), p.getLong(),
                 p.getInt(), p.getInt());
         assertEquals(expected, lines.get(1));
+        // Version 2: the REQ's timestamp and MAC, the REP's MAC (protocol.md 10.8 gives both MACs).
+        List<String> auth = ExternalTools.tsharkFields(dir.resolve("cm.pcap"), lua(), "dta_cm.version", "dta_cm.timestamp",
+                "dta_cm.mac");
+        assertEquals("2|1767225600000|c4d09c992a6a35692e00aa9af35b74db", auth.get(0).replace(":", ""));
+        assertEquals("2||fd15b52cb36a7440a7120c1623c16741", auth.get(1).replace(":", ""));
     }
 
     @Test

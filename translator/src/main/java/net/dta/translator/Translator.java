@@ -39,6 +39,8 @@ import net.dta.translator.pipeline.Tables;
 import net.dta.translator.status.StatusJson;
 import net.dta.translator.status.TranslatorMetrics;
 import net.dta.translator.status.TranslatorStatus;
+import net.dta.translator.telemetry.IntCounter;
+import net.dta.translator.telemetry.IntIngress;
 
 /**
  * The software translator process: the report and RoCEv2 sockets, the pipeline state, the
@@ -61,6 +63,8 @@ public final class Translator implements AutoCloseable {
     private final LifecycleStack stack = new LifecycleStack();
     private final long startedAtMillis = System.currentTimeMillis();
     private UdpPacketChannel reports;
+    private UdpPacketChannel intReports;
+    private IntIngress intIngress;
     private PacketChannel roce;
     private Pipeline pipeline;
     private Engine engine;
@@ -117,6 +121,15 @@ public final class Translator implements AutoCloseable {
             throw new TranslatorStartException("cannot open the RoCEv2 socket on " + where + ":4791 in " + net.mode().configName()
                     + " mode (" + e.getMessage() + "): " + hint, e);
         }
+        if (config.intIngest().enabled()) {
+            int port = config.intIngest().port();
+            try {
+                intReports = stack.push("INT report socket", UdpPacketChannel.open(address, port, ChannelOptions.DEFAULT));
+            } catch (IOException e) {
+                throw new TranslatorStartException("cannot receive INT reports on " + where + ":" + port + " (" + e.getMessage()
+                        + "): change int.port, or stop what uses that port", e);
+            }
+        }
         pipeline = new Pipeline(Schema.shipped(), config.dataPlane().appendTailSlots(),
                 net.mode() == Mode.UDP ? roce.sourcePort() : -1);
         service = stack.push("P4Runtime service", new P4RuntimeService(config.deviceId(), pipeline,
@@ -124,7 +137,13 @@ public final class Translator implements AutoCloseable {
         engine = new Engine(pipeline, roce::send, service, roce.seesIpHeader(), net.mode() == Mode.UDP, net.mac(),
                 config.dataPlane().postcardCacheEntries(), config.dataPlane().batch(), System::nanoTime);
         stack.push("engine", engine::close);
+        if (intReports != null) {
+            intIngress = stack.push("INT ingest", new IntIngress(config.intIngest(), engine::translate));
+        }
         dataPlane = stack.push("data plane", new DataPlane(pipeline, engine, reports, roce, config.dataPlane().batch(), config.name()));
+        if (intReports != null) {
+            dataPlane.ingestInt(intReports, intIngress, config.dataPlane().batch());
+        }
         dataPlane.start();
         service.healthCheck(this::whatStopped);
         try {
@@ -151,6 +170,19 @@ public final class Translator implements AutoCloseable {
         if (announcer != null) {
             announcer.announce();
         }
+        if (intReports != null) {
+            LOG.info("INT ingest: Telemetry Report v2.0 datagrams on {}:{} (docs/int.md)", where, intReports.port());
+        }
+    }
+
+    /** Where Telemetry Report (INT) datagrams are received, or null when INT ingest is off. */
+    public InetSocketAddress intAddress() {
+        return intReports == null ? null : new InetSocketAddress(config.network().address(), intReports.port());
+    }
+
+    /** The INT ingest, or null when off. */
+    public IntIngress intIngress() {
+        return intIngress;
     }
 
     public TranslatorConfig config() {
@@ -268,7 +300,22 @@ public final class Translator implements AutoCloseable {
                 new TranslatorStatus.Held(engine.postcardEntriesHeld(), config.dataPlane().postcardCacheEntries(),
                         engine.appendBatchesHeld(), config.dataPlane().appendTailSlots()),
                 new TranslatorStatus.Admin(a == null ? "disabled" : a.getHostString() + ":" + a.getPort()),
-                failure == null ? null : failure.toString());
+                failure == null ? null : failure.toString(), intStatus());
+    }
+
+    private TranslatorStatus.IntIngest intStatus() {
+        if (intIngress == null) {
+            return null;
+        }
+        Map<String, Long> dropped = new LinkedHashMap<>();
+        Map<String, Long> notes = new LinkedHashMap<>();
+        for (IntCounter c : IntCounter.values()) {
+            if (c.ordinal() > IntCounter.CONVERTED.ordinal()) {
+                (c.loss() ? dropped : notes).put(c.label(), intIngress.count(c));
+            }
+        }
+        return new TranslatorStatus.IntIngest(intReports.port(), intIngress.count(IntCounter.DATAGRAMS),
+                intIngress.count(IntCounter.REPORTS), intIngress.count(IntCounter.CONVERTED), dropped, notes);
     }
 
     private static String hex(int v) {

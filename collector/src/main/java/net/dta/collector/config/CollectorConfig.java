@@ -20,7 +20,7 @@ import net.dta.protocol.layout.StoreDefinition;
  * @param controller where to announce a start (null: not announced; the controller's polling finds it)
  */
 public record CollectorConfig(Path source, String name, Network network, Path dataDir, Admin admin,
-                              QueuePairs queuePairs, List<StoreConfig> stores, ControllerLink controller) {
+                              QueuePairs queuePairs, List<StoreConfig> stores, Cm cm, ControllerLink controller) {
     public static final int DEFAULT_ROCE_PORT = 4791;
     public static final int DEFAULT_CM_PORT = 40041;
     public static final int DEFAULT_ADMIN_PORT = 40042;
@@ -63,6 +63,15 @@ public record CollectorConfig(Path source, String name, Network network, Path da
      * @param persistInterval how often queue-pair states are saved while running
      */
     public record QueuePairs(boolean errorOnNak, boolean restoreOnRestart, Duration persistInterval) {
+    }
+
+    /**
+     * RDMA CM authentication and limits (protocol.md 7.3, docs/security.md).
+     *
+     * @param secretFile the deployment's CM secret file ({@code cm.secret-file})
+     * @param policy     the secret read from it, the replay window and the limits
+     */
+    public record Cm(Path secretFile, net.dta.rdma.cm.CmPolicy policy) {
     }
 
     /** A store and where it was defined in the file (for later messages). */

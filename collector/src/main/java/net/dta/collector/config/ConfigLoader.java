@@ -27,7 +27,9 @@ import net.dta.common.config.Fields;
 import net.dta.common.config.YamlTree;
 import net.dta.common.admin.ControllerLink;
 import net.dta.common.security.ServerSecurity;
+import net.dta.protocol.auth.CmSecret;
 import net.dta.protocol.catalog.CatalogEntry;
+import net.dta.rdma.cm.CmPolicy;
 import net.dta.protocol.layout.AppendLayout;
 import net.dta.protocol.layout.CounterLayout;
 import net.dta.protocol.layout.KeyWriteLayout;
@@ -117,8 +119,9 @@ public final class ConfigLoader {
             QueuePairs queuePairs = queuePairs(top.section("queue-pairs"));
             ControllerLink controller = ControllerLink.read(top.section("controller"), baseDir);
             List<StoreConfig> stores = stores(top, network.countersLittleEndian());
+            CollectorConfig.Cm cm = cm(top.section("cm"));
             top.rejectUnknown("the top level");
-            return new CollectorConfig(source, name, network, baseDir.resolve(dataDir).normalize(), admin, queuePairs, stores,
+            return new CollectorConfig(source, name, network, baseDir.resolve(dataDir).normalize(), admin, queuePairs, stores, cm,
                     controller);
         }
 
@@ -156,6 +159,39 @@ public final class ConfigLoader {
                 return new Admin(enabled, "127.0.0.1", CollectorConfig.DEFAULT_ADMIN_PORT, security);
             }
             return new Admin(enabled, text.substring(0, colon), port, security);
+        }
+
+        /** The {@code cm} section: the deployment's secret (required) and the connection limits. */
+        private CollectorConfig.Cm cm(Fields f) {
+            String file = f.string("secret-file", "", "a file path");
+            Duration window = f.duration("replay-window", Duration.ofMillis(CmPolicy.DEFAULT_REPLAY_WINDOW_MILLIS),
+                    Duration.ofSeconds(1), Duration.ofMinutes(10));
+            int total = f.integer("max-queue-pairs", CmPolicy.DEFAULT_MAX_QUEUE_PAIRS, 1, 1 << 20);
+            int perSource = f.integer("max-queue-pairs-per-source", CmPolicy.DEFAULT_MAX_QUEUE_PAIRS_PER_SOURCE, 1, 1 << 20);
+            int rate = f.integer("requests-per-second", CmPolicy.DEFAULT_REQUESTS_PER_SECOND, 1, 1_000_000);
+            int ratePerSource = f.integer("requests-per-second-per-source", CmPolicy.DEFAULT_REQUESTS_PER_SECOND_PER_SOURCE, 1,
+                    1_000_000);
+            int rejects = f.integer("rejects-per-second", CmPolicy.DEFAULT_REJECTS_PER_SECOND, 0, 1_000_000);
+            f.rejectUnknown("cm");
+            if (perSource > total) {
+                f.problem("max-queue-pairs-per-source", "must be at most max-queue-pairs (" + total + "), got " + perSource);
+                perSource = total;
+            }
+            if (file.isEmpty()) {
+                f.problem("secret-file", "missing: every collector needs the deployment's RDMA CM secret, the file the "
+                        + "controller's controller.cm.secret-file names (docs/security.md); make one with "
+                        + CmSecret.HOW_TO_GENERATE.replace("FILE", "cm.secret"));
+                return null;
+            }
+            Path path = baseDir.resolve(file).normalize();
+            try {
+                byte[] secret = CmSecret.load(path, f.field("secret-file"));
+                return new CollectorConfig.Cm(path, new CmPolicy(secret, window.toMillis(), total, perSource, rate, ratePerSource,
+                        rejects));
+            } catch (IllegalArgumentException e) {
+                f.problem("secret-file", e.getMessage().substring(e.getMessage().indexOf(':') + 2));
+                return null;
+            }
         }
 
         private QueuePairs queuePairs(Fields f) {

@@ -101,6 +101,7 @@ public final class StoreFile implements AutoCloseable {
                 ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
                 file = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
             }
+            HugePages.advise(file);
             StoreFileHeader.write(file, def, now);
             file.asSlice(0, StoreFileHeader.PAGE_BYTES).force();
             StoreFileHeader.markValid(file);
@@ -138,6 +139,7 @@ public final class StoreFile implements AutoCloseable {
                         + "It was left unchanged; restore it from a backup, or move it away to start an empty store.");
             }
             MemorySegment file = ch.map(writable ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            HugePages.advise(file);
             return new StoreFile(path, header.definition(), header.createdMillis(), false, writable, arena, file);
         } catch (IOException e) {
             arena.close();
@@ -194,6 +196,11 @@ public final class StoreFile implements AutoCloseable {
 
     public StoreDefinition definition() {
         return definition;
+    }
+
+    /** Bytes of this file's mapping the kernel maps with 2 MiB pages now ({@link HugePages}). */
+    public long hugePageBytes() throws IOException {
+        return HugePages.mappedBytes(file);
     }
 
     /** The data area (file offset 4096 onwards): what is registered for RDMA and read by queries. */

@@ -1,5 +1,6 @@
 package net.dta.collector.cli;
 
+import net.dta.testkit.TestCmSecret;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,7 +68,9 @@ class CliTest {
     @Test
     void checkConfigReportsLocatedProblemsAndChangesNothing() throws Exception {
         Path file = dir.resolve("collector.yaml");
-        Files.writeString(file, "data-dir: data\nstores:\n  - {name: a, id: 1, kind: key-write, slots: 1000}\n");
+        TestCmSecret.writeTo(dir);
+        Files.writeString(file, "data-dir: data\nstores:\n  - {name: a, id: 1, kind: key-write, slots: 1000}\n"
+                + TestCmSecret.COLLECTOR_YAML);
         Run r = run("check-config", file.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains(file + ":3:46: stores[0].slots: must be a power of two"), r.err());
@@ -89,11 +92,14 @@ class CliTest {
     void checkConfigAcceptsAGoodFileAndChecksExistingStoreFiles() throws Exception {
         vectorDataDir();
         Path file = dir.resolve("collector.yaml");
-        Files.writeString(file, "data-dir: data\n" + net.dta.collector.CollectorTestSupport.VECTOR_STORES);
+        TestCmSecret.writeTo(dir);
+        Files.writeString(file, "data-dir: data\n" + TestCmSecret.COLLECTOR_YAML
+                + net.dta.collector.CollectorTestSupport.VECTOR_STORES);
         Run ok = run("check-config", file.toString());
         assertEquals(0, ok.code(), ok.err());
         assertTrue(ok.out().contains("exists, matches") && ok.out().endsWith("OK\n"), ok.out());
-        Files.writeString(file, "data-dir: data\n" + net.dta.collector.CollectorTestSupport.VECTOR_STORES.replace("slots: 1024", "slots: 2048"));
+        Files.writeString(file, "data-dir: data\n" + TestCmSecret.COLLECTOR_YAML
+                + net.dta.collector.CollectorTestSupport.VECTOR_STORES.replace("slots: 1024", "slots: 2048"));
         Run bad = run("check-config", file.toString());
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("queue-depth.dta: holds queue-depth, a key-write store id 1 (2^10 slots"), bad.err());
@@ -135,7 +141,8 @@ class CliTest {
     @Test
     void statusShowsARunningCollectorAsATableOrJson() throws Exception {
         Path file = dir.resolve("collector.yaml");
-        Files.writeString(file, "collector: {name: cli}\ndata-dir: data\nadmin: {address: 127.0.0.1:0}\n"
+        TestCmSecret.writeTo(dir);
+        Files.writeString(file, "collector: {name: cli}\ndata-dir: data\nadmin: {address: 127.0.0.1:0}\n" + TestCmSecret.COLLECTOR_YAML
                 + net.dta.collector.CollectorTestSupport.VECTOR_STORES);
         try (Collector c = Collector.start(ConfigLoader.load(file), cfg -> new FakeBackend())) {
             String admin = "127.0.0.1:" + c.adminAddress().getPort();

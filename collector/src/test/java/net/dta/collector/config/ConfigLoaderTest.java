@@ -1,5 +1,6 @@
 package net.dta.collector.config;
 
+import net.dta.testkit.TestCmSecret;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -73,8 +74,13 @@ class ConfigLoaderTest {
                 log2-columns: 12
             """;
 
+    /** The deployment's CM secret every file needs (cm.secret-file): added unless a test writes its own cm section. */
+    static final Path SECRET = TestCmSecret.writeTo(TestCmSecret.tempDir());
+
     static CollectorConfig parse(String yaml) throws ConfigException {
-        return ConfigLoader.parse("collector.yaml", new StringReader(yaml), Path.of("/etc/dta"), Path.of("/etc/dta/collector.yaml"));
+        String withSecret = yaml.isBlank() || yaml.contains("\ncm:") || yaml.startsWith("cm:") ? yaml : yaml + "\ncm: {secret-file: " + SECRET + "}\n";
+        return ConfigLoader.parse("collector.yaml", new StringReader(withSecret), Path.of("/etc/dta"),
+                Path.of("/etc/dta/collector.yaml"));
     }
 
     static List<String> problems(String yaml) {
@@ -266,17 +272,51 @@ class ConfigLoaderTest {
     @Test
     void loadNamesTheFileAsGivenAndResolvesTheDataDirBesideIt() throws IOException, ConfigException {
         Path file = dir.resolve("c.yaml");
-        Files.writeString(file, "data-dir: d\nstores:\n  - {name: a, id: 1, kind: key-write, slots: 1000}\n");
+        TestCmSecret.writeTo(dir);
+        Files.writeString(file, "data-dir: d\nstores:\n  - {name: a, id: 1, kind: key-write, slots: 1000}\ncm: {secret-file: cm.secret}\n");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
         assertTrue(e.getMessage().startsWith(file + ":3:46: stores[0].slots:"), e.getMessage());
-        Files.writeString(file, "data-dir: d\nstores:\n  - {name: a, id: 1, kind: key-write, slots: 1024}\n");
+        Files.writeString(file, "data-dir: d\nstores:\n  - {name: a, id: 1, kind: key-write, slots: 1024}\ncm: {secret-file: cm.secret}\n");
         assertEquals(dir.resolve("d"), ConfigLoader.load(file).dataDir());
     }
 
     @Test
     void theShippedExampleIsValid() throws Exception {
-        Path example = net.dta.testkit.RepoPaths.root().resolve("collector/collector.example.yaml");
+        // Copied beside a secret: the repository ships no secret (every deployment makes its own).
+        Path example = dir.resolve("collector.example.yaml");
+        Files.copy(net.dta.testkit.RepoPaths.root().resolve("collector/collector.example.yaml"), example);
+        TestCmSecret.writeTo(dir);
         CollectorConfig c = ConfigLoader.load(example);
         assertEquals(5, c.stores().size());
+        assertEquals(dir.resolve("cm.secret"), c.cm().secretFile());
+    }
+
+    /** Issue 13 item 5: no collector without the deployment's CM secret; each problem names the field and the fix. */
+    @Test
+    void refusesAMissingShortOrReadableSecret() throws Exception {
+        Path file = dir.resolve("c.yaml");
+        String stores = "stores:\n  - {name: a, id: 1, kind: key-write, slots: 1024}\n";
+        Files.writeString(file, stores);
+        ConfigException missing = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertTrue(missing.getMessage().contains("cm.secret-file: missing") && missing.getMessage().contains("openssl rand -hex 32"),
+                missing.getMessage());
+        Path secret = dir.resolve("short.secret");
+        Files.writeString(secret, "00112233");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(file, stores + "cm: {secret-file: short.secret}\n");
+        ConfigException tooShort = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertTrue(tooShort.getMessage().contains("cm.secret-file: secret file " + secret + " holds 4 bytes, at least 32"),
+                tooShort.getMessage());
+        Path open = TestCmSecret.writeTo(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(file, stores + "cm: {secret-file: open/cm.secret}\n");
+        ConfigException readable = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertTrue(readable.getMessage().contains("other users could read or change it; chmod 600"), readable.getMessage());
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(file, stores + "cm: {secret-file: open/cm.secret, max-queue-pairs: 8, max-queue-pairs-per-source: 2}\n");
+        CollectorConfig ok = ConfigLoader.load(file);
+        assertEquals(8, ok.cm().policy().maxQueuePairs());
+        assertEquals(2, ok.cm().policy().maxQueuePairsPerSource());
+        assertEquals(30_000, ok.cm().policy().replayWindowMillis());
     }
 }

@@ -22,6 +22,7 @@ import net.dta.collector.config.ConfigLoader;
 import net.dta.protocol.catalog.Catalog;
 import net.dta.protocol.catalog.CatalogEntry;
 import net.dta.protocol.catalog.ConnectReplyData;
+import net.dta.testkit.TestCmSecret;
 
 /**
  * A clean stop (SIGTERM: {@link Collector#close}) under load loses nothing it accepted (issue 13
@@ -41,9 +42,10 @@ class CleanStopTest {
     @Test
     void aCleanStopUnderLoadLosesNothingItAcknowledgedAndNeverNaksWithRemoteAccessError() throws Exception {
         Path config = dir.resolve("collector.yaml");
+        TestCmSecret.writeTo(dir);
         Files.writeString(config, "collector: {name: clean}\nnetwork: {address: " + COLLECTOR_IP + ", ingest: udp}\n"
                 + "data-dir: data\nadmin: {enabled: false}\nqueue-pairs: {persist-interval: 60m}\n"
-                + CollectorTestSupport.VECTOR_STORES);
+                + TestCmSecret.COLLECTOR_YAML + CollectorTestSupport.VECTOR_STORES);
         Collector collector = Collector.start(ConfigLoader.load(config), new DefaultBackends());
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong psnAfterLastAck = new AtomicLong();

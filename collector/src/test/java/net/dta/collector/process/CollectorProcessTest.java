@@ -1,5 +1,6 @@
 package net.dta.collector.process;
 
+import net.dta.testkit.TestCmSecret;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -61,7 +62,9 @@ class CollectorProcessTest {
 
     Path config() throws Exception {
         Path file = dir.resolve("collector.yaml");
+        TestCmSecret.writeTo(dir);
         Files.writeString(file, "collector: {name: durable}\nnetwork: {address: " + COLLECTOR_IP + ", ingest: udp}\n"
+                + TestCmSecret.COLLECTOR_YAML
                 + "data-dir: data\nadmin: {address: 127.0.0.1:0}\nqueue-pairs: {persist-interval: 50ms}\n"
                 + CollectorTestSupport.VECTOR_STORES);
         return file;

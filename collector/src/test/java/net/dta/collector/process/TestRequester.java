@@ -1,5 +1,6 @@
 package net.dta.collector.process;
 
+import net.dta.testkit.TestCmSecret;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -59,8 +60,8 @@ public final class TestRequester implements AutoCloseable {
      * PSN (this side's receive PSN); requests are sent from the REP's.
      */
     public ConnectReplyData connect(int cmPort, int startPsn) throws IOException {
-        byte[] dta = new byte[ConnectRequestData.BYTES];
-        new ConnectRequestData(7).encode(MemorySegment.ofArray(dta), 0);
+        byte[] dta = ConnectRequestData.fresh(TestCmSecret.bytes(), 7,
+                new net.dta.protocol.auth.CmBinding(route.sourceIp(), 4791, route.destinationIp(), cmPort, localQpn));
         int localCommId = 0x0A0B0C00 + localQpn;
         int length = cm.req(frame, 0, route, 0, transaction++, new ReqParameters(localCommId, cmPort, 0x020000FFFE000001L,
                 localQpn, startPsn, PathMtu.code(MTU), route.sourceIp(), route.destinationIp(), 4791, dta));

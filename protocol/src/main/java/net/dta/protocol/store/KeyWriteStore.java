@@ -49,7 +49,6 @@ public final class KeyWriteStore {
         if (layout.slotBytes() == 8) {
             return get8(hash, key, redundancy, valueOut);
         }
-        int w = layout.slotBytes();
         int v = layout.valueBytes();
         byte[] scratch = Scratch.get(8 * v);
         int[] votes = Scratch.votes();
@@ -57,19 +56,9 @@ public final class KeyWriteStore {
         int keyHash = hash.keyHash(key);
         for (int i = 0; i < redundancy; i++) {
             long off = layout.slotOffset(DtaHash.index(keyHash, i, layout.log2Slots()));
-            int tag;
-            if (w == 8) {
-                long word = (long) Bytes.ALIGNED_U64_BE.varHandle().getAcquire(data, off);
-                tag = (int) (word >>> 32);
-                int value = (int) word;
-                scratch[candidates * v] = (byte) (value >>> 24);
-                scratch[candidates * v + 1] = (byte) (value >>> 16);
-                scratch[candidates * v + 2] = (byte) (value >>> 8);
-                scratch[candidates * v + 3] = (byte) value;
-            } else {
-                tag = data.get(Bytes.U32, off);
-                MemorySegment.copy(data, ValueLayout.JAVA_BYTE, off + 4, scratch, candidates * v, v);
-            }
+            // 16- and 32-byte slots (8-byte slots took get8 above): tag, then the value.
+            int tag = data.get(Bytes.U32, off);
+            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, off + 4, scratch, candidates * v, v);
             if (tag == 0 || tag != hash.keyWriteTag(key, scratch, candidates * v, v)) {
                 continue;
             }

@@ -52,4 +52,31 @@ class KeyWriteBatchReadTest {
             }
         }
     }
+    /** Wider slots (12- and 28-byte values) are read back as written, and a slot of another key does not answer. */
+    @Test
+    void sixteenAndThirtyTwoByteSlotsReadBackTheirValues() {
+        DtaHash hash = new DtaHash();
+        for (int slotBytes : new int[] {16, 32}) {
+            KeyWriteLayout layout = new KeyWriteLayout(12, slotBytes, 2);
+            int v = layout.valueBytes();
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment data = arena.allocate(layout.dataLength(), 8);
+                KeyWriteStore store = new KeyWriteStore(data, layout);
+                SplittableRandom random = new SplittableRandom(slotBytes);
+                byte[] key = new byte[16];
+                byte[] value = new byte[v];
+                random.nextBytes(key);
+                random.nextBytes(value);
+                for (int i = 0; i < 2; i++) {
+                    KeyWriteStore.encodeSlot(hash, key, value, 0, v, data, KeyWriteStore.slotOffset(hash, layout, key, i));
+                }
+                byte[] out = new byte[v];
+                assertEquals(2, store.get(key, 2, out), "both replicas agree, " + slotBytes + "-byte slots");
+                assertEquals(java.util.HexFormat.of().formatHex(value), java.util.HexFormat.of().formatHex(out));
+                byte[] other = key.clone();
+                other[0] ^= 1;
+                assertEquals(0, store.get(other, 2, out), "a key never written is absent");
+            }
+        }
+    }
 }

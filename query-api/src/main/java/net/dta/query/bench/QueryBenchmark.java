@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import net.dta.collector.store.HugePages;
 import net.dta.collector.store.KeyWriteReader;
 import net.dta.collector.store.StoreDirectory;
 import net.dta.collector.store.StoreFile;
@@ -98,6 +99,10 @@ public final class QueryBenchmark {
                 out.printf(Locale.ROOT, "  put the keys into Chronicle Map in %.1f s (%s file)%n", (System.nanoTime() - t0) / 1e9,
                         bytes(Files.size(mapFile)));
                 gets(dir.keyWrite(def.name()), map, service);
+                // After the gets touched the reader's mapping: what backs it (docs/collector.md, "Huge pages").
+                out.printf(Locale.ROOT, "  the reader's mapping of the store: %s of %s on 2 MiB pages (transparent huge pages: %s%s)%n",
+                        bytes(dir.file(def.name()).hugePageBytes()), bytes(Files.size(StoreFile.pathOf(s.dir(), def.name()))),
+                        HugePages.kernelMode(), "false".equals(System.getProperty("dta.huge-pages")) ? "; -Ddta.huge-pages=false" : "");
                 latency(service, writable.data(), (KeyWriteLayout) def.layout());
             } finally {
                 Files.deleteIfExists(mapFile);

@@ -155,7 +155,7 @@ public final class ServeCommand implements Callable<Integer> {
         String name = collectorName != null ? collectorName : dataDir != null ? QueryServices.collectorNameOf(dataDir) : base.collector();
         return new QueryConfig(base.source(), base.name(), grpc != null ? address("--grpc", grpc) : base.grpc(),
                 http != null ? address("--http", http) : base.http(), base.dashboard(), dep, dir, name,
-                admin != null ? admin : dataDir != null ? null : base.admin(), base.statusRefresh(), base.dashboardRefresh(),
+                admin != null ? admin : dataDir != null ? null : base.admin(), base.adminSecurity(), base.statusRefresh(), base.dashboardRefresh(),
                 base.forwardDeadline(), base.grpcSecurity(), base.httpSecurity());
     }
 
@@ -171,7 +171,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (c.deployment() != null) {
             return QueryServices.forDeployment(DeploymentLoader.load(c.deployment()), List.of(), c.statusRefresh(), c.forwardDeadline());
         }
-        return QueryServices.forDataDir(c.collector(), c.dataDir(), c.admin() == null ? StatusSource.none() : StatusSource.admin(c.admin()),
+        return QueryServices.forDataDir(c.collector(), c.dataDir(), c.admin() == null ? StatusSource.none() : StatusSource.admin(c.admin(), c.adminSecurity()),
                 c.statusRefresh());
     }
 

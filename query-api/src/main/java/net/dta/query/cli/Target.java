@@ -12,7 +12,9 @@ import net.dta.query.QueryServices;
 import net.dta.query.config.QueryConfig;
 import net.dta.query.grpc.QueryClient;
 import net.dta.query.source.StatusSource;
+import net.dta.common.admin.ClientSecurityOptions;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,6 +46,9 @@ public final class Target {
             description = "With --data-dir: the collector's admin endpoint, for ingest counters and queue pairs in status.")
     String admin;
 
+    @Mixin
+    ClientSecurityOptions security = new ClientSecurityOptions();
+
     @Option(names = "--json", description = "Print the answer as JSON (the HTTP API's JSON) instead of a table.")
     boolean json;
 
@@ -66,7 +71,7 @@ public final class Target {
         }
         if (c.dataDir != null) {
             var s = QueryServices.forDataDir(collectorName == null ? QueryServices.collectorNameOf(c.dataDir) : collectorName, c.dataDir,
-                    admin == null ? StatusSource.none() : StatusSource.admin(admin), Duration.ofHours(1));
+                    admin == null ? StatusSource.none() : StatusSource.admin(admin, security.security()), Duration.ofHours(1));
             return new Open(s, s);
         }
         if (c.deployment != null) {
@@ -74,8 +79,8 @@ public final class Target {
                     Duration.ofSeconds(timeoutSeconds));
             return new Open(s, s);
         }
-        QueryClient client = QueryClient.connect(c.server == null ? "127.0.0.1:" + QueryConfig.DEFAULT_GRPC_PORT : c.server,
-                timeoutSeconds * 1000);
+        QueryClient client = QueryClient.forCommandLine(c.server == null ? "127.0.0.1:" + QueryConfig.DEFAULT_GRPC_PORT : c.server,
+                timeoutSeconds * 1000, security.security());
         return new Open(client, client);
     }
 

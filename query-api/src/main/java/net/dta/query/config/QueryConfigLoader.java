@@ -13,6 +13,7 @@ import net.dta.common.config.ConfigNode;
 import net.dta.common.config.ConfigProblem;
 import net.dta.common.config.Fields;
 import net.dta.common.config.YamlTree;
+import net.dta.common.security.ClientSecurity;
 import net.dta.common.security.ServerSecurity;
 import net.dta.deployment.HostPort;
 import net.dta.query.QueryServices;
@@ -80,10 +81,14 @@ public final class QueryConfigLoader {
         } else if (deployment != null && dataDir != null) {
             src.problem("data-dir", "give source.deployment or source.data-dir, not both");
         }
-        if (deployment != null && (src.has("collector") || src.has("admin"))) {
-            src.problem(src.has("collector") ? "collector" : "admin", "only with source.data-dir: a deployment names its collectors "
-                    + "and their admin endpoints itself");
+        if (deployment != null && (src.has("collector") || src.has("admin") || src.has("admin-security"))) {
+            String field = src.has("collector") ? "collector" : src.has("admin") ? "admin" : "admin-security";
+            src.problem(field, "only with source.data-dir: a deployment names its collectors "
+                    + "and their admin endpoints itself (collectors[].admin, collectors[].admin-security)");
         }
+        Fields adminSecurityFields = src.section("admin-security");
+        ClientSecurity adminSecurity = ClientSecurity.read(adminSecurityFields, baseDir);
+        adminSecurityFields.rejectUnknown("source.admin-security");
         src.rejectUnknown("source");
 
         Fields status = top.section("status");
@@ -98,7 +103,7 @@ public final class QueryConfigLoader {
             throw new ConfigException(problems);
         }
         return new QueryConfig(source, name, grpcOn ? grpcAddress : null, httpOn ? httpAddress : null, dashboard, deployment, dataDir,
-                collector, admin, refresh, dashboardRefresh, deadline, grpcSecurity, httpSecurity);
+                collector, admin, adminSecurity, refresh, dashboardRefresh, deadline, grpcSecurity, httpSecurity);
     }
 
     private static InetSocketAddress address(Fields f, String key, String defaultValue) {

@@ -1,5 +1,6 @@
 package net.dta.query.grpc;
 
+import java.io.IOException;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
@@ -9,8 +10,14 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.stub.MetadataUtils;
 
+import net.dta.common.security.ClientSecurity;
+import net.dta.common.security.GrpcSecurity;
 import net.dta.query.Queries;
 import net.dta.query.QueryException;
 import net.dta.query.QueryException.Reason;
@@ -40,12 +47,18 @@ public final class QueryClient implements Queries, AutoCloseable {
     private final ManagedChannel channel;
     private final boolean ownsChannel;
     private final long deadlineMillis;
+    private final EventLoopGroup ownLoop;
 
     public QueryClient(String target, ManagedChannel channel, boolean ownsChannel, long deadlineMillis) {
+        this(target, channel, ownsChannel, deadlineMillis, null);
+    }
+
+    private QueryClient(String target, ManagedChannel channel, boolean ownsChannel, long deadlineMillis, EventLoopGroup ownLoop) {
         this.target = target;
         this.channel = channel;
         this.ownsChannel = ownsChannel;
         this.deadlineMillis = deadlineMillis;
+        this.ownLoop = ownLoop;
     }
 
     /** A plaintext channel to {@code host:port}. */
@@ -53,11 +66,31 @@ public final class QueryClient implements Queries, AutoCloseable {
         return new QueryClient(hostPort, NettyChannelBuilder.forTarget(hostPort).usePlaintext().build(), true, deadlineMillis);
     }
 
+    /** A channel to {@code host:port}: plain, or TLS/mTLS and a bearer token as {@code security} says (docs/security.md). */
+    public static QueryClient connect(String hostPort, long deadlineMillis, ClientSecurity security) throws IOException {
+        return new QueryClient(hostPort, GrpcSecurity.configure(NettyChannelBuilder.forTarget(hostPort), security).build(), true,
+                deadlineMillis);
+    }
+
+    /**
+     * A client for a process that makes its calls and exits (the CLI): its channel runs on an event
+     * loop of its own, which {@link #close} stops at once. The JVM's exit waits up to 300 ms for any
+     * thread still in native code, and gRPC's shared event loop sits in epoll_wait for a second after
+     * the last channel closed: a third of a query command's time (docs/performance.md, "CLI start-up").
+     */
+    public static QueryClient forCommandLine(String hostPort, long deadlineMillis, ClientSecurity security) throws IOException {
+        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        ManagedChannel channel = GrpcSecurity.configure(NettyChannelBuilder.forTarget(hostPort), security)
+                .eventLoopGroup(loop).channelType(NioSocketChannel.class).build();
+        return new QueryClient(hostPort, channel, true, deadlineMillis, loop);
+    }
+
     /** A channel for forwarding queries: every call says it was forwarded (header {@code dta-forwarded-by}). */
-    public static QueryClient forwarding(String hostPort, long deadlineMillis, String forwarder) {
+    public static QueryClient forwarding(String hostPort, long deadlineMillis, String forwarder, ClientSecurity security)
+            throws IOException {
         Metadata headers = new Metadata();
         headers.put(GrpcQueryService.FORWARDED_BY, forwarder);
-        return new QueryClient(hostPort, NettyChannelBuilder.forTarget(hostPort).usePlaintext()
+        return new QueryClient(hostPort, GrpcSecurity.configure(NettyChannelBuilder.forTarget(hostPort), security)
                 .intercept(MetadataUtils.newAttachHeadersInterceptor(headers)).build(), true, deadlineMillis);
     }
 
@@ -198,6 +231,9 @@ public final class QueryClient implements Queries, AutoCloseable {
                     + " did not answer (" + s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription()) + ")", e);
             case NOT_FOUND -> new QueryException(Reason.UNKNOWN_STORE, s.getDescription(), e);
             case INVALID_ARGUMENT -> new QueryException(Reason.BAD_ARGUMENT, s.getDescription(), e);
+            case UNAUTHENTICATED, PERMISSION_DENIED -> new QueryException(Reason.COLLECTOR_UNAVAILABLE, "the query service at " + target
+                    + " refused the credentials (" + s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription())
+                    + "): give --token-file, or --tls-certificate/--tls-private-key, as its grpc section requires (docs/security.md)", e);
             default -> new QueryException(Reason.INTERNAL, "the query service at " + target + " failed: " + s, e);
         };
     }
@@ -211,6 +247,9 @@ public final class QueryClient implements Queries, AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (ownLoop != null) {
+            ownLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
     }
 }

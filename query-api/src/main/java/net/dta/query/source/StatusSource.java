@@ -1,6 +1,7 @@
 package net.dta.query.source;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +11,7 @@ import java.util.function.Supplier;
 
 import net.dta.collector.status.CollectorStatus;
 import net.dta.collector.status.StatusJson;
+import net.dta.common.security.ClientSecurity;
 
 /**
  * Where a collector's ingest counters and queue-pair states come from (docs/collector.md, "Status
@@ -54,8 +56,28 @@ public interface StatusSource {
 
     /** A collector's admin endpoint, {@code host:port}: GET /status, 2 s timeout. */
     static StatusSource admin(String hostPort) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        URI uri = URI.create("http://" + hostPort + "/status");
+        return admin(hostPort, ClientSecurity.NONE);
+    }
+
+    /** The same over HTTPS and/or with a bearer token, as {@code security} says (docs/security.md). */
+    static StatusSource admin(String hostPort, ClientSecurity security) {
+        HttpClient.Builder cb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create((security.tls() ? "https://" : "http://") + hostPort + "/status"))
+                .timeout(Duration.ofSeconds(2));
+        try {
+            if (security.tls()) {
+                cb.sslContext(security.sslContext());
+            }
+            String authorization = security.authorization();
+            if (authorization != null) {
+                rb.header("Authorization", authorization);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the credentials for the admin endpoint " + hostPort + ": " + e.getMessage(), e);
+        }
+        HttpClient client = cb.build();
+        HttpRequest request = rb.build();
+        URI uri = request.uri();
         return new StatusSource() {
             @Override
             public String describe() {
@@ -66,7 +88,7 @@ public interface StatusSource {
             public CollectorStatus fetch() throws IOException {
                 HttpResponse<byte[]> r;
                 try {
-                    r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+                    r = client.send(request,
                             HttpResponse.BodyHandlers.ofByteArray());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

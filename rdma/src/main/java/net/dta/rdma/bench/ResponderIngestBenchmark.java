@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.LongAdder;
 import net.dta.protocol.catalog.ConnectReplyData;
 import net.dta.protocol.catalog.ConnectRequestData;
 import net.dta.rdma.cm.CmAttribute;
+import net.dta.protocol.auth.CmBinding;
 import net.dta.rdma.cm.CmFrameWriter;
+import net.dta.rdma.cm.CmPolicy;
 import net.dta.rdma.cm.CmPacket;
 import net.dta.rdma.cm.CmParseResult;
 import net.dta.rdma.cm.PathMtu;
@@ -60,6 +62,14 @@ import net.dta.rdma.wire.RoceRoute;
  * </pre>
  */
 public final class ResponderIngestBenchmark {
+    /** A secret of this run only: the benchmark is both the controller and the collector. */
+    private static final byte[] SECRET = secret();
+
+    private static byte[] secret() {
+        byte[] s = new byte[32];
+        new java.security.SecureRandom().nextBytes(s);
+        return s;
+    }
     private static final int COLLECTOR = Ipv4.parse("127.77.9.1");
     private static final int BATCH = 64;
     private static final int ACK_INTERVAL = 64;
@@ -157,7 +167,7 @@ public final class ResponderIngestBenchmark {
 
     private static Result measureResponder(boolean raw, double seconds, int senders) throws Exception {
         SoftRoceConfig config = SoftRoceConfig.of(raw ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP,
-                Ipv4.format(COLLECTOR)).withChannel(OPTIONS).withBatchSize(BATCH);
+                Ipv4.format(COLLECTOR), CmPolicy.withSecret(SECRET)).withChannel(OPTIONS).withBatchSize(BATCH);
         try (SoftRoceBackend backend = SoftRoceBackend.open(config); Arena arena = Arena.ofShared()) {
             MemorySegment memory = arena.allocate(1 << 20, 4096);
             RegisteredRegion region = backend.register(memory, EnumSet.of(Access.REMOTE_WRITE), RegionRequest.ANY);
@@ -258,11 +268,10 @@ public final class ResponderIngestBenchmark {
 
         /** CM REQ → REP; returns the collector's QPN. */
         int connect() throws RdmaException {
-            MemorySegment data = MemorySegment.ofArray(new byte[ConnectRequestData.BYTES]);
-            new ConnectRequestData(1).encode(data, 0);
+            byte[] data = ConnectRequestData.fresh(SECRET, 1, new CmBinding(address, RoceRoute.sourcePortOf(translatorQpn),
+                    COLLECTOR, ServiceId.DEFAULT_CM_PORT, translatorQpn));
             ReqParameters p = new ReqParameters(0x5000 + translatorQpn, ServiceId.DEFAULT_CM_PORT, 1, translatorQpn,
-                    0, PathMtu.code(1024), address, COLLECTOR, RoceRoute.sourcePortOf(translatorQpn),
-                    data.toArray(ValueLayout.JAVA_BYTE));
+                    0, PathMtu.code(1024), address, COLLECTOR, RoceRoute.sourcePortOf(translatorQpn), data);
             out.length(0, new CmFrameWriter().req(out.segment(), 0, route(1), 0, 1, p));
             channel.send(out, 1);
             long deadline = System.currentTimeMillis() + 3000;

@@ -27,7 +27,12 @@ import com.ibm.disni.verbs.RdmaCmId;
 import com.ibm.disni.verbs.RdmaEventChannel;
 import com.ibm.disni.verbs.impl.NatObject;
 
+import net.dta.protocol.auth.CmBinding;
+import net.dta.protocol.catalog.ConnectReplyData;
+import net.dta.rdma.cm.CmGate;
+import net.dta.rdma.cm.CmRefusal;
 import net.dta.rdma.cm.ServiceId;
+import net.dta.rdma.net.Ipv4;
 import net.dta.rdma.endpoint.Access;
 import net.dta.rdma.endpoint.ConnectRequest;
 import net.dta.rdma.endpoint.ConnectionHandler;
@@ -72,6 +77,7 @@ public final class DisniBackend implements RdmaBackend {
     private final IbvContext context;
     private final IbvPd pd;
     private final RdmaCmNative cm;
+    private final CmGate gate;
     private final int maxResponderResources;
     private final Arena arena = Arena.ofShared();
     private final Map<RegisteredRegion, List<Object>> registrations = new ConcurrentHashMap<>();
@@ -92,6 +98,7 @@ public final class DisniBackend implements RdmaBackend {
     private DisniBackend(DisniConfig config, RdmaEventChannel channel, RdmaCmId listenId, IbvContext context,
                          IbvPd pd, RdmaCmNative cm, int maxResponderResources) {
         this.config = config;
+        this.gate = new CmGate(config.cmPolicy(), LOG, System.currentTimeMillis());
         this.cm = cm;
         this.maxResponderResources = maxResponderResources;
         this.channel = channel;
@@ -260,10 +267,40 @@ public final class DisniBackend implements RdmaBackend {
     private void onConnectRequest(RdmaCmNative.Event event) throws RdmaException {
         long id = event.id();
         InetAddress remote = RdmaCmNative.peerAddress(id);
-        // rdma_cm hands over the REQ's private data after the IP CM header, and neither the REQ's
-        // starting PSN nor the CA GUID: they are reported as 0.
-        ConnectRequest request = new ConnectRequest(remote, event.qpNum(), 0, ServiceId.of(config.cmPort()), 0,
-                event.privateData());
+        long now = System.currentTimeMillis();
+        int requester = Ipv4.toInt(remote);
+        // The same checks as the software responder, before any queue pair exists (protocol.md 7.3).
+        // rdma_cm hands over the REQ's private data after the IP CM header, the requester's QPN and
+        // address and port (from the IP CM header), but neither the REQ's starting PSN nor the CA
+        // GUID (reported as 0): the MAC binds exactly what both collectors see.
+        byte[] data = event.privateData();
+        CmBinding binding = new CmBinding(requester, RdmaCmNative.peerPort(id), Ipv4.toInt(config.localAddress()),
+                config.cmPort(), event.qpNum());
+        CmGate.Verdict verdict = gate.authenticate(binding, MemorySegment.ofArray(data), 0, data.length, now);
+        CmRefusal refusal = verdict.refusal();
+        if (refusal == null && gate.replayed(verdict.mac(), now)) {
+            refusal = CmRefusal.REPLAY; // (the kernel's CM answers a resent REQ itself: a second one here is a replay)
+        }
+        if (refusal == null) {
+            int fromSource = 0;
+            for (Connection c : connections.values()) {
+                fromSource += c.remote().equals(remote) ? 1 : 0;
+            }
+            refusal = gate.admit(requester, fromSource, connections.size(), false, now);
+        }
+        if (refusal != null) {
+            // Destroying the request's id makes the kernel's CM answer REJ anyway; rdma_reject adds our reason
+            // only within the REJ budget.
+            try {
+                if (gate.refused(refusal, requester, now)) {
+                    cm.reject(id, refusal.message().getBytes(StandardCharsets.UTF_8));
+                }
+            } finally {
+                cm.destroyId(id);
+            }
+            return;
+        }
+        ConnectRequest request = new ConnectRequest(remote, event.qpNum(), 0, ServiceId.of(config.cmPort()), 0, data);
         byte[] rep;
         try {
             rep = handler.onConnectRequest(request);
@@ -276,12 +313,13 @@ public final class DisniBackend implements RdmaBackend {
             }
             return;
         }
-        if (rep.length > MAX_REP_PRIVATE_DATA) {
+        if (Math.max(rep.length, ConnectReplyData.USED_BYTES) > MAX_REP_PRIVATE_DATA) {
             cm.reject(id, "REP private data too long".getBytes(StandardCharsets.UTF_8));
             cm.destroyId(id);
             throw new RdmaException("the REP private data is " + rep.length + " bytes; a REP carries at most "
                     + MAX_REP_PRIVATE_DATA);
         }
+        gate.remember(verdict.mac(), now);
         IbvCompChannel completions = null;
         IbvCQ cq = null;
         try {
@@ -297,7 +335,7 @@ public final class DisniBackend implements RdmaBackend {
             int responderResources = Math.max(1, Math.min(asked, maxResponderResources));
             connections.put(id, new Connection(id, qpn, cq, completions, remote, event.qpNum(),
                     System.currentTimeMillis()));
-            cm.accept(id, rep, responderResources, 0);
+            cm.accept(id, gate.seal(rep, verdict.mac(), qpn), responderResources, 0);
             LOG.info("accepted a connection from {} (QPN 0x{}, REQ initiator depth {}, {} bytes of private data) on "
                             + "queue pair 0x{}, responder resources {}", remote.getHostAddress(),
                     Integer.toHexString(event.qpNum()), event.responderResources(), event.privateDataLength(),
@@ -366,7 +404,7 @@ public final class DisniBackend implements RdmaBackend {
 
     @Override
     public EndpointCounters counters() {
-        return new EndpointCounters(0, 0, 0, 0, Map.of());
+        return new EndpointCounters(0, 0, 0, 0, gate.counts()); // the NIC counts packets, the listener its refusals
     }
 
     @Override

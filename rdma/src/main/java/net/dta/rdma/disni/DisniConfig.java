@@ -2,6 +2,7 @@ package net.dta.rdma.disni;
 
 import java.net.InetAddress;
 
+import net.dta.rdma.cm.CmPolicy;
 import net.dta.rdma.cm.ServiceId;
 
 /**
@@ -10,9 +11,17 @@ import net.dta.rdma.cm.ServiceId;
  * @param localAddress the IPv4 address of the RDMA device's port to listen on
  * @param cmPort       the RDMA CM port (IP CM service id, protocol.md 7.2)
  * @param backlog      pending connection requests
+ * @param cmPolicy     the deployment's CM secret and the connection limits: the listener checks every
+ *                     REQ's MAC before it creates a queue pair (protocol.md 7.3)
  */
-public record DisniConfig(InetAddress localAddress, int cmPort, int backlog) {
-    public static DisniConfig of(InetAddress localAddress) {
-        return new DisniConfig(localAddress, ServiceId.DEFAULT_CM_PORT, 64);
+public record DisniConfig(InetAddress localAddress, int cmPort, int backlog, CmPolicy cmPolicy) {
+    public DisniConfig {
+        if (cmPolicy == null) {
+            throw new IllegalArgumentException("a CM policy (the deployment's secret) is required");
+        }
+    }
+
+    public static DisniConfig of(InetAddress localAddress, CmPolicy cmPolicy) {
+        return new DisniConfig(localAddress, ServiceId.DEFAULT_CM_PORT, 64, cmPolicy);
     }
 }

@@ -197,6 +197,12 @@ final class RdmaCmNative {
         }
     }
 
+    /** The port of a connect request's peer: rdma_cm takes it from the REQ's IP CM header (its source port). */
+    static int peerPort(long id) {
+        MemorySegment sin = MemorySegment.ofAddress(id).reinterpret(ID_DST_ADDR + 16).asSlice(ID_DST_ADDR, 16);
+        return Short.toUnsignedInt(sin.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 2));
+    }
+
     /** rdma_create_qp: an RC queue pair on {@code id} with DiSNI's PD and CQ; returns its QPN. */
     int createQp(long id, long pd, long cq, int maxWr) throws RdmaException {
         try (Arena local = Arena.ofConfined()) {

@@ -5,11 +5,15 @@ import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import net.dta.protocol.auth.CmBinding;
+import net.dta.protocol.catalog.ConnectReplyData;
 import net.dta.rdma.cm.CmAttribute;
 import net.dta.rdma.cm.CmFrameWriter;
+import net.dta.rdma.cm.CmGate;
 import net.dta.rdma.cm.CmPacket;
 import net.dta.rdma.cm.CmParseResult;
 import net.dta.rdma.cm.CmRej;
+import net.dta.rdma.cm.CmRefusal;
 import net.dta.rdma.cm.CmReq;
 import net.dta.rdma.cm.IpCmHeader;
 import net.dta.rdma.cm.PathMtu;
@@ -31,7 +35,8 @@ final class CmResponder {
     private static final Logger LOG = LoggerFactory.getLogger(CmResponder.class);
     private static final int LOG_PARSE = 0;
     private static final int LOG_UNKNOWN = CmParseResult.values().length;
-    private static final int LOG_REASONS = LOG_UNKNOWN + 1;
+    private static final int LOG_REJECTED = LOG_UNKNOWN + 1;
+    private static final int LOG_REASONS = LOG_REJECTED + 1;
 
     private final SoftRoceConfig config;
     private final QueuePairTable queuePairs;
@@ -41,6 +46,8 @@ final class CmResponder {
     private final CmPacket cm = new CmPacket();
     private final CmFrameWriter writer = new CmFrameWriter();
     private final LogOnce logOnce = new LogOnce(LOG, LOG_REASONS);
+    private final IpCmHeader ipCm = new IpCmHeader();
+    private final CmGate gate;
     private int udPsn;
     /** The last connections closed, so that a repeated DREQ (our DREP lost) is answered again. */
     private static final int CLOSED_REMEMBERED = 64;
@@ -59,6 +66,7 @@ final class CmResponder {
         this.stats = stats;
         this.events = events;
         this.forcedSourcePort = forcedSourcePort;
+        this.gate = new CmGate(config.cmPolicy(), LOG, config.clock().millis());
     }
 
     RoceRoute routeFor(int sendingQpn, long localMac, long remoteMac, int remoteIp) {
@@ -116,35 +124,65 @@ final class CmResponder {
         CmReq req = cm.req();
         int requester = packet.ip().source();
         long tid = cm.mad().transactionId();
-        QueuePair repeated = findByRequest(requester, req.localCommId());
-        if (repeated != null) {
-            sendRep(sink, back, repeated);
-            return;
-        }
+        long now = config.clock().millis();
         if (req.serviceId() != ServiceId.of(config.cmPort())) {
             reject(sink, back, tid, req.localCommId(), CmRej.REASON_INVALID_SERVICE_ID, "service id 0x"
-                    + Long.toHexString(req.serviceId()) + " is not this collector's (CM port " + config.cmPort() + ")");
+                    + Long.toHexString(req.serviceId()) + " is not this collector's (CM port " + config.cmPort() + ")", now);
+            return;
+        }
+        // Authenticated before anything else is looked at or created (protocol.md 7.3).
+        int requesterPort = req.ipCmHeader(ipCm).sourcePort();
+        CmBinding binding = new CmBinding(requester, requesterPort, config.localAddress(), config.cmPort(), req.localQpn());
+        CmGate.Verdict verdict = gate.authenticate(binding, req.segment(), req.consumerDataPosition(),
+                CmReq.PRIVATE_DATA_LENGTH - IpCmHeader.LENGTH, now);
+        if (!verdict.ok()) {
+            refuse(sink, back, tid, req.localCommId(), verdict.refusal(), requester, now);
+            return;
+        }
+        QueuePair repeated = findByRequest(requester, req.localCommId());
+        if (repeated != null) {
+            sendRep(sink, back, repeated); // the requester resent its REQ (our REP was lost): the same REP
+            return;
+        }
+        if (gate.replayed(verdict.mac(), now)) {
+            refuse(sink, back, tid, req.localCommId(), CmRefusal.REPLAY, requester, now);
             return;
         }
         if (req.localQpn() == 0 || req.localQpn() == 1) {
             reject(sink, back, tid, req.localCommId(), CmRej.REASON_CONSUMER_REJECT,
-                    "local QPN " + req.localQpn() + " is not an RC queue pair (QPs 0 and 1 are the SMI and GSI)");
+                    "local QPN " + req.localQpn() + " is not an RC queue pair (QPs 0 and 1 are the SMI and GSI)", now);
             return;
         }
         if ((req.pkey() & 0x7FFF) == 0) {
             reject(sink, back, tid, req.localCommId(), CmRej.REASON_CONSUMER_REJECT,
-                    "P_Key 0x" + Integer.toHexString(req.pkey()) + " is the invalid P_Key");
+                    "P_Key 0x" + Integer.toHexString(req.pkey()) + " is the invalid P_Key", now);
             return;
         }
         if (req.transportServiceType() != CmReq.TRANSPORT_RC) {
             reject(sink, back, tid, req.localCommId(), CmRej.REASON_INVALID_TRANSPORT_TYPE,
-                    "transport service type " + req.transportServiceType() + " is not RC");
+                    "transport service type " + req.transportServiceType() + " is not RC", now);
             return;
         }
         int mtu = PathMtu.bytes(req.pathMtu());
         if (mtu < 0) {
             reject(sink, back, tid, req.localCommId(), CmRej.REASON_CONSUMER_REJECT,
-                    "path MTU code " + req.pathMtu() + " is not 1..5");
+                    "path MTU code " + req.pathMtu() + " is not 1..5", now);
+            return;
+        }
+        QueuePair[] live = queuePairs.live();
+        QueuePair replaced = null;
+        int fromSource = 0;
+        for (QueuePair old : live) {
+            if (old.remoteIp == requester) {
+                fromSource++;
+                if (old.remoteQpn == req.localQpn()) {
+                    replaced = old;
+                }
+            }
+        }
+        CmRefusal limit = gate.admit(requester, fromSource, live.length, replaced != null, now);
+        if (limit != null) {
+            refuse(sink, back, tid, req.localCommId(), limit, requester, now);
             return;
         }
         byte[] consumerData = new byte[CmReq.PRIVATE_DATA_LENGTH - IpCmHeader.LENGTH];
@@ -156,18 +194,22 @@ final class CmResponder {
         try {
             repData = events.connectRequest(request);
         } catch (ConnectionHandler.ConnectionRejected e) {
-            reject(sink, back, tid, req.localCommId(), CmRej.REASON_CONSUMER_REJECT, e.getMessage());
+            reject(sink, back, tid, req.localCommId(), CmRej.REASON_CONSUMER_REJECT, e.getMessage(), now);
             return;
         }
-        if (repData.length > net.dta.rdma.cm.CmRep.PRIVATE_DATA_LENGTH) {
+        if (Math.max(repData.length, ConnectReplyData.USED_BYTES) > net.dta.rdma.cm.CmRep.PRIVATE_DATA_LENGTH
+                || repData.length < ConnectReplyData.SIGNED_BYTES) {
             reject(sink, back, tid, req.localCommId(), CmRej.REASON_CONSUMER_REJECT,
-                    "collector error: REP private data of " + repData.length + " bytes (at most 196)");
+                    "collector error: REP private data of " + repData.length + " bytes (40..196)", now);
             return;
         }
-        for (QueuePair old : queuePairs.live()) {
-            if (old.remoteIp == requester && old.remoteQpn == req.localQpn()) {
-                close(old, "replaced by a new connection from the same requester");
-            }
+        gate.remember(verdict.mac(), now);
+        if (replaced != null) {
+            // Only an authenticated REQ gets here: the controller reconnecting the translator's queue pair.
+            LOG.warn("queue pair 0x{} of requester {} QPN 0x{} is replaced by an authenticated REQ (translator {})",
+                    Integer.toHexString(replaced.qpn), Ipv4.format(requester), Integer.toHexString(req.localQpn()),
+                    verdict.translatorId());
+            close(replaced, "replaced by an authenticated connection request from the same requester and QPN");
         }
         int qpn = allocateQpn();
         // As Linux's passive side (cm.c: ib_send_cm_rep sets rq_psn from the REP's starting PSN,
@@ -178,15 +220,28 @@ final class CmResponder {
                 config.ids().nextCommId(), req.localCommId(),
                 routeFor(qpn, packet.ethernet().destination(), packet.ethernet().source(), requester),
                 System.currentTimeMillis());
-        qp.repPrivateData = repData;
+        qp.repPrivateData = gate.seal(repData, verdict.mac(), qpn);
         qp.repStartingPsn = repStartingPsn;
         qp.repTransactionId = tid;
         queuePairs.put(qp);
         sendRep(sink, back, qp);
-        LOG.info("queue pair 0x{} connected: requester {} QPN 0x{}, expects PSN 0x{} (the REP's), MTU {}",
-                Integer.toHexString(qpn), Ipv4.format(requester), Integer.toHexString(req.localQpn()),
+        LOG.info("queue pair 0x{} connected: translator {} at {} QPN 0x{}, expects PSN 0x{} (the REP's), MTU {}",
+                Integer.toHexString(qpn), verdict.translatorId(), Ipv4.format(requester), Integer.toHexString(req.localQpn()),
                 Integer.toHexString(repStartingPsn), mtu);
         events.established(qp);
+    }
+
+    /** A REQ refused before anything was created: counted, logged per source, a REJ only within the budget. */
+    private void refuse(ReplySink sink, RoceRoute back, long tid, int remoteCommId, CmRefusal reason, int requester, long now) {
+        if (gate.refused(reason, requester, now)) {
+            send(sink, writer.rej(sink.segment(), sink.claim(), back, nextUdPsn(), tid, 0, remoteCommId,
+                    CmRej.REJECTED_REQ, CmRej.REASON_CONSUMER_REJECT, reason.message().getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    /** Refusal counters by name, for the endpoint's drops (status, /metrics). */
+    java.util.Map<String, Long> refusals() {
+        return gate.counts();
     }
 
     private void sendRep(ReplySink sink, RoceRoute back, QueuePair qp) {
@@ -195,10 +250,13 @@ final class CmResponder {
         send(sink, writer.rep(sink.segment(), sink.claim(), back, nextUdPsn(), qp.repTransactionId, p));
     }
 
-    private void reject(ReplySink sink, RoceRoute back, long tid, int remoteCommId, int reason, String message) {
+    private void reject(ReplySink sink, RoceRoute back, long tid, int remoteCommId, int reason, String message, long now) {
         stats.increment(EndpointStats.CM_REJECTED);
-        LOG.warn("rejected a connection request from {}: {} (REJ: {})", Ipv4.format(back.destinationIp()),
+        logOnce.warn(LOG_REJECTED, "rejected a connection request from {}: {} (REJ: {})", Ipv4.format(back.destinationIp()),
                 message, CmRej.reasonName(reason));
+        if (!gate.mayAnswer(now)) {
+            return; // anyone can send REQs with any source address: REJs are rate-limited, not a reflector
+        }
         send(sink, writer.rej(sink.segment(), sink.claim(), back, nextUdPsn(), tid, 0, remoteCommId,
                 CmRej.REJECTED_REQ, reason, message.getBytes(StandardCharsets.UTF_8)));
     }

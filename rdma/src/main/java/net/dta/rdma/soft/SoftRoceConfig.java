@@ -1,5 +1,8 @@
 package net.dta.rdma.soft;
 
+import java.time.InstantSource;
+
+import net.dta.rdma.cm.CmPolicy;
 import net.dta.rdma.cm.ServiceId;
 import net.dta.rdma.net.ChannelOptions;
 import net.dta.rdma.net.Ipv4;
@@ -21,10 +24,12 @@ import net.dta.rdma.net.Ipv4;
  * @param atomicsLittleEndian the byte order FETCH_ADD uses on memory (protocol.md 4.4): this
  *                     responder can do either; the collector declares it in store headers and the
  *                     catalog. Default big-endian.
+ * @param cmPolicy     the deployment's CM secret and the connection limits (protocol.md 7.3)
+ * @param clock        the time REQ timestamps are checked against (tests reproduce protocol.md's vectors with it)
  */
 public record SoftRoceConfig(Mode mode, int localAddress, int cmPort, int firstQpn, boolean errorOnNak,
                              long maxReadBytes, int batchSize, ChannelOptions channel, long caGuid, IdSource ids,
-                             boolean atomicsLittleEndian) {
+                             boolean atomicsLittleEndian, CmPolicy cmPolicy, InstantSource clock) {
     public enum Mode {
         /** Portable: a UDP socket; cannot see IPv4 headers, so ICRCs are not verified. */
         UDP,
@@ -46,61 +51,78 @@ public record SoftRoceConfig(Mode mode, int localAddress, int cmPort, int firstQ
         if (cmPort < 1 || cmPort > 0xFFFF) {
             throw new IllegalArgumentException("cmPort must be 1..65535, got " + cmPort);
         }
+        if (cmPolicy == null || clock == null) {
+            throw new IllegalArgumentException("a CM policy (the deployment's secret) and a clock are required");
+        }
         if (maxReadBytes < 0) {
             throw new IllegalArgumentException("maxReadBytes must be >= 0");
         }
     }
 
-    /** Defaults: CM port 40041, QPNs from 0x11, error on NAK, 64 MiB READs, batches of 64, random ids. */
-    public static SoftRoceConfig of(Mode mode, String localAddress) {
+    /**
+     * Defaults: CM port 40041, QPNs from 0x11, error on NAK, 64 MiB READs, batches of 64, random ids,
+     * the system clock; REQs must carry a MAC made with the policy's secret.
+     */
+    public static SoftRoceConfig of(Mode mode, String localAddress, CmPolicy cmPolicy) {
         int address = Ipv4.parse(localAddress);
         return new SoftRoceConfig(mode, address, ServiceId.DEFAULT_CM_PORT, DEFAULT_FIRST_QPN, true,
-                DEFAULT_MAX_READ_BYTES, DEFAULT_BATCH, ChannelOptions.DEFAULT, caGuidOf(address), IdSource.random(), false);
+                DEFAULT_MAX_READ_BYTES, DEFAULT_BATCH, ChannelOptions.DEFAULT, caGuidOf(address), IdSource.random(), false,
+                cmPolicy, InstantSource.system());
+    }
+
+    public SoftRoceConfig withCmPolicy(CmPolicy policy) {
+        return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, batchSize, channel,
+                caGuid, ids, atomicsLittleEndian, policy, clock);
+    }
+
+    public SoftRoceConfig withClock(InstantSource source) {
+        return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, batchSize, channel,
+                caGuid, ids, atomicsLittleEndian, cmPolicy, source);
     }
 
     public SoftRoceConfig withAtomicsLittleEndian(boolean value) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, batchSize, channel,
-                caGuid, ids, value);
+                caGuid, ids, value, cmPolicy, clock);
     }
 
     public SoftRoceConfig withCmPort(int port) {
         return new SoftRoceConfig(mode, localAddress, port, firstQpn, errorOnNak, maxReadBytes, batchSize, channel,
-                caGuid, ids, atomicsLittleEndian);
+                caGuid, ids, atomicsLittleEndian, cmPolicy, clock);
     }
 
     public SoftRoceConfig withErrorOnNak(boolean value) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, value, maxReadBytes, batchSize, channel,
-                caGuid, ids, atomicsLittleEndian);
+                caGuid, ids, atomicsLittleEndian, cmPolicy, clock);
     }
 
     public SoftRoceConfig withFirstQpn(int qpn) {
         return new SoftRoceConfig(mode, localAddress, cmPort, qpn, errorOnNak, maxReadBytes, batchSize, channel,
-                caGuid, ids, atomicsLittleEndian);
+                caGuid, ids, atomicsLittleEndian, cmPolicy, clock);
     }
 
     public SoftRoceConfig withIds(IdSource source) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, batchSize, channel,
-                caGuid, source, atomicsLittleEndian);
+                caGuid, source, atomicsLittleEndian, cmPolicy, clock);
     }
 
     public SoftRoceConfig withCaGuid(long guid) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, batchSize, channel,
-                guid, ids, atomicsLittleEndian);
+                guid, ids, atomicsLittleEndian, cmPolicy, clock);
     }
 
     public SoftRoceConfig withBatchSize(int size) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, size, channel,
-                caGuid, ids, atomicsLittleEndian);
+                caGuid, ids, atomicsLittleEndian, cmPolicy, clock);
     }
 
     public SoftRoceConfig withChannel(ChannelOptions options) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, batchSize, options,
-                caGuid, ids, atomicsLittleEndian);
+                caGuid, ids, atomicsLittleEndian, cmPolicy, clock);
     }
 
     public SoftRoceConfig withMaxReadBytes(long bytes) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, bytes, batchSize, channel, caGuid,
-                ids, atomicsLittleEndian);
+                ids, atomicsLittleEndian, cmPolicy, clock);
     }
 
     /** A software endpoint has no NIC GUID: derive a stable one from the IPv4 address (02:00:a.b.c.d as a MAC). */

@@ -58,8 +58,16 @@ final class SoftRoceEngine {
         return out;
     }
 
-    /** Re-creates queue pairs (in RTS) from a previous run's snapshot; call before the endpoint thread starts. */
-    void restore(List<QueuePairState> states) throws RdmaException {
+    /**
+     * Re-creates queue pairs (in RTS) from a previous run's snapshot; call before the endpoint thread
+     * starts. Within the CM policy's limits (every saved queue pair was created by an authenticated
+     * REQ): the excess, per source or in total, is refused and logged as an error. Returns how many
+     * were restored.
+     */
+    int restore(List<QueuePairState> states) throws RdmaException {
+        java.util.Map<Integer, Integer> perSource = new java.util.HashMap<>();
+        int restored = 0;
+        int refused = 0;
         for (QueuePairState s : states) {
             String which = "cannot restore queue pair 0x" + Integer.toHexString(s.qpn()) + ": ";
             if (s.qpn() < 2 || s.qpn() > 0xFF_FFFF || queuePairs.get(s.qpn()) != null) {
@@ -72,6 +80,14 @@ final class SoftRoceEngine {
                 throw new RdmaException(which + "MTU " + s.mtu() + " is not 256, 512, 1024, 2048 or 4096");
             }
             int remote = Ipv4.fromBytes(s.remoteAddress());
+            int fromSource = perSource.getOrDefault(remote, 0);
+            if (queuePairs.live().length >= config.cmPolicy().maxQueuePairs()
+                    || fromSource >= config.cmPolicy().maxQueuePairsPerSource()) {
+                refused++;
+                continue;
+            }
+            perSource.put(remote, fromSource + 1);
+            restored++;
             QueuePair qp = new QueuePair(s.qpn(), remote, s.remoteQpn(), s.expectedPsn(), s.msn(), s.mtu(),
                     (int) s.localCommId(), (int) s.remoteCommId(), cm.routeFor(s.qpn(), 0, 0, remote),
                     System.currentTimeMillis());
@@ -79,9 +95,18 @@ final class SoftRoceEngine {
             LOG.info("restored queue pair 0x{} (requester {} QPN 0x{}, expected PSN 0x{})", Integer.toHexString(s.qpn()),
                     Ipv4.format(remote), Integer.toHexString(s.remoteQpn()), Integer.toHexString(s.expectedPsn()));
         }
+        if (refused > 0) {
+            LOG.error("{} saved queue pair(s) NOT restored: more than the limits allow ({} in total, {} per source; "
+                    + "cm.max-queue-pairs, cm.max-queue-pairs-per-source): their requesters must connect again",
+                    refused, config.cmPolicy().maxQueuePairs(), config.cmPolicy().maxQueuePairsPerSource());
+        }
+        return restored;
     }
 
     EndpointCounters counters() {
-        return stats.snapshot();
+        EndpointCounters c = stats.snapshot();
+        java.util.Map<String, Long> drops = new java.util.LinkedHashMap<>(c.drops());
+        drops.putAll(cm.refusals());
+        return new EndpointCounters(c.packetsReceived(), c.bytesReceived(), c.packetsSent(), c.icrcFailures(), drops);
     }
 }

@@ -11,6 +11,8 @@ import java.lang.foreign.ValueLayout;
 
 import org.junit.jupiter.api.Test;
 
+import net.dta.protocol.auth.CmBinding;
+import net.dta.testkit.TestCmSecret;
 import net.dta.protocol.catalog.ConnectReplyData;
 import net.dta.protocol.catalog.ConnectRequestData;
 import net.dta.rdma.wire.MalformedReason;
@@ -20,6 +22,8 @@ import net.dta.testkit.ProtocolVectors;
 
 /** protocol.md 10.8: cm.req parses to its stated parameters; cm.req, cm.rep and cm.rtu are built byte for byte. */
 class CmVectorsTest {
+    /** The REQ of protocol.md 10.8 as the collector sees it. */
+    private static final CmBinding VECTOR_BINDING = new CmBinding(0x0A000001, 0xC103, 0x0A000002, 40041, 0x000103);
     static final long TRANSLATOR_MAC = 0x020000000001L;
     static final long COLLECTOR_MAC = 0x020000000002L;
     static final int TRANSLATOR_IP = 0x0A000001;
@@ -82,11 +86,15 @@ class CmVectorsTest {
         ConnectRequestData dta = ConnectRequestData.decode(req.segment(), req.consumerDataPosition());
         assertNotNull(dta);
         assertEquals(7, dta.translatorId());
+        assertEquals(1767225600000L, dta.timestampMillis());
+        assertTrue(ConnectRequestData.macValid(req.segment(), req.consumerDataPosition(), TestCmSecret.bytes(), VECTOR_BINDING));
+        assertFalse(ConnectRequestData.macValid(req.segment(), req.consumerDataPosition(), TestCmSecret.bytes(),
+                new CmBinding(TRANSLATOR_IP, 0xC103, COLLECTOR_IP, 40041, 0x000104)), "another QPN: another MAC");
     }
 
     private static ReqParameters vectorReq() {
         MemorySegment data = MemorySegment.ofArray(new byte[ConnectRequestData.BYTES]);
-        new ConnectRequestData(7).encode(data, 0);
+        new ConnectRequestData(7, 1767225600000L, 0x1122334455667788L).encode(data, 0, TestCmSecret.bytes(), VECTOR_BINDING);
         return new ReqParameters(0x0A0B0C0D, 40041, ServiceId.caGuidOfMac(TRANSLATOR_MAC), 0x000103, 0x000100,
                 PathMtu.code(1024), TRANSLATOR_IP, COLLECTOR_IP, RoceRoute.sourcePortOf(0x000103),
                 data.toArray(ValueLayout.JAVA_BYTE));
@@ -103,8 +111,10 @@ class CmVectorsTest {
     void shouldBuildTheReplyVector() {
         MemorySegment pd = MemorySegment.ofArray(new byte[ConnectReplyData.BYTES]);
         new ConnectReplyData(5, 0x0123456789ABCDEFL, 5, 0x00007EFF00000000L, 0x42, 32 + 128 * 5).encode(pd, 0);
+        byte[] reqMac = ConnectRequestData.mac(MemorySegment.ofArray(vectorReq().consumerData()), 0);
         RepParameters p = new RepParameters(0x11223344, 0x0A0B0C0D, 0x000011, 0x00ABCDEF,
-                ServiceId.caGuidOfMac(COLLECTOR_MAC), pd.toArray(ValueLayout.JAVA_BYTE));
+                ServiceId.caGuidOfMac(COLLECTOR_MAC), ConnectReplyData.seal(pd.toArray(ValueLayout.JAVA_BYTE),
+                TestCmSecret.bytes(), reqMac, 0x000011));
         int len = writer.rep(out, 0, TO_TRANSLATOR, 0, 0x0000000100000001L, p);
         assertArrayEquals(ProtocolVectors.load().get("cm.rep").bytes(), built(len));
         CmPacket cm = parse("cm.rep");
@@ -116,6 +126,10 @@ class CmVectorsTest {
         ConnectReplyData d = ConnectReplyData.decode(cm.rep().segment(), cm.rep().privateDataPosition());
         assertNotNull(d);
         assertEquals(0x42, d.catalogRkey());
+        assertTrue(ConnectReplyData.sealValid(cm.rep().segment(), cm.rep().privateDataPosition(), TestCmSecret.bytes(), reqMac,
+                0x000011));
+        assertFalse(ConnectReplyData.sealValid(cm.rep().segment(), cm.rep().privateDataPosition(), TestCmSecret.bytes(), reqMac,
+                0x000012), "a REP naming another queue pair fails the MAC");
     }
 
     @Test

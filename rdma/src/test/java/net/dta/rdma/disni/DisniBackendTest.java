@@ -27,7 +27,8 @@ class DisniBackendTest {
         Assumptions.assumeFalse(hasRdmaDeviceAndDisni(), "an RDMA device and libdisni are present: nothing to test");
         for (int attempt = 0; attempt < 2; attempt++) { // the second attempt meets DiSNI's failed class init
             RdmaException e = assertThrows(RdmaException.class,
-                    () -> DisniBackend.open(DisniConfig.of(InetAddress.getByName("127.0.0.1"))));
+                    () -> DisniBackend.open(DisniConfig.of(InetAddress.getByName("127.0.0.1"),
+                            net.dta.rdma.cm.CmPolicy.withSecret(net.dta.testkit.TestCmSecret.bytes()))));
             assertTrue(e.getMessage().contains("libdisni.so"), e.getMessage());
             assertTrue(e.getMessage().contains("rdma-core"), e.getMessage());
             assertTrue(e.getMessage().contains("RDMA"), e.getMessage());

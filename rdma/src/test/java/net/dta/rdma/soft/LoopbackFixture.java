@@ -1,5 +1,7 @@
 package net.dta.rdma.soft;
 
+import net.dta.rdma.cm.CmPolicy;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,6 +50,8 @@ abstract class LoopbackFixture {
     protected volatile int nextRepPsn;
     /** The byte order the responder's FETCH_ADD uses (protocol.md 4.4). */
     protected boolean atomicsLittleEndian;
+    /** The collector's CM secret and limits (the requester signs with the same secret). */
+    protected CmPolicy policy = CmPolicy.withSecret(net.dta.testkit.TestCmSecret.bytes());
 
     abstract boolean raw();
 
@@ -65,7 +69,7 @@ abstract class LoopbackFixture {
     protected void start(boolean errorOnNak) throws RdmaException, IOException {
         SoftRoceConfig.Mode mode = raw() ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP;
         IdSource random = IdSource.random();
-        SoftRoceConfig config = SoftRoceConfig.of(mode, collectorAddress()).withErrorOnNak(errorOnNak)
+        SoftRoceConfig config = SoftRoceConfig.of(mode, collectorAddress(), policy).withErrorOnNak(errorOnNak)
                 .withAtomicsLittleEndian(atomicsLittleEndian)
                 .withChannel(new ChannelOptions(4 << 20, 1 << 20, 20)).withIds(new IdSource() {
                     @Override

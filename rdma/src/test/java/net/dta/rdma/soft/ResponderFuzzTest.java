@@ -1,5 +1,7 @@
 package net.dta.rdma.soft;
 
+import net.dta.rdma.cm.CmPolicy;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,7 +43,8 @@ class ResponderFuzzTest {
 
     private static SoftRoceEngine engine() {
         try {
-            SoftRoceEngine e = new SoftRoceEngine(SoftRoceConfig.of(SoftRoceConfig.Mode.RAW, "10.0.0.2")
+            SoftRoceEngine e = new SoftRoceEngine(SoftRoceConfig.of(SoftRoceConfig.Mode.RAW, "10.0.0.2", CmPolicy.withSecret(net.dta.testkit.TestCmSecret.bytes()))
+                .withClock(ResponderVectorsTest.VECTOR_CLOCK)
                     .withErrorOnNak(false).withMaxReadBytes(8192), -1);
             e.restore(List.of(new QueuePairState(0x11, new byte[] {10, 0, 0, 1}, 0x103, 0xFF, 0, 1024, 1, 2)));
             e.regions.register(BACKING.asSlice(GUARD, REGION),

@@ -1,5 +1,7 @@
 package net.dta.rdma.soft;
 
+import net.dta.rdma.cm.CmPolicy;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -442,7 +444,7 @@ abstract class ResponderLoopbackTestBase extends LoopbackFixture {
         backend.close();
 
         SoftRoceConfig.Mode mode = raw() ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP;
-        SoftRoceBackend restarted = SoftRoceBackend.open(SoftRoceConfig.of(mode, collectorAddress())
+        SoftRoceBackend restarted = SoftRoceBackend.open(SoftRoceConfig.of(mode, collectorAddress(), CmPolicy.withSecret(net.dta.testkit.TestCmSecret.bytes()))
                 .withChannel(new ChannelOptions(4 << 20, 1 << 20, 20)));
         closeables.add(restarted);
         RegisteredRegion again = restarted.register(memory, EnumSet.of(Access.REMOTE_WRITE),

@@ -1,5 +1,7 @@
 package net.dta.rdma.soft;
 
+import net.dta.rdma.cm.CmPolicy;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,6 +36,8 @@ import net.dta.testkit.ProtocolVectors;
  * emits exactly the documented replies and leaves exactly the documented memory.
  */
 class ResponderVectorsTest {
+    /** The time of protocol.md 10.8's REQ timestamp (2026-01-01T00:00:00Z), so that the vector is fresh. */
+    static final java.time.InstantSource VECTOR_CLOCK = java.time.InstantSource.fixed(java.time.Instant.ofEpochMilli(1767225600000L));
     static final long VA = 0x00007F0000000000L;
     static final int RKEY = 0x1234;
     static final int TRANSLATOR_IP = 0x0A000001;
@@ -49,7 +53,8 @@ class ResponderVectorsTest {
     }
 
     static SoftRoceConfig config() {
-        return SoftRoceConfig.of(SoftRoceConfig.Mode.RAW, "10.0.0.2").withCaGuid(0x020000FFFE000002L);
+        return SoftRoceConfig.of(SoftRoceConfig.Mode.RAW, "10.0.0.2", CmPolicy.withSecret(net.dta.testkit.TestCmSecret.bytes()))
+                .withClock(VECTOR_CLOCK).withCaGuid(0x020000FFFE000002L);
     }
 
     private void engineWithQp(int expectedPsn, int msn) throws RdmaException {

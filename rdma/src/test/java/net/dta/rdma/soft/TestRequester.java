@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import net.dta.protocol.catalog.ConnectRequestData;
+import net.dta.protocol.auth.CmBinding;
 import net.dta.rdma.cm.CmFrameWriter;
 import net.dta.rdma.cm.CmPacket;
 import net.dta.rdma.cm.CmParseResult;
@@ -40,6 +41,9 @@ final class TestRequester implements AutoCloseable {
     private final CmFrameWriter cmWriter = new CmFrameWriter();
     private int queued;
     private long tid = 1;
+
+    /** The secret REQs are signed with (the collector's, unless a test changes it). */
+    byte[] secret = net.dta.testkit.TestCmSecret.bytes();
 
     TestRequester(boolean raw, int address, int collector) throws IOException {
         this.channel = raw ? RawPacketChannel.open(address, 4791, OPTIONS) : UdpPacketChannel.open(address, 4791, OPTIONS);
@@ -113,14 +117,23 @@ final class TestRequester implements AutoCloseable {
 
     /** Sends a REQ for the translator QPN and returns the frames received in reply. */
     List<byte[]> connect(int translatorQpn, int startPsn, int mtu, int cmPort, int commId) {
-        MemorySegment data = MemorySegment.ofArray(new byte[ConnectRequestData.BYTES]);
-        new ConnectRequestData(7).encode(data, 0);
+        byte[] data = ConnectRequestData.fresh(secret, 7, new CmBinding(address, RoceRoute.sourcePortOf(translatorQpn),
+                collector, cmPort, translatorQpn));
+        return connectWith(translatorQpn, startPsn, mtu, cmPort, commId, data);
+    }
+
+    /** Sends a REQ with the given DTA private data (56 bytes: made, broken or replayed by the test). */
+    List<byte[]> connectWith(int translatorQpn, int startPsn, int mtu, int cmPort, int commId, byte[] data) {
+        connectWithoutWaiting(translatorQpn, startPsn, mtu, cmPort, commId, data);
+        return receive(1, 2000);
+    }
+
+    /** Sends a REQ and does not wait for an answer (floods). */
+    void connectWithoutWaiting(int translatorQpn, int startPsn, int mtu, int cmPort, int commId, byte[] data) {
         ReqParameters p = new ReqParameters(commId, cmPort, ServiceId.caGuidOfMac(0x020000000001L), translatorQpn,
-                startPsn, PathMtu.code(mtu), address, collector, RoceRoute.sourcePortOf(translatorQpn),
-                data.toArray(ValueLayout.JAVA_BYTE));
+                startPsn, PathMtu.code(mtu), address, collector, RoceRoute.sourcePortOf(translatorQpn), data);
         queue(cmWriter.req(out.segment(), slot(), route(1), 0, tid++, p));
         flush();
-        return receive(1, 2000);
     }
 
     /** For failure messages: addresses, UDP ports, opcode and destination QP of a received frame. */

@@ -81,7 +81,11 @@ final class BenchController implements AutoCloseable {
     private volatile Throwable streamFailure;
 
     /** Connects, becomes primary and sets the translator's pipeline. */
-    BenchController(InetSocketAddress p4runtime) throws IOException, InterruptedException {
+    private final byte[] cmSecret;
+
+    /** @param cmSecret the benchmark deployment's CM secret (its collectors' cm.secret-file) */
+    BenchController(InetSocketAddress p4runtime, byte[] cmSecret) throws IOException, InterruptedException {
+        this.cmSecret = cmSecret.clone();
         this.channel = NettyChannelBuilder.forAddress(p4runtime.getHostString(), p4runtime.getPort()).usePlaintext().build();
         this.stream = P4RuntimeGrpc.newStub(channel).streamChannel(new StreamObserver<>() {
             @Override
@@ -217,8 +221,8 @@ final class BenchController implements AutoCloseable {
             MemorySegment frame = arena.allocate(4096, 8);
             CmFrameWriter cm = new CmFrameWriter();
             RoceRoute route = RoceRoute.forQueuePair(0, 0, translatorIp, collectorIp, 1);
-            byte[] requestData = new byte[ConnectRequestData.BYTES];
-            new ConnectRequestData(1).encode(MemorySegment.ofArray(requestData), 0);
+            byte[] requestData = ConnectRequestData.fresh(cmSecret, 1, new net.dta.protocol.auth.CmBinding(translatorIp,
+                    RoceRoute.sourcePortOf(qpn), collectorIp, ServiceId.DEFAULT_CM_PORT, qpn));
             int commId = 0x0BE0_0000 + c;
             packetOut(frame, cm.req(frame, 0, route, 0, 0x1_0000_0000L + c, new ReqParameters(commId, ServiceId.DEFAULT_CM_PORT,
                     0x020000FFFE000001L, qpn, startPsn, PathMtu.code(1024), translatorIp, collectorIp, RoceRoute.sourcePortOf(qpn),

@@ -47,6 +47,8 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
     private final List<Thread> responders = new ArrayList<>();
     private final Thread dataPlane;
     private final String name;
+    /** The CM secret of this run (its collectors read it from cm.secret; the bench controller signs REQs with it). */
+    private byte[] cmSecret;
 
     /**
      * @param mode        UDP (portable) or RAW (exact ICRCs, root) for the translator and the collectors
@@ -54,15 +56,23 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
      * @param name        how benchmark tables call it
      */
     DtaDeployment(Path dir, int collectorCount, Mode mode, int appendBatch, String name) throws Exception {
+        this(dir, collectorCount, mode, appendBatch, name, java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param configure changes the translator's configuration (e.g. INT ingest on) */
+    DtaDeployment(Path dir, int collectorCount, Mode mode, int appendBatch, String name,
+                  java.util.function.UnaryOperator<TranslatorConfig> configure) throws Exception {
         this.name = name;
         Translator t = null;
         try {
+            // A secret of this run only, in the directory the collectors' configurations are read from.
+            cmSecret = net.dta.protocol.auth.CmSecret.generate(dir.resolve("cm.secret"));
             for (int i = 0; i < collectorCount; i++) {
                 String address = collectorAddress(i);
                 String yaml = "collector: {name: bench-c" + i + "}\n"
                         + "network: {address: " + address + ", ingest: " + (mode == Mode.RAW ? "raw" : "udp") + "}\n"
                         + "data-dir: " + dir.resolve("c" + i) + "\n"
-                        + "admin: {enabled: false}\n"
+                        + "admin: {enabled: false}\n" + "cm: {secret-file: cm.secret}\n"
                         + "queue-pairs: {restore-on-restart: false}\n" + BenchStores.yaml();
                 CollectorConfig config = ConfigLoader.parse("bench-c" + i + ".yaml", new StringReader(yaml), dir, dir.resolve("c" + i + ".yaml"));
                 Collector c = Collector.start(config, new DefaultBackends());
@@ -71,7 +81,7 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
             }
             TranslatorConfig tc = TranslatorConfig.forTest(TRANSLATOR_ADDRESS, mode).withName("bench")
                     .withAdmin(new TranslatorConfig.Admin(false, TRANSLATOR_ADDRESS, 0));
-            t = Translator.start(tc);
+            t = Translator.start(configure.apply(tc));
             program(t, mode, appendBatch);
         } catch (Exception e) {
             if (t != null) {
@@ -98,7 +108,7 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
 
     private void program(Translator t, Mode mode, int appendBatch) throws Exception {
         int translatorIp = Ipv4.parse(TRANSLATOR_ADDRESS);
-        try (BenchController controller = new BenchController(t.p4runtimeAddress())) {
+        try (BenchController controller = new BenchController(t.p4runtimeAddress(), cmSecret)) {
             List<Update> setup = new ArrayList<>();
             setup.add(controller.settings(6, 1000, PROBE_INTERVAL_MILLIS));
             setup.add(controller.localAddress(translatorIp));

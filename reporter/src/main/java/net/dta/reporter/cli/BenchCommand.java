@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"The benchmarks of docs/performance.md. Progress goes to stderr, the tables to stdout."},
         subcommands = {BenchCommand.Translator.class, BenchCommand.CollectorCpu.class, BenchCommand.Responder.class,
-                HashingCommand.class})
+                HashingCommand.class, BenchCommand.IntIngest.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -114,6 +114,45 @@ public final class BenchCommand implements Runnable {
     @FunctionalInterface
     interface WorkDirBody {
         void run(Path dir) throws Exception;
+    }
+
+    @Command(name = "int-ingest", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "INT ingest next to the DTA path (docs/int.md): paths/s and the translator's CPU per path for DTA "
+                    + "Postcard reports and for INT-MD sink reports of the same paths, in one run.")
+    static final class IntIngest implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--warmup", defaultValue = "2s", paramLabel = "D", description = "Warm-up per measurement. Default: ${DEFAULT-VALUE}.")
+        String warmup;
+
+        @Option(names = "--seconds", defaultValue = "5s", paramLabel = "D", description = "Measurement window. Default: ${DEFAULT-VALUE}.")
+        String seconds;
+
+        @Option(names = "--hops", defaultValue = "4", paramLabel = "N", description = "Hops per path, 1..5. Default: ${DEFAULT-VALUE}.")
+        int hops;
+
+        @Option(names = "--mode", defaultValue = "udp", paramLabel = "udp|raw",
+                description = "Socket mode of the translator and collector. Default: ${DEFAULT-VALUE}.")
+        String mode;
+
+        @Option(names = "--work-dir", paramLabel = "DIR",
+                description = "Where stores are created (default: a temporary directory, deleted after).")
+        Path workDir;
+
+        @Override
+        public Integer call() throws Exception {
+            if (hops < 1 || hops > 5) {
+                throw new IllegalArgumentException("hops: 1..5 (the benchmark's postcard store has 5 hops), got " + hops);
+            }
+            Common c = new Common();
+            c.workDir = workDir;
+            c.mode = mode;
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            return c.inWorkDir(dir -> net.dta.reporter.bench.IntIngestBenchmark.run(new net.dta.reporter.bench.IntIngestBenchmark.Options(
+                    Numbers.duration(warmup, "warmup"), Numbers.duration(seconds, "seconds"), hops, c.mode(), dir), out, err));
+        }
     }
 
     @Command(name = "translator", mixinStandardHelpOptions = true, sortOptions = false,

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import net.dta.reporter.ReporterMain;
 import net.dta.reporter.ReporterOptions;
+import net.dta.reporter.load.IntLoad;
 import net.dta.reporter.load.LoadGenerator;
 import net.dta.reporter.load.LoadResult;
 import net.dta.reporter.load.LoadSpec;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
                 "  reporter load --rate 100k --duration 10s",
                 "  reporter load --to 10.0.0.1 --rate max --count 5M --threads 2 --mix kw=1",
-                "  reporter load --rate 50k --duration 30s --keys 2^20 --distribution zipf:1.1 --path-length 3-5 --json"})
+                "  reporter load --rate 50k --duration 30s --keys 2^20 --distribution zipf:1.1 --path-length 3-5 --json",
+                "  reporter load --format int --to 127.0.0.10:40050 --rate 20k --duration 10s   # INT v2.0 reports (docs/int.md)"})
 public final class LoadCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -33,6 +35,22 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "HOST[:PORT]", defaultValue = "127.0.0.1:40040",
             description = "Translator address (port default 40040). Default: ${DEFAULT-VALUE}.")
     String to;
+
+    @Option(names = "--format", paramLabel = "dta|int", defaultValue = "dta",
+            description = {"dta: DTA reports (protocol.md). int: P4.org Telemetry Report v2.0 datagrams for a translator's INT "
+                    + "ingest (docs/int.md): INT-MD sink reports of paths of --path-length hops (default 1-6) with hop latency and "
+                    + "queue metadata, and --int-drop-share each of drop and queue reports; --to's port defaults to 40050. "
+                    + "--mix, --stores, --distribution and the kw/ki/sketch options apply to dta only. Default: ${DEFAULT-VALUE}."})
+    String format;
+
+    @Option(names = "--int-udp-port", paramLabel = "PORT", defaultValue = "5000",
+            description = "With --format int: the UDP port marking INT over UDP in the reported packets (the translator's "
+                    + "int.int-udp-port). Default: ${DEFAULT-VALUE}.")
+    int intUdpPort;
+
+    @Option(names = "--int-drop-share", paramLabel = "F", defaultValue = "0.05",
+            description = "With --format int: fraction of drop reports, and the same of queue reports, 0..0.5. Default: ${DEFAULT-VALUE}.")
+    double intDropShare;
 
     @Option(names = "--rate", paramLabel = "N|max", defaultValue = "100k",
             description = "Reports per second over all threads, or max (as fast as possible). Default: ${DEFAULT-VALUE}.")
@@ -121,6 +139,12 @@ public final class LoadCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if ("int".equals(format)) {
+            return intLoad(out, err);
+        }
+        if (!"dta".equals(format)) {
+            throw new IllegalArgumentException("format: dta or int, got \"" + format + "\"");
+        }
         LoadSpec load = spec();
         Duration interval = Numbers.duration(progress, "progress");
         try (LoadGenerator generator = LoadGenerator.open(load)) {
@@ -163,6 +187,74 @@ public final class LoadCommand implements Callable<Integer> {
             }
             return ReporterMain.OK;
         }
+    }
+
+    /** {@code --format int}: Telemetry Report v2.0 datagrams (docs/int.md). */
+    private int intLoad(PrintWriter out, PrintWriter err) throws Exception {
+        IntLoad.Spec s = intSpec();
+        try (IntLoad load = IntLoad.open(s)) {
+            Thread hook = new Thread(load::stop, "dta-int-load-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            IntLoad.Result r;
+            try {
+                r = load.run(line -> {
+                    if (!quiet) {
+                        err.println(line);
+                        err.flush();
+                    }
+                }, Numbers.duration(progress, "progress"));
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook only sets a flag
+                }
+            }
+            if (json) {
+                out.printf("{\"format\":\"int\",\"datagrams\":%d,\"sink_reports\":%d,\"hops\":%d,\"drop_reports\":%d,"
+                        + "\"queue_reports\":%d,\"send_errors\":%d,\"seconds\":%.3f,\"rate\":%.1f}%n", r.datagrams(), r.sinkReports(),
+                        r.hops(), r.dropReports(), r.queueReports(), r.sendErrors(), r.seconds(), r.rate());
+            } else {
+                out.printf("sent %,d INT datagrams to %s in %.1f s (%,.0f/s): %,d INT-MD sink reports (%,d hops, %.2f per path), "
+                        + "%,d drop reports, %,d queue reports; %d send errors%n", r.datagrams(), s.target().target(), r.seconds(),
+                        r.rate(), r.sinkReports(), r.hops(), r.sinkReports() == 0 ? 0.0 : (double) r.hops() / r.sinkReports(),
+                        r.dropReports(), r.queueReports(), r.sendErrors());
+            }
+            out.flush();
+            if (r.sendErrors() > 0) {
+                err.println("load: " + r.sendErrors() + " datagrams were refused by the kernel");
+                return ReporterMain.FAILED;
+            }
+            return ReporterMain.OK;
+        }
+    }
+
+    IntLoad.Spec intSpec() {
+        ReporterOptions target = ReporterOptions.parse(to).withBatchSize(checkBatch(batch));
+        if (!to.contains(":")) {
+            target = target.withPort(40050);
+        }
+        int min = 1;
+        int max = 6;
+        if (spec.commandLine().getParseResult().hasMatchedOption("--path-length")) {
+            String[] path = pathLength.strip().split("-", -1);
+            try {
+                min = Integer.parseInt(path[0].strip());
+                max = path.length == 2 ? Integer.parseInt(path[1].strip()) : min;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("path-length: give L or MIN-MAX (e.g. 5 or 1-6), got \"" + pathLength + "\"");
+            }
+        }
+        if (intDropShare < 0 || intDropShare > 0.5) {
+            throw new IllegalArgumentException("int-drop-share: must be 0..0.5, got " + intDropShare);
+        }
+        if (intUdpPort < 1 || intUdpPort > 65535) {
+            throw new IllegalArgumentException("int-udp-port: must be 1..65535, got " + intUdpPort);
+        }
+        long n = count == null ? Long.MAX_VALUE : Numbers.count(count, "count");
+        return new IntLoad.Spec(target, rate.strip().equalsIgnoreCase("max") ? 0 : Numbers.amount(rate, "rate"),
+                duration == null ? null : Numbers.duration(duration, "duration"), n, Math.max(1, Numbers.count(keys, "keys")), min, max,
+                intUdpPort, intDropShare, seed);
     }
 
     /** The options as a validated spec; bad values throw IllegalArgumentException naming the option. */

@@ -53,6 +53,22 @@ class BenchmarksTest {
     }
 
     @Test
+    void intIngestMeasuresTheIntPathNextToTheDtaPath() throws Exception {
+        StringWriter out = new StringWriter();
+        IntIngestBenchmark.Row[] rows = IntIngestBenchmark.run(new IntIngestBenchmark.Options(Duration.ofMillis(300),
+                Duration.ofMillis(500), 4, Mode.UDP, dir), new PrintWriter(out), new PrintWriter(new StringWriter()));
+        assertEquals("dta", rows[0].format());
+        assertEquals("int", rows[1].format());
+        for (IntIngestBenchmark.Row r : rows) {
+            assertTrue(r.paths() > 0 && r.writes() > 0 && r.cpuNanosPerPath() > 0, r.toString());
+            assertEquals(0, r.dropped(), r.toString());
+        }
+        // An INT-MD sink report carries its whole path: one datagram, four postcards, one row write.
+        assertEquals(4 * rows[1].datagrams(), rows[1].postcards(), rows[1].postcards() * 0.05);
+        assertTrue(out.toString().contains("VS-DTA"), out.toString());
+    }
+
+    @Test
     void unknownSetUpsAreRefusedBeforeAnythingStarts() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CollectorCpuBenchmark.run(
                 new CollectorCpuBenchmark.Options(1, Duration.ZERO, Duration.ZERO, List.of(Primitive.APPEND), List.of("nic"), 1, "uniform",

@@ -48,7 +48,9 @@ public final class CheckConfigCommand implements Callable<Integer> {
         }
         out.println(file + ": deployment " + d.name() + ": " + d.translators().size() + " translator(s), " + d.collectors().size()
                 + " collector(s), " + d.stores().size() + " store(s), " + d.reporters().size() + " reporter(s); admin "
-                + (d.controller().admin() == null ? "disabled" : d.controller().admin()));
+                + (d.controller().admin() == null ? "disabled" : d.controller().admin()) + "; RDMA CM secret "
+                + (d.controller().cmSecret() == null ? "NOT SET (controller.cm.secret-file: ./dta controller run refuses to start "
+                + "with translators)" : "read"));
         Table c = new Table("COLLECTOR", "INDEX", "ADDRESS", "MAC", "CM PORT", "MTU", "ADMIN", "DATA DIR");
         for (CollectorSpec x : d.collectors()) {
             c.row(x.name(), x.index(), x.addressText(), Mac.format(x.mac()), x.cmPort(), x.pathMtu(),

@@ -56,6 +56,13 @@ public final class RunCommand implements Callable<Integer> {
             err.println(config + ": no translators and no reporters: nothing to control (add a translators section)");
             return ControllerMain.FAILED;
         }
+        if (!d.translators().isEmpty() && d.controller().cmSecret() == null) {
+            err.println(config + ": controller.cm.secret-file: missing: the collectors accept queue pairs only from a controller "
+                    + "holding the deployment's RDMA CM secret (docs/security.md); name the file the collectors' cm.secret-file "
+                    + "names, or make one with ./dta cm-secret cm.secret");
+            err.println("nothing was started");
+            return ControllerMain.FAILED;
+        }
         Controller controller;
         try {
             controller = Controller.start(d);

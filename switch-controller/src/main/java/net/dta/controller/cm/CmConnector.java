@@ -8,6 +8,8 @@ import java.util.random.RandomGenerator;
 
 import net.dta.deployment.CollectorSpec;
 import net.dta.deployment.TranslatorSpec;
+import net.dta.protocol.auth.CmBinding;
+import net.dta.protocol.auth.CmSecret;
 import net.dta.protocol.catalog.Catalog;
 import net.dta.protocol.catalog.ConnectReplyData;
 import net.dta.protocol.catalog.ConnectRequestData;
@@ -46,6 +48,7 @@ public final class CmConnector {
     private final long timeoutMillis;
     private final int retries;
     private final RandomGenerator random;
+    private final byte[] cmSecret;
     private final CmFrameWriter cm = new CmFrameWriter();
     private final RoceFrameWriter roce = new RoceFrameWriter();
     private final RocePacket packet = new RocePacket();
@@ -60,10 +63,12 @@ public final class CmConnector {
     private int remoteQpn;
     private int nextPsn;
     private int reads;
+    private int forgedReps;
 
+    /** @param cmSecret the deployment's CM secret (controller.cm.secret-file); null: {@link #handshake} refuses to start */
     public CmConnector(TranslatorSpec translator, CollectorSpec collector, FramePort port, FrameRouter.Inbox inbox,
-                       Duration timeout, int retries, RandomGenerator random) {
-        this(translator, collector, port, inbox, timeout, retries, random, TranslatorP4Names.BASE_QPN + collector.index());
+                       Duration timeout, int retries, RandomGenerator random, byte[] cmSecret) {
+        this(translator, collector, port, inbox, timeout, retries, random, cmSecret, TranslatorP4Names.BASE_QPN + collector.index());
     }
 
     /**
@@ -72,7 +77,8 @@ public final class CmConnector {
      *                      responses the translator passes to the controller as unknown-queue-pair PacketIns)
      */
     public CmConnector(TranslatorSpec translator, CollectorSpec collector, FramePort port, FrameRouter.Inbox inbox,
-                       Duration timeout, int retries, RandomGenerator random, int translatorQpn) {
+                       Duration timeout, int retries, RandomGenerator random, byte[] cmSecret, int translatorQpn) {
+        this.cmSecret = cmSecret;
         this.translator = translator;
         this.collector = collector;
         this.port = port;
@@ -117,8 +123,8 @@ public final class CmConnector {
         int localCommId = random.nextInt(1, Integer.MAX_VALUE);
         int startPsn = random.nextInt(0, 1 << 24);
         long tid = random.nextLong() & 0x7FFF_FFFF_FFFF_FFFFL;
-        byte[] dta = new byte[ConnectRequestData.BYTES];
-        new ConnectRequestData(translator.translatorId()).encode(MemorySegment.ofArray(dta), 0);
+        byte[] dta = requestData();
+        byte[] requestMac = ConnectRequestData.mac(MemorySegment.ofArray(dta), 0);
         ReqParameters req = new ReqParameters(localCommId, collector.cmPort(), caGuid(translator.mac()), translatorQpn, startPsn,
                 PathMtu.code(mtu), translator.address(), collector.address(), RoceRoute.sourcePortOf(translatorQpn), dta);
 
@@ -127,11 +133,13 @@ public final class CmConnector {
         for (int attempt = 0; attempt <= retries && rep == null; attempt++) {
             send(cm.req(frameSegment, 0, cmRoute, udPsn++, tid, req), ConnectStep.CM_REQ);
             sent++;
-            rep = awaitRep(localCommId);
+            rep = awaitRep(localCommId, requestMac);
         }
         if (rep == null) {
             throw new ConnectException(ConnectStep.CM_REQ, who() + ": CM REQ sent " + sent + " time" + (sent == 1 ? "" : "s")
-                    + ", no REP: is the collector running and listening on CM port " + collector.cmPort() + "?", false);
+                    + (forgedReps > 0 ? ", " + forgedReps + " REP(s) with a wrong MAC ignored (forged, or a collector with "
+                    + "another secret)" : ", no REP") + ": is the collector running and listening on CM port "
+                    + collector.cmPort() + "?", false);
         }
         remoteQpn = rep.qpn;
         if (rep.data == null) {
@@ -288,7 +296,21 @@ public final class CmConnector {
     private record Rep(int qpn, int startingPsn, int commId, long transactionId, ConnectReplyData data) {
     }
 
-    private Rep awaitRep(int localCommId) throws ConnectException, InterruptedException {
+    /**
+     * The DTA REQ data (protocol.md 7.2): signed with the deployment's secret for this translator
+     * queue pair, its address and port and the collector's; timestamp now, a fresh nonce.
+     */
+    private byte[] requestData() throws ConnectException {
+        if (cmSecret == null) {
+            throw new ConnectException(ConnectStep.CM_REQ, who() + ": no RDMA CM secret: set controller.cm.secret-file in the "
+                    + "deployment file to the collectors' cm.secret-file (docs/security.md); make one with "
+                    + CmSecret.HOW_TO_GENERATE.replace("FILE", "cm.secret"), true);
+        }
+        return ConnectRequestData.fresh(cmSecret, translator.translatorId(), new CmBinding(translator.address(),
+                RoceRoute.sourcePortOf(translatorQpn), collector.address(), collector.cmPort(), translatorQpn));
+    }
+
+    private Rep awaitRep(int localCommId, byte[] requestMac) throws ConnectException, InterruptedException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (true) {
             long left = (deadline - System.nanoTime()) / 1_000_000L;
@@ -307,7 +329,19 @@ public final class CmConnector {
                     if (cmPacket.rep().remoteCommId() != localCommId) {
                         continue;
                     }
-                    ConnectReplyData data = ConnectReplyData.decode(cmPacket.rep().segment(), cmPacket.rep().privateDataPosition());
+                    MemorySegment pd = cmPacket.rep().segment();
+                    long at = cmPacket.rep().privateDataPosition();
+                    int version = ConnectReplyData.version(pd, at);
+                    if (version != 0 && version != ConnectReplyData.VERSION) {
+                        throw new ConnectException(ConnectStep.CM_REQ, who() + ": its REP carries DTA data version " + version
+                                + ", this controller speaks version " + ConnectReplyData.VERSION + ": update the collector", true);
+                    }
+                    if (version != 0 && !ConnectReplyData.sealValid(pd, at, cmSecret, requestMac, cmPacket.rep().localQpn())) {
+                        // Not from a collector holding the secret (a raced, forged REP): ignored; the real one may still come.
+                        forgedReps++;
+                        continue;
+                    }
+                    ConnectReplyData data = ConnectReplyData.decode(pd, at);
                     return new Rep(cmPacket.rep().localQpn(), cmPacket.rep().startingPsn(), cmPacket.rep().localCommId(), cmPacket.mad().transactionId(), data);
                 }
                 case CmAttribute.REJ -> {

@@ -36,7 +36,7 @@ final class QueuePairAdoption {
     static Adopted readCatalog(TranslatorSpec translator, CollectorSpec collector, FramePort port, FrameRouter router,
                                ControllerSettings settings, RandomGenerator random) throws ConnectException, InterruptedException {
         CmConnector side = new CmConnector(translator, collector, port, router.open(collector.address()), settings.cmTimeout(),
-                settings.cmRetries(), random, SIDE_QPN_BASE + collector.index());
+                settings.cmRetries(), random, settings.cmSecret(), SIDE_QPN_BASE + collector.index());
         CmConnector.Handshake h = side.handshake();
         try {
             RemoteQueuePair r = side.readCatalog(h);

@@ -332,7 +332,8 @@ public final class TranslatorAgent extends DeviceAgent {
         FrameRouter.Inbox inbox = router.open(c.address());
         try {
             writeRegisters(List.of(p4.register(REG_QP_UP, c.index(), 0)));
-            CmConnector cm = new CmConnector(spec, c, framePort, inbox, settings.cmTimeout(), settings.cmRetries(), random);
+            CmConnector cm = new CmConnector(spec, c, framePort, inbox, settings.cmTimeout(), settings.cmRetries(), random,
+                    settings.cmSecret());
             disconnectAbandoned(qp, c);
             CmConnector.Handshake h = cm.handshake();
             synchronized (this) {
@@ -432,7 +433,7 @@ public final class TranslatorAgent extends DeviceAgent {
             return;
         }
         cmEvents.add("dreq_sent_abandoned");
-        CmConnector dc = new CmConnector(spec, c, framePort, router.open(c.address()), settings.cmTimeout(), 1, random);
+        CmConnector dc = new CmConnector(spec, c, framePort, router.open(c.address()), settings.cmTimeout(), 1, random, settings.cmSecret());
         boolean answered = dc.disconnect(old);
         cmEvents.add(answered ? "drep_received_abandoned" : "drep_missing_abandoned");
         log.info("translator {}: {} the abandoned connection to {} (collector QPN 0x{}, communication id 0x{}) before "
@@ -875,7 +876,8 @@ public final class TranslatorAgent extends DeviceAgent {
             cmEvents.add("dreq_sent_removed");
             workers.submit(() -> {
                 CmConnector cm = new CmConnector(spec, qp.collector, framePort, router.open(qp.collector.address()),
-                        settings.cmTimeout(), settings.cmRetries(), random);
+                        settings.cmTimeout(), settings.cmRetries(), random,
+                    settings.cmSecret());
                 try {
                     cm.disconnect(h);
                 } catch (InterruptedException e) {

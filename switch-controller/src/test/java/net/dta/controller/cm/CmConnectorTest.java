@@ -1,5 +1,6 @@
 package net.dta.controller.cm;
 
+import net.dta.testkit.TestCmSecret;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,7 +48,8 @@ class CmConnectorTest {
         FrameRouter router = new FrameRouter();
         try (TestCollector collector = TestCollector.start(dir, "c1", "127.0.0.41", TestCollector.VECTOR_STORES, true);
              UdpFramePort port = new UdpFramePort("127.0.0.40", router)) {
-            CmConnector connector = new CmConnector(t, c, port, router.open(c.address()), Duration.ofMillis(500), 4, new Random(1));
+            CmConnector connector = new CmConnector(t, c, port, router.open(c.address()), Duration.ofMillis(500), 4, new Random(1),
+                    TestCmSecret.bytes());
             RemoteQueuePair qp = connector.connect();
 
             assertEquals(0x103, qp.translatorQpn());
@@ -78,7 +80,8 @@ class CmConnectorTest {
         FrameRouter router = new FrameRouter();
         try (UdpFramePort port = new UdpFramePort("127.0.0.40", router)) {
             CmConnector connector = new CmConnector(d.translators().get(0), dead, port, router.open(dead.address()),
-                    Duration.ofMillis(100), 4, new Random(2));
+                    Duration.ofMillis(100), 4, new Random(2),
+                    TestCmSecret.bytes());
             ConnectException e = assertThrows(ConnectException.class, connector::connect);
             assertEquals(ConnectStep.CM_REQ, e.step());
             assertEquals("collector dead (127.0.0.49): CM REQ sent 5 times, no REP: is the collector running and listening "
@@ -95,11 +98,37 @@ class CmConnectorTest {
         try (TestCollector collector = TestCollector.start(dir, "c1", "127.0.0.41", TestCollector.VECTOR_STORES, true);
              UdpFramePort port = new UdpFramePort("127.0.0.40", router)) {
             CmConnector connector = new CmConnector(d.translators().get(0), c, port, router.open(c.address()),
-                    Duration.ofMillis(500), 1, new Random(3));
+                    Duration.ofMillis(500), 1, new Random(3),
+                    TestCmSecret.bytes());
             ConnectException e = assertThrows(ConnectException.class, connector::connect);
             assertTrue(e.getMessage().startsWith("collector c1 (127.0.0.41): CM REQ rejected (REJ: invalid service id (8)): "
                     + "invalid service id: nothing listens on CM port 40099"), e.getMessage());
             assertTrue(e.permanent());
+        }
+    }
+
+    /** Issue 13 item 5: a controller with another secret gets nothing, and is told which setting differs. */
+    @Test
+    void shouldExplainARefusalForAnotherSecretAndCreateNothing() throws Exception {
+        Deployment d = deployment("40041");
+        CollectorSpec c = d.collector("c1").orElseThrow();
+        FrameRouter router = new FrameRouter();
+        try (TestCollector collector = TestCollector.start(dir, "c1", "127.0.0.41", TestCollector.VECTOR_STORES, true);
+             UdpFramePort port = new UdpFramePort("127.0.0.40", router)) {
+            byte[] other = TestCmSecret.bytes();
+            other[0] ^= 1;
+            CmConnector connector = new CmConnector(d.translators().get(0), c, port, router.open(c.address()),
+                    Duration.ofMillis(500), 1, new Random(5), other);
+            ConnectException e = assertThrows(ConnectException.class, connector::connect);
+            assertTrue(e.getMessage().contains("the collector refused the connection: wrong MAC: controller.cm.secret-file"),
+                    e.getMessage());
+            assertEquals(List.of(), collector.collector().backend().queuePairs());
+            assertEquals(1L, collector.collector().backend().counters().drops().get("cm_refused_bad_mac"));
+            CmConnector none = new CmConnector(d.translators().get(0), c, port, router.open(c.address()),
+                    Duration.ofMillis(500), 1, new Random(6), null);
+            ConnectException missing = assertThrows(ConnectException.class, none::connect);
+            assertTrue(missing.getMessage().contains("no RDMA CM secret: set controller.cm.secret-file"), missing.getMessage());
+            assertTrue(missing.permanent());
         }
     }
 
@@ -112,7 +141,8 @@ class CmConnectorTest {
         FrameRouter router = new FrameRouter();
         try (TestCollector collector = TestCollector.start(dir, "c1", "127.0.0.41", TestCollector.VECTOR_STORES, true);
              UdpFramePort port = new UdpFramePort("127.0.0.40", router)) {
-            CmConnector connector = new CmConnector(t, c, port, router.open(c.address()), Duration.ofMillis(300), 1, new Random(4));
+            CmConnector connector = new CmConnector(t, c, port, router.open(c.address()), Duration.ofMillis(300), 1, new Random(4),
+                    TestCmSecret.bytes());
             CmConnector.Handshake h = connector.handshake();
             assertEquals(1, collector.collector().backend().queuePairs().size());
             assertTrue(connector.disconnect(h), "DREP for the connection");

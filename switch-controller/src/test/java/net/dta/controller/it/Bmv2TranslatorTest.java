@@ -1,5 +1,6 @@
 package net.dta.controller.it;
 
+import net.dta.testkit.TestCmSecret;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,12 +60,12 @@ class Bmv2TranslatorTest {
                         controller:
                           admin: {address: "127.0.0.1:0"}
                           rpc-deadline: 30s
-                          cm: {timeout: 1s, retries: 3}
+                          cm: {timeout: 1s, retries: 3, secret-file: %s}
                           reconnect: {min-backoff: 100ms, max-backoff: 1s}
                           poll-interval: 200ms
                         collectors:
                           - {name: c0, index: 0, address: %s, mac: "%s"}
-                        """.formatted(collectorIp, sw.hostMac(1)) + TestNetwork.ALL_STORES + """
+                        """.formatted(TestCmSecret.writeTo(dir), collectorIp, sw.hostMac(1)) + TestNetwork.ALL_STORES + """
                         translators:
                           - name: tor
                             p4runtime: "%s"

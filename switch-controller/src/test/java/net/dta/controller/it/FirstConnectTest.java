@@ -13,8 +13,8 @@ import net.dta.deployment.CollectorSpec;
 import net.dta.deployment.Deployment;
 import net.dta.deployment.DeploymentLoader;
 import net.dta.protocol.store.KeyWriteStore;
+import net.dta.testkit.RawSockets;
 import net.dta.translator.config.Mode;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +35,7 @@ class FirstConnectTest {
     @EnumSource(Mode.class)
     void shouldProgramTheTranslatorConnectEveryCollectorAndLandReportsWhereTheBucketMapSays(Mode mode) throws Exception {
         if (mode == Mode.RAW) {
-            Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "raw sockets need root (CAP_NET_RAW)");
+            RawSockets.require();
         }
         try (TestNetwork net = new TestNetwork(dir, mode)) {
             net.startCollectorsAndTranslator(2);

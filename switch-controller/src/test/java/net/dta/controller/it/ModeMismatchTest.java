@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +11,7 @@ import net.dta.controller.Controller;
 import net.dta.controller.status.TranslatorStatus;
 import net.dta.controller.testing.TestCollector;
 import net.dta.controller.testing.TestNetwork;
+import net.dta.testkit.RawSockets;
 
 /**
  * Issue 13 item 11: a UDP-mode translator and a raw-mode collector never connect (the collector
@@ -24,11 +24,7 @@ class ModeMismatchTest {
 
     @Test
     void aUdpTranslatorFacingARawCollectorIsReportedAsAModeMismatch() throws Exception {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (!root && "1".equals(System.getenv("DTA_REQUIRE_RAW"))) {
-            throw new AssertionError("raw sockets are required (DTA_REQUIRE_RAW=1) but this is not root");
-        }
-        Assumptions.assumeTrue(root, "a raw-mode collector needs root (CAP_NET_RAW)");
+        RawSockets.require();
         try (TestNetwork net = new TestNetwork(dir)) {
             TestCollector raw = TestCollector.start(dir, "c0", net.collectorAddress(0), TestCollector.VECTOR_STORES, false, "raw");
             try (raw) {

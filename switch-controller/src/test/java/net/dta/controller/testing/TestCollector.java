@@ -1,5 +1,6 @@
 package net.dta.controller.testing;
 
+import net.dta.testkit.TestCmSecret;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,8 @@ public final class TestCollector implements AutoCloseable {
         Path home = dir.resolve(name);
         Files.createDirectories(home);
         Path config = home.resolve("collector.yaml");
-        Files.writeString(config, """
+        TestCmSecret.writeTo(home);
+        Files.writeString(config, TestCmSecret.COLLECTOR_YAML + """
                 collector: {name: %s}
                 network: {address: %s, ingest: %s}
                 data-dir: data

@@ -1,5 +1,6 @@
 package net.dta.controller.testing;
 
+import net.dta.testkit.TestCmSecret;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.DatagramPacket;
@@ -141,7 +142,8 @@ public final class TestNetwork implements AutoCloseable {
             throws IOException {
         StringBuilder y = new StringBuilder();
         y.append("deployment: {name: test}\n");
-        y.append("controller:\n  admin: {address: \"127.0.0.1:0\"}\n  rpc-deadline: 3s\n  cm: {timeout: 500ms, retries: 2}\n");
+        y.append("controller:\n  admin: {address: \"127.0.0.1:0\"}\n  rpc-deadline: 3s\n  cm: {timeout: 500ms, retries: 2, secret-file: ")
+                .append(TestCmSecret.writeTo(dir)).append("}\n");
         y.append(reconnectYaml).append("  poll-interval: 100ms\n");
         y.append("collectors:\n");
         for (int i = 0; i < collectorCount; i++) {

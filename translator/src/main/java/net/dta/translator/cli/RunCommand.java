@@ -97,6 +97,17 @@ public final class RunCommand implements Callable<Integer> {
                         + "not verified (network.mode: raw for exact ICRCs)"));
         out.println("  dataplane  postcard cache " + c.dataPlane().postcardCacheEntries() + " entries, " + c.dataPlane().appendTailSlots()
                 + " Append tail slots, batches of " + c.dataPlane().batch());
+        var i = c.intIngest();
+        out.println("  int        " + (!i.enabled() ? "off (int.enabled: false)"
+                : "Telemetry Report v2.0 on UDP port " + i.port() + " (INT over UDP port " + i.intUdpPort() + "): paths -> "
+                        + store(i.postcards().store()) + " (" + i.postcards().value().configName() + "), flow "
+                        + (i.flows().bytes() ? "bytes" : "packets") + " -> " + store(i.flows().store()) + ", drops -> "
+                        + store(i.drops().store()) + " list " + i.drops().list() + ", queue depths -> " + store(i.queues().store())
+                        + " (docs/int.md)"));
         out.println("  admin      " + (c.admin().enabled() ? c.admin().address() : "disabled"));
+    }
+
+    private static String store(int id) {
+        return id == 0 ? "unmapped" : "store " + id;
     }
 }

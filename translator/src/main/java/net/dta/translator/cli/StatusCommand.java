@@ -81,6 +81,11 @@ public final class StatusCommand implements Callable<Integer> {
                 + " local addresses, " + s.tables().routes() + " routes; AckReq every 2^" + s.settings().ackIntervalLog2()
                 + ", flush " + s.settings().flushIntervalMicros() + " us, probes " + s.settings().probeIntervalMillis() + " ms");
         out.println("reports    accepted " + counts(s.reports().accepted()) + "; dropped " + counts(s.reports().dropped()));
+        TranslatorStatus.IntIngest in = s.intIngest();
+        if (in != null) {
+            out.println("int        port " + in.port() + ": " + in.datagrams() + " datagrams, " + in.reports() + " reports, "
+                    + in.converted() + " DTA reports made; not converted " + counts(in.dropped()) + "; notes " + counts(in.notes()));
+        }
         out.println("held       " + s.held().postcardFlows() + " postcard flows, " + s.held().appendBatches() + " Append batches");
         out.println("dataplane  " + counts(s.dataPlane()));
         out.println();

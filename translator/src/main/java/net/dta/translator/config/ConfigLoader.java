@@ -48,7 +48,7 @@ public final class ConfigLoader {
             // An empty file is every default: the YAML tree reports it as a problem for the collector's sake.
             if (problems.size() == 1 && problems.get(0).message().startsWith("the file is empty")) {
                 TranslatorConfig d = TranslatorConfig.defaults();
-                return new TranslatorConfig(source, d.name(), d.deviceId(), d.p4runtime(), d.network(), d.dataPlane(), d.admin(), null);
+                return new TranslatorConfig(source, d.name(), d.deviceId(), d.p4runtime(), d.network(), d.dataPlane(), d.admin());
             }
             throw new ConfigException(problems);
         }
@@ -105,10 +105,44 @@ public final class ConfigLoader {
         a.rejectUnknown("admin");
 
         ControllerLink controller = ControllerLink.read(top.section("controller"), base);
+        IntIngestConfig intIngest = intIngest(top.section("int"));
+        if (intIngest.enabled() && intIngest.port() != 0 && intIngest.port() == reportPort) {
+            top.problem("int", "int.port must differ from network.report-port (both are " + reportPort + ")");
+        }
 
         top.rejectUnknown("the top level");
         return new TranslatorConfig(source, name, deviceId, new TranslatorConfig.P4Runtime(p4rt.host(), p4rt.port(), p4rtSecurity),
                 new TranslatorConfig.Network(address, mac, reportPort, mode), new TranslatorConfig.DataPlane(cache, tails, batch),
-                new TranslatorConfig.Admin(adminEnabled, admin.host(), admin.port(), adminSecurity), controller);
+                new TranslatorConfig.Admin(adminEnabled, admin.host(), admin.port(), adminSecurity), intIngest, controller);
+    }
+
+    /** The {@code int:} section (docs/int.md): off by default; store ids 0 leave a kind of telemetry unmapped. */
+    private static IntIngestConfig intIngest(Fields i) {
+        IntIngestConfig d = IntIngestConfig.OFF;
+        boolean enabled = i.bool("enabled", false);
+        int port = i.integer("port", IntIngestConfig.DEFAULT_PORT, 0, 65535);
+        int intUdpPort = i.integer("int-udp-port", IntIngestConfig.DEFAULT_INT_UDP_PORT, 1, 65535);
+        Fields pc = i.section("postcards");
+        int pcStore = pc.integer("store", 0, 0, 65535);
+        IntIngestConfig.HopValue value = IntIngestConfig.HopValue.ofConfigName(
+                pc.choice("value", d.postcards().value().configName(), IntIngestConfig.HopValue.configNames()));
+        int initialTtl = pc.integer("initial-ttl", d.postcards().initialTtl(), 1, 255);
+        int perHopPath = pc.integer("per-hop-path-length", 0, 0, 8);
+        pc.rejectUnknown("int.postcards");
+        Fields f = i.section("flows");
+        int flowStore = f.integer("store", 0, 0, 65535);
+        boolean bytes = "bytes".equals(f.choice("count", "packets", List.of("packets", "bytes")));
+        f.rejectUnknown("int.flows");
+        Fields dr = i.section("drops");
+        int dropStore = dr.integer("store", 0, 0, 65535);
+        int dropList = dr.integer("list", 0, 0, (1 << 24) - 1);
+        dr.rejectUnknown("int.drops");
+        Fields q = i.section("queues");
+        int queueStore = q.integer("store", 0, 0, 65535);
+        q.rejectUnknown("int.queues");
+        i.rejectUnknown("int");
+        return new IntIngestConfig(enabled, port, intUdpPort, new IntIngestConfig.Postcards(pcStore, value, initialTtl, perHopPath),
+                new IntIngestConfig.Flows(flowStore, bytes), new IntIngestConfig.Drops(dropStore, dropList),
+                new IntIngestConfig.Queues(queueStore));
     }
 }

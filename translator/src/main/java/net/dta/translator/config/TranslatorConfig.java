@@ -16,7 +16,8 @@ import java.nio.file.Path;
  * @param controller where to announce a start (null: not announced; the controller's polling finds it)
  */
 public record TranslatorConfig(Path source, String name, long deviceId, P4Runtime p4runtime, Network network,
-                               DataPlane dataPlane, Admin admin, ControllerLink controller) {
+                               DataPlane dataPlane, Admin admin, IntIngestConfig intIngest,
+                               ControllerLink controller) {
     public static final int DEFAULT_P4RUNTIME_PORT = 9559;
     public static final int DEFAULT_REPORT_PORT = 40040;
     public static final int DEFAULT_ADMIN_PORT = 40043;
@@ -24,6 +25,12 @@ public record TranslatorConfig(Path source, String name, long deviceId, P4Runtim
     public static final int DEFAULT_POSTCARD_CACHE = 65536;
     public static final int DEFAULT_APPEND_TAIL_SLOTS = 65536;
     public static final int DEFAULT_BATCH = 64;
+
+    /** Without INT ingest (its default: off). */
+    public TranslatorConfig(Path source, String name, long deviceId, P4Runtime p4runtime, Network network, DataPlane dataPlane,
+                            Admin admin) {
+        this(source, name, deviceId, p4runtime, network, dataPlane, admin, IntIngestConfig.OFF, null);
+    }
 
     /** Where controllers connect (host:port; port 0 picks a free port), and how they are authenticated. */
     public record P4Runtime(String host, int port, ServerSecurity security) {
@@ -70,7 +77,7 @@ public record TranslatorConfig(Path source, String name, long deviceId, P4Runtim
         return new TranslatorConfig(null, "translator", 1, new P4Runtime("127.0.0.1", DEFAULT_P4RUNTIME_PORT),
                 new Network(ipv4("127.0.0.1"), DEFAULT_MAC, DEFAULT_REPORT_PORT, Mode.UDP),
                 new DataPlane(DEFAULT_POSTCARD_CACHE, DEFAULT_APPEND_TAIL_SLOTS, DEFAULT_BATCH),
-                new Admin(true, "127.0.0.1", DEFAULT_ADMIN_PORT), null);
+                new Admin(true, "127.0.0.1", DEFAULT_ADMIN_PORT));
     }
 
     /**
@@ -80,40 +87,44 @@ public record TranslatorConfig(Path source, String name, long deviceId, P4Runtim
     public static TranslatorConfig forTest(String address, Mode mode) {
         TranslatorConfig d = defaults();
         return new TranslatorConfig(null, "translator", 1, new P4Runtime(address, 0),
-                new Network(ipv4(address), DEFAULT_MAC, 0, mode), d.dataPlane(), new Admin(true, address, 0), null);
+                new Network(ipv4(address), DEFAULT_MAC, 0, mode), d.dataPlane(), new Admin(true, address, 0));
     }
 
     public TranslatorConfig withName(String value) {
-        return new TranslatorConfig(source, value, deviceId, p4runtime, network, dataPlane, admin, controller);
+        return new TranslatorConfig(source, value, deviceId, p4runtime, network, dataPlane, admin, intIngest, controller);
     }
 
     public TranslatorConfig withDeviceId(long value) {
-        return new TranslatorConfig(source, name, value, p4runtime, network, dataPlane, admin, controller);
+        return new TranslatorConfig(source, name, value, p4runtime, network, dataPlane, admin, intIngest, controller);
     }
 
     public TranslatorConfig withP4Runtime(String host, int port) {
-        return new TranslatorConfig(source, name, deviceId, new P4Runtime(host, port, p4runtime.security()), network, dataPlane, admin, controller);
+        return new TranslatorConfig(source, name, deviceId, new P4Runtime(host, port, p4runtime.security()), network, dataPlane, admin, intIngest, controller);
     }
 
     public TranslatorConfig withP4RuntimeSecurity(ServerSecurity value) {
         return new TranslatorConfig(source, name, deviceId, new P4Runtime(p4runtime.host(), p4runtime.port(), value), network,
-                dataPlane, admin, controller);
+                dataPlane, admin, intIngest, controller);
     }
 
     public TranslatorConfig withNetwork(Network value) {
-        return new TranslatorConfig(source, name, deviceId, p4runtime, value, dataPlane, admin, controller);
+        return new TranslatorConfig(source, name, deviceId, p4runtime, value, dataPlane, admin, intIngest, controller);
     }
 
     public TranslatorConfig withDataPlane(DataPlane value) {
-        return new TranslatorConfig(source, name, deviceId, p4runtime, network, value, admin, controller);
+        return new TranslatorConfig(source, name, deviceId, p4runtime, network, value, admin, intIngest, controller);
     }
 
     public TranslatorConfig withAdmin(Admin value) {
-        return new TranslatorConfig(source, name, deviceId, p4runtime, network, dataPlane, value, controller);
+        return new TranslatorConfig(source, name, deviceId, p4runtime, network, dataPlane, value, intIngest, controller);
+    }
+
+    public TranslatorConfig withIntIngest(IntIngestConfig value) {
+        return new TranslatorConfig(source, name, deviceId, p4runtime, network, dataPlane, admin, value, controller);
     }
 
     public TranslatorConfig withController(ControllerLink value) {
-        return new TranslatorConfig(source, name, deviceId, p4runtime, network, dataPlane, admin, value);
+        return new TranslatorConfig(source, name, deviceId, p4runtime, network, dataPlane, admin, intIngest, value);
     }
 
     public static Inet4Address ipv4(String dotted) {

@@ -12,6 +12,7 @@ import net.dta.rdma.net.PacketBatch;
 import net.dta.rdma.net.PacketChannel;
 import net.dta.translator.pipeline.Pipeline;
 import net.dta.translator.pipeline.RegisterWrite;
+import net.dta.translator.telemetry.IntIngress;
 
 /**
  * The data-plane thread (an agent, Aeron style): receives a batch of reports (recvmmsg) and a
@@ -51,6 +52,11 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
     private volatile Throwable failure;
     /** The report socket's oversized count already turned into drops (data-plane thread). */
     private long oversizedSeen;
+    // INT ingest (docs/int.md), when enabled: its socket, batch and converter.
+    private PacketChannel intReports;
+    private PacketBatch intBatch;
+    private IntIngress intIngress;
+    private long intOversizedSeen;
 
     /**
      * @param reports the UDP channel on the report port
@@ -65,6 +71,13 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
         this.roceBatch = new PacketBatch(batchSize);
         this.thread = new Thread(this::run, "dta-translator-" + name);
         this.thread.setDaemon(true);
+    }
+
+    /** Receives Telemetry Report datagrams on {@code channel} too, converted by {@code ingress}; call before {@link #start}. */
+    public void ingestInt(PacketChannel channel, IntIngress ingress, int batchSize) {
+        this.intReports = channel;
+        this.intIngress = ingress;
+        this.intBatch = new PacketBatch(batchSize);
     }
 
     public void start() {
@@ -157,6 +170,9 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
                     }
                 }
                 work += n;
+                if (intReports != null) {
+                    work += receiveInt();
+                }
                 for (int i = 0; i < 64; i++) {
                     PacketOut p = packetOuts.poll();
                     if (p == null) {
@@ -194,6 +210,23 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
         }
     }
 
+    /** One batch of INT datagrams through the INT ingest (which hands its DTA reports to the engine). */
+    private int receiveInt() {
+        int n = intReports.receiveNow(intBatch);
+        long oversized = intReports.counters().oversized();
+        if (oversized != intOversizedSeen) {
+            intIngress.oversized(oversized - intOversizedSeen);
+            intOversizedSeen = oversized;
+        }
+        for (int i = 0; i < n; i++) {
+            int len = intBatch.length(i);
+            if (len > 0) {
+                intIngress.datagram(intBatch.segment(), intBatch.frameOffset(i) + 42, len - 42);
+            }
+        }
+        return n;
+    }
+
     private int runCommands() {
         int n = 0;
         for (Command c = commands.poll(); c != null; c = commands.poll()) {
@@ -228,5 +261,8 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
         engine.flush();
         reportBatch.close();
         roceBatch.close();
+        if (intBatch != null) {
+            intBatch.close();
+        }
     }
 }

@@ -190,6 +190,14 @@ public final class Engine {
     /** One report: the UDP payload of a datagram to the report port. */
     public void report(MemorySegment s, long offset, int length) {
         stats.increment(EngineCounter.REPORT_DATAGRAMS.ordinal());
+        translate(s, offset, length);
+    }
+
+    /**
+     * One report that did not arrive in a datagram of its own (converted from INT by the INT ingest,
+     * docs/int.md): the same checks, counters and requests as {@link #report}.
+     */
+    public void translate(MemorySegment s, long offset, int length) {
         Report r = report.wrap(s, offset, length);
         DropReason structure = r.checkStructure();
         // Length, version and opcode first; the primitive checks that checkStructure also makes

@@ -64,6 +64,21 @@ public final class TranslatorMetrics {
         m.counter("dta_translator_socket_roce_received_total", "Packets received on the RoCEv2 socket", k.roceReceived());
         m.counter("dta_translator_socket_roce_sent_total", "Packets sent on the RoCEv2 socket", k.roceSent());
         m.counter("dta_translator_socket_roce_send_errors_total", "Send errors on the RoCEv2 socket", k.roceSendErrors());
+        TranslatorStatus.IntIngest in = s.intIngest();
+        if (in != null) {
+            m.counter("dta_translator_int_datagrams_total", "Telemetry Report (INT) datagrams received (docs/int.md)", in.datagrams());
+            m.counter("dta_translator_int_reports_total", "Individual INT reports received", in.reports());
+            m.counter("dta_translator_int_converted_total", "DTA reports made from INT reports (then checked like any report)",
+                    in.converted());
+            for (Map.Entry<String, Long> e : in.dropped().entrySet()) {
+                m.counter("dta_translator_int_drops_total", "INT telemetry not converted, by reason (docs/int.md)", e.getValue(),
+                        "reason", e.getKey());
+            }
+            for (Map.Entry<String, Long> e : in.notes().entrySet()) {
+                m.counter("dta_translator_int_notes_total", "INT reports with a part skipped, nothing lost, by kind (docs/int.md)",
+                        e.getValue(), "kind", e.getKey());
+            }
+        }
         StringBuilder out = new StringBuilder();
         m.families.values().forEach(out::append);
         return out.toString();

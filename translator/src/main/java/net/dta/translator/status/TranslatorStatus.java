@@ -7,12 +7,13 @@ import java.util.Map;
  * Everything {@code /status} shows, one record per part; {@code /metrics} is derived from the
  * same record ({@link TranslatorMetrics}). JSON with snake_case names ({@link StatusJson}).
  *
- * @param failure why the data plane stopped, or null while it runs
+ * @param failure   why the data plane stopped, or null while it runs
+ * @param intIngest the INT ingest's counters (docs/int.md), or null when it is off
  */
 public record TranslatorStatus(String translator, long deviceId, long startedAtMillis, long uptimeMillis, Network network,
                                P4Runtime p4runtime, Reports reports, List<QueuePair> queuePairs, Map<String, Long> dataPlane,
                                Map<String, Long> roceDrops, Sockets sockets, TableSizes tables, Settings settings,
-                               Held held, Admin admin, String failure) {
+                               Held held, Admin admin, String failure, IntIngest intIngest) {
 
     /** @param icrc how ICRCs are handled in this mode, in words */
     public record Network(String mode, String address, int reportPort, int rocePort, String mac, boolean icrcExact,
@@ -46,5 +47,13 @@ public record TranslatorStatus(String translator, long deviceId, long startedAtM
     }
 
     public record Admin(String address) {
+    }
+
+    /**
+     * INT ingest (docs/int.md): Telemetry Report datagrams and individual reports received, DTA reports
+     * made from them, INT telemetry not converted by reason, and notes (skipped parts, nothing lost).
+     */
+    public record IntIngest(int port, long datagrams, long reports, long converted, Map<String, Long> dropped,
+                            Map<String, Long> notes) {
     }
 }

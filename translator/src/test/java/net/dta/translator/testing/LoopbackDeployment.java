@@ -1,5 +1,6 @@
 package net.dta.translator.testing;
 
+import net.dta.testkit.TestCmSecret;
 import static net.dta.protocol.p4.TranslatorP4Names.*;
 
 import java.io.IOException;
@@ -14,13 +15,13 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
-import org.junit.jupiter.api.Assumptions;
 
 import net.dta.collector.Collector;
 import net.dta.collector.DefaultBackends;
 import net.dta.collector.config.CollectorConfig;
 import net.dta.protocol.catalog.CatalogEntry;
 import net.dta.rdma.net.Ipv4;
+import net.dta.testkit.RawSockets;
 import net.dta.translator.Translator;
 import net.dta.translator.config.Mode;
 import net.dta.translator.config.TranslatorConfig;
@@ -45,11 +46,17 @@ public final class LoopbackDeployment implements AutoCloseable {
 
     private LoopbackDeployment(Mode mode, int n, String stores, Path dir, int appendBatch, boolean lossy, String prefix)
             throws Exception {
+        this(mode, n, stores, dir, appendBatch, lossy, prefix, java.util.function.UnaryOperator.identity());
+    }
+
+    private LoopbackDeployment(Mode mode, int n, String stores, Path dir, int appendBatch, boolean lossy, String prefix,
+                               java.util.function.UnaryOperator<TranslatorConfig> configure) throws Exception {
         this.prefix = prefix;
         String ingest = mode == Mode.RAW ? "raw" : "udp";
         try {
+            TestCmSecret.writeTo(dir);
             for (int i = 0; i < n; i++) {
-                String yaml = "collector: {name: c" + i + "}\n"
+                String yaml = "collector: {name: c" + i + "}\n" + TestCmSecret.COLLECTOR_YAML
                         + "network: {address: " + prefix + (2 + i) + ", ingest: " + ingest + "}\n"
                         + "data-dir: " + dir.resolve("c" + i) + "\n"
                         + "admin: {enabled: false}\n" + stores;
@@ -57,7 +64,7 @@ public final class LoopbackDeployment implements AutoCloseable {
                         dir.resolve("c" + i + ".yaml"));
                 collectors.add(Collector.start(cc, new DefaultBackends()));
             }
-            translator = Translator.start(TranslatorConfig.forTest(prefix + "1", mode));
+            translator = Translator.start(configure.apply(TranslatorConfig.forTest(prefix + "1", mode)));
         } catch (Exception e) {
             collectors.forEach(Collector::close);
             throw e;
@@ -109,6 +116,15 @@ public final class LoopbackDeployment implements AutoCloseable {
         return new LoopbackDeployment(mode, collectors, stores, dir, appendBatch, false, prefix);
     }
 
+    /** Like {@link #start}, with the translator's configuration changed by {@code configure} (e.g. INT ingest on). */
+    public static LoopbackDeployment start(Mode mode, int collectors, String stores, Path dir, int appendBatch,
+                                           java.util.function.UnaryOperator<TranslatorConfig> configure) throws Exception {
+        if (mode == Mode.RAW) {
+            requireRaw();
+        }
+        return new LoopbackDeployment(mode, collectors, stores, dir, appendBatch, false, randomPrefix(), configure);
+    }
+
     /** "127.a.b." with a random a.b, so that test runs in parallel on one machine use distinct addresses. */
     public static String randomPrefix() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
@@ -126,11 +142,7 @@ public final class LoopbackDeployment implements AutoCloseable {
     }
 
     public static void requireRaw() {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (!root && "1".equals(System.getenv("DTA_REQUIRE_RAW"))) {
-            throw new AssertionError("raw sockets are required (DTA_REQUIRE_RAW=1) but this is not root");
-        }
-        Assumptions.assumeTrue(root, "raw mode needs root (CAP_NET_RAW)");
+        RawSockets.require();
     }
 
     public Collector collector(int i) {

@@ -1,5 +1,6 @@
 package net.dta.translator.testing;
 
+import net.dta.testkit.TestCmSecret;
 import static net.dta.protocol.p4.TranslatorP4Names.*;
 
 import java.io.IOException;
@@ -356,8 +357,8 @@ public final class TestController implements AutoCloseable {
             MemorySegment frame = arena.allocate(4096, 8);
             CmFrameWriter cm = new CmFrameWriter();
             RoceRoute cmRoute = RoceRoute.forQueuePair(0, 0, translatorIp, collectorIp, 1);
-            byte[] dta = new byte[ConnectRequestData.BYTES];
-            new ConnectRequestData(7).encode(MemorySegment.ofArray(dta), 0);
+            byte[] dta = ConnectRequestData.fresh(TestCmSecret.bytes(), 7, new net.dta.protocol.auth.CmBinding(
+                    translatorIp, RoceRoute.sourcePortOf(qpn), collectorIp, ServiceId.DEFAULT_CM_PORT, qpn));
             int localCommId = 0x0A0B0C00 + c;
             int len = cm.req(frame, 0, cmRoute, 0, 0x100000000L + c, new ReqParameters(localCommId, ServiceId.DEFAULT_CM_PORT,
                     0x020000FFFE000001L, qpn, startPsn, PathMtu.code(1024), translatorIp, collectorIp, RoceRoute.sourcePortOf(qpn), dta));

@@ -133,10 +133,10 @@ trap cleanup EXIT
 
 log "mode $MODE, load $RATE Key-Increment reports/s, announcements $([ "$ANNOUNCE" = 1 ] && echo on || echo off), files in $DIR"
 collector; translator; controller
-log "waiting for the first write"
-first_write "$READY_AT" >/dev/null
 "$DTA" reporter load --to "$T:40040" --rate "$RATE" --duration 1h --mix ki=1 --quiet >> "$DIR/reporter.log" 2>&1 &
 PIDS+=("$!")
+log "waiting for the first write"
+first_write "$READY_AT" >/dev/null
 sleep 3
 
 log "case 1: collector kill -9, restarted at once"

@@ -89,6 +89,7 @@ struct metadata_t {
     @field_list(LOOP_FIELDS) bit<64>  ev_cell6;
     @field_list(LOOP_FIELDS) bit<64>  ev_cell7;
     @field_list(LOOP_FIELDS) bit<32>  ap_pos;        /* Append: position of the entry step 1 writes */
+    @field_list(LOOP_FIELDS) bit<48>  arrival;       /* the report's ingress time: a recirculated copy's own is 0 on BMv2 */
 
     /* Per pass. */
     bit<32>  drop_reason;
@@ -525,6 +526,9 @@ control TranslatorIngress(inout headers_t hdr, inout metadata_t meta, inout stan
         bit<32> v12 = 0; bit<32> v13 = 0; bit<32> v14 = 0; bit<32> v15 = 0;
 
         dta_settings.apply();
+        if (meta.step == 0) {
+            meta.arrival = sm.ingress_global_timestamp;
+        }
         meta.drop_reason = 0;
         meta.cpu_reason = 0;
         meta.emit = 0;
@@ -1124,8 +1128,9 @@ control TranslatorIngress(inout headers_t hdr, inout metadata_t meta, inout stan
                 dta_last_acked_psn.read(acked, c);
                 if (!timed_out) {
                     if (((npsn - 1 - acked) & 0xFFFFFF) == 0) {
-                        /* Nothing was outstanding: the probe interval starts now. */
-                        qp_timer.write(c, sm.ingress_global_timestamp);
+                        /* Nothing was outstanding: the probe interval starts now (at the report's
+                         * arrival: this may be a recirculated pass). */
+                        qp_timer.write(c, meta.arrival);
                     }
                     dta_next_psn.write(c, (npsn + 1) & 0xFFFFFF);
                 }

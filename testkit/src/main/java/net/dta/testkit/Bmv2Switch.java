@@ -71,6 +71,8 @@ public final class Bmv2Switch implements AutoCloseable {
         for (int i = 1; i <= ports; i++) {
             ip("link", "add", hostPort(i), "type", "veth", "peer", "name", switchPort(i));
             ip("link", "set", switchPort(i), "netns", namespace);
+            // No IPv6 on the switch's end either: its router and MLD solicitations would reach the host side.
+            inNs("sysctl", "-q", "-w", "net.ipv6.conf." + switchPort(i) + ".disable_ipv6=1");
             inNs("ip", "link", "set", switchPort(i), "up");
             sysctl("net.ipv6.conf." + hostPort(i) + ".disable_ipv6=1");
             // veth defers the L4 checksum to the receiver (checksum offload); BMv2 reads the frame

@@ -89,6 +89,9 @@ class Bmv2DifferentialTest {
                      TRANSLATOR_MAC, TRANSLATOR)) {
             program(software);
             program(bmv2);
+            for (byte[] noise : bmv2.drain()) {
+                System.out.println("differential test: discarded a frame that came before the first report: " + RoceText.describe(noise));
+            }
             Differ d = new Differ(software, bmv2);
             // Scenarios with idle time first: each starts and ends with nothing held (no postcard
             // entry, no Append batch), since the software's timer flushes everything held at once
@@ -100,7 +103,8 @@ class Bmv2DifferentialTest {
             resync(d);
             replyChecks(d);
             long seed = Long.getLong("dta.diff.seed", 20261207L);
-            randomised(d, new Random(seed), 240);
+            randomised(d, new Random(seed), Integer.getInteger("dta.diff.steps", 240));
+            harnessSeesADifference(d);
             assertTrue(bmv2.isAlive(), "simple_switch_grpc still runs");
             System.out.printf("differential test: %d frames compared byte for byte (seed %d) in %.1f s%n", d.framesCompared(), seed,
                     (System.nanoTime() - started) / 1e9);
@@ -180,7 +184,8 @@ class Bmv2DifferentialTest {
     private void translationVectors(Differ d) throws Exception {
         Object[][] cases = {
                 {"kw", 0x0000FF, new String[] {"kw.report"}, new String[] {"kw.packet.0", "kw.packet.1"}},
-                {"ki", 0x000200, new String[] {"ki.report.0", "ki.report.1"}, new String[] {"ki.packet.0", "ki.packet.1", "ki.packet.2", "ki.packet.3"}},
+                {"ki", 0x000200, new String[] {"ki.report.0", "ki.report.1"},
+                        new String[] {"ki.packet.0", "ki.packet.1", "ki.packet.2", "ki.packet.3"}},
                 {"pc", 0x000300, new String[] {"pc.report.0", "pc.report.1", "pc.report.2"}, new String[] {"pc.packet.0"}},
                 {"ap", 0x0003FF, new String[] {"ap.report.0", "ap.report.1"}, new String[] {"ap.packet.0"}},
                 {"sk", 0x0004FF, new String[] {"sk.report.0", "sk.report.1"}, new String[] {"sk.packet.0", "sk.packet.1"}},
@@ -196,7 +201,8 @@ class Bmv2DifferentialTest {
             for (int i = 0; i < Math.max(expected.length, sent.size()); i++) {
                 byte[] want = i < expected.length ? vectors.get(expected[i]).bytes() : null;
                 if (i >= sent.size() || !Arrays.equals(want, sent.get(i))) {
-                    d.difference("the software translator's frame " + i + " is not protocol.md's " + (want == null ? "(none)" : expected[i]));
+                    d.difference("the software translator's frame " + i + " is not protocol.md's "
+                            + (want == null ? "(none)" : expected[i]));
                     break;
                 }
             }
@@ -360,8 +366,8 @@ class Bmv2DifferentialTest {
         }
         for (int i = 0; i < Math.min(resent.size(), originals.size()); i++) {
             if (!Arrays.equals(resent.get(i), originals.get(i))) {
-                d.difference("go-back-N: frame " + i + " sent again is not the frame first sent\n  first " + RoceText.describe(originals.get(i))
-                        + "\n  again " + RoceText.describe(resent.get(i)));
+                d.difference("go-back-N: frame " + i + " sent again is not the frame first sent\n  first "
+                        + RoceText.describe(originals.get(i)) + "\n  again " + RoceText.describe(resent.get(i)));
             }
         }
         P4Entities p4 = d.bmv2().p4();
@@ -410,7 +416,7 @@ class Bmv2DifferentialTest {
     }
 
     /**
-     * Idle flushes (flush interval 300 ms): a held Append batch and a partial postcard path, then
+     * Idle flushes (flush interval 1 s): a held Append batch and a partial postcard path, then
      * time passes; the software flushes at its timer, BMv2 with the next report that touches the
      * entry (DiffExpectations.LAZY_TIMERS), so those reports follow at once, in the order the
      * software's timer flushes (postcard entries, then Append batches). Then the same at a 1 ms
@@ -418,16 +424,16 @@ class Bmv2DifferentialTest {
      */
     private void idleFlushes(Differ d) throws Exception {
         d.begin("idle flushes");
-        settings(d, 300_000, NEVER_MS);
+        settings(d, 1_000_000, NEVER_MS); // 1 s: BMv2 handles the reports between two idles well within it
         queuePairAt(d, 0x300000);
         Random r = new Random(3);
         MemorySegment buf = MemorySegment.ofArray(new byte[64]);
         d.report(append(buf, 1, 0xA1));
-        d.idle(400 * MS);
+        d.idle(1200 * MS);
         d.report(append(buf, 1, 0xA2));
         byte[] flow = randomKey(r);
         d.report(postcard(buf, flow, 0, 3, 0x100));
-        d.idle(400 * MS);
+        d.idle(1200 * MS);
         d.report(postcard(buf, flow, 1, 3, 0x101)); // the row with hop 0 alone, then hop 1 held
         d.report(append(buf, 1, 0xA3));             // the batch with 0xA2 alone, then 0xA3 held
         d.report(postcard(buf, flow, 2, 3, 0x102));
@@ -559,10 +565,46 @@ class Bmv2DifferentialTest {
         d.end();
         queuePairRegisters(d);
         samePacketIns(d, 1, DiffExpectations.LAZY_TIMERS);
+
+        d.begin("an ACK restarts the probe interval");
+        settings(d, NEVER_US, 1000);
+        queuePairAt(d, 0x480000);
+        List<byte[]> sent = d.report(keyWrite(r));
+        d.idle(600 * MS);
+        d.reply(ack(psn(sent.get(0)), 1)); // one of the two acknowledged: the other still outstanding
+        d.idle(600 * MS);
+        d.report(slice(buf, ReportEncoder.postcard(buf, 0, 3, 0, 5, randomKey(r), 1))); // 600 ms after the ACK: no probe
+        d.idle(600 * MS);
+        d.report(slice(buf, ReportEncoder.postcard(buf, 0, 3, 0, 5, randomKey(r), 1))); // 1.2 s: the probe
+        d.end();
+        queuePairRegisters(d);
         d.sameCounter(CTR_QP_PROBES);
         d.sameCounter(CTR_DROPS);
         settings(d, NEVER_US, NEVER_MS);
         queuePairAt(d, 0x500000);
+    }
+
+    /**
+     * The comparison is live: with BMv2 set to an ack interval of 32 and the software to 64, a
+     * request at a PSN that is a multiple of 32 but not of 64 carries AckReq on BMv2 only, and the
+     * Differ must report exactly that one frame (which is then taken off the list).
+     */
+    private static void harnessSeesADifference(Differ d) throws Exception {
+        int before = d.differences().size();
+        d.begin("self-check");
+        queuePairAt(d, 0x6000A0);
+        d.bmv2().modify(P4Entities.entity(d.bmv2().p4().table(SETTINGS).defaultEntry().action(SET_SETTINGS)
+                .param(P_ACK_INTERVAL_LOG2, 5).param(P_FLUSH_INTERVAL_US, NEVER_US).param(P_PROBE_INTERVAL_MS, NEVER_MS).build()));
+        MemorySegment buf = MemorySegment.ofArray(new byte[64]);
+        d.report(slice(buf, ReportEncoder.keyIncrement(buf, 0, 2, 1, randomKey(new Random(6)), 1))); // one FETCH_ADD at 0x6000A0
+        d.end();
+        settings(d.bmv2(), NEVER_US, NEVER_MS);
+        List<String> found = d.differences().subList(before, d.differences().size());
+        if (found.size() != 1 || !found.get(0).contains("self-check") || !found.get(0).contains("AckReq")) {
+            d.difference("the self-check expected one difference (AckReq on BMv2 only), found " + found);
+        } else {
+            found.clear();
+        }
     }
 
     /**
@@ -582,7 +624,8 @@ class Bmv2DifferentialTest {
                         + ", BMv2 " + HexFormat.of().formatHex(b.get(i).getPayload().toByteArray()));
             }
             if (!metadata(s.get(i), exception).equals(metadata(b.get(i), exception))) {
-                d.difference("PacketIn " + i + " metadata: software " + s.get(i).getMetadataList() + ", BMv2 " + b.get(i).getMetadataList());
+                d.difference("PacketIn " + i + " metadata: software " + s.get(i).getMetadataList() + ", BMv2 "
+                        + b.get(i).getMetadataList());
             }
         }
     }

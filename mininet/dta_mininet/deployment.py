@@ -1,0 +1,160 @@
+"""The deployment file and the collectors' configurations a fabric generates: addresses, MACs,
+ports, switch ids, routes and flow rules all come from the topology (topology.py); nothing here
+knows a particular topology. Written as JSON, which is YAML (the project's loader reads it)."""
+
+import json
+import os
+import subprocess
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# Store layouts (the collectors' side; the deployment names them). Small: a fabric run is short.
+STORES = [
+    {"name": "queue-depth", "id": 1, "kind": "key-write", "slots": "2^16", "value-bytes": 4, "redundancy": 2},
+    {"name": "flow-bytes", "id": 2, "kind": "key-increment", "rows": 2, "columns": "2^14"},
+    {"name": "paths", "id": 3, "kind": "postcard", "rows": "2^14", "hops": 5},
+    {"name": "drops", "id": 4, "kind": "append", "lists": 1, "entries-per-list": "2^12"},
+]
+PATHS, BYTES, EVENTS = "paths", "flow-bytes", "drops"
+P4RUNTIME_BASE = 50000      # switch with device id d: 127.0.0.1:50000+d (root namespace)
+QUERY_GRPC, QUERY_HTTP = 40045, 40046
+CONTROLLER_ADMIN = "127.0.0.1:40244"   # fixed, so that `./dta controller status --config` finds it
+
+
+def p4runtime_port(fabric, switch):
+    return P4RUNTIME_BASE + device_id(fabric, switch)
+
+
+def device_id(fabric, switch):
+    return list(fabric.switches).index(switch) + 1
+
+
+def flow_rules(fabric, switch):
+    """One rule per server pair whose path crosses `switch`: its hop index on that path and the
+    path's length; the first hop also counts the flow's bytes (Key-Increment), so the counter is
+    the bytes the sender put on the wire, not a multiple of them."""
+    rules = []
+    servers = fabric.hosts_of("server")
+    for src in servers:
+        for dst in servers:
+            if src is dst:
+                continue
+            path = fabric.path(src.name, dst.name)
+            if switch not in path:
+                continue
+            hop = path.index(switch)
+            rule = {"src": src.ip, "dst": dst.ip,
+                    "postcard": {"store": PATHS, "hop": hop, "path-length": len(path)}}
+            if hop == 0:
+                rule["bytes"] = BYTES
+            rules.append(rule)
+    return rules
+
+
+def routes(fabric, switch):
+    return [{"prefix": p, "action": "forward", "port": port, "dst-mac": mac}
+            for p, port, mac in fabric.routes(switch)]
+
+
+def deployment(fabric, run_dir, reporter_json, translator_json):
+    tr = fabric.translator()
+    collectors = fabric.hosts_of("collector")
+    d = {
+        "deployment": {"name": "mininet-" + fabric.name},
+        "controller": {
+            "admin": {"address": CONTROLLER_ADMIN},
+            "rpc-deadline": "30s",                  # BMv2 takes seconds to load a pipeline
+            "cm": {"timeout": "1s", "retries": 5, "secret-file": secret_file(run_dir)},
+            "reconnect": {"min-backoff": "200ms", "max-backoff": "2s"},
+            "poll-interval": "1s",
+        },
+        "collectors": [{
+            "name": c.name, "index": i, "address": c.ip, "mac": c.mac,
+            "data-dir": collector_dir(run_dir, c),
+        } for i, c in enumerate(collectors)],
+        "stores": [{"name": s["name"], "id": s["id"], "kind": s["kind"]} for s in STORES],
+        "translators": [{
+            "name": tr.name,
+            "p4runtime": "127.0.0.1:%d" % p4runtime_port(fabric, tr.name),
+            "device-id": device_id(fabric, tr.name),
+            "pipeline": "bmv2",
+            "device-config": translator_json,
+            "address": tr.address,
+            "mac": tr.mac,
+            "settings": {"probe-interval": "1s", "ack-interval": 16, "flush-interval": "2s"},
+            "routes": routes(fabric, tr.name),
+        }],
+        "reporters": [],
+    }
+    for sw in fabric.reporters():
+        port, mac = fabric.report_path(sw.name)
+        d["reporters"].append({
+            "name": sw.name,
+            "p4runtime": "127.0.0.1:%d" % p4runtime_port(fabric, sw.name),
+            "device-id": device_id(fabric, sw.name),
+            "pipeline": "bmv2",
+            "device-config": reporter_json,
+            "switch-id": sw.switch_id,
+            "address": sw.address,
+            "mac": sw.mac,
+            "translator": tr.name,
+            "report-port": port,
+            "next-hop-mac": mac,
+            "events": {"store": EVENTS, "list": 0},
+            "routes": routes(fabric, sw.name),
+            "flows": flow_rules(fabric, sw.name),
+        })
+    return d
+
+
+def collector_dir(run_dir, host):
+    return os.path.join(run_dir, host.name, "data")
+
+
+def secret_file(run_dir):
+    """The deployment's RDMA CM secret (docs/security.md): the controller and every collector read it."""
+    return os.path.join(run_dir, "cm-secret")
+
+
+def collector_config(run_dir, host):
+    return {
+        "collector": {"name": host.name},
+        "network": {"address": host.ip, "ingest": "raw"},
+        "data-dir": collector_dir(run_dir, host),
+        "admin": {"enabled": True, "address": "127.0.0.1:40042"},
+        "cm": {"secret-file": secret_file(run_dir)},
+        "stores": STORES,
+    }
+
+
+def query_config(deployment_file, address):
+    """The query service on the query host, listening on its management link to the root namespace
+    only (an emulated lab network with no other users: plain text is accepted there on purpose)."""
+    return {
+        "service": {"name": "query"},
+        "grpc": {"address": "%s:%d" % (address, QUERY_GRPC), "allow-insecure": True},
+        "http": {"address": "%s:%d" % (address, QUERY_HTTP), "allow-insecure": True},
+        "source": {"deployment": deployment_file},
+    }
+
+
+def write(fabric, run_dir, reporter_json, translator_json, query_address):
+    """Writes deployment.yaml, one collector.yaml per collector host and query.yaml; returns the
+    deployment's path."""
+    os.makedirs(run_dir, exist_ok=True)
+    if not os.path.exists(secret_file(run_dir)):
+        subprocess.run([os.path.join(REPO, "dta"), "cm-secret", secret_file(run_dir)], stdout=subprocess.DEVNULL, check=True)
+    path = os.path.join(run_dir, "deployment.yaml")
+    _write(path, deployment(fabric, run_dir, reporter_json, translator_json))
+    for c in fabric.hosts_of("collector"):
+        os.makedirs(os.path.join(run_dir, c.name), exist_ok=True)
+        _write(os.path.join(run_dir, c.name, "collector.yaml"), collector_config(run_dir, c))
+    _write(os.path.join(run_dir, "query.yaml"), query_config(path, query_address))
+    return path
+
+
+def _write(path, doc):
+    with open(path, "w") as f:
+        f.write("# generated by ./dta mininet from the topology: edits are overwritten\n")
+        json.dump(doc, f, indent=2)
+        f.write("\n")

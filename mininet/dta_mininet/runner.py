@@ -1,0 +1,322 @@
+"""./dta mininet: builds a fabric in Mininet, programs it through the project's switch controller,
+starts the collectors and the query service, then opens the Mininet CLI or runs traffic for a
+while; tears everything down on exit, Ctrl-C, SIGTERM or an error."""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+
+from . import deployment, topology
+
+MISSING_PREREQUISITE = 3                                  # exit code: the test skips (or fails in CI)
+MGMT_QUERY, MGMT_ROOT = "172.31.254.1", "172.31.254.2"   # the query host's link to the root namespace
+MGMT_PORT = 9                                              # its interface on the query host: q1-eth9
+TRAFFIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "traffic.py")
+PYTHON = "/usr/bin/python3"
+FLOW_SIZES = ([64], [512], [1200], [64, 1400])           # payload bytes, a mix per flow
+BASE_PORT = 20000
+
+
+def parse(argv):
+    p = argparse.ArgumentParser(prog="./dta mininet", description=(
+        "DTA fabric in Mininet with the P4 programs as the switches (docs/mininet.md): BMv2 reporters "
+        "on every leaf and spine, the P4 translator as the collectors' ToR, 2 collectors (raw mode), "
+        "the query service; programmed by the switch controller from a deployment file the topology "
+        "generates. Needs root, Mininet (apt-get install -y mininet iputils-ping ethtool) and BMv2 "
+        "(../shared/p4tools/install.sh or DTA_P4_BIN)."))
+    p.add_argument("topology", choices=sorted(topology.TOPOLOGIES), help="the fabric")
+    p.add_argument("--duration", type=float, help="stay up this many seconds (the --traffic run first, "
+                   "however long --packets and --rate make it), then tear down; without it, the Mininet CLI")
+    p.add_argument("--traffic", action="store_true", help="UDP flows between servers of different sizes")
+    p.add_argument("--flows", type=int, default=16, help="number of flows of --traffic (default 16)")
+    p.add_argument("--packets", type=int, default=10, help="datagrams per flow (default 10)")
+    p.add_argument("--rate", type=float, default=20, help="datagrams per second of all flows together (default 20: "
+                   "each becomes up to 4 reports, and the BMv2 translator handles ~100-1000 reports/s, docs/p4.md)")
+    p.add_argument("--run-dir", help="deployment, configurations, data and logs (default <repo>/.dta/mininet)")
+    p.add_argument("--check", metavar="FILE", help="after the traffic, query every flow's path and byte "
+                   "counter and write them with the expected path (from the topology) to FILE (JSON)")
+    return p.parse_args(argv)
+
+
+def prerequisites(repo):
+    """Refuses clearly: names what is missing and how to install it."""
+    missing = []
+    if os.geteuid() != 0:
+        missing.append("root (Mininet creates namespaces and interfaces): run with sudo")
+    try:
+        import mininet.net  # noqa: F401
+    except ImportError:
+        missing.append("Mininet: apt-get install -y mininet iputils-ping ethtool "
+                       "(run with Debian's /usr/bin/python3)")
+    for tool, package in (("ethtool", "ethtool"), ("ip", "iproute2"), ("mnexec", "mininet"), ("ping", "iputils-ping")):
+        if shutil.which(tool) is None:
+            missing.append("%s: apt-get install -y %s" % (tool, package))
+    from .bmv2 import find_bin
+    bin_dir = find_bin()
+    if bin_dir is None:
+        missing.append("BMv2 simple_switch_grpc and p4c-bm2-ss: ../shared/p4tools/install.sh (root), "
+                       "or p4lang's packages on the PATH, or DTA_P4_BIN=<dir>")
+    if missing:
+        print("dta mininet: cannot start:\n  - " + "\n  - ".join(missing), file=sys.stderr)
+        sys.exit(MISSING_PREREQUISITE)
+    return bin_dir
+
+
+def build_network(fabric, bin_dir, log_dir):
+    from mininet.net import Mininet
+    from mininet.node import Host, Node
+    from .bmv2 import Bmv2Switch, BMV2_THRIFT_PORT
+    net = Mininet(topo=None, controller=None, build=False, autoSetMacs=False, autoStaticArp=False)
+    for name, sw in fabric.switches.items():
+        did = deployment.device_id(fabric, name)
+        thrift = BMV2_THRIFT_PORT if sw.role == "translator" else BMV2_THRIFT_PORT + did
+        net.addSwitch(name, cls=Bmv2Switch, bin_dir=bin_dir, device_id=did, grpc_port=deployment.p4runtime_port(fabric, name),
+                      thrift_port=thrift, log_dir=log_dir)
+    for h in fabric.hosts.values():
+        net.addHost(h.name, cls=Host, ip="%s/%d" % (h.ip, h.prefix_len), mac=h.mac)
+    for l in fabric.links:
+        net.addLink(l.a, l.b, port1=l.a_port, port2=l.b_port)
+    root = Node("root", inNamespace=False)
+    query = fabric.hosts_of("query")[0]
+    mgmt = net.addLink(net.get(query.name), root, port1=MGMT_PORT)
+    net.build()
+    mgmt.intf1.setIP(MGMT_QUERY, 30)
+    root.setIP(MGMT_ROOT, 30, intf=mgmt.intf2)
+    return net, root
+
+
+def configure_hosts(net, fabric):
+    """What a ToR that answers no ARP needs: a default route via the subnet's gateway with a static
+    neighbour entry (the ToR's MAC), static entries for the hosts of the same subnet, no IPv6 chatter,
+    checksum offload off (BMv2 forwards frames as read; a veth leaves checksums to the receiver)."""
+    for h in fabric.hosts.values():
+        node = net.get(h.name)
+        intf = node.defaultIntf().name
+        node.cmd("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1")
+        node.cmd("ethtool -K %s tx off" % intf)
+        node.cmd("ip route replace default via %s dev %s" % (h.gateway, intf))
+        node.cmd("ip neigh replace %s lladdr %s dev %s" % (h.gateway, fabric.switches[h.switch].mac, intf))
+        for peer in fabric.hosts.values():
+            if peer is not h and peer.switch == h.switch:
+                node.cmd("ip neigh replace %s lladdr %s dev %s" % (peer.ip, peer.mac, intf))
+    for name in fabric.switches:
+        for intf in net.get(name).intfList():
+            subprocess.run(["sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % intf.name], check=False)
+
+
+def ping_servers(net, fabric):
+    """Every server pings one server on every other leaf and its leaf neighbour, through the reporters."""
+    servers = fabric.hosts_of("server")
+    results = []
+    for src in servers:
+        for dst in servers:
+            if src is dst or (src.switch != dst.switch and dst.name[-1] != "1"):
+                continue
+            out = net.get(src.name).cmd("ping -c1 -W2 %s" % dst.ip)
+            results.append((src.name, dst.name, " 0% packet loss" in out))
+    return results
+
+
+def plan_flows(fabric, n, packets):
+    servers = fabric.hosts_of("server")
+    flows = []
+    for i in range(n):
+        src = servers[i % len(servers)]
+        dst = servers[(i + 1 + (i // len(servers)) * 3) % len(servers)]
+        if dst is src:
+            dst = servers[(i + 2) % len(servers)]
+        flows.append({"src": src.name, "dst": dst.name, "src_ip": src.ip, "dst_ip": dst.ip,
+                      "sport": BASE_PORT + i, "dport": BASE_PORT + 1000 + i, "sizes": FLOW_SIZES[i % len(FLOW_SIZES)],
+                      "packets": packets, "key": "%s:%d->%s:%d/udp" % (src.ip, BASE_PORT + i, dst.ip, BASE_PORT + 1000 + i),
+                      "expected_path": [fabric.switches[s].switch_id for s in fabric.path(src.name, dst.name)],
+                      "expected_switches": fabric.path(src.name, dst.name)})
+    return flows
+
+
+def run_traffic(net, flows, rate, log_dir):
+    """Sinks on the destinations, senders on the sources, all flows at once; fills each flow's
+    `sent` (packets, IPv4 bytes) and `received` (datagrams counted by the sink)."""
+    sinks = {}
+    for f in flows:
+        sinks.setdefault(f["dst"], []).append(f["dport"])
+    sink_procs = {}
+    for host, ports in sinks.items():
+        args = [PYTHON, TRAFFIC, "sink"] + sum((["--port", str(p)] for p in ports), [])
+        p = net.get(host).popen(args, stdout=subprocess.PIPE, stderr=open(os.path.join(log_dir, "sink-%s.log" % host), "w"), text=True)
+        p.stdout.readline()   # "ready"
+        sink_procs[host] = p
+    senders = []
+    for f in flows:
+        args = [PYTHON, TRAFFIC, "send", "--dst", f["dst_ip"], "--sport", str(f["sport"]), "--dport", str(f["dport"]),
+                "--count", str(f["packets"]), "--rate", str(rate)] + sum((["--size", str(s)] for s in f["sizes"]), [])
+        senders.append((f, net.get(f["src"]).popen(args, stdout=subprocess.PIPE, text=True)))
+    for f, p in senders:
+        out, _ = p.communicate()
+        f["sent"] = json.loads(out.strip().splitlines()[-1])
+    time.sleep(1)
+    received = {}
+    for host, p in sink_procs.items():
+        p.send_signal(signal.SIGTERM)
+        out, _ = p.communicate(timeout=10)
+        received.update({int(k): v for k, v in json.loads(out.strip().splitlines()[-1]).items()})
+    for f in flows:
+        f["received"] = received.get(f["dport"], {"packets": 0, "bytes": 0})
+
+
+def query_flows(flows, http, timeout):
+    """Each flow's path and byte counter from the query service's HTTP API; waits (up to `timeout`
+    s in all) for the paths to show the expected number of valid hops and the counters the bytes
+    sent (reports are in flight for a while: BMv2 is slow)."""
+    from .services import http_json
+    base = "http://%s/api/v1/stores" % http
+    deadline = time.time() + timeout
+    for f in flows:
+        key = urllib.parse.quote(f["key"], safe="")
+        while True:
+            f["path_answer"] = http_json("%s/%s/path?key=%s" % (base, deployment.PATHS, key))
+            f["bytes_answer"] = http_json("%s/%s/counter?key=%s" % (base, deployment.BYTES, key))
+            valid = [h for h in f["path_answer"].get("hops", []) if h.get("valid")]
+            done = len(valid) >= len(f["expected_path"]) and f["bytes_answer"].get("estimate", 0) >= f["sent"]["ip_bytes"]
+            if done or time.time() > deadline:
+                break
+            time.sleep(0.5)
+
+
+def report_counts(status):
+    """Reports the reporters sent and the translator received, by kind (losses show here)."""
+    sent = {}
+    for r in status.get("reporters", []):
+        for k, v in r.get("reports_sent", {}).items():
+            sent[k] = sent.get(k, 0) + v
+    received = status["translators"][0]["counters"]["reports"]
+    return ("reporters sent %d postcards, %d byte counts, %d events; the translator received %d postcards, "
+            "%d key-increments, %d appends" % (sent.get("postcard", 0), sent.get("bytes", 0), sent.get("event", 0),
+                                                received.get("postcard", 0), received.get("key-increment", 0),
+                                                received.get("append", 0)))
+
+
+def print_banner(fabric, net, http, flows):
+    print("\n*** DTA fabric '%s' is up" % fabric.name)
+    for sw in fabric.switches.values():
+        print("    %-7s %-10s switch id %3d  %s  P4Runtime 127.0.0.1:%d" % (
+            sw.name, sw.role, sw.switch_id, sw.address, deployment.p4runtime_port(fabric, sw.name)))
+    for h in fabric.hosts.values():
+        print("    %-7s %-10s %s on %s port %d" % (h.name, h.role, h.ip, h.switch, h.port))
+    print("*** dashboard: http://%s/dashboard/   (query service on %s; HTTP API http://%s/api/v1)"
+          % (http, fabric.hosts_of("query")[0].name, http))
+    example = flows[0]["key"] if flows else None
+    if example is None:
+        s = fabric.hosts_of("server")
+        example = "%s:%d->%s:%d/udp" % (s[0].ip, BASE_PORT, s[-1].ip, BASE_PORT + 1000)
+        print("*** make a flow, e.g.:  %s python3 %s send --dst %s --sport %d --dport %d --size 200 --count 5"
+              % (s[0].name, TRAFFIC, s[-1].ip, BASE_PORT, BASE_PORT + 1000))
+    q = fabric.hosts_of("query")[0].name
+    print("*** example queries:")
+    print("    ./dta query path -s %s -k '%s' --server %s:%d" % (deployment.PATHS, example, MGMT_QUERY, deployment.QUERY_GRPC))
+    print("    ./dta query counter -s %s -k '%s' --server %s:%d" % (deployment.BYTES, example, MGMT_QUERY, deployment.QUERY_GRPC))
+    print("    curl -G http://%s/api/v1/stores/%s/path --data-urlencode 'key=%s'" % (http, deployment.PATHS, example))
+    print("    (in the Mininet CLI: %s ./dta query path -s %s -k '...' --server %s:%d)"
+          % (q, deployment.PATHS, MGMT_QUERY, deployment.QUERY_GRPC), flush=True)
+
+
+def main(argv=None):
+    args = parse(argv if argv is not None else sys.argv[1:])
+    repo = deployment.REPO
+    bin_dir = prerequisites(repo)
+    from .bmv2 import compile_v1model
+    from .services import Services
+    from mininet.log import setLogLevel
+    setLogLevel("output")    # the CLI prints command output at this level; Mininet's progress is "info"
+
+    fabric = topology.TOPOLOGIES[args.topology]()
+    run_dir = os.path.abspath(args.run_dir or os.path.join(repo, ".dta", "mininet"))
+    if os.path.isdir(run_dir) and os.listdir(run_dir):
+        if not os.path.exists(os.path.join(run_dir, "deployment.yaml")):
+            print("dta mininet: --run-dir %s is not empty and holds no deployment.yaml of an earlier run: "
+                  "name a new or an earlier run's directory (it is emptied at start)" % run_dir, file=sys.stderr)
+            return 2
+        shutil.rmtree(run_dir)           # a fresh deployment: the collectors' stores start empty
+    log_dir = os.path.join(run_dir, "logs")
+    os.makedirs(log_dir)
+    started = time.time()
+
+    for module in ("collector", "controller", "query"):   # build once here, not inside the hosts
+        subprocess.run([os.path.join(repo, "dta"), module, "--help"], stdout=subprocess.DEVNULL, check=True)
+    p4c_dir = os.path.join(repo, "mininet", "target", "p4c")
+    reporter_json = compile_v1model(bin_dir, repo, "reporter/reporter_v1model.p4", p4c_dir)
+    translator_json = compile_v1model(bin_dir, repo, "translator/translator_v1model.p4", p4c_dir)
+    deployment_file = deployment.write(fabric, run_dir, reporter_json, translator_json, MGMT_QUERY)
+    print("*** deployment: %s" % deployment_file, flush=True)
+
+    def on_term(*_):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_term)   # also when started in the background (SIGINT inherited ignored)
+    net = root = None
+    services = Services(repo, run_dir, log_dir)
+    code = 0
+    try:
+        print("*** starting %d BMv2 switches and %d hosts" % (len(fabric.switches), len(fabric.hosts)), flush=True)
+        net, root = build_network(fabric, bin_dir, log_dir)
+        net.start()
+        configure_hosts(net, fabric)
+        for c in fabric.hosts_of("collector"):
+            print("*** collector on %s (%s, raw ingest)" % (c.name, c.ip), flush=True)
+            services.start_collector(net.get(c.name))
+        print("*** switch controller (root namespace), programming the fabric", flush=True)
+        services.start_controller(deployment_file)
+        services.await_fabric_programmed(180)
+        q = fabric.hosts_of("query")[0]
+        services.start_query(net.get(q.name))
+        http = "%s:%d" % (MGMT_QUERY, deployment.QUERY_HTTP)
+        pings = ping_servers(net, fabric)
+        print("*** pings through the reporters: %d/%d answered (%.0f s since start)"
+              % (sum(ok for *_, ok in pings), len(pings), time.time() - started), flush=True)
+        flows = plan_flows(fabric, args.flows, args.packets) if args.traffic else []
+        print_banner(fabric, net, http, flows)
+        if args.duration is None:
+            from mininet.cli import CLI
+            CLI(net)
+        else:
+            end = time.time() + args.duration
+            if flows:
+                print("*** traffic: %d flows x %d datagrams, %.0f datagrams/s in all" % (len(flows), args.packets, args.rate), flush=True)
+                run_traffic(net, flows, args.rate / len(flows), log_dir)
+                print("*** %d of %d datagrams arrived" % (sum(f["received"]["packets"] for f in flows),
+                                                         sum(f["sent"]["packets"] for f in flows)), flush=True)
+            if args.check:
+                query_flows(flows, http, 60)
+                with open(args.check, "w") as out:
+                    json.dump({"topology": fabric.name, "pings": [list(p) for p in pings], "flows": flows,
+                               "switches": {n: s.switch_id for n, s in fabric.switches.items()},
+                               "controller": services.controller_status(),
+                               "seconds": round(time.time() - started, 1)}, out, indent=2)
+                print("*** check written to %s" % args.check, flush=True)
+            if flows:
+                time.sleep(2)    # the controller polls the translator's counters every second
+                print("*** " + report_counts(services.controller_status()), flush=True)
+            while time.time() < end:
+                time.sleep(0.5)
+    except KeyboardInterrupt:
+        print("\n*** interrupted", flush=True)
+        code = 130
+    except Exception as e:   # noqa: BLE001  tear down whatever failed, then say why
+        print("dta mininet: %s" % e, file=sys.stderr, flush=True)
+        code = 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        print("*** tearing down (logs: %s)" % log_dir, flush=True)
+        services.stop_all()
+        if net is not None:
+            net.stop()
+        if root is not None:
+            for intf in list(root.intfList()):
+                intf.delete()
+    return code

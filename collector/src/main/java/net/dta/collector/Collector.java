@@ -29,6 +29,7 @@ import net.dta.collector.store.OpenStores;
 import net.dta.collector.store.StoreFileException;
 import net.dta.collector.store.StoreSet;
 import net.dta.common.admin.AdminServer;
+import net.dta.common.admin.Announcer;
 import net.dta.common.lifecycle.LifecycleStack;
 import net.dta.protocol.catalog.Catalog;
 import net.dta.protocol.catalog.CatalogEntry;
@@ -66,6 +67,7 @@ public final class Collector implements AutoCloseable {
     private CollectorConnectionHandler handler;
     private QueuePairPersister persister;
     private AdminServer admin;
+    private Announcer announcer;
     private int queuePairsRestored;
 
     private Collector(CollectorConfig config) {
@@ -90,13 +92,20 @@ public final class Collector implements AutoCloseable {
     private void startComponents(BackendFactory backends) throws CollectorStartException {
         String configName = config.source() == null ? "the configuration" : config.source().getFileName().toString();
         try {
+            if (config.controller() != null) {
+                announcer = stack.push("announcement", new Announcer(config.controller(), "collector " + config.name(),
+                        () -> Announcement.collector(config.name(), config.network().address(), bootId, backend.queuePairs(),
+                                backend.supportsQueuePairRestore())));
+            }
             stack.push("data directory lock", DataDirectoryLock.acquire(config.dataDir()));
             state = stack.push("collector state", CollectorState.open(config.dataDir()));
             stores = stack.push("store files", StoreSet.open(config.dataDir(), config.definitions(), configName));
             stack.push("store flush", stores::flush);
             long generation = state.recordStores(config.definitions());
 
-            backend = stack.push("rdma backend", backends.create(config));
+            backend = backends.create(config);
+            AutoCloseable stopBackend = once(backend);
+            stack.push("rdma backend", stopBackend);
             RegionRegistrar registrar = new RegionRegistrar(backend, state);
             storeRegions = registrar.registerStores(stores.files());
             stack.push("store regions", () -> storeRegions.forEach(r -> backend.deregister(r.region())));
@@ -115,6 +124,11 @@ public final class Collector implements AutoCloseable {
             backend.start(handler);
             persister = stack.push("queue-pair persister",
                     new QueuePairPersister(backend, state, config.queuePairs().persistInterval()));
+            // A clean stop takes the responder down first (issue 13 item 3): no request then meets a
+            // deregistered region (a remote access error NAK, which took the translator's queue pair
+            // down and defeated restore-on-restart), the persister's last save holds the PSN of the
+            // last request applied, and the store flush (msync) comes after the last write.
+            stack.push("responder", stopBackend);
 
             if (config.admin().enabled()) {
                 admin = stack.push("admin endpoint",
@@ -126,6 +140,9 @@ public final class Collector implements AutoCloseable {
             }
             LOG.info("collector {} started: {} stores, catalog generation {}, boot id {}", config.name(), storeRegions.size(),
                     generation, hex(bootId));
+            if (announcer != null) {
+                announcer.announce();
+            }
         } catch (StoreFileException e) {
             throw new CollectorStartException(e.getMessage(), e);
         } catch (StateException e) {
@@ -240,6 +257,16 @@ public final class Collector implements AutoCloseable {
                 ingest, catalog, new CollectorStatus.Connections(cc.requests(), cc.established(), cc.closed(), cc.plainClients()),
                 endpoint, qps, storeStatus, persistence,
                 new CollectorStatus.Admin(adminAddress == null ? "disabled" : adminAddress.getHostString() + ":" + adminAddress.getPort()), requesterTotals());
+    }
+
+    /** Closes the backend the first time only (the stack holds it twice: stopped first, and in case the start fails). */
+    private static AutoCloseable once(RdmaBackend backend) {
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (closed.compareAndSet(false, true)) {
+                backend.close();
+            }
+        };
     }
 
     static String hex(long v) {

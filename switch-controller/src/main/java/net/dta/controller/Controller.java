@@ -35,6 +35,7 @@ public final class Controller implements AutoCloseable {
     private final ControllerMetrics metrics = new ControllerMetrics();
     private final Map<String, TranslatorAgent> translators = new LinkedHashMap<>();
     private final Map<String, ReporterAgent> reporters = new LinkedHashMap<>();
+    private final Announcements announcements = new Announcements();
     private Deployment deployment;
     private AdminServer admin;
     private long reloads;
@@ -60,7 +61,9 @@ public final class Controller implements AutoCloseable {
                         deployment.controller().adminSecurity())
                         .get("/status", AdminServer.JSON, "status (JSON)", () -> StatusJson.write(c.status()))
                         .get("/metrics", AdminServer.PROMETHEUS, "metrics (Prometheus)",
-                                () -> c.metrics.scrape(c.status()).getBytes(StandardCharsets.UTF_8));
+                                () -> c.metrics.scrape(c.status()).getBytes(StandardCharsets.UTF_8))
+                        .post("/announce", "a collector or translator that has just started (JSON; docs/reliability.md)",
+                                body -> c.announcements.handle(body, c.translatorAgents()));
             }
             return c;
         } catch (IOException | RuntimeException e) {
@@ -87,6 +90,10 @@ public final class Controller implements AutoCloseable {
 
     public InetSocketAddress adminAddress() {
         return admin == null ? null : admin.address();
+    }
+
+    private synchronized List<TranslatorAgent> translatorAgents() {
+        return List.copyOf(translators.values());
     }
 
     public synchronized TranslatorAgent translator(String name) {

@@ -163,6 +163,15 @@ public abstract class DeviceAgent implements AutoCloseable {
             detail = "opening the stream channel";
         }
         log.info("{}: connecting (election id {})", device.description(), endpoint.electionId());
+        // Our back-off decides when to try again: gRPC's own one (1 s growing to 2 min) would fail this
+        // attempt fast with UNAVAILABLE even though the switch is back (issue 13 item 3); give the
+        // connection up to a second to come up before the stream is opened.
+        try {
+            device.connectNow(java.time.Duration.ofMillis(Math.min(1000, settings.rpcDeadline().toMillis())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         device.stream().open(listener(g));
         StreamClient.Mastership m;
         try {
@@ -408,6 +417,57 @@ public abstract class DeviceAgent implements AutoCloseable {
         device.stream().close();
         suspend(why);
         scheduleRetry(delay);
+    }
+
+    /**
+     * The switch announced that it has just started (docs/reliability.md "Announcements"): when
+     * this agent waits for a retry, or still holds a session whose switch no longer runs our
+     * pipeline, open a session now instead of at the end of the back-off. Returns at once; the work
+     * runs on the control thread.
+     */
+    public void announced(String who) {
+        post(() -> {
+            long g;
+            String s;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                g = generation;
+                s = state;
+            }
+            if ("ready".equals(s)) {
+                try {
+                    OptionalLong installed = device.pipeline().cookie();
+                    if (installed.isPresent() && installed.getAsLong() == cookie) {
+                        log.info("{}: {} announced a start; the session already runs our pipeline on it", device.description(), who);
+                        return;
+                    }
+                } catch (P4RuntimeException e) {
+                    // the old session's switch is gone: start over below
+                }
+                lost(g, who + " announced a (re)start");
+            } else if (!"unreachable".equals(s) && !"failed".equals(s)) {
+                return; // connecting, programming or backup: a session is being made
+            }
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                if (retryTask != null) {
+                    retryTask.cancel(false);
+                }
+                backoff.reset();
+            }
+            log.info("{}: {} announced a start: connecting now", device.description(), who);
+            try {
+                device.connectNow(settings.rpcDeadline());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            openSession();
+        });
     }
 
     /** Called from work threads when a write found the switch unreachable. */

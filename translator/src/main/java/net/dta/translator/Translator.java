@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import net.dta.common.admin.AdminServer;
+import net.dta.common.admin.Announcer;
 import net.dta.common.lifecycle.LifecycleStack;
 import net.dta.protocol.report.DropReason;
 import net.dta.rdma.net.ChannelCounters;
@@ -72,6 +73,7 @@ public final class Translator implements AutoCloseable {
     private P4RuntimeService service;
     private P4RuntimeServer server;
     private AdminServer admin;
+    private Announcer announcer;
 
     private Translator(TranslatorConfig config) {
         this.config = config;
@@ -96,6 +98,14 @@ public final class Translator implements AutoCloseable {
         TranslatorConfig.Network net = config.network();
         int address = Ipv4.toInt(net.address());
         String where = net.address().getHostAddress();
+        if (config.controller() != null) {
+            // A translator that just started holds no pipeline: the controller re-programs it at once (docs/reliability.md).
+            String body = "{\"component\":\"translator\",\"name\":\"" + config.name() + "\",\"address\":\"" + where
+                    + "\",\"device_id\":" + config.deviceId() + ",\"boot_id\":\""
+                    + java.util.HexFormat.of().toHexDigits(new java.security.SecureRandom().nextLong()) + "\"}";
+            announcer = stack.push("announcement", new Announcer(config.controller(), "translator " + config.name(),
+                    () -> body.getBytes(StandardCharsets.UTF_8)));
+        }
         try {
             reports = stack.push("report socket", UdpPacketChannel.open(address, net.reportPort(), ChannelOptions.DEFAULT));
         } catch (IOException e) {
@@ -158,6 +168,9 @@ public final class Translator implements AutoCloseable {
         }
         LOG.info("translator {} (device {}) started: reports on {}:{}, RoCEv2 on {}, P4Runtime on {}", config.name(),
                 config.deviceId(), where, reportAddress().getPort(), roce.describe(), server.address());
+        if (announcer != null) {
+            announcer.announce();
+        }
         if (intReports != null) {
             LOG.info("INT ingest: Telemetry Report v2.0 datagrams on {}:{} (docs/int.md)", where, intReports.port());
         }

@@ -3,6 +3,7 @@ package net.dta.collector.config;
 import java.net.Inet4Address;
 import java.nio.file.Path;
 
+import net.dta.common.admin.ControllerLink;
 import net.dta.common.security.ServerSecurity;
 import java.time.Duration;
 import java.util.List;
@@ -16,9 +17,10 @@ import net.dta.protocol.layout.StoreDefinition;
  *
  * @param source the file it was read from (for messages)
  * @param dataDir absolute; relative paths in the file are resolved against the file's directory
+ * @param controller where to announce a start (null: not announced; the controller's polling finds it)
  */
 public record CollectorConfig(Path source, String name, Network network, Path dataDir, Admin admin,
-                              QueuePairs queuePairs, List<StoreConfig> stores, Cm cm) {
+                              QueuePairs queuePairs, List<StoreConfig> stores, Cm cm, ControllerLink controller) {
     public static final int DEFAULT_ROCE_PORT = 4791;
     public static final int DEFAULT_CM_PORT = 40041;
     public static final int DEFAULT_ADMIN_PORT = 40042;

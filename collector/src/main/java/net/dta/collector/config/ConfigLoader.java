@@ -25,6 +25,7 @@ import net.dta.common.config.ConfigNode;
 import net.dta.common.config.ConfigProblem;
 import net.dta.common.config.Fields;
 import net.dta.common.config.YamlTree;
+import net.dta.common.admin.ControllerLink;
 import net.dta.common.security.ServerSecurity;
 import net.dta.protocol.auth.CmSecret;
 import net.dta.protocol.catalog.CatalogEntry;
@@ -116,10 +117,12 @@ public final class ConfigLoader {
             String dataDir = top.string("data-dir", "data/" + name, "a directory path");
             Admin admin = admin(top.section("admin"));
             QueuePairs queuePairs = queuePairs(top.section("queue-pairs"));
+            ControllerLink controller = ControllerLink.read(top.section("controller"), baseDir);
             List<StoreConfig> stores = stores(top, network.countersLittleEndian());
             CollectorConfig.Cm cm = cm(top.section("cm"));
             top.rejectUnknown("the top level");
-            return new CollectorConfig(source, name, network, baseDir.resolve(dataDir).normalize(), admin, queuePairs, stores, cm);
+            return new CollectorConfig(source, name, network, baseDir.resolve(dataDir).normalize(), admin, queuePairs, stores, cm,
+                    controller);
         }
 
         private Network network(Fields f) {

@@ -15,6 +15,20 @@ public final class AdminClient {
     private AdminClient() {
     }
 
+    /** The endpoint answered, with another status than 200 (asking again will not help). */
+    public static final class Refused extends IOException {
+        private final int status;
+
+        Refused(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
     /**
      * GET {@code http://address path}; the body of a 200 answer.
      *
@@ -28,12 +42,28 @@ public final class AdminClient {
     /** The same over HTTPS and/or with a bearer token (docs/security.md). */
     public static byte[] get(String address, String path, int timeoutSeconds, String component, ClientSecurity security)
             throws IOException {
+        return send(address, path, null, timeoutSeconds, component, security);
+    }
+
+    /** POST {@code body} (JSON); the body of a 200 answer. */
+    public static byte[] post(String address, String path, byte[] body, int timeoutSeconds, String component,
+                              ClientSecurity security) throws IOException {
+        return send(address, path, body, timeoutSeconds, component, security);
+    }
+
+    private static byte[] send(String address, String path, byte[] post, int timeoutSeconds, String component,
+                               ClientSecurity security) throws IOException {
         String url = (security.tls() ? "https://" : "http://") + address + path;
         HttpClient.Builder cb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(timeoutSeconds));
         if (security.tls()) {
             cb.sslContext(security.sslContext());
         }
-        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(timeoutSeconds)).GET();
+        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(timeoutSeconds));
+        if (post == null) {
+            rb.GET();
+        } else {
+            rb.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(post));
+        }
         String authorization = security.authorization();
         if (authorization != null) {
             rb.header("Authorization", authorization);
@@ -41,12 +71,12 @@ public final class AdminClient {
         try (HttpClient client = cb.build()) {
             HttpResponse<byte[]> r = client.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
-                throw new IOException(url + " answered " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8).strip());
+                throw new Refused(r.statusCode(), url + " answered " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8).strip());
             }
             return r.body();
         } catch (IOException | IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith(url + " answered")) {
-                throw (IOException) e;
+            if (e instanceof Refused) {
+                throw (Refused) e;
             }
             // A refused connection carries no message: name its class instead of "null".
             String why = e.getMessage() != null ? e.getMessage()

@@ -96,6 +96,50 @@ public final class AdminServer implements AutoCloseable {
         return this;
     }
 
+    /** Handles a POST body; answers with a status code and a text. */
+    @FunctionalInterface
+    public interface PostHandler {
+        Answer handle(byte[] body) throws IOException;
+    }
+
+    /** An answer to a POST: the HTTP status and a one-line text. */
+    public record Answer(int status, String text) {
+    }
+
+    /** The largest POST body accepted (announcements are a few hundred bytes). */
+    public static final int MAX_POST_BYTES = 64 * 1024;
+
+    /**
+     * Serves POST {@code path} (same TLS and credentials as every view: docs/security.md). A body
+     * over {@link #MAX_POST_BYTES} is refused with 413 before it is handed on.
+     */
+    public synchronized AdminServer post(String path, String description, PostHandler handler) {
+        paths.put(path, description);
+        server.createContext(path, ex -> {
+            if (!admitted(ex)) {
+                return;
+            }
+            if (!"POST".equals(ex.getRequestMethod())) {
+                send(ex, 405, TEXT, "only POST\n".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            byte[] body = ex.getRequestBody().readNBytes(MAX_POST_BYTES + 1);
+            if (body.length > MAX_POST_BYTES) {
+                send(ex, 413, TEXT, ("at most " + MAX_POST_BYTES + " bytes\n").getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            Answer a;
+            try {
+                a = handler.handle(body);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("{} failed: {}", ex.getRequestURI(), e.toString(), e);
+                a = new Answer(500, "error: " + e);
+            }
+            send(ex, a.status(), TEXT, (a.text() + "\n").getBytes(StandardCharsets.UTF_8));
+        });
+        return this;
+    }
+
     /**
      * What /health checks: the supplier names what is broken (an essential thread that stopped),
      * or returns null when all is well. /health then answers 503 with that text.

@@ -68,6 +68,16 @@ public final class CmConnector {
     /** @param cmSecret the deployment's CM secret (controller.cm.secret-file); null: {@link #handshake} refuses to start */
     public CmConnector(TranslatorSpec translator, CollectorSpec collector, FramePort port, FrameRouter.Inbox inbox,
                        Duration timeout, int retries, RandomGenerator random, byte[] cmSecret) {
+        this(translator, collector, port, inbox, timeout, retries, random, cmSecret, TranslatorP4Names.BASE_QPN + collector.index());
+    }
+
+    /**
+     * @param translatorQpn the local QPN of this connection: the translator's queue pair to this
+     *                      collector, or another one for a side connection that only READs (whose
+     *                      responses the translator passes to the controller as unknown-queue-pair PacketIns)
+     */
+    public CmConnector(TranslatorSpec translator, CollectorSpec collector, FramePort port, FrameRouter.Inbox inbox,
+                       Duration timeout, int retries, RandomGenerator random, byte[] cmSecret, int translatorQpn) {
         this.cmSecret = cmSecret;
         this.translator = translator;
         this.collector = collector;
@@ -76,7 +86,7 @@ public final class CmConnector {
         this.timeoutMillis = timeout.toMillis();
         this.retries = retries;
         this.random = random;
-        this.translatorQpn = TranslatorP4Names.BASE_QPN + collector.index();
+        this.translatorQpn = translatorQpn;
         this.mtu = collector.pathMtu();
         this.cmRoute = RoceRoute.forQueuePair(translator.mac(), collector.mac(), translator.address(), collector.address(), 1);
         this.qpRoute = RoceRoute.forQueuePair(translator.mac(), collector.mac(), translator.address(), collector.address(),

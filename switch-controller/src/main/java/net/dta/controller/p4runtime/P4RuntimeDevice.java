@@ -80,6 +80,23 @@ public final class P4RuntimeDevice implements AutoCloseable {
         return reader;
     }
 
+    /**
+     * Forgets gRPC's own back-off between connection attempts and waits (at most {@code timeout})
+     * until the connection is made: a stream opened while gRPC waits out its back-off would fail
+     * fast with UNAVAILABLE even though the switch is back.
+     */
+    public boolean connectNow(java.time.Duration timeout) throws InterruptedException {
+        channel.resetConnectBackoff();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (channel.getState(true) != io.grpc.ConnectivityState.READY) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
     @Override
     public void close() {
         stream.close();

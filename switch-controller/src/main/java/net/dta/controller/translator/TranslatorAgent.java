@@ -145,6 +145,7 @@ public final class TranslatorAgent extends DeviceAgent {
             }
             seedFromSwitch();
             qpUp = readQpUp();
+            adoptLiveQueuePairs(qpUp);
         }
         device.writer().apply(List.of(WriteClient.update(Update.Type.INSERT,
                 P4Entities.cloneSession(LOOP_CLONE_SESSION, spec.recirculationPort()))));
@@ -152,7 +153,8 @@ public final class TranslatorAgent extends DeviceAgent {
         List<QueuePair> toConnect = new ArrayList<>();
         synchronized (this) {
             for (QueuePair qp : queuePairs.values()) {
-                boolean keep = !freshPipeline && qp.state == QueuePair.State.SUSPENDED && qp.remoteQpn >= 0
+                boolean keep = !freshPipeline && (qp.state == QueuePair.State.SUSPENDED || qp.state == QueuePair.State.UP)
+                        && qp.remoteQpn >= 0
                         && qpUp.getOrDefault(qp.collector.index(), 0L) == 1L && holdsQueuePair(qp);
                 if (keep) {
                     qp.state(QueuePair.State.UP);
@@ -166,6 +168,59 @@ public final class TranslatorAgent extends DeviceAgent {
         for (QueuePair qp : toConnect) {
             startConnect(qp, g, 0);
         }
+    }
+
+    /**
+     * This controller just started and the translator kept its pipeline: every queue pair that the
+     * switch still runs ({@code dta_qp_up} = 1, an entry naming the collector's QPN) is adopted
+     * with the catalog read through a side connection ({@link QueuePairAdoption}), before the first
+     * table sync, so the stores' entries stay as they are and no report is dropped. A queue pair
+     * that cannot be adopted is connected again as before.
+     */
+    private void adoptLiveQueuePairs(Map<Integer, Long> qpUp) throws InterruptedException {
+        List<QueuePair> candidates = new ArrayList<>();
+        synchronized (this) {
+            for (QueuePair qp : queuePairs.values()) {
+                if (qp.state == QueuePair.State.IDLE && qpUp.getOrDefault(qp.collector.index(), 0L) == 1L) {
+                    int remote = liveRemoteQpn(qp.collector);
+                    if (remote >= 0) {
+                        qp.remoteQpn = remote;
+                        candidates.add(qp);
+                    }
+                }
+            }
+        }
+        for (QueuePair qp : candidates) {
+            try {
+                QueuePairAdoption.Adopted a = QueuePairAdoption.readCatalog(spec, qp.collector, framePort, router, settings, random);
+                synchronized (this) {
+                    qp.catalog = a.catalog();
+                    qp.bootId = a.bootId();
+                    qp.connectedAtMillis = System.currentTimeMillis();
+                    qp.state(QueuePair.State.UP);
+                }
+                cmEvents.add("queue_pair_adopted");
+                log.info("translator {}: adopted the live queue pair to {} (QPN 0x{} -> 0x{}, boot id {}): not re-connected",
+                        spec.name(), qp.collector.describe(), Integer.toHexString(TranslatorTables.qpnOf(qp.collector)),
+                        Integer.toHexString(qp.remoteQpn), Long.toHexString(a.bootId()));
+            } catch (ConnectException e) {
+                synchronized (this) {
+                    qp.remoteQpn = -1;
+                }
+                log.warn("translator {}: cannot adopt the queue pair to {} ({}): connecting it again", spec.name(),
+                        qp.collector.describe(), e.getMessage());
+            }
+        }
+    }
+
+    /** The remote QPN of the switch's queue pair entry for a collector, or -1. */
+    private synchronized int liveRemoteQpn(CollectorSpec c) {
+        for (TableEntry e : tableSync.entries().values()) {
+            if (e.getTableId() == p4.tableId(QUEUE_PAIRS) && p4.match(e, QUEUE_PAIRS, F_COLLECTOR) == c.index()) {
+                return (int) p4.param(e, SET_QUEUE_PAIR, P_REMOTE_QPN);
+            }
+        }
+        return -1;
     }
 
     /** The switch's queue pair entry names the remote QPN we know. */
@@ -467,6 +522,64 @@ public final class TranslatorAgent extends DeviceAgent {
         return cells;
     }
 
+    /** Whether this translator has a queue pair to a collector at {@code address}. */
+    public synchronized boolean collects(int address) {
+        return queuePairs.values().stream().anyMatch(q -> q.collector.address() == address);
+    }
+
+    /**
+     * A collector announced its start (docs/reliability.md "Announcements"). Its queue pair is kept
+     * when the collector holds it (restored: {@code held} maps this translator's QPN to the collector's
+     * QPN); otherwise it is connected now, whatever its back-off. {@code processCm}: the collector's CM
+     * state lives in its process (software responder), so a connection it does not list is unknown to
+     * it and needs no DREQ. Returns how many queue pairs were (re)connected.
+     */
+    public int collectorAnnounced(int address, long bootId, Map<Integer, Integer> held, boolean processCm) {
+        long g = generation();
+        List<QueuePair> now = new ArrayList<>();
+        synchronized (this) {
+            for (QueuePair qp : queuePairs.values()) {
+                if (qp.collector.address() != address) {
+                    continue;
+                }
+                Integer theirs = held.get(TranslatorTables.qpnOf(qp.collector));
+                boolean holds = theirs != null && theirs == qp.remoteQpn;
+                if (qp.state == QueuePair.State.UP && qp.bootId == bootId) {
+                    continue; // connected to this very run already: the announcement is older than that connection
+                }
+                if (qp.state == QueuePair.State.UP && holds) {
+                    if (qp.bootId != 0 && qp.bootId != bootId) {
+                        qp.collectorRestarts++;
+                        qp.bootId = bootId;
+                        log.info("translator {}: {} restarted (boot id {}) and restored queue pair 0x{}: kept", spec.name(),
+                                qp.collector.describe(), Long.toHexString(bootId), Integer.toHexString(qp.remoteQpn));
+                    }
+                    continue;
+                }
+                boolean waiting = qp.state == QueuePair.State.DOWN || qp.state == QueuePair.State.FAILED
+                        || (qp.state == QueuePair.State.CONNECTING && qp.step == ConnectStep.CM_REQ);
+                if (qp.state == QueuePair.State.UP) {
+                    qp.state(QueuePair.State.DOWN);
+                    qp.downs++;
+                    qp.lastError = "the collector restarted (boot id " + Long.toHexString(bootId) + ") without this queue pair";
+                } else if (!waiting) {
+                    continue; // no session (the session's start connects it), or an attempt past its REP
+                }
+                if (processCm && !holds) {
+                    qp.lastHandshake = null; // the collector's process does not know that connection: no DREQ owed
+                }
+                qp.backoff.reset();
+                now.add(qp);
+            }
+        }
+        for (QueuePair qp : now) {
+            log.info("translator {}: {} announced a start (boot id {}): connecting its queue pair now", spec.name(),
+                    qp.collector.describe(), Long.toHexString(bootId));
+            startConnect(qp, g, 0);
+        }
+        return now.size();
+    }
+
     /** A queue pair the translator reports down, or that we found down: reconnect it. */
     private void queuePairDown(int collectorIndex, String why) {
         long g = generation();
@@ -512,8 +625,9 @@ public final class TranslatorAgent extends DeviceAgent {
         }
         boolean current;
         synchronized (this) {
-            current = qp.state == QueuePair.State.UP && qp.remote != null && qp.remote.remoteCommId() == dreq.theirCommId()
-                    && qp.remote.localCommId() == dreq.ourCommId();
+            // An adopted queue pair (remote unknown: a previous controller connected it) is the one up.
+            current = qp.state == QueuePair.State.UP && (qp.remote == null || (qp.remote.remoteCommId() == dreq.theirCommId()
+                    && qp.remote.localCommId() == dreq.ourCommId()));
             if (current) {
                 qp.lastHandshake = null; // it is disconnected now: nothing to DREQ later
             }

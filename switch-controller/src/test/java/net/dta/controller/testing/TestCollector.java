@@ -58,6 +58,12 @@ public final class TestCollector implements AutoCloseable {
         return c;
     }
 
+    /** From the next start on, announce starts to the controller's admin endpoint (docs/reliability.md). */
+    public void announceTo(String controllerAdmin) throws java.io.IOException {
+        Files.writeString(config, "controller: {admin: \"" + controllerAdmin + "\"}\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND);
+    }
+
     public void start() throws Exception {
         CollectorConfig cfg = ConfigLoader.load(config);
         collector = Collector.start(cfg, new DefaultBackends());

@@ -39,6 +39,10 @@ public final class TestNetwork implements AutoCloseable {
     private final Mode mode;
     /** How the translator's P4Runtime server is protected (docs/security.md). */
     public net.dta.common.security.ServerSecurity p4runtimeSecurity = net.dta.common.security.ServerSecurity.NONE;
+    /** The deployment's reconnect line (back-off). */
+    public String reconnectYaml = "  reconnect: {min-backoff: 100ms, max-backoff: 1s}\n";
+    /** When set, the translator announces its starts to this controller admin address. */
+    public String translatorAnnouncesTo;
     /** Extra YAML lines of the deployment's translator entry (indented 4 spaces), e.g. its p4runtime-security. */
     public String translatorYaml = "";
 
@@ -89,6 +93,10 @@ public final class TestNetwork implements AutoCloseable {
             cfg = cfg.withP4Runtime(translatorAddress(), p4runtimePort);
         }
         cfg = cfg.withP4RuntimeSecurity(p4runtimeSecurity);
+        if (translatorAnnouncesTo != null) {
+            cfg = cfg.withController(new net.dta.common.admin.ControllerLink(translatorAnnouncesTo,
+                    net.dta.common.security.ClientSecurity.NONE));
+        }
         translator = Translator.start(cfg);
         p4runtimePort = translator.p4runtimeAddress().getPort();
         return translator;
@@ -136,7 +144,7 @@ public final class TestNetwork implements AutoCloseable {
         y.append("deployment: {name: test}\n");
         y.append("controller:\n  admin: {address: \"127.0.0.1:0\"}\n  rpc-deadline: 3s\n  cm: {timeout: 500ms, retries: 2, secret-file: ")
                 .append(TestCmSecret.writeTo(dir)).append("}\n");
-        y.append("  reconnect: {min-backoff: 100ms, max-backoff: 1s}\n  poll-interval: 100ms\n");
+        y.append(reconnectYaml).append("  poll-interval: 100ms\n");
         y.append("collectors:\n");
         for (int i = 0; i < collectorCount; i++) {
             y.append("  - {name: c").append(i).append(", index: ").append(i).append(", address: ").append(collectorAddress(i)).append("}\n");
@@ -169,6 +177,13 @@ public final class TestNetwork implements AutoCloseable {
         byte[] v = {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value};
         byte[] buf = new byte[64];
         int n = ReportEncoder.keyWrite(MemorySegment.ofArray(buf), 0, 1, 0, key, v);
+        send(buf, n);
+    }
+
+    /** A Key-Increment report (store 2, flow-bytes) of a 16-byte key given as 32 hex digits. */
+    public void keyIncrement(String keyHex, long delta) throws IOException {
+        byte[] buf = new byte[64];
+        int n = ReportEncoder.keyIncrement(MemorySegment.ofArray(buf), 0, 2, 0, HexFormat.of().parseHex(keyHex), delta);
         send(buf, n);
     }
 

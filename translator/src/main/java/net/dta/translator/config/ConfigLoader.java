@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import net.dta.common.admin.ControllerLink;
 import net.dta.common.config.ConfigException;
 import net.dta.common.config.ConfigNode;
 import net.dta.common.config.ConfigProblem;
@@ -108,6 +109,7 @@ public final class ConfigLoader {
         ServerSecurity adminSecurity = ServerSecurity.read(a, base);
         a.rejectUnknown("admin");
 
+        ControllerLink controller = ControllerLink.read(top.section("controller"), base);
         IntIngestConfig intIngest = intIngest(top.section("int"));
         if (intIngest.enabled() && intIngest.port() != 0 && intIngest.port() == reportPort) {
             top.problem("int", "int.port must differ from network.report-port (both are " + reportPort + ")");
@@ -117,7 +119,7 @@ public final class ConfigLoader {
         return new TranslatorConfig(source, name, deviceId, new TranslatorConfig.P4Runtime(p4rt.host(), p4rt.port(), p4rtSecurity),
                 new TranslatorConfig.Network(address, mac, reportPort, mode), new TranslatorConfig.DataPlane(cache, tails, batch,
                         new RequesterSettings(retransmit, window, timeoutMicros * 1000)),
-                new TranslatorConfig.Admin(adminEnabled, admin.host(), admin.port(), adminSecurity), intIngest);
+                new TranslatorConfig.Admin(adminEnabled, admin.host(), admin.port(), adminSecurity), intIngest, controller);
     }
 
     /** The {@code int:} section (docs/int.md): off by default; store ids 0 leave a kind of telemetry unmapped. */

@@ -1,5 +1,6 @@
 package net.dta.translator.config;
 
+import net.dta.common.admin.ControllerLink;
 import net.dta.common.security.ServerSecurity;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -14,9 +15,11 @@ import net.dta.translator.dataplane.RequesterSettings;
  * P4Runtime state, written by the controller.
  *
  * @param source the file it was read from, or null when built in code
+ * @param controller where to announce a start (null: not announced; the controller's polling finds it)
  */
 public record TranslatorConfig(Path source, String name, long deviceId, P4Runtime p4runtime, Network network,
-                               DataPlane dataPlane, Admin admin, IntIngestConfig intIngest) {
+                               DataPlane dataPlane, Admin admin, IntIngestConfig intIngest,
+                               ControllerLink controller) {
     public static final int DEFAULT_P4RUNTIME_PORT = 9559;
     public static final int DEFAULT_REPORT_PORT = 40040;
     public static final int DEFAULT_ADMIN_PORT = 40043;
@@ -28,7 +31,7 @@ public record TranslatorConfig(Path source, String name, long deviceId, P4Runtim
     /** Without INT ingest (its default: off). */
     public TranslatorConfig(Path source, String name, long deviceId, P4Runtime p4runtime, Network network, DataPlane dataPlane,
                             Admin admin) {
-        this(source, name, deviceId, p4runtime, network, dataPlane, admin, IntIngestConfig.OFF);
+        this(source, name, deviceId, p4runtime, network, dataPlane, admin, IntIngestConfig.OFF, null);
     }
 
     /** Where controllers connect (host:port; port 0 picks a free port), and how they are authenticated. */
@@ -94,36 +97,40 @@ public record TranslatorConfig(Path source, String name, long deviceId, P4Runtim
     }
 
     public TranslatorConfig withName(String value) {
-        return new TranslatorConfig(source, value, deviceId, p4runtime, network, dataPlane, admin, intIngest);
+        return new TranslatorConfig(source, value, deviceId, p4runtime, network, dataPlane, admin, intIngest, controller);
     }
 
     public TranslatorConfig withDeviceId(long value) {
-        return new TranslatorConfig(source, name, value, p4runtime, network, dataPlane, admin, intIngest);
+        return new TranslatorConfig(source, name, value, p4runtime, network, dataPlane, admin, intIngest, controller);
     }
 
     public TranslatorConfig withP4Runtime(String host, int port) {
-        return new TranslatorConfig(source, name, deviceId, new P4Runtime(host, port, p4runtime.security()), network, dataPlane, admin, intIngest);
+        return new TranslatorConfig(source, name, deviceId, new P4Runtime(host, port, p4runtime.security()), network, dataPlane, admin, intIngest, controller);
     }
 
     public TranslatorConfig withP4RuntimeSecurity(ServerSecurity value) {
         return new TranslatorConfig(source, name, deviceId, new P4Runtime(p4runtime.host(), p4runtime.port(), value), network,
-                dataPlane, admin, intIngest);
+                dataPlane, admin, intIngest, controller);
     }
 
     public TranslatorConfig withNetwork(Network value) {
-        return new TranslatorConfig(source, name, deviceId, p4runtime, value, dataPlane, admin, intIngest);
+        return new TranslatorConfig(source, name, deviceId, p4runtime, value, dataPlane, admin, intIngest, controller);
     }
 
     public TranslatorConfig withDataPlane(DataPlane value) {
-        return new TranslatorConfig(source, name, deviceId, p4runtime, network, value, admin, intIngest);
+        return new TranslatorConfig(source, name, deviceId, p4runtime, network, value, admin, intIngest, controller);
     }
 
     public TranslatorConfig withAdmin(Admin value) {
-        return new TranslatorConfig(source, name, deviceId, p4runtime, network, dataPlane, value, intIngest);
+        return new TranslatorConfig(source, name, deviceId, p4runtime, network, dataPlane, value, intIngest, controller);
     }
 
     public TranslatorConfig withIntIngest(IntIngestConfig value) {
-        return new TranslatorConfig(source, name, deviceId, p4runtime, network, dataPlane, admin, value);
+        return new TranslatorConfig(source, name, deviceId, p4runtime, network, dataPlane, admin, value, controller);
+    }
+
+    public TranslatorConfig withController(ControllerLink value) {
+        return new TranslatorConfig(source, name, deviceId, p4runtime, network, dataPlane, admin, intIngest, value);
     }
 
     public static Inet4Address ipv4(String dotted) {

@@ -45,6 +45,10 @@ translator: {name: interop-tor}
 p4runtime: {address: "127.0.0.1:9559"}
 network: {address: $HOST_IP, report-port: 40040, mode: raw}
 admin: {address: "$TRANSLATOR_ADMIN"}
+# The guest runs under TCG: its round trip is milliseconds, not the microseconds of a NIC. A
+# retransmit timeout below it makes the requester query and resend before rxe could answer
+# (docs/interop.md, "nak").
+dataplane: {retransmit-timeout-micros: 50000}
 EOF
   local name address admin
   for name in rxe soft; do

@@ -32,9 +32,12 @@ class RetransmissionTest {
     private static final int KEY_INCREMENT = 2;
     private final ProtocolVectors vectors = ProtocolVectors.load();
 
+    /** A 1 ms retransmit timeout (the default is 50 ms): the timings below are in its units. */
+    private static final RequesterSettings ONE_MS = new RequesterSettings(true, RequesterSettings.DEFAULT_WINDOW, 1_000_000);
+
     @Test
     void aSequenceNakResendsEveryRequestFromItsPsnAsFirstSentAndLosesNothing() throws Exception {
-        try (EngineHarness h = EngineHarness.withVectorState(0x0FF, 65536)) {
+        try (EngineHarness h = EngineHarness.withVectorState(0x0FF, 65536, ONE_MS)) {
             TestController c = h.controller;
             List<byte[]> sent = new ArrayList<>(h.report(vectors.get("kw.report").bytes())); // PSN 0xFF, 0x100
             sent.addAll(h.report(vectors.get("ki.report.0").bytes()));                       // PSN 0x101, 0x102
@@ -63,7 +66,7 @@ class RetransmissionTest {
 
     @Test
     void theTimeoutSendsAPsnQueryAndGoesBackToThePsnItsAnswerNames() throws Exception {
-        try (EngineHarness h = EngineHarness.withVectorState(0x0FF, 65536)) {
+        try (EngineHarness h = EngineHarness.withVectorState(0x0FF, 65536, ONE_MS)) {
             TestController c = h.controller;
             List<byte[]> sent = h.report(vectors.get("kw.report").bytes()); // PSN 0xFF, 0x100
             assertEquals(0, h.advance(999_999).size(), "before the timeout (1 ms)");
@@ -120,7 +123,7 @@ class RetransmissionTest {
 
     @Test
     void heldPostcardsAndAppendEntriesAreAccountedUntilTheirWriteIsAcknowledged() throws Exception {
-        try (EngineHarness h = EngineHarness.withVectorState(0x0FF, 65536)) {
+        try (EngineHarness h = EngineHarness.withVectorState(0x0FF, 65536, ONE_MS)) {
             ReportLedger ledger = h.engine.ledger();
             assertEquals(0, h.report(vectors.get("ap.report.0").bytes()).size(), "batch of 2: held");
             assertEquals(1, ledger.held(4));

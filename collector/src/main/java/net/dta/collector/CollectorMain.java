@@ -8,6 +8,7 @@ import net.dta.collector.cli.RunCommand;
 import net.dta.collector.cli.StatusCommand;
 import net.dta.collector.cli.StoresCommand;
 import net.dta.common.cli.CliRunner;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,9 +25,6 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class},
         footer = {"", "Documentation: docs/collector.md"})
 public final class CollectorMain implements Runnable {
-    public static final int OK = 0;
-    public static final int FAILED = 1;
-    public static final int USAGE = 2;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -41,7 +39,7 @@ public final class CollectorMain implements Runnable {
 
     /** Runs one command with the given output streams; returns the exit code. */
     public static int doMain(PrintWriter out, PrintWriter err, String... args) {
-        return CliRunner.execute(new CollectorMain(), "collector", FAILED, out, err, args);
+        return CliRunner.execute(new CollectorMain(), "collector", ExitCode.SOFTWARE, out, err, args);
     }
 
     @Override

@@ -42,6 +42,7 @@ import net.dta.reporter.load.LoadSpec;
 import net.dta.translator.Translator;
 import net.dta.translator.TranslatorStartException;
 import net.dta.translator.config.Mode;
+import picocli.CommandLine.ExitCode;
 
 /**
  * One run of the demo: starts, in this order and in this process, the collectors, the software
@@ -64,7 +65,7 @@ final class Demo {
     private final Object wake = new Object();
     private final List<Collector> collectors = new ArrayList<>();
     private volatile boolean stopRequested;
-    private volatile int exitCode = DemoMain.OK;
+    private volatile int exitCode = ExitCode.OK;
 
     private DemoDirectory dir;
     private int run;
@@ -113,7 +114,7 @@ final class Demo {
             out.flush();
             err.println("demo: " + e.getMessage());
             err.flush();
-            exitCode = DemoMain.FAILED;
+            exitCode = ExitCode.SOFTWARE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -121,7 +122,7 @@ final class Demo {
             err.println("demo: failed: " + e);
             e.printStackTrace(err);
             err.flush();
-            exitCode = DemoMain.FAILED;
+            exitCode = ExitCode.SOFTWARE;
         } finally {
             stop();
             out.flush();
@@ -536,17 +537,17 @@ final class Demo {
         stack.close();
         if (dir != null) {
             try {
-                if (runBegun && exitCode == DemoMain.OK) {
+                if (runBegun && exitCode == ExitCode.OK) {
                     dir.endRun();
                 }
             } catch (DemoException e) {
                 err.println("demo: " + e.getMessage());
-                exitCode = DemoMain.FAILED;
+                exitCode = ExitCode.SOFTWARE;
             }
             dir.close();
         }
         if (started) {
-            out.println((exitCode == DemoMain.OK ? "stopped cleanly" : "stopped") + " after "
+            out.println((exitCode == ExitCode.OK ? "stopped cleanly" : "stopped") + " after "
                     + Text.elapsed(Duration.ofNanos(System.nanoTime() - startedNanos)) + ": " + Text.grouped(sent)
                     + " reports sent in run " + run + "; the data stays in " + Text.path(dir.path()));
             out.println("(./dta demo again reuses it; --fresh starts over)");

@@ -3,7 +3,7 @@ package net.dta.demo;
 import java.net.InetSocketAddress;
 import java.util.List;
 
-import net.dta.deployment.HostPort;
+import net.dta.common.config.HostPort;
 import net.dta.translator.config.Mode;
 
 /**

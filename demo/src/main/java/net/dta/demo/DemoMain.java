@@ -11,9 +11,10 @@ import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
 import net.dta.common.cli.CliRunner;
-import net.dta.deployment.HostPort;
+import net.dta.common.config.HostPort;
 import net.dta.reporter.cli.Numbers;
 import net.dta.translator.config.Mode;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,9 +40,6 @@ import picocli.CommandLine.Spec;
         footer = {"", "Addresses: translator NET.10 (reports udp :40040, P4Runtime :9559), collectors NET.21, NET.22, ... (RoCEv2 :4791).",
                 "Documentation: docs/demo.md"})
 public final class DemoMain implements Callable<Integer> {
-    public static final int OK = 0;
-    public static final int FAILED = 1;
-    public static final int USAGE = 2;
     static final HostPort DEFAULT_GRPC = new HostPort("127.0.0.1", 40045);
     private static final Pattern NET = Pattern.compile("127\\.(\\d{1,3})\\.(\\d{1,3})");
 
@@ -127,7 +125,7 @@ public final class DemoMain implements Callable<Integer> {
 
     /** Runs the demo with the given output streams; returns the exit code. */
     public static int doMain(PrintWriter out, PrintWriter err, String... args) {
-        return CliRunner.execute(new DemoMain(), "demo", FAILED, out, err, args);
+        return CliRunner.execute(new DemoMain(), "demo", ExitCode.SOFTWARE, out, err, args);
     }
 
     @Override
@@ -140,7 +138,7 @@ public final class DemoMain implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             err.println("demo: " + e.getMessage());
             err.println("(./dta demo --help lists the options)");
-            return USAGE;
+            return ExitCode.USAGE;
         }
         if (verbose && System.getProperty("dta.log.level") == null) {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);
@@ -152,9 +150,9 @@ public final class DemoMain implements Callable<Integer> {
             demo.requestStop();
             int code;
             try {
-                code = demo.awaitFinished(Duration.ofSeconds(30)) ? demo.exitCode() : FAILED;
+                code = demo.awaitFinished(Duration.ofSeconds(30)) ? demo.exitCode() : ExitCode.SOFTWARE;
             } catch (InterruptedException e) {
-                code = FAILED;
+                code = ExitCode.SOFTWARE;
             }
             out.flush();
             err.flush();

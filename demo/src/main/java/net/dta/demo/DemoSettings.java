@@ -3,7 +3,7 @@ package net.dta.demo;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import net.dta.deployment.HostPort;
+import net.dta.common.config.HostPort;
 import net.dta.translator.config.Mode;
 
 /**

@@ -38,6 +38,7 @@ import net.dta.query.v1.KeyWriteGetResponse;
 import net.dta.query.v1.QueryServiceGrpc;
 import net.dta.testkit.RepoPaths;
 import net.dta.testkit.TestJvm;
+import picocli.CommandLine.ExitCode;
 
 /**
  * The demo as a user runs it: a separate JVM started with the demo's command line, queried over
@@ -194,7 +195,7 @@ class DemoProcessTest {
         var out = new java.io.StringWriter();
         var err = new java.io.StringWriter();
         int code = DemoMain.doMain(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "--net", "10.0.0");
-        assertEquals(DemoMain.USAGE, code);
+        assertEquals(ExitCode.USAGE, code);
         assertTrue(err.toString().contains("--net:"), err.toString());
     }
 

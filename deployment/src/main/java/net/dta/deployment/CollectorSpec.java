@@ -2,7 +2,9 @@ package net.dta.deployment;
 
 import java.nio.file.Path;
 
+import net.dta.common.config.HostPort;
 import net.dta.common.security.ClientSecurity;
+import net.dta.protocol.Addresses;
 
 /**
  * One collector of the deployment (docs/deployment.md, {@code collectors[]}).
@@ -27,7 +29,7 @@ public record CollectorSpec(String name, int index, int address, long mac, int c
     }
 
     public String addressText() {
-        return Ipv4s.format(address);
+        return Addresses.formatIpv4(address);
     }
 
     /** "collector c2 (127.0.0.22)": how messages name it. */

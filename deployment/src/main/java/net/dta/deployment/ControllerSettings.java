@@ -2,6 +2,7 @@ package net.dta.deployment;
 
 import java.time.Duration;
 
+import net.dta.common.config.HostPort;
 import net.dta.common.security.ServerSecurity;
 
 /**

@@ -1,5 +1,7 @@
 package net.dta.deployment;
 
+import net.dta.protocol.Addresses;
+
 /**
  * An IPv4 prefix: {@code 10.0.0.0/24}; a bare address is a /32.
  *
@@ -12,7 +14,7 @@ public record Ipv4Prefix(int address, int length) {
             throw new IllegalArgumentException("prefix length " + length + " is not 0..32");
         }
         if ((address & ~mask(length)) != 0) {
-            throw new IllegalArgumentException("host bits set in " + Ipv4s.format(address) + "/" + length);
+            throw new IllegalArgumentException("host bits set in " + Addresses.formatIpv4(address) + "/" + length);
         }
     }
 
@@ -24,7 +26,7 @@ public record Ipv4Prefix(int address, int length) {
     public static Ipv4Prefix parse(String text) {
         int slash = text.indexOf('/');
         String addressText = slash < 0 ? text : text.substring(0, slash);
-        Integer address = Ipv4s.parse(addressText);
+        Integer address = Addresses.parseIpv4(addressText);
         if (address == null) {
             return null;
         }
@@ -48,6 +50,6 @@ public record Ipv4Prefix(int address, int length) {
 
     @Override
     public String toString() {
-        return Ipv4s.format(address) + "/" + length;
+        return Addresses.formatIpv4(address) + "/" + length;
     }
 }

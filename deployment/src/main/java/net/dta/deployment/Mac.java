@@ -1,32 +1,8 @@
 package net.dta.deployment;
 
-import java.util.HexFormat;
-import java.util.regex.Pattern;
-
-/** MAC addresses as the low 48 bits of a long (the form the frame writers and P4 parameters take). */
+/** The MAC a deployment gives a switch or collector whose entry names none. */
 public final class Mac {
-    private static final Pattern TEXT = Pattern.compile("[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}");
-
     private Mac() {
-    }
-
-    /** Parses {@code 02:00:0a:00:00:01} (or with '-'); -1 when malformed. */
-    public static long parse(String text) {
-        if (!TEXT.matcher(text).matches()) {
-            return -1;
-        }
-        return HexFormat.fromHexDigitsToLong(text.replace(":", "").replace("-", ""));
-    }
-
-    public static String format(long mac) {
-        StringBuilder b = new StringBuilder(17);
-        for (int shift = 40; shift >= 0; shift -= 8) {
-            if (b.length() > 0) {
-                b.append(':');
-            }
-            b.append(HexFormat.of().toHexDigits((byte) (mac >>> shift)));
-        }
-        return b.toString();
     }
 
     /**

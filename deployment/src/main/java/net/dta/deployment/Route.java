@@ -1,5 +1,7 @@
 package net.dta.deployment;
 
+import net.dta.protocol.Addresses;
+
 /**
  * One IPv4 route of a switch ({@code Ingress.ipv4_routes}, lpm on the destination).
  *
@@ -37,6 +39,6 @@ public record Route(Ipv4Prefix prefix, Action action, int port, long srcMac, lon
     @Override
     public String toString() {
         return prefix + " " + (action == Action.FORWARD
-                ? "port " + port + " " + Mac.format(srcMac) + " -> " + Mac.format(dstMac) : action.configName());
+                ? "port " + port + " " + Addresses.formatMac(srcMac) + " -> " + Addresses.formatMac(dstMac) : action.configName());
     }
 }

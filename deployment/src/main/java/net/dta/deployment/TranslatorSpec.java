@@ -2,6 +2,8 @@ package net.dta.deployment;
 
 import java.util.List;
 
+import net.dta.protocol.Addresses;
+
 /**
  * One translator of the deployment (docs/deployment.md, {@code translators[]}).
  *
@@ -45,6 +47,6 @@ public record TranslatorSpec(SwitchEndpoint device, int translatorId, int addres
     }
 
     public String addressText() {
-        return Ipv4s.format(address);
+        return Addresses.formatIpv4(address);
     }
 }

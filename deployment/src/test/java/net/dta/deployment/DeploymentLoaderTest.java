@@ -13,6 +13,7 @@ import java.util.List;
 
 import net.dta.common.config.ConfigException;
 import net.dta.common.config.ConfigProblem;
+import net.dta.protocol.Addresses;
 import net.dta.protocol.layout.StoreKind;
 import net.dta.testkit.RepoPaths;
 import org.junit.jupiter.api.Test;
@@ -74,7 +75,7 @@ class DeploymentLoaderTest {
         assertEquals("dta", d.name());
         CollectorSpec c2 = d.collector("c2").orElseThrow();
         assertEquals(1, c2.index());
-        assertEquals(Mac.parse("02:00:7f:00:00:16"), c2.mac());
+        assertEquals(Addresses.parseMac("02:00:7f:00:00:16"), c2.mac());
         assertEquals(40041, c2.cmPort());
         assertEquals(1024, c2.pathMtu());
         assertNull(c2.admin());
@@ -248,14 +249,14 @@ class DeploymentLoaderTest {
                 """;
         ReporterSpec r = parse(text).reporters().get(0);
         assertEquals(new ReporterSpec.Events("drops", 2, 1000), r.events());
-        assertEquals(Mac.ofIpv4(Ipv4s.parse("127.0.0.10")), r.nextHopMac());
+        assertEquals(Mac.ofIpv4(Addresses.parseIpv4("127.0.0.10")), r.nextHopMac());
         ReporterSpec.Flow f = r.flows().get(0);
         assertEquals("paths", f.postcardStore());
         assertEquals(1, f.hop());
         assertEquals(Ipv4Prefix.parse("10.0.2.0/24"), f.dst());
         assertNull(f.src());
-        assertEquals(Mac.parse("02:00:00:00:02:01"), r.routes().get(0).dstMac());
-        assertEquals(Mac.ofIpv4(Ipv4s.parse("10.0.1.1")), r.routes().get(0).srcMac());
+        assertEquals(Addresses.parseMac("02:00:00:00:02:01"), r.routes().get(0).dstMac());
+        assertEquals(Mac.ofIpv4(Addresses.parseIpv4("10.0.1.1")), r.routes().get(0).srcMac());
     }
 
     @Test

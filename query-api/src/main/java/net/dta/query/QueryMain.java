@@ -12,6 +12,7 @@ import net.dta.query.cli.CheckConfigCommand;
 import net.dta.query.cli.FollowCommand;
 import net.dta.query.cli.QueryCommands;
 import net.dta.query.cli.ServeCommand;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,9 +28,6 @@ import picocli.CommandLine.Command;
                 "Query commands ask a running service (--server, default 127.0.0.1:40045) or read stores directly (--data-dir, --deployment)."},
         footer = {"", "Documentation: docs/query.md"})
 public final class QueryMain implements Runnable {
-    public static final int OK = 0;
-    public static final int FAILED = 1;
-    public static final int USAGE = 2;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -77,7 +75,7 @@ public final class QueryMain implements Runnable {
         } else {
             COMMANDS.forEach(cl::addSubcommand);
         }
-        return CliRunner.execute(cl, FAILED, FAILED, out, err, args);
+        return CliRunner.execute(cl, ExitCode.SOFTWARE, ExitCode.SOFTWARE, out, err, args);
     }
 
     @Override

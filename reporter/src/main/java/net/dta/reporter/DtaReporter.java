@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 
 import net.dta.protocol.Bytes;
+import net.dta.protocol.UdpFrame;
 import net.dta.protocol.hash.DtaHash;
 import net.dta.protocol.layout.AppendLayout;
 import net.dta.protocol.layout.PostcardLayout;
@@ -46,7 +47,6 @@ import net.dta.rdma.net.UdpPacketChannel;
  * and logged once; it never throws.
  */
 public final class DtaReporter implements AutoCloseable {
-    private static final int PAYLOAD_OFFSET = Frames.UDP_PAYLOAD_OFFSET;
     private static final int SLOT_BYTES = 128;
     /** Nothing is received on a reporter's socket: the smallest buffer the channel takes. */
     private static final int RECEIVE_BUFFER = 4096;
@@ -280,11 +280,11 @@ public final class DtaReporter implements AutoCloseable {
 
     private long slot() {
         ensureOpen();
-        return batch.frameOffset(pending) + PAYLOAD_OFFSET;
+        return batch.frameOffset(pending) + UdpFrame.PAYLOAD_OFFSET;
     }
 
     private void queued(Primitive primitive, int length) {
-        batch.length(pending, PAYLOAD_OFFSET + length);
+        batch.length(pending, UdpFrame.PAYLOAD_OFFSET + length);
         pending++;
         pendingBytes += length;
         pendingPerPrimitive[primitive.ordinal()]++;

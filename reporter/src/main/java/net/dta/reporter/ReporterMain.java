@@ -6,6 +6,7 @@ import net.dta.reporter.cli.BenchCommand;
 import net.dta.reporter.cli.LoadCommand;
 import net.dta.reporter.cli.SendCommand;
 import net.dta.common.cli.CliRunner;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,9 +22,6 @@ import picocli.CommandLine.Command;
         subcommands = {LoadCommand.class, SendCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Documentation: docs/reporter.md"})
 public final class ReporterMain implements Runnable {
-    public static final int OK = 0;
-    public static final int FAILED = 1;
-    public static final int USAGE = 2;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -42,7 +40,7 @@ public final class ReporterMain implements Runnable {
 
     /** Runs one command with the given output streams; returns the exit code. */
     public static int doMain(PrintWriter out, PrintWriter err, String... args) {
-        return CliRunner.execute(new ReporterMain(), "reporter", FAILED, USAGE, out, err, args);
+        return CliRunner.execute(new ReporterMain(), "reporter", ExitCode.SOFTWARE, ExitCode.USAGE, out, err, args);
     }
 
     @Override

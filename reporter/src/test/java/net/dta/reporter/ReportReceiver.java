@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
+import net.dta.protocol.UdpFrame;
 import net.dta.protocol.report.DropReason;
 import net.dta.protocol.report.Report;
 import net.dta.rdma.net.ChannelOptions;
@@ -55,8 +56,8 @@ public final class ReportReceiver implements AutoCloseable {
         while (running) {
             int n = channel.receive(batch);
             for (int i = 0; i < n; i++) {
-                long off = batch.frameOffset(i) + Frames.UDP_PAYLOAD_OFFSET;
-                int len = batch.length(i) - Frames.UDP_PAYLOAD_OFFSET;
+                long off = batch.frameOffset(i) + UdpFrame.PAYLOAD_OFFSET;
+                int len = batch.length(i) - UdpFrame.PAYLOAD_OFFSET;
                 if (keep) {
                     synchronized (kept) {
                         kept.add(s.asSlice(off, len).toArray(ValueLayout.JAVA_BYTE));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import net.dta.protocol.Addresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import net.dta.common.admin.AdminServer.Answer;
 import net.dta.controller.status.StatusJson;
 import net.dta.controller.translator.TranslatorAgent;
-import net.dta.deployment.Ipv4s;
 
 /**
  * {@code POST /announce} on the controller's admin endpoint (docs/reliability.md "Announcements"):
@@ -93,7 +93,7 @@ final class Announcements {
             }
         }
         if (!known) {
-            throw new Refused(404, "no translator of this deployment has a collector at " + Ipv4s.format(address)
+            throw new Refused(404, "no translator of this deployment has a collector at " + Addresses.formatIpv4(address)
                     + ": add it to the deployment's collectors, or fix the collector's network.address");
         }
         return "ok: connecting " + connecting + " queue pair(s) now";
@@ -102,16 +102,16 @@ final class Announcements {
     private static String translator(int address, List<TranslatorAgent> translators) throws Refused {
         for (TranslatorAgent t : translators) {
             if (t.spec().address() == address) {
-                t.announced("translator " + t.spec().name() + " (" + Ipv4s.format(address) + ")");
+                t.announced("translator " + t.spec().name() + " (" + Addresses.formatIpv4(address) + ")");
                 return "ok: re-programming translator " + t.spec().name();
             }
         }
-        throw new Refused(404, "no translator of this deployment has the address " + Ipv4s.format(address)
+        throw new Refused(404, "no translator of this deployment has the address " + Addresses.formatIpv4(address)
                 + ": fix the translator's network.address or the deployment's translators[].address");
     }
 
     private static int address(JsonNode n, String field) throws Refused {
-        Integer a = Ipv4s.parse(n.path(field).asText(""));
+        Integer a = Addresses.parseIpv4(n.path(field).asText(""));
         if (a == null) {
             throw new Refused(400, field + ": must be an IPv4 address like 10.0.0.2, got " + n.path(field));
         }

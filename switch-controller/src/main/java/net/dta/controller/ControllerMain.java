@@ -6,6 +6,7 @@ import net.dta.common.cli.CliRunner;
 import net.dta.controller.cli.CheckConfigCommand;
 import net.dta.controller.cli.RunCommand;
 import net.dta.controller.cli.StatusCommand;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,9 +23,6 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, StatusCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Documentation: docs/controller.md, docs/deployment.md"})
 public final class ControllerMain implements Runnable {
-    public static final int OK = 0;
-    public static final int FAILED = 1;
-    public static final int USAGE = 2;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -39,7 +37,7 @@ public final class ControllerMain implements Runnable {
 
     /** Runs one command with the given output streams; returns the exit code. */
     public static int doMain(PrintWriter out, PrintWriter err, String... args) {
-        return CliRunner.execute(new ControllerMain(), "controller", FAILED, out, err, args);
+        return CliRunner.execute(new ControllerMain(), "controller", ExitCode.SOFTWARE, out, err, args);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import net.dta.protocol.Addresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -237,7 +238,7 @@ public final class Translator implements AutoCloseable {
         TranslatorConfig.Network net = config.network();
         boolean raw = net.mode() == Mode.RAW;
         TranslatorStatus.Network network = new TranslatorStatus.Network(net.mode().configName(), net.address().getHostAddress(),
-                reports.port(), UdpHeader.ROCE_PORT, TranslatorConfig.formatMac(net.mac()), raw, roce.seesIpHeader(),
+                reports.port(), UdpHeader.ROCE_PORT, Addresses.formatMac(net.mac()), raw, roce.seesIpHeader(),
                 raw ? "exact: the translator writes the IPv4 header it sends (IP_HDRINCL) and verifies every reply's ICRC"
                         : "computed for the IPv4 header Linux sends from a UDP socket (id 0, DF, source port 4791): right on Linux, "
                                 + "not guaranteed; replies' ICRCs are not verified",

@@ -5,13 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import net.dta.collector.CollectorMain;
 import net.dta.collector.config.CollectorConfig;
+import net.dta.collector.config.ConfigLoader;
 import net.dta.collector.store.Layouts;
 import net.dta.collector.store.StoreFile;
 import net.dta.collector.store.StoreFileException;
 import net.dta.common.cli.Table;
+import net.dta.common.config.ConfigFiles;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -34,9 +36,9 @@ public final class CheckConfigCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        CollectorConfig cfg = ConfigProblems.load(file, err);
+        CollectorConfig cfg = ConfigFiles.loadOrReport(file, ConfigLoader::load, err);
         if (cfg == null) {
-            return CollectorMain.FAILED;
+            return ExitCode.SOFTWARE;
         }
         int mismatches = 0;
         long total = 0;
@@ -74,9 +76,9 @@ public final class CheckConfigCommand implements Callable<Integer> {
         t.print(out, "  ");
         if (mismatches > 0) {
             err.println(mismatches + " store file(s) do not match the configuration: the collector would refuse to start");
-            return CollectorMain.FAILED;
+            return ExitCode.SOFTWARE;
         }
         out.println("OK");
-        return CollectorMain.OK;
+        return ExitCode.OK;
     }
 }

@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 
 import net.dta.collector.config.CollectorConfig;
+import net.dta.collector.config.ConfigLoader;
+import net.dta.common.config.ConfigFiles;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -25,7 +27,7 @@ final class DataDirOption {
         if (choice.dataDir != null) {
             return choice.dataDir;
         }
-        CollectorConfig cfg = ConfigProblems.load(choice.config, err);
+        CollectorConfig cfg = ConfigFiles.loadOrReport(choice.config, ConfigLoader::load, err);
         return cfg == null ? null : cfg.dataDir();
     }
 }

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.NoSuchElementException;
 
-import net.dta.collector.CollectorMain;
 import net.dta.collector.store.AppendReader;
 import net.dta.collector.store.CounterReader;
 import net.dta.protocol.Keys;
@@ -17,6 +16,7 @@ import net.dta.protocol.store.AppendStore;
 import net.dta.protocol.store.KeyWriteStore;
 import net.dta.protocol.store.PostcardStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -57,20 +57,20 @@ public final class ReadCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             Path dir = dataDir.resolve(err);
             if (dir == null) {
-                return CollectorMain.FAILED;
+                return ExitCode.SOFTWARE;
             }
             try (StoreDirectory d = StoreDirectory.open(dir)) {
                 for (var p : d.problems()) {
                     if (p.file().getFileName().toString().equals(store + ".dta")) {
                         err.println("collector: " + p.getMessage());
-                        return CollectorMain.FAILED;
+                        return ExitCode.SOFTWARE;
                     }
                 }
                 read(d, spec.commandLine().getOut());
-                return CollectorMain.OK;
+                return ExitCode.OK;
             } catch (IOException | NoSuchElementException | IllegalArgumentException e) {
                 err.println("collector: " + e.getMessage());
-                return CollectorMain.FAILED;
+                return ExitCode.SOFTWARE;
             }
         }
     }

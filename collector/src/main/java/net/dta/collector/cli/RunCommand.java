@@ -11,14 +11,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import net.dta.collector.Collector;
-import net.dta.collector.CollectorMain;
 import net.dta.collector.CollectorStartException;
 import net.dta.collector.DefaultBackends;
 import net.dta.collector.config.CollectorConfig;
+import net.dta.collector.config.ConfigLoader;
 import net.dta.collector.status.CollectorStatus;
 import net.dta.collector.store.Layouts;
 import net.dta.common.cli.Table;
+import net.dta.common.config.ConfigFiles;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,16 +45,16 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        CollectorConfig cfg = ConfigProblems.load(config, err);
+        CollectorConfig cfg = ConfigFiles.loadOrReport(config, ConfigLoader::load, err);
         if (cfg == null) {
-            return CollectorMain.FAILED;
+            return ExitCode.SOFTWARE;
         }
         Collector collector;
         try {
             collector = Collector.start(cfg, new DefaultBackends());
         } catch (CollectorStartException e) {
             err.println("collector: cannot start: " + e.getMessage());
-            return CollectorMain.FAILED;
+            return ExitCode.SOFTWARE;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -63,7 +65,7 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
             // A stop asked for (SIGTERM, Ctrl-C) that completed cleanly is a success: exit 0, not the
             // JVM's 128+signal, so supervisors and scripts can tell it from a failure.
-            Runtime.getRuntime().halt(CollectorMain.OK);
+            Runtime.getRuntime().halt(ExitCode.OK);
         }, "dta-shutdown"));
         printSummary(out, collector.status());
         if (readyFile != null) {
@@ -72,7 +74,7 @@ public final class RunCommand implements Callable<Integer> {
         out.println("running; stop with Ctrl-C or SIGTERM");
         out.flush();
         stopped.await();
-        return CollectorMain.OK;
+        return ExitCode.OK;
     }
 
     private void writeReadyFile(Collector collector) throws IOException {

@@ -9,57 +9,33 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 import net.dta.collector.config.CollectorConfig;
+import net.dta.collector.config.ConfigLoader;
 import net.dta.collector.status.CollectorStatus;
 import net.dta.collector.status.StatusJson;
 import net.dta.collector.store.Layouts;
-import net.dta.common.admin.ClientSecurityOptions;
-import net.dta.common.admin.StatusQuery;
+import net.dta.common.admin.StatusOptions;
 import net.dta.common.cli.Table;
-import picocli.CommandLine.ArgGroup;
+import net.dta.common.config.ConfigFiles;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code collector status}: asks a running collector's admin endpoint and prints it. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show a running collector's status: ingest path, queue pairs, stores and endpoint counters.")
+        description = "Show a running collector's status: ingest path, queue pairs, stores and endpoint counters.",
+        footer = {"", "Default admin address: 127.0.0.1:" + CollectorConfig.DEFAULT_ADMIN_PORT + " (admin.address of the configuration)."})
 public final class StatusCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    static final class Target {
-        @Option(names = "--admin", paramLabel = "HOST:PORT", description = "The collector's admin address (default 127.0.0.1:40042).")
-        String admin;
-
-        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Take the admin address from this configuration.")
-        Path config;
-    }
-
-    @ArgGroup(exclusive = true)
-    Target target;
-
     @Mixin
-    ClientSecurityOptions security;
-
-    @Option(names = "--json", description = "Print the raw JSON of /status.")
-    boolean json;
-
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "5", description = "How long to wait for an answer (default ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    StatusOptions options;
 
     @Override
     public Integer call() {
-        return StatusQuery.run("collector", target == null ? null : target.admin, target == null ? null : target.config,
-                "127.0.0.1:" + CollectorConfig.DEFAULT_ADMIN_PORT, StatusCommand::adminAddress, json, timeoutSeconds, StatusJson::read,
-                StatusCommand::print, spec.commandLine().getOut(), spec.commandLine().getErr(),
-                security.security());
+        return options.query("127.0.0.1:" + CollectorConfig.DEFAULT_ADMIN_PORT, StatusCommand::adminAddress, StatusJson::read,
+                StatusCommand::print);
     }
 
     /** The admin address of a configuration file; null (reported) when it cannot be read or disables it. */
     private static String adminAddress(Path config, PrintWriter err) {
-        CollectorConfig cfg = ConfigProblems.load(config, err);
+        CollectorConfig cfg = ConfigFiles.loadOrReport(config, ConfigLoader::load, err);
         if (cfg == null) {
             return null;
         }

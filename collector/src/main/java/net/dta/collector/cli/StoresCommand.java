@@ -7,13 +7,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import net.dta.collector.CollectorMain;
 import net.dta.collector.store.Layouts;
 import net.dta.collector.store.StoreDirectory;
 import net.dta.common.cli.Table;
 import net.dta.protocol.layout.StoreDefinition;
 import net.dta.protocol.layout.StoreKind;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -36,18 +36,18 @@ public final class StoresCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path dir = dataDir.resolve(err);
         if (dir == null) {
-            return CollectorMain.FAILED;
+            return ExitCode.SOFTWARE;
         }
         List<StoreDirectory.Listing> listing;
         try {
             listing = StoreDirectory.list(dir);
         } catch (IOException e) {
             err.println("collector: cannot list " + dir + ": " + e.getMessage());
-            return CollectorMain.FAILED;
+            return ExitCode.SOFTWARE;
         }
         if (listing.isEmpty()) {
             out.println(dir + ": no store files (*.dta)");
-            return CollectorMain.OK;
+            return ExitCode.OK;
         }
         Table t = new Table("STORE", "ID", "KIND", "LAYOUT", "DATA", "COUNTERS", "CREATED", "FILE");
         int bad = 0;
@@ -68,6 +68,6 @@ public final class StoresCommand implements Callable<Integer> {
                 err.println(l.file() + ": not usable: " + l.problem());
             }
         }
-        return bad == 0 ? CollectorMain.OK : CollectorMain.FAILED;
+        return bad == 0 ? ExitCode.OK : ExitCode.SOFTWARE;
     }
 }

@@ -1,13 +1,8 @@
 package net.dta.collector.config;
 
-import java.io.IOException;
 import java.io.Reader;
-import java.io.StringReader;
 import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +16,11 @@ import net.dta.collector.config.CollectorConfig.Network;
 import net.dta.collector.config.CollectorConfig.QueuePairs;
 import net.dta.collector.config.CollectorConfig.StoreConfig;
 import net.dta.common.config.ConfigException;
+import net.dta.common.config.ConfigFiles;
 import net.dta.common.config.ConfigNode;
 import net.dta.common.config.ConfigProblem;
 import net.dta.common.config.Fields;
+import net.dta.common.config.HostPort;
 import net.dta.common.config.YamlTree;
 import net.dta.common.admin.ControllerLink;
 import net.dta.common.security.ServerSecurity;
@@ -53,20 +50,11 @@ public final class ConfigLoader {
     public static final int MAX_STORES = 16384;
     static final long MAX_STORE_BYTES = (long) CatalogEntry.MAX_SEGMENTS << CatalogEntry.LOG2_SEGMENT_BYTES;
 
-    private static final Inet4Address LOOPBACK = loopback();
-
     private ConfigLoader() {
     }
 
     public static CollectorConfig load(Path file) throws ConfigException {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ConfigException(new ConfigProblem(file.toString(), 0, 0, "", "cannot read the file: " + e));
-        }
-        Path base = file.toAbsolutePath().getParent();
-        return parse(file.toString(), new StringReader(text), base, file.toAbsolutePath());
+        return ConfigFiles.load(file, ConfigLoader::parse);
     }
 
     /** Parses text named {@code fileName} in messages; relative paths resolve against baseDir. */
@@ -81,14 +69,6 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return config;
-    }
-
-    private static Inet4Address loopback() {
-        try {
-            return (Inet4Address) InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Maps the located tree to a {@link CollectorConfig}, collecting problems. */
@@ -126,8 +106,7 @@ public final class ConfigLoader {
         }
 
         private Network network(Fields f) {
-            String addressText = f.string("address", "127.0.0.1", "an IPv4 address like 10.0.0.2");
-            Inet4Address address = ipv4(f, "address", addressText);
+            Inet4Address address = f.ipv4("address", "127.0.0.1", "10.0.0.2");
             int rocePort = f.integer("roce-port", CollectorConfig.DEFAULT_ROCE_PORT, 1, 65535);
             int cmPort = f.integer("cm-port", CollectorConfig.DEFAULT_CM_PORT, 1, 65535);
             IngestMode ingest = IngestMode.ofConfigName(f.choice("ingest", "udp", IngestMode.configNames()));
@@ -142,23 +121,10 @@ public final class ConfigLoader {
 
         private Admin admin(Fields f) {
             boolean enabled = f.bool("enabled", true);
-            String text = f.string("address", "127.0.0.1:" + CollectorConfig.DEFAULT_ADMIN_PORT, "host:port");
+            HostPort address = f.hostPort("address", "127.0.0.1:" + CollectorConfig.DEFAULT_ADMIN_PORT);
             ServerSecurity security = ServerSecurity.read(f, baseDir);
             f.rejectUnknown("admin");
-            int colon = text.lastIndexOf(':');
-            int port = -1;
-            if (colon > 0) {
-                try {
-                    port = Integer.parseInt(text.substring(colon + 1));
-                } catch (NumberFormatException e) {
-                    port = -1;
-                }
-            }
-            if (port < 0 || port > 65535) {
-                f.problem("address", "must be host:port with a port 0..65535 (0 = any free port), got \"" + text + "\"");
-                return new Admin(enabled, "127.0.0.1", CollectorConfig.DEFAULT_ADMIN_PORT, security);
-            }
-            return new Admin(enabled, text.substring(0, colon), port, security);
+            return new Admin(enabled, address.host(), address.port(), security);
         }
 
         /** The {@code cm} section: the deployment's secret (required) and the connection limits. */
@@ -300,20 +266,6 @@ public final class ConfigLoader {
                 f.problem(e.field(), e.getMessage().substring(e.field().length() + 2));
                 return null;
             }
-        }
-
-        private Inet4Address ipv4(Fields f, String key, String text) {
-            if (text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-                try {
-                    if (InetAddress.getByName(text) instanceof Inet4Address a) {
-                        return a;
-                    }
-                } catch (UnknownHostException e) {
-                    // falls through to the problem below
-                }
-            }
-            f.problem(key, "must be an IPv4 address like 10.0.0.2, got \"" + text + "\"");
-            return LOOPBACK;
         }
     }
 }

@@ -18,6 +18,7 @@ import net.dta.collector.FakeBackend;
 import net.dta.collector.config.ConfigLoader;
 import net.dta.collector.store.StoreSet;
 import net.dta.collector.store.VectorStores;
+import picocli.CommandLine.ExitCode;
 
 /** Every command in-process through {@link CollectorMain#doMain}, checking output and exit codes. */
 class CliTest {
@@ -60,9 +61,9 @@ class CliTest {
     @Test
     void wrongUsageExitsWithTwo() {
         Run r = run("run");
-        assertEquals(CollectorMain.USAGE, r.code());
+        assertEquals(ExitCode.USAGE, r.code());
         assertTrue(r.err().contains("Missing required option: '--config=FILE'"), r.err());
-        assertEquals(CollectorMain.USAGE, run("frobnicate").code());
+        assertEquals(ExitCode.USAGE, run("frobnicate").code());
     }
 
     @Test

@@ -3,6 +3,7 @@ package net.dta.common.admin;
 import java.nio.file.Path;
 
 import net.dta.common.config.Fields;
+import net.dta.common.config.HostPort;
 import net.dta.common.security.ClientSecurity;
 
 /**
@@ -25,7 +26,7 @@ public record ControllerLink(String admin, ClientSecurity security) {
             f.rejectUnknown("controller");
             return null;
         }
-        Fields.HostPort admin = f.hostPort("admin", "127.0.0.1:40044");
+        HostPort admin = f.hostPort("admin", "127.0.0.1:40044");
         ClientSecurity security = ClientSecurity.read(f, baseDir);
         f.rejectUnknown("controller");
         return new ControllerLink(admin.host() + ":" + admin.port(), security);

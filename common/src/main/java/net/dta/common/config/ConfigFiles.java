@@ -1,6 +1,7 @@
 package net.dta.common.config;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.Reader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,29 @@ public final class ConfigFiles {
     @FunctionalInterface
     public interface Parser<T> {
         T parse(String fileName, Reader text, Path baseDir, Path source) throws ConfigException;
+    }
+
+    /** A component's whole load step (read, parse, validate), e.g. {@code ConfigLoader::load}. */
+    @FunctionalInterface
+    public interface Loader<T> {
+        T load(Path file) throws ConfigException;
+    }
+
+    /**
+     * Loads a file for a command: the configuration, or null after printing every problem and
+     * their count to {@code err} (the command then exits without having done anything).
+     */
+    public static <T> T loadOrReport(Path file, Loader<T> loader, PrintWriter err) {
+        try {
+            return loader.load(file);
+        } catch (ConfigException e) {
+            for (ConfigProblem p : e.problems()) {
+                err.println(p);
+            }
+            int n = e.problems().size();
+            err.println((n == 1 ? "1 problem" : n + " problems") + ": nothing was changed");
+            return null;
+        }
     }
 
     /** Reads the file (UTF-8) and parses it with paths relative to its directory. */

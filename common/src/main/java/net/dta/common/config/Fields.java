@@ -1,12 +1,16 @@
 package net.dta.common.config;
 
+import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import net.dta.protocol.Addresses;
 
 /**
  * Reads the fields of one YAML mapping, recording a located {@link ConfigProblem} for each bad or
@@ -16,7 +20,6 @@ import java.util.regex.Pattern;
  */
 public final class Fields {
     private static final Pattern POWER = Pattern.compile("2\\s*\\^\\s*(\\d{1,2})");
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m)");
 
     private final String file;
     private final String path;
@@ -150,25 +153,19 @@ public final class Fields {
         return s.text();
     }
 
-    /** A duration written as {@code 500ms}, {@code 2s} or {@code 1m}, in [min, max]. */
+    /**
+     * A duration written as a whole number and a unit: {@code 500us} (or {@code µs}), {@code 1ms},
+     * {@code 2s}, {@code 1m}; in [min, max]. The one duration grammar of every configuration file.
+     */
     public Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
-        String expected = "a duration like 500ms, 2s or 1m, between " + min.toMillis() + "ms and " + max.toSeconds() + "s";
+        String expected = "a duration like " + (min.compareTo(Duration.ofMillis(1)) < 0 ? "500us, 1ms or 2s" : "500ms, 2s or 1m")
+                + ", between " + Durations.format(min) + " and " + Durations.format(max);
         ConfigNode.Scalar s = scalar(key, expected);
         if (s == null) {
             return defaultValue;
         }
-        Matcher m = DURATION.matcher(s.text().strip());
-        if (!m.matches()) {
-            problem(key, "must be " + expected + ", got " + s.describe());
-            return defaultValue;
-        }
-        long n = Long.parseLong(m.group(1));
-        Duration d = switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            default -> Duration.ofMinutes(n);
-        };
-        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+        Duration d = Durations.parse(s.text());
+        if (d == null || d.compareTo(min) < 0 || d.compareTo(max) > 0) {
             problem(key, "must be " + expected + ", got " + s.describe());
             return defaultValue;
         }
@@ -218,64 +215,75 @@ public final class Fields {
         return log2;
     }
 
-    /** A {@code host:port} value (port 0..65535, 0 = any free port). */
-    public record HostPort(String host, int port) {
-        @Override
-        public String toString() {
-            return host + ":" + port;
-        }
-    }
-
     /**
-     * A {@code host:port} field; a bad value is a problem and yields the default (which must be
-     * well formed).
+     * A {@code host:port} field in the grammar of {@link HostPort#parse}; a bad value is a problem
+     * and yields the default (which must be well formed).
      */
     public HostPort hostPort(String key, String defaultValue) {
-        String text = string(key, defaultValue, "host:port");
-        HostPort parsed = parseHostPort(text);
-        if (parsed == null) {
-            problem(key, "must be host:port with a port 0..65535 (0 = any free port), got \"" + text + "\"");
-            return parseHostPort(defaultValue);
-        }
-        return parsed;
+        return parsed(key, HostPort.parse(defaultValue), false,
+                "host:port with a port 0..65535 (0 = any free port), like " + defaultValue, HostPort::parse);
     }
 
-    private static HostPort parseHostPort(String text) {
-        int colon = text.lastIndexOf(':');
-        if (colon <= 0) {
-            return null;
-        }
-        try {
-            int port = Integer.parseInt(text.substring(colon + 1));
-            return port < 0 || port > 65535 ? null : new HostPort(text.substring(0, colon), port);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+    /** An IPv4 address in dotted-quad form ({@link Addresses#parseIpv4}); a bad value yields the default. */
+    public Inet4Address ipv4(String key, String defaultValue, String example) {
+        Integer a = ipv4Int(key, Addresses.parseIpv4(defaultValue), example);
+        return a == null ? null : Addresses.inet4(a);
+    }
+
+    /** The same as a network-order int; absent gives the default, a problem when that is null. */
+    public Integer ipv4Int(String key, Integer defaultValue, String example) {
+        return parsed(key, defaultValue, defaultValue == null, "an IPv4 address like " + example, Addresses::parseIpv4);
+    }
+
+    /** A MAC address ({@link Addresses#parseMac}) as the low 48 bits of a long; absent or bad gives the default. */
+    public long mac(String key, long defaultValue, String example) {
+        return parsed(key, defaultValue, false, "a MAC address like " + example, t -> {
+            long v = Addresses.parseMac(t);
+            return v < 0 ? null : v;
+        });
     }
 
     /**
-     * An IPv4 address in dotted-quad form; a bad value is a problem and yields the default (which
-     * must be well formed).
+     * A scalar in some text form: absent gives the default (a problem when {@code required});
+     * text the parser rejects (null) is a problem saying what is expected, and gives the default.
      */
-    public java.net.Inet4Address ipv4(String key, String defaultValue, String example) {
-        String text = string(key, defaultValue, "an IPv4 address like " + example);
-        java.net.Inet4Address a = parseIpv4(text);
-        if (a == null) {
-            problem(key, "must be an IPv4 address like " + example + ", got \"" + text + "\"");
-            return parseIpv4(defaultValue);
+    public <T> T parsed(String key, T defaultValue, boolean required, String expected, Function<String, T> parser) {
+        if (!has(key)) {
+            if (required) {
+                problem(key, "missing; expected " + expected);
+            }
+            return defaultValue;
         }
-        return a;
+        String text = string(key, null, expected);
+        T v = text == null ? null : parser.apply(text);
+        if (v == null) {
+            if (text != null) {
+                problem(key, "must be " + expected + ", got \"" + text + "\"");
+            }
+            return defaultValue;
+        }
+        return v;
     }
 
-    private static java.net.Inet4Address parseIpv4(String text) {
-        if (text == null || !text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            return null;
+    /** A 64-bit integer in [min, max] (identifiers up to 2^63-1); null default = required. */
+    public long longInteger(String key, Long defaultValue, long min, long max) {
+        String expected = "an integer " + min + ".." + max;
+        ConfigNode.Scalar s = scalar(key, expected);
+        if (s == null) {
+            if (defaultValue == null) {
+                if (node(key) == null || node(key) instanceof ConfigNode.Scalar) {
+                    problem(key, "missing; expected " + expected);
+                }
+                return min;
+            }
+            return defaultValue;
         }
-        try {
-            return java.net.InetAddress.getByName(text) instanceof java.net.Inet4Address a ? a : null;
-        } catch (java.net.UnknownHostException e) {
-            return null;
+        Long v = s.type() == ConfigNode.Scalar.Type.INTEGER ? parseLong(s.text()) : null;
+        if (v == null || v < min || v > max) {
+            problem(key, "must be " + expected + ", got " + s.describe());
+            return defaultValue == null ? min : defaultValue;
         }
+        return v;
     }
 
     /** A nested mapping (absent = empty reader with all defaults). */

@@ -18,8 +18,8 @@ class FieldsTest {
     void hostPortAndIpv4AreParsedOrReportedWithTheirPlace() {
         List<ConfigProblem> problems = new ArrayList<>();
         Fields f = fields("a: 10.0.0.1:9559\nb: nope\nc: 10.1.2.3\nd: 10.1.2\n", problems);
-        assertEquals(new Fields.HostPort("10.0.0.1", 9559), f.hostPort("a", "127.0.0.1:1"));
-        assertEquals(new Fields.HostPort("127.0.0.1", 1), f.hostPort("b", "127.0.0.1:1"));
+        assertEquals(new HostPort("10.0.0.1", 9559), f.hostPort("a", "127.0.0.1:1"));
+        assertEquals(new HostPort("127.0.0.1", 1), f.hostPort("b", "127.0.0.1:1"));
         assertEquals("10.1.2.3", f.ipv4("c", "127.0.0.1", "10.0.0.2").getHostAddress());
         assertEquals("127.0.0.1", f.ipv4("d", "127.0.0.1", "10.0.0.2").getHostAddress());
         assertEquals("127.0.0.1", f.ipv4("absent", "127.0.0.1", "10.0.0.2").getHostAddress());

@@ -4,9 +4,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import net.dta.query.QueryMain;
 import net.dta.query.bench.QueryBenchmark;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,10 +51,10 @@ public final class BenchCommand implements Callable<Integer> {
         if (log2Slots < 10 || log2Slots > 29 || keys < 1000 || seconds <= 0 || rounds < 1 || requests < 100 || ingestRate < 1) {
             spec.commandLine().getErr().println("query bench: --log2-slots 10..29, --keys >= 1000, --seconds > 0, --rounds >= 1, "
                     + "--requests >= 100, --ingest-rate >= 1");
-            return QueryMain.USAGE;
+            return ExitCode.USAGE;
         }
         new QueryBenchmark(new QueryBenchmark.Settings(dir, log2Slots, keys, seconds, rounds, requests, ingestRate), out).run();
         out.flush();
-        return QueryMain.OK;
+        return ExitCode.OK;
     }
 }

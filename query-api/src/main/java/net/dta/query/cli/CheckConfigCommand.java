@@ -5,10 +5,10 @@ import java.util.concurrent.Callable;
 
 import net.dta.common.config.ConfigException;
 import net.dta.deployment.DeploymentLoader;
-import net.dta.query.QueryMain;
 import net.dta.query.config.QueryConfig;
 import net.dta.query.config.QueryConfigLoader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -31,10 +31,10 @@ public final class CheckConfigCommand implements Callable<Integer> {
                 DeploymentLoader.load(c.deployment());
             }
             spec.commandLine().getOut().println(file + ": OK (" + ServeCommand.describe(c) + ")");
-            return QueryMain.OK;
+            return ExitCode.OK;
         } catch (ConfigException e) {
             spec.commandLine().getErr().println(e.getMessage());
-            return QueryMain.FAILED;
+            return ExitCode.SOFTWARE;
         }
     }
 }

@@ -5,11 +5,11 @@ import java.util.concurrent.Callable;
 
 import net.dta.common.config.ConfigException;
 import net.dta.query.QueryException;
-import net.dta.query.QueryMain;
 import net.dta.query.grpc.QueryClient;
 import net.dta.query.model.Answers;
 import net.dta.query.model.QueryJson;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -62,7 +62,7 @@ public final class FollowCommand implements Callable<Integer> {
             QueryClient client = Target.client(open);
             if (client != null && seconds == 0) {
                 client.follow(store, list, from, 0, pollMillis, collector, step -> show(step, out, seen));
-                return QueryMain.OK;
+                return ExitCode.OK;
             }
             long position = from != null ? from : open.queries().appendTail(store, list, collector).nextPosition();
             while (System.nanoTime() < deadline) {
@@ -77,13 +77,13 @@ public final class FollowCommand implements Callable<Integer> {
                     Thread.sleep(pollMillis);
                 }
             }
-            return QueryMain.OK;
+            return ExitCode.OK;
         } catch (QueryException e) {
             err.println("query: " + e.getMessage() + " [" + e.reason().code() + "]");
-            return QueryMain.FAILED;
+            return ExitCode.SOFTWARE;
         } catch (ConfigException | java.io.IOException | IllegalArgumentException e) {
             err.println("query: " + e.getMessage());
-            return QueryMain.FAILED;
+            return ExitCode.SOFTWARE;
         }
     }
 

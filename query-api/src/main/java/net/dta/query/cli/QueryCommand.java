@@ -5,8 +5,8 @@ import java.util.concurrent.Callable;
 
 import net.dta.common.config.ConfigException;
 import net.dta.query.QueryException;
-import net.dta.query.QueryMain;
 import net.dta.query.model.QueryJson;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -35,16 +35,16 @@ public abstract class QueryCommand implements Callable<Integer> {
             } else {
                 print(answer, out);
             }
-            return QueryMain.OK;
+            return ExitCode.OK;
         } catch (QueryException e) {
             err.println("query: " + e.getMessage() + " [" + e.reason().code() + "]");
-            return QueryMain.FAILED;
+            return ExitCode.SOFTWARE;
         } catch (ConfigException e) {
             err.println(e.getMessage());
-            return QueryMain.FAILED;
+            return ExitCode.SOFTWARE;
         } catch (java.io.IOException | IllegalArgumentException e) {
             err.println("query: " + e.getMessage());
-            return QueryMain.FAILED;
+            return ExitCode.SOFTWARE;
         }
     }
 }

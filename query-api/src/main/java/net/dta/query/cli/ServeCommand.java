@@ -15,8 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import net.dta.common.config.ConfigException;
 import net.dta.deployment.DeploymentLoader;
-import net.dta.deployment.HostPort;
-import net.dta.query.QueryMain;
+import net.dta.common.config.HostPort;
 import net.dta.query.QueryServer;
 import net.dta.query.QueryService;
 import net.dta.query.QueryServices;
@@ -25,6 +24,7 @@ import net.dta.query.config.QueryConfigLoader;
 import net.dta.query.source.CollectorSource;
 import net.dta.query.source.StatusSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -75,10 +75,10 @@ public final class ServeCommand implements Callable<Integer> {
             c = config();
         } catch (ConfigException e) {
             err.println(e.getMessage());
-            return QueryMain.FAILED;
+            return ExitCode.SOFTWARE;
         } catch (IllegalArgumentException e) {
             err.println("query serve: " + e.getMessage());
-            return QueryMain.USAGE;
+            return ExitCode.USAGE;
         }
         QueryServer server;
         try {
@@ -86,10 +86,10 @@ public final class ServeCommand implements Callable<Integer> {
                     c.dashboardRefresh(), c.grpcSecurity(), c.httpSecurity()));
         } catch (ConfigException e) {
             err.println(e.getMessage());
-            return QueryMain.FAILED;
+            return ExitCode.SOFTWARE;
         } catch (IOException | IllegalArgumentException e) {
             err.println("query serve: " + e.getMessage());
-            return QueryMain.FAILED;
+            return ExitCode.SOFTWARE;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         // The logger is looked up here, not in a static field: picocli creates every subcommand of
@@ -103,7 +103,7 @@ public final class ServeCommand implements Callable<Integer> {
             out.flush();
             err.flush();
             // A stop asked for (SIGTERM, Ctrl-C) that completed cleanly is a success: exit 0, not 128 + signal.
-            Runtime.getRuntime().halt(QueryMain.OK);
+            Runtime.getRuntime().halt(ExitCode.OK);
         }, "dta-query-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         out.println("query service \"" + c.name() + "\" serving " + describe(c));
@@ -130,7 +130,7 @@ public final class ServeCommand implements Callable<Integer> {
         out.println("running; stop with Ctrl-C or SIGTERM");
         out.flush();
         stopped.await();
-        return QueryMain.OK;
+        return ExitCode.OK;
     }
 
     private QueryConfig config() throws ConfigException {

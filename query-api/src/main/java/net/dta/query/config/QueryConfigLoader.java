@@ -15,7 +15,7 @@ import net.dta.common.config.Fields;
 import net.dta.common.config.YamlTree;
 import net.dta.common.security.ClientSecurity;
 import net.dta.common.security.ServerSecurity;
-import net.dta.deployment.HostPort;
+import net.dta.common.config.HostPort;
 import net.dta.query.QueryServices;
 
 /**

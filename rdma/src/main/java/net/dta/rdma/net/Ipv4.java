@@ -4,6 +4,8 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
+import net.dta.protocol.Addresses;
+
 /** IPv4 addresses as network-order ints (10.0.0.1 = 0x0A000001), the form the wire code uses. */
 public final class Ipv4 {
     private Ipv4() {
@@ -17,19 +19,11 @@ public final class Ipv4 {
         return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
     }
 
-    /** Parses a dotted quad. */
+    /** Parses a dotted quad in the grammar of {@link Addresses#parseIpv4}; throws when malformed. */
     public static int parse(String dotted) {
-        String[] parts = dotted.split("\\.");
-        if (parts.length != 4) {
-            throw new IllegalArgumentException("not an IPv4 address: " + dotted);
-        }
-        int v = 0;
-        for (String p : parts) {
-            int octet = Integer.parseInt(p);
-            if (octet < 0 || octet > 255) {
-                throw new IllegalArgumentException("not an IPv4 address: " + dotted);
-            }
-            v = (v << 8) | octet;
+        Integer v = Addresses.parseIpv4(dotted);
+        if (v == null) {
+            throw new IllegalArgumentException("not an IPv4 address (four decimal octets like 10.0.0.1): " + dotted);
         }
         return v;
     }
@@ -51,6 +45,6 @@ public final class Ipv4 {
     }
 
     public static String format(int address) {
-        return (address >>> 24) + "." + ((address >>> 16) & 0xFF) + "." + ((address >>> 8) & 0xFF) + "." + (address & 0xFF);
+        return Addresses.formatIpv4(address);
     }
 }

@@ -16,7 +16,6 @@ import net.dta.rdma.wire.UdpHeader;
 final class SyntheticHeaders {
     static final int IP_OFFSET = EthernetHeader.LENGTH;
     static final int UDP_OFFSET = IP_OFFSET + Ipv4Header.LENGTH;
-    static final int UDP_PAYLOAD_OFFSET = UDP_OFFSET + UdpHeader.LENGTH;
 
     private SyntheticHeaders() {
     }

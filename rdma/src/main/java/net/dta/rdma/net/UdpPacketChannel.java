@@ -3,6 +3,7 @@ package net.dta.rdma.net;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 
+import net.dta.protocol.UdpFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,9 +63,9 @@ public final class UdpPacketChannel implements PacketChannel {
 
     private int receive(PacketBatch batch, int flags) {
         int capacity = batch.capacity();
-        int room = batch.slotBytes() - SyntheticHeaders.UDP_PAYLOAD_OFFSET;
+        int room = batch.slotBytes() - UdpFrame.PAYLOAD_OFFSET;
         for (int i = 0; i < capacity; i++) {
-            batch.iovec(i, SyntheticHeaders.UDP_PAYLOAD_OFFSET, room);
+            batch.iovec(i, UdpFrame.PAYLOAD_OFFSET, room);
             batch.nameLength(i, (int) Libc.SOCKADDR_IN_SIZE);
             batch.clearFlags(i);
         }
@@ -90,7 +91,7 @@ public final class UdpPacketChannel implements PacketChannel {
             SyntheticHeaders.ethernet(s, frame);
             SyntheticHeaders.ipUdp(s, frame, len, Libc.sockaddrInAddress(batch.names, name),
                     Libc.sockaddrInPort(batch.names, name), address, port);
-            batch.length(i, SyntheticHeaders.UDP_PAYLOAD_OFFSET + len);
+            batch.length(i, UdpFrame.PAYLOAD_OFFSET + len);
             bytes += len;
         }
         counters.values.add(ChannelCounters.PACKETS_RECEIVED, n);
@@ -116,9 +117,9 @@ public final class UdpPacketChannel implements PacketChannel {
             int destinationPort = Bytes.u16(s, frame + SyntheticHeaders.UDP_OFFSET + 2);
             Libc.sockaddrIn(batch.names, batch.nameOffset(i), destination, destinationPort);
             batch.nameLength(i, (int) Libc.SOCKADDR_IN_SIZE);
-            batch.iovec(i, SyntheticHeaders.UDP_PAYLOAD_OFFSET, batch.length(i) - SyntheticHeaders.UDP_PAYLOAD_OFFSET);
+            batch.iovec(i, UdpFrame.PAYLOAD_OFFSET, batch.length(i) - UdpFrame.PAYLOAD_OFFSET);
         }
-        return MultiSend.sendAll(socket, batch, count, counters, logOnce, ERR_SEND, SyntheticHeaders.UDP_PAYLOAD_OFFSET);
+        return MultiSend.sendAll(socket, batch, count, counters, logOnce, ERR_SEND, UdpFrame.PAYLOAD_OFFSET);
     }
 
     @Override

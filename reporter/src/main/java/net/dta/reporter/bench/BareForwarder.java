@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.locks.LockSupport;
 
 import net.dta.protocol.Bytes;
+import net.dta.protocol.UdpFrame;
 import net.dta.rdma.net.ChannelOptions;
 import net.dta.rdma.net.Ipv4;
 import net.dta.rdma.net.PacketBatch;
@@ -60,9 +61,9 @@ final class BareForwarder implements AutoCloseable {
             int m = 0;
             for (int i = 0; i < n; i++) {
                 int length = in.length(i);
-                if (length > Frames.UDP_PAYLOAD_OFFSET) {
-                    MemorySegment.copy(rx, in.frameOffset(i) + Frames.UDP_PAYLOAD_OFFSET, tx,
-                            send.frameOffset(m) + Frames.UDP_PAYLOAD_OFFSET, length - Frames.UDP_PAYLOAD_OFFSET);
+                if (length > UdpFrame.PAYLOAD_OFFSET) {
+                    MemorySegment.copy(rx, in.frameOffset(i) + UdpFrame.PAYLOAD_OFFSET, tx,
+                            send.frameOffset(m) + UdpFrame.PAYLOAD_OFFSET, length - UdpFrame.PAYLOAD_OFFSET);
                     send.length(m, length);
                     m++;
                 }

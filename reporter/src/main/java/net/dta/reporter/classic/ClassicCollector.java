@@ -3,6 +3,7 @@ package net.dta.reporter.classic;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 
+import net.dta.protocol.UdpFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,6 @@ import net.dta.rdma.net.PacketBatch;
 import net.dta.rdma.net.UdpPacketChannel;
 import net.dta.rdma.status.CounterArray;
 import net.dta.rdma.status.LogOnce;
-import net.dta.reporter.Frames;
 import net.dta.reporter.Primitive;
 
 /**
@@ -31,7 +31,6 @@ import net.dta.reporter.Primitive;
 public final class ClassicCollector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClassicCollector.class);
     private static final int BATCH = 64;
-    private static final int PAYLOAD_OFFSET = Frames.UDP_PAYLOAD_OFFSET;
     /** Counter indices: applied reports per primitive, then drops per reason code. */
     private static final int APPLIED = 0;
     private static final int DROPPED = Primitive.values().length;
@@ -71,9 +70,9 @@ public final class ClassicCollector implements AutoCloseable {
             int n = channel.receive(batch);
             long now = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                int length = batch.length(i) - PAYLOAD_OFFSET;
+                int length = batch.length(i) - UdpFrame.PAYLOAD_OFFSET;
                 if (length >= 0) {
-                    handle(s, batch.frameOffset(i) + PAYLOAD_OFFSET, length, now);
+                    handle(s, batch.frameOffset(i) + UdpFrame.PAYLOAD_OFFSET, length, now);
                 }
             }
             counters.add(RECEIVED, n);

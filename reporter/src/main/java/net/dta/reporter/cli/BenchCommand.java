@@ -11,12 +11,12 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import net.dta.reporter.Primitive;
-import net.dta.reporter.ReporterMain;
 import net.dta.reporter.bench.CollectorCpuBenchmark;
 import net.dta.reporter.bench.LossBenchmark;
 import net.dta.reporter.bench.TranslatorThroughputBenchmark;
 import net.dta.translator.config.Mode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -105,7 +105,7 @@ public final class BenchCommand implements Runnable {
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("dta-bench-");
         try {
             body.run(dir);
-            return ReporterMain.OK;
+            return ExitCode.OK;
         } finally {
             if (workDir == null) {
                 try (Stream<Path> paths = Files.walk(dir)) {

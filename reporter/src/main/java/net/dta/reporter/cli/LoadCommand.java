@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import net.dta.reporter.ReporterMain;
 import net.dta.reporter.ReporterOptions;
 import net.dta.reporter.load.IntLoad;
 import net.dta.reporter.load.LoadGenerator;
@@ -14,6 +13,7 @@ import net.dta.reporter.load.LoadResult;
 import net.dta.reporter.load.LoadSpec;
 import net.dta.reporter.load.LoadSummary;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -183,9 +183,9 @@ public final class LoadCommand implements Callable<Integer> {
             }
             if (result.sendErrors() > 0) {
                 err.println("load: " + result.sendErrors() + " reports were refused by the kernel (see the log line above for why)");
-                return ReporterMain.FAILED;
+                return ExitCode.SOFTWARE;
             }
-            return ReporterMain.OK;
+            return ExitCode.OK;
         }
     }
 
@@ -223,9 +223,9 @@ public final class LoadCommand implements Callable<Integer> {
             out.flush();
             if (r.sendErrors() > 0) {
                 err.println("load: " + r.sendErrors() + " datagrams were refused by the kernel");
-                return ReporterMain.FAILED;
+                return ExitCode.SOFTWARE;
             }
-            return ReporterMain.OK;
+            return ExitCode.OK;
         }
     }
 

@@ -10,9 +10,9 @@ import net.dta.protocol.Keys;
 import net.dta.protocol.report.ReportEncoder;
 import net.dta.reporter.DtaReporter;
 import net.dta.reporter.Primitive;
-import net.dta.reporter.ReporterMain;
 import net.dta.reporter.ReporterOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -90,9 +90,9 @@ public final class SendCommand implements Runnable {
                         primitive().displayName(), common.repeat == 1 ? "" : "s", length, options.target(), reporter.localPort(), hex);
                 if (errors > 0) {
                     spec.commandLine().getErr().println("send: " + errors + " report(s) refused by the kernel (see the log line above)");
-                    return ReporterMain.FAILED;
+                    return ExitCode.SOFTWARE;
                 }
-                return ReporterMain.OK;
+                return ExitCode.OK;
             }
         }
     }

@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 import net.dta.protocol.Bytes;
+import net.dta.protocol.UdpFrame;
 import net.dta.protocol.telemetry.IntFlow;
 import net.dta.protocol.telemetry.IntHops;
 import net.dta.protocol.telemetry.IntReportWriter;
@@ -137,7 +138,7 @@ public final class IntLoad implements AutoCloseable {
     /** Writes one datagram into the batch (sending the batch when full). */
     private void one() {
         long frame = batch.frameOffset(pending);
-        long p = frame + Frames.UDP_PAYLOAD_OFFSET;
+        long p = frame + UdpFrame.PAYLOAD_OFFSET;
         double kind = random.nextDouble();
         long flowId = random.nextLong(spec.flows());
         flow(flowId);
@@ -167,7 +168,7 @@ public final class IntLoad implements AutoCloseable {
             sinkReports++;
             hopCount += count;
         }
-        batch.length(pending, Frames.UDP_PAYLOAD_OFFSET + n);
+        batch.length(pending, UdpFrame.PAYLOAD_OFFSET + n);
         pending++;
         if (pending == batch.capacity()) {
             flush();

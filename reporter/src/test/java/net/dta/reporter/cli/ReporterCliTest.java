@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import net.dta.reporter.ReportReceiver;
 import net.dta.reporter.ReporterMain;
 import net.dta.testkit.ProtocolVectors;
+import picocli.CommandLine.ExitCode;
 
 /** Every command in-process through {@link ReporterMain#doMain}, against a real UDP receiver. */
 class ReporterCliTest {
@@ -129,13 +130,13 @@ class ReporterCliTest {
         assertUsage(run("send", "pc", "--store", "3", "--key", KEY, "--hop", "3", "--path-length", "3", "--value", "1"), "pc: hop:");
         assertUsage(run("send", "sk", "--store", "5", "--row", "0", "--column", "15", "--deltas", "1,2"), "sk: column:");
         Run missing = run("send", "kw", "--store", "1");
-        assertEquals(ReporterMain.USAGE, missing.code());
+        assertEquals(ExitCode.USAGE, missing.code());
         assertTrue(missing.err().contains("Missing required options"), missing.err());
-        assertEquals(ReporterMain.USAGE, run("frobnicate").code());
+        assertEquals(ExitCode.USAGE, run("frobnicate").code());
     }
 
     private static void assertUsage(Run r, String message) {
-        assertEquals(ReporterMain.USAGE, r.code(), r.err());
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
         assertTrue(r.err().startsWith("reporter ") && r.err().contains(message), "expected \"reporter ... " + message + "\" in: " + r.err());
     }
 }

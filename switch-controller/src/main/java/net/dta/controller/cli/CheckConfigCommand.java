@@ -7,16 +7,18 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import net.dta.common.cli.Table;
-import net.dta.controller.ControllerMain;
+import net.dta.common.config.ConfigFiles;
 import net.dta.deployment.BucketMap;
 import net.dta.deployment.CollectorSpec;
 import net.dta.deployment.Deployment;
-import net.dta.deployment.Mac;
+import net.dta.deployment.DeploymentLoader;
 import net.dta.deployment.ReporterSpec;
 import net.dta.deployment.Route;
 import net.dta.deployment.StoreSpec;
 import net.dta.deployment.TranslatorSpec;
+import net.dta.protocol.Addresses;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -42,9 +44,9 @@ public final class CheckConfigCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Deployment d = Deployments.load(file, err);
+        Deployment d = ConfigFiles.loadOrReport(file, DeploymentLoader::load, err);
         if (d == null) {
-            return ControllerMain.FAILED;
+            return ExitCode.SOFTWARE;
         }
         out.println(file + ": deployment " + d.name() + ": " + d.translators().size() + " translator(s), " + d.collectors().size()
                 + " collector(s), " + d.stores().size() + " store(s), " + d.reporters().size() + " reporter(s); admin "
@@ -53,7 +55,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
                 + "with translators)" : "read"));
         Table c = new Table("COLLECTOR", "INDEX", "ADDRESS", "MAC", "CM PORT", "MTU", "ADMIN", "DATA DIR");
         for (CollectorSpec x : d.collectors()) {
-            c.row(x.name(), x.index(), x.addressText(), Mac.format(x.mac()), x.cmPort(), x.pathMtu(),
+            c.row(x.name(), x.index(), x.addressText(), Addresses.formatMac(x.mac()), x.cmPort(), x.pathMtu(),
                     x.admin() == null ? "" : x.admin(), x.dataDir() == null ? "" : x.dataDir());
         }
         c.print(out, "  ");
@@ -73,7 +75,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
             Table t = new Table("TRANSLATOR", "P4RUNTIME", "DEVICE", "ELECTION", "PIPELINE", "ADDRESS", "MAC", "ID", "COLLECTORS", "ROUTES");
             for (TranslatorSpec x : d.translators()) {
                 t.row(x.name(), x.device().p4runtime(), x.device().deviceId(), x.device().electionId(), x.pipeline().configName(),
-                        x.addressText(), Mac.format(x.mac()), x.translatorId(), String.join(",", x.collectors()),
+                        x.addressText(), Addresses.formatMac(x.mac()), x.translatorId(), String.join(",", x.collectors()),
                         x.routes().stream().map(Route::toString).reduce((a, b) -> a + "; " + b).orElse("host routes only"));
             }
             t.print(out, "  ");
@@ -90,6 +92,6 @@ public final class CheckConfigCommand implements Callable<Integer> {
             out.println("note: no translators and no reporters: 'controller run' would have nothing to control");
         }
         out.println("OK");
-        return ControllerMain.OK;
+        return ExitCode.OK;
     }
 }

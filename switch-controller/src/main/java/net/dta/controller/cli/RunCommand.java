@@ -10,14 +10,16 @@ import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import net.dta.common.config.ConfigFiles;
 import net.dta.controller.Controller;
-import net.dta.controller.ControllerMain;
 import net.dta.controller.DeploymentWatcher;
 import net.dta.deployment.CollectorSpec;
 import net.dta.deployment.Deployment;
+import net.dta.deployment.DeploymentLoader;
 import net.dta.deployment.ReporterSpec;
 import net.dta.deployment.TranslatorSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,28 +49,28 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Deployment d = Deployments.load(config, err);
+        Deployment d = ConfigFiles.loadOrReport(config, DeploymentLoader::load, err);
         if (d == null) {
             err.println("nothing was started");
-            return ControllerMain.FAILED;
+            return ExitCode.SOFTWARE;
         }
         if (d.translators().isEmpty() && d.reporters().isEmpty()) {
             err.println(config + ": no translators and no reporters: nothing to control (add a translators section)");
-            return ControllerMain.FAILED;
+            return ExitCode.SOFTWARE;
         }
         if (!d.translators().isEmpty() && d.controller().cmSecret() == null) {
             err.println(config + ": controller.cm.secret-file: missing: the collectors accept queue pairs only from a controller "
                     + "holding the deployment's RDMA CM secret (docs/security.md); name the file the collectors' cm.secret-file "
                     + "names, or make one with ./dta cm-secret cm.secret");
             err.println("nothing was started");
-            return ControllerMain.FAILED;
+            return ExitCode.SOFTWARE;
         }
         Controller controller;
         try {
             controller = Controller.start(d);
         } catch (IOException e) {
             err.println("controller: cannot start: " + e.getMessage());
-            return ControllerMain.FAILED;
+            return ExitCode.SOFTWARE;
         }
         DeploymentWatcher watcher = noWatch ? null
                 : new DeploymentWatcher(config, controller, Math.max(200, d.controller().pollInterval().toMillis()));
@@ -82,7 +84,7 @@ public final class RunCommand implements Callable<Integer> {
             out.println("stopped cleanly (the switches keep running as programmed)");
             out.flush();
             err.flush();
-            Runtime.getRuntime().halt(ControllerMain.OK);
+            Runtime.getRuntime().halt(ExitCode.OK);
         }, "dta-shutdown"));
         printSummary(out, d, controller.adminAddress());
         if (readyFile != null) {
@@ -95,7 +97,7 @@ public final class RunCommand implements Callable<Integer> {
         out.println("running; progress is logged; stop with Ctrl-C or SIGTERM");
         out.flush();
         stopped.await();
-        return ControllerMain.OK;
+        return ExitCode.OK;
     }
 
     static void printSummary(PrintWriter out, Deployment d, InetSocketAddress admin) {

@@ -1,93 +1,52 @@
 package net.dta.controller.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-import net.dta.common.admin.AdminClient;
-import net.dta.common.admin.ClientSecurityOptions;
+import net.dta.common.admin.StatusOptions;
 import net.dta.common.cli.Table;
-import net.dta.controller.ControllerMain;
+import net.dta.common.config.ConfigFiles;
 import net.dta.controller.status.ControllerStatus;
 import net.dta.controller.status.ReporterStatus;
 import net.dta.controller.status.StatusJson;
 import net.dta.controller.status.TranslatorStatus;
 import net.dta.deployment.ControllerSettings;
 import net.dta.deployment.Deployment;
-import net.dta.deployment.HostPort;
+import net.dta.deployment.DeploymentLoader;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code controller status}: asks a running controller, shows translators, queue pairs, stores, reporters. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show a running controller's status: per translator its session, per queue pair what is connected, "
                 + "PSN resyncs, lost packets, NAKs and errors, per store whether it is programmed; reporters. "
-                + "Asks the controller's admin endpoint (controller.admin.address of the deployment file).")
+                + "Asks the controller's admin endpoint (controller.admin.address of the deployment file).",
+        footer = {"", "Default admin address: 127.0.0.1:" + ControllerSettings.DEFAULT_ADMIN_PORT + " (controller.admin.address)."})
 public final class StatusCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--admin", paramLabel = "HOST:PORT", description = "The controller's admin endpoint (default 127.0.0.1:40044).")
-    String admin;
-
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Take the admin endpoint from this deployment file.")
-    Path config;
-
     @Mixin
-    ClientSecurityOptions security;
-
-    @Option(names = "--json", description = "Print the raw JSON of /status.")
-    boolean json;
+    StatusOptions options;
 
     @Override
-    public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        String target = admin;
-        if (target == null && config != null) {
-            Deployment d = Deployments.load(config, err);
-            if (d == null) {
-                return ControllerMain.FAILED;
-            }
-            if (d.controller().admin() == null) {
-                err.println(config + ": controller.admin.enabled is false: the controller has no status endpoint");
-                return ControllerMain.FAILED;
-            }
-            target = d.controller().admin().toString();
+    public Integer call() {
+        return options.query("127.0.0.1:" + ControllerSettings.DEFAULT_ADMIN_PORT, StatusCommand::adminAddress, StatusJson::read,
+                StatusCommand::print);
+    }
+
+    /** The controller's admin endpoint of a deployment file; null (reported) when it cannot be read or disables it. */
+    private static String adminAddress(Path config, PrintWriter err) {
+        Deployment d = ConfigFiles.loadOrReport(config, DeploymentLoader::load, err);
+        if (d == null) {
+            return null;
         }
-        if (target == null) {
-            target = "127.0.0.1:" + ControllerSettings.DEFAULT_ADMIN_PORT;
+        if (d.controller().admin() == null) {
+            err.println(config + ": controller.admin.enabled is false: the controller has no status endpoint");
+            return null;
         }
-        if (HostPort.parse(target) == null) {
-            err.println("--admin must be HOST:PORT, got \"" + target + "\"");
-            return ControllerMain.USAGE;
-        }
-        byte[] body;
-        try {
-            body = AdminClient.get(target, "/status", 5, "controller", security.security());
-        } catch (IOException e) {
-            err.println("controller status: " + e.getMessage() + (admin == null && config == null ? " (--admin HOST:PORT or --config FILE name another one)" : ""));
-            return ControllerMain.FAILED;
-        }
-        if (json) {
-            out.println(new String(body, StandardCharsets.UTF_8));
-            return ControllerMain.OK;
-        }
-        try {
-            print(out, StatusJson.read(body));
-        } catch (IOException e) {
-            err.println("the answer of " + target + " is not a controller status: " + e.getMessage());
-            return ControllerMain.FAILED;
-        }
-        return ControllerMain.OK;
+        return d.controller().admin().toString();
     }
 
     static void print(PrintWriter out, ControllerStatus s) {

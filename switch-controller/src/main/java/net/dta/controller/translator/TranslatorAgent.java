@@ -34,10 +34,10 @@ import net.dta.deployment.BucketMap;
 import net.dta.deployment.CollectorSpec;
 import net.dta.deployment.ControllerSettings;
 import net.dta.deployment.Deployment;
-import net.dta.deployment.Ipv4s;
 import net.dta.deployment.StoreSpec;
 import net.dta.deployment.TranslatorSpec;
 import net.dta.p4.P4InfoFiles;
+import net.dta.protocol.Addresses;
 import net.dta.protocol.catalog.CatalogEntry;
 import net.dta.protocol.layout.AppendLayout;
 import net.dta.protocol.layout.StoreKind;
@@ -613,7 +613,7 @@ public final class TranslatorAgent extends DeviceAgent {
         if (qp == null || dreq.translatorQpn() != TranslatorTables.qpnOf(qp.collector)) {
             cmEvents.add("dreq_ignored");
             log.warn("translator {}: ignored a DREQ from {} for QPN 0x{}: not a queue pair of this translator to that collector",
-                    spec.name(), Ipv4s.format(dreq.sourceIp()), Integer.toHexString(dreq.translatorQpn()));
+                    spec.name(), Addresses.formatIpv4(dreq.sourceIp()), Integer.toHexString(dreq.translatorQpn()));
             return;
         }
         try {
@@ -929,7 +929,7 @@ public final class TranslatorAgent extends DeviceAgent {
         TranslatorStatus.Counters counterView = new TranslatorStatus.Counters(c == null ? 0 : c.readAtMillis(), pollError,
                 reportMap(c == null ? null : c.reportPackets()), reportMap(c == null ? null : c.reportBytes()), dropMap(c));
         return new TranslatorStatus(spec.name(), endpoint.p4runtime().toString(), endpoint.deviceId(), endpoint.electionId(),
-                spec.pipeline().configName(), Ipv4s.format(spec.address()), s.state(), s.detail(), s.primary(), s.primaryElectionId(),
+                spec.pipeline().configName(), Addresses.formatIpv4(spec.address()), s.state(), s.detail(), s.primary(), s.primaryElectionId(),
                 s.apiVersion(), s.sessions(), s.losses(), s.pipelinePushes(), tableSync.writes() + registerWrites, tableSync.failures(),
                 s.lastError(), ins,
                 packetOuts.get(), arpReplies.get(), router.unrouted(), counterView, qps, stores, cmEvents.snapshot());

@@ -20,7 +20,7 @@ import net.dta.controller.p4runtime.WriteClient;
 import net.dta.controller.status.TranslatorStatus;
 import net.dta.controller.testing.TestNetwork;
 import net.dta.deployment.DeploymentLoader;
-import net.dta.deployment.HostPort;
+import net.dta.common.config.HostPort;
 import net.dta.deployment.Pipeline;
 import net.dta.deployment.SwitchEndpoint;
 import net.dta.p4.P4InfoFiles;

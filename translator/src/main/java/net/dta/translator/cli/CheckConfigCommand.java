@@ -4,9 +4,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import net.dta.translator.TranslatorMain;
+import net.dta.common.config.ConfigFiles;
+import net.dta.translator.config.ConfigLoader;
 import net.dta.translator.config.TranslatorConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -24,12 +26,12 @@ public final class CheckConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        TranslatorConfig c = ConfigProblems.load(file, spec.commandLine().getErr());
+        TranslatorConfig c = ConfigFiles.loadOrReport(file, ConfigLoader::load, spec.commandLine().getErr());
         if (c == null) {
-            return TranslatorMain.FAILED;
+            return ExitCode.SOFTWARE;
         }
         RunCommand.describe(out, c);
         out.println("OK");
-        return TranslatorMain.OK;
+        return ExitCode.OK;
     }
 }

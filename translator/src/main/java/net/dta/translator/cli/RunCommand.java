@@ -10,12 +10,15 @@ import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import net.dta.common.config.ConfigFiles;
+import net.dta.protocol.Addresses;
 import net.dta.translator.Translator;
-import net.dta.translator.TranslatorMain;
 import net.dta.translator.TranslatorStartException;
+import net.dta.translator.config.ConfigLoader;
 import net.dta.translator.config.Mode;
 import net.dta.translator.config.TranslatorConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,16 +43,16 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TranslatorConfig cfg = config == null ? TranslatorConfig.defaults() : ConfigProblems.load(config, err);
+        TranslatorConfig cfg = config == null ? TranslatorConfig.defaults() : ConfigFiles.loadOrReport(config, ConfigLoader::load, err);
         if (cfg == null) {
-            return TranslatorMain.FAILED;
+            return ExitCode.SOFTWARE;
         }
         Translator translator;
         try {
             translator = Translator.start(cfg);
         } catch (TranslatorStartException e) {
             err.println("translator: cannot start: " + e.getMessage());
-            return TranslatorMain.FAILED;
+            return ExitCode.SOFTWARE;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -59,7 +62,7 @@ public final class RunCommand implements Callable<Integer> {
             out.flush();
             err.flush();
             // A stop that was asked for (SIGTERM, Ctrl-C) and completed cleanly is a success.
-            Runtime.getRuntime().halt(TranslatorMain.OK);
+            Runtime.getRuntime().halt(ExitCode.OK);
         }, "dta-shutdown"));
         describe(out, cfg);
         out.println("  listening  P4Runtime " + addr(translator.p4runtimeAddress()) + ", reports " + addr(translator.reportAddress())
@@ -77,7 +80,7 @@ public final class RunCommand implements Callable<Integer> {
         out.println("running; waiting for a controller (SetForwardingPipelineConfig, then tables); stop with Ctrl-C or SIGTERM");
         out.flush();
         stopped.await();
-        return TranslatorMain.OK;
+        return ExitCode.OK;
     }
 
     static String addr(InetSocketAddress a) {
@@ -89,7 +92,7 @@ public final class RunCommand implements Callable<Integer> {
         out.println("translator " + c.name() + " (P4Runtime device id " + c.deviceId() + ")"
                 + (c.source() == null ? "" : ", configuration " + c.source()));
         out.println("  P4Runtime  " + c.p4runtime().address());
-        out.println("  network    " + n.address().getHostAddress() + " (MAC " + TranslatorConfig.formatMac(n.mac()) + "): reports on UDP port "
+        out.println("  network    " + n.address().getHostAddress() + " (MAC " + Addresses.formatMac(n.mac()) + "): reports on UDP port "
                 + n.reportPort() + ", RoCEv2 on 4791, " + n.mode().configName() + " mode");
         out.println("  ICRC       " + (n.mode() == Mode.RAW
                 ? "exact (raw IPv4 socket, IP_HDRINCL); replies' ICRCs verified"

@@ -1,11 +1,7 @@
 package net.dta.translator.config;
 
-import java.io.IOException;
 import java.io.Reader;
-import java.io.StringReader;
 import java.net.Inet4Address;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +9,11 @@ import java.util.regex.Pattern;
 
 import net.dta.common.admin.ControllerLink;
 import net.dta.common.config.ConfigException;
+import net.dta.common.config.ConfigFiles;
 import net.dta.common.config.ConfigNode;
 import net.dta.common.config.ConfigProblem;
 import net.dta.common.config.Fields;
+import net.dta.common.config.HostPort;
 import net.dta.common.config.YamlTree;
 import net.dta.common.security.ServerSecurity;
 import net.dta.translator.dataplane.RequesterSettings;
@@ -26,19 +24,12 @@ import net.dta.translator.dataplane.RequesterSettings;
  */
 public final class ConfigLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern MAC = Pattern.compile("([0-9A-Fa-f]{2})(:[0-9A-Fa-f]{2}){5}");
 
     private ConfigLoader() {
     }
 
     public static TranslatorConfig load(Path file) throws ConfigException {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ConfigException(new ConfigProblem(file.toString(), 0, 0, "", "cannot read the file: " + e));
-        }
-        return parse(file.toString(), new StringReader(text), file.toAbsolutePath());
+        return ConfigFiles.load(file, (name, text, baseDir, source) -> parse(name, text, source));
     }
 
     /** Parses text named {@code fileName} in messages. */
@@ -73,20 +64,14 @@ public final class ConfigLoader {
         t.rejectUnknown("translator");
 
         Fields p = top.section("p4runtime");
-        Fields.HostPort p4rt = p.hostPort("address", d.p4runtime().address());
+        HostPort p4rt = p.hostPort("address", d.p4runtime().address());
         Path base = source == null || source.getParent() == null ? Path.of("") : source.getParent();
         ServerSecurity p4rtSecurity = ServerSecurity.read(p, base);
         p.rejectUnknown("p4runtime");
 
         Fields n = top.section("network");
         Inet4Address address = n.ipv4("address", "127.0.0.1", "10.0.0.1");
-        String macText = n.string("mac", TranslatorConfig.formatMac(d.network().mac()), "a MAC address like 02:00:00:00:00:01");
-        long mac = d.network().mac();
-        if (MAC.matcher(macText).matches()) {
-            mac = Long.parseLong(macText.replace(":", ""), 16);
-        } else {
-            n.problem("mac", "must be a MAC address like 02:00:00:00:00:01, got \"" + macText + "\"");
-        }
+        long mac = n.mac("mac", d.network().mac(), "02:00:00:00:00:01");
         int reportPort = n.integer("report-port", TranslatorConfig.DEFAULT_REPORT_PORT, 0, 65535);
         Mode mode = Mode.ofConfigName(n.choice("mode", "udp", Mode.configNames()));
         n.rejectUnknown("network");
@@ -105,7 +90,7 @@ public final class ConfigLoader {
 
         Fields a = top.section("admin");
         boolean adminEnabled = a.bool("enabled", true);
-        Fields.HostPort admin = a.hostPort("address", d.admin().address());
+        HostPort admin = a.hostPort("address", d.admin().address());
         ServerSecurity adminSecurity = ServerSecurity.read(a, base);
         a.rejectUnknown("admin");
 

@@ -3,10 +3,9 @@ package net.dta.translator.config;
 import net.dta.common.admin.ControllerLink;
 import net.dta.common.security.ServerSecurity;
 import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 
+import net.dta.protocol.Addresses;
 import net.dta.translator.dataplane.RequesterSettings;
 
 /**
@@ -81,7 +80,7 @@ public record TranslatorConfig(Path source, String name, long deviceId, P4Runtim
     /** Every default: name translator, device 1, P4Runtime 127.0.0.1:9559, network 127.0.0.1 UDP mode, admin 127.0.0.1:40043. */
     public static TranslatorConfig defaults() {
         return new TranslatorConfig(null, "translator", 1, new P4Runtime("127.0.0.1", DEFAULT_P4RUNTIME_PORT),
-                new Network(ipv4("127.0.0.1"), DEFAULT_MAC, DEFAULT_REPORT_PORT, Mode.UDP),
+                new Network(Addresses.inet4(0x7F00_0001), DEFAULT_MAC, DEFAULT_REPORT_PORT, Mode.UDP),
                 new DataPlane(DEFAULT_POSTCARD_CACHE, DEFAULT_APPEND_TAIL_SLOTS, DEFAULT_BATCH),
                 new Admin(true, "127.0.0.1", DEFAULT_ADMIN_PORT));
     }
@@ -133,22 +132,11 @@ public record TranslatorConfig(Path source, String name, long deviceId, P4Runtim
         return new TranslatorConfig(source, name, deviceId, p4runtime, network, dataPlane, admin, intIngest, value);
     }
 
-    public static Inet4Address ipv4(String dotted) {
-        try {
-            return (Inet4Address) InetAddress.getByName(dotted);
-        } catch (UnknownHostException | ClassCastException e) {
-            throw new IllegalArgumentException("not an IPv4 address: " + dotted, e);
+    private static Inet4Address ipv4(String dotted) {
+        Integer a = Addresses.parseIpv4(dotted);
+        if (a == null) {
+            throw new IllegalArgumentException("not an IPv4 address (four decimal octets like 10.0.0.1): " + dotted);
         }
-    }
-
-    public static String formatMac(long mac) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 5; i >= 0; i--) {
-            b.append(String.format("%02x", (mac >>> (8 * i)) & 0xFF));
-            if (i > 0) {
-                b.append(':');
-            }
-        }
-        return b.toString();
+        return Addresses.inet4(a);
     }
 }

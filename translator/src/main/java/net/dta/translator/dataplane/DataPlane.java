@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
+import net.dta.protocol.UdpFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,7 +167,7 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
                 for (int i = 0; i < n; i++) {
                     int len = reportBatch.length(i);
                     if (len > 0) {
-                        engine.report(reportBatch.segment(), reportBatch.frameOffset(i) + 42, len - 42);
+                        engine.report(reportBatch.segment(), reportBatch.frameOffset(i) + UdpFrame.PAYLOAD_OFFSET, len - UdpFrame.PAYLOAD_OFFSET);
                     }
                 }
                 work += n;
@@ -221,7 +222,7 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
         for (int i = 0; i < n; i++) {
             int len = intBatch.length(i);
             if (len > 0) {
-                intIngress.datagram(intBatch.segment(), intBatch.frameOffset(i) + 42, len - 42);
+                intIngress.datagram(intBatch.segment(), intBatch.frameOffset(i) + UdpFrame.PAYLOAD_OFFSET, len - UdpFrame.PAYLOAD_OFFSET);
             }
         }
         return n;

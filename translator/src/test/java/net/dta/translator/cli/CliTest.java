@@ -24,6 +24,7 @@ import net.dta.translator.config.ConfigLoader;
 import net.dta.translator.config.Mode;
 import net.dta.translator.config.TranslatorConfig;
 import net.dta.translator.testing.LoopbackDeployment;
+import picocli.CommandLine.ExitCode;
 
 /** The command line, the configuration file and the status and metrics views. */
 class CliTest {
@@ -47,7 +48,7 @@ class CliTest {
             assertEquals(0, r.code(), String.join(" ", args));
             assertTrue(r.out().contains("Usage: translator"), r.out());
         }
-        assertEquals(TranslatorMain.USAGE, run("no-such-command").code());
+        assertEquals(ExitCode.USAGE, run("no-such-command").code());
     }
 
     @Test
@@ -82,7 +83,7 @@ class CliTest {
                   adress: 127.0.0.1:9559
                 """);
         Run r = run("check-config", bad.toString());
-        assertEquals(TranslatorMain.FAILED, r.code());
+        assertEquals(ExitCode.SOFTWARE, r.code());
         assertTrue(r.err().contains("bad.yaml:2:9: translator.name: must be"), r.err());
         assertTrue(r.err().contains("bad.yaml:4:12: network.address: must be an IPv4 address"), r.err());
         assertTrue(r.err().contains("network.mode: must be one of udp, raw, got \"fast\""), r.err());
@@ -114,7 +115,7 @@ class CliTest {
             }
         }
         Run down = run("status", "--admin", "127.0.0.1:1", "--timeout", "1");
-        assertEquals(TranslatorMain.FAILED, down.code());
+        assertEquals(ExitCode.SOFTWARE, down.code());
         assertTrue(down.err().contains("no translator answers"), down.err());
     }
 
@@ -123,7 +124,7 @@ class CliTest {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "network: {mode: fast}\n");
         Run r = run("run", "--config", bad.toString());
-        assertEquals(TranslatorMain.FAILED, r.code());
+        assertEquals(ExitCode.SOFTWARE, r.code());
         assertTrue(r.err().contains("network.mode"), r.err());
         Path busy = dir.resolve("busy.yaml");
         String prefix = LoopbackDeployment.randomPrefix();
@@ -131,7 +132,7 @@ class CliTest {
             Files.writeString(busy, "network: {address: " + prefix + "1, report-port: " + taken.getLocalPort() + "}\n"
                     + "admin: {enabled: false}\np4runtime: {address: \"" + prefix + "1:0\"}\n");
             Run b = run("run", "--config", busy.toString());
-            assertEquals(TranslatorMain.FAILED, b.code());
+            assertEquals(ExitCode.SOFTWARE, b.code());
             assertTrue(b.err().contains("cannot receive reports on " + prefix + "1:" + taken.getLocalPort()), b.err());
         }
     }

@@ -10,7 +10,7 @@ import java.util.List;
 
 import net.dta.controller.DeviceAgent;
 import net.dta.controller.p4runtime.Bmv2ThriftRegisters;
-import net.dta.deployment.HostPort;
+import net.dta.common.config.HostPort;
 import net.dta.deployment.Pipeline;
 import net.dta.testkit.Bmv2Switch;
 import net.dta.testkit.EtherPort;

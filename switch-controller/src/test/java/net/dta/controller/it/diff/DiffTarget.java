@@ -15,7 +15,7 @@ import net.dta.controller.p4runtime.RegisterAccess;
 import net.dta.controller.p4runtime.StreamClient;
 import net.dta.controller.p4runtime.Values;
 import net.dta.controller.p4runtime.WriteClient;
-import net.dta.deployment.HostPort;
+import net.dta.common.config.HostPort;
 import net.dta.deployment.Pipeline;
 import net.dta.deployment.SwitchEndpoint;
 import net.dta.p4.P4InfoFiles;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import net.dta.controller.p4runtime.RegisterAccess;
-import net.dta.deployment.HostPort;
+import net.dta.common.config.HostPort;
 import net.dta.deployment.Pipeline;
 import net.dta.rdma.net.PacketBatch;
 import net.dta.translator.dataplane.Engine;

@@ -1,4 +1,4 @@
-package net.dta.deployment;
+package net.dta.common.config;
 
 import java.net.InetSocketAddress;
 

@@ -69,16 +69,11 @@ public final class Keys {
     }
 
     private static byte[] ipv4(String dotted, String text) {
-        String[] parts = dotted.split("\\.");
-        byte[] ip = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            int v = Integer.parseInt(parts[i]);
-            if (v > 255) {
-                throw new IllegalArgumentException("cannot read key \"" + text + "\": " + dotted + " is not an IPv4 address");
-            }
-            ip[i] = (byte) v;
+        Integer a = Addresses.parseIpv4(dotted);
+        if (a == null) {
+            throw new IllegalArgumentException("cannot read key \"" + text + "\": " + dotted + " is not an IPv4 address");
         }
-        return ip;
+        return new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) (int) a};
     }
 
     private static int port(String port, String text) {

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
 
+import net.dta.common.config.HostPort;
 import net.dta.protocol.report.Report;
 import net.dta.rdma.net.Ipv4;
 
@@ -42,24 +43,22 @@ public record ReporterOptions(int destination, int port, int bindAddress, int ba
     }
 
     /**
-     * Parses {@code host}, {@code host:port} or {@code a.b.c.d:port}; the port defaults to 40040.
+     * Parses {@code host} or {@code host:port} (the grammar of {@link HostPort#parse}); the port
+     * defaults to 40040.
      * Host names are resolved once, here. The message of the exception names the field.
      */
     public static ReporterOptions parse(String target) {
         String t = target.strip();
         int port = Report.DEFAULT_PORT;
         String host = t;
-        int colon = t.lastIndexOf(':');
-        if (colon >= 0) {
-            host = t.substring(0, colon);
-            try {
-                port = Integer.parseInt(t.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("translator address \"" + target + "\": the port must be a number 1..65535");
+        if (t.indexOf(':') >= 0) {
+            HostPort hp = HostPort.parse(t);
+            if (hp == null || hp.port() == 0) {
+                throw new IllegalArgumentException("translator address \"" + target
+                        + "\": give HOST or HOST:PORT with a port 1..65535, e.g. 127.0.0.1:40040");
             }
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("translator address \"" + target + "\": the port must be 1..65535, got " + port);
-            }
+            host = hp.host();
+            port = hp.port();
         }
         if (host.isEmpty()) {
             throw new IllegalArgumentException("translator address \"" + target + "\": give HOST or HOST:PORT, e.g. 127.0.0.1:40040");

@@ -66,15 +66,8 @@ public final class QueryConfigLoader {
         Path deployment = path(src, "deployment", baseDir);
         Path dataDir = path(src, "data-dir", baseDir);
         String collector = src.string("collector", null == dataDir ? "" : QueryServices.collectorNameOf(dataDir), "a collector name");
-        String admin = null;
-        if (src.has("admin")) {
-            String a = src.string("admin", null, "host:port");
-            if (HostPort.parse(a) == null) {
-                src.problem("admin", "must be host:port, got \"" + a + "\"");
-            } else {
-                admin = a;
-            }
-        }
+        HostPort adminAt = src.parsed("admin", null, false, "host:port", HostPort::parse);
+        String admin = adminAt == null ? null : adminAt.toString();
         if (deployment == null && dataDir == null) {
             src.problem("deployment", "give source.deployment (a deployment file: route by its bucket maps) or source.data-dir "
                     + "(one collector's data directory)");
@@ -107,13 +100,7 @@ public final class QueryConfigLoader {
     }
 
     private static InetSocketAddress address(Fields f, String key, String defaultValue) {
-        String text = f.string(key, defaultValue, "host:port");
-        HostPort hp = HostPort.parse(text);
-        if (hp == null) {
-            f.problem(key, "must be host:port (port 0 picks a free port), got \"" + text + "\"");
-            return null;
-        }
-        return new InetSocketAddress(hp.host(), hp.port());
+        return f.hostPort(key, defaultValue).socketAddress();
     }
 
     private static Path path(Fields f, String key, Path baseDir) {

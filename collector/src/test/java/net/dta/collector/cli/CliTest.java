@@ -160,4 +160,23 @@ class CliTest {
         assertEquals(1, down.code());
         assertTrue(down.err().contains("no collector answers at http://127.0.0.1:1/status"), down.err());
     }
+
+    @Test
+    void statusTakesTheOptionsEveryComponentTakes() throws Exception {
+        Run bad = run("status", "--admin", "nonsense");
+        assertEquals(ExitCode.USAGE, bad.code());
+        assertTrue(bad.err().startsWith("collector status: --admin must be HOST:PORT like 127.0.0.1:40042, got \"nonsense\""), bad.err());
+        Run both = run("status", "--admin", "127.0.0.1:1", "--config", dir.resolve("collector.yaml").toString());
+        assertEquals(ExitCode.USAGE, both.code());
+        assertTrue(both.err().contains("mutually exclusive"), both.err());
+        Path off = dir.resolve("off.yaml");
+        TestCmSecret.writeTo(dir);
+        Files.writeString(off, "admin: {enabled: false}\n" + TestCmSecret.COLLECTOR_YAML + net.dta.collector.CollectorTestSupport.VECTOR_STORES);
+        Run disabled = run("status", "--config", off.toString());
+        assertEquals(ExitCode.SOFTWARE, disabled.code());
+        assertTrue(disabled.err().contains("disables the admin endpoint"), disabled.err());
+        Run help = run("status", "--help");
+        assertTrue(help.out().contains("The collector's admin address") && help.out().contains("127.0.0.1:40042")
+                && help.out().contains("--timeout"), help.out());
+    }
 }

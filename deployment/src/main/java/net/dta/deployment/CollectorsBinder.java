@@ -17,12 +17,10 @@ import net.dta.common.security.ClientSecurity;
  */
 final class CollectorsBinder {
     private final Binding binding;
-    private final Names names;
     private final Set<String> declared = new LinkedHashSet<>();
 
-    CollectorsBinder(Binding binding, Names names) {
+    CollectorsBinder(Binding binding) {
         this.binding = binding;
-        this.names = names;
     }
 
     /** Every name a collector entry gave, valid or not (after {@link #bind}). */
@@ -42,7 +40,7 @@ final class CollectorsBinder {
         for (int i = 0; i < items.size(); i++) {
             Fields f = binding.fields("collectors[" + i + "]", items.get(i));
             int before = binding.problemCount();
-            String name = names.name(f, "name", null);
+            String name = f.name("name", null);
             if (name != null) {
                 declared.add(name);
             }

@@ -74,18 +74,18 @@ public final class DeploymentLoader {
         Fields top = binding.fields("", root);
         Names names = new Names(binding);
         Fields dep = top.section("deployment");
-        String name = names.name(dep, "name", "dta");
+        String name = dep.name("name", "dta");
         dep.rejectUnknown("deployment");
         ControllerSettings controller = new ControllerBinder(binding).bind(top.section("controller"));
 
-        CollectorsBinder collectorsBinder = new CollectorsBinder(binding, names);
+        CollectorsBinder collectorsBinder = new CollectorsBinder(binding);
         List<CollectorSpec> collectors = collectorsBinder.bind(top);
         Set<String> collectorNames = collectorsBinder.declaredNames();
         List<String> validCollectors = collectors.stream().map(CollectorSpec::name).distinct().toList();
         List<StoreSpec> stores = new StoresBinder(binding, names, collectorNames).bind(top, validCollectors);
         Map<String, StoreSpec> storesByName = new LinkedHashMap<>();
         stores.forEach(s -> storesByName.put(s.name(), s));
-        SwitchBinder switches = new SwitchBinder(binding, names);
+        SwitchBinder switches = new SwitchBinder(binding);
         List<TranslatorSpec> translators = new TranslatorsBinder(binding, names, switches, collectorNames).bind(top, validCollectors);
         Map<String, TranslatorSpec> translatorsByName = new LinkedHashMap<>();
         translators.forEach(t -> translatorsByName.put(t.name(), t));

@@ -3,30 +3,17 @@ package net.dta.deployment;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.regex.Pattern;
 
 import net.dta.common.config.ConfigNode;
 import net.dta.common.config.Fields;
 
-/** Names in a deployment file: the rule every name follows, and lists of names that refer to entries. */
+/** Names in a deployment file: lists of names that refer to entries (the rule of a name is {@link Fields#name}). */
 final class Names {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final String NAME_RULE = "1..64 letters, digits, '.', '_' or '-', starting with a letter or digit";
 
     private final Binding binding;
 
     Names(Binding binding) {
         this.binding = binding;
-    }
-
-    /** A name field (null default = required); null when missing or not a valid name. */
-    String name(Fields f, String key, String defaultValue) {
-        String n = f.string(key, defaultValue, "a name (" + NAME_RULE + ")");
-        if (n != null && !NAME.matcher(n).matches()) {
-            f.problem(key, "must be " + NAME_RULE + ", got \"" + n + "\"");
-            return null;
-        }
-        return n;
     }
 
     /**

@@ -1,11 +1,9 @@
 package net.dta.deployment;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import net.dta.common.config.ConfigNode;
 import net.dta.common.config.Fields;
@@ -14,7 +12,6 @@ import net.dta.protocol.layout.StoreKind;
 
 /** The {@code stores} list: names and ids, the collectors holding each store and its bucket map. */
 final class StoresBinder {
-    private static final Pattern STORE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final List<String> KINDS = Arrays.stream(StoreKind.values()).map(StoreKind::configName).toList();
 
     private final Binding binding;
@@ -43,8 +40,7 @@ final class StoresBinder {
             Fields f = binding.fields("stores[" + i + "]", items.get(i));
             int before = binding.problemCount();
             String name = f.string("name", null, "a store name (as in the collectors' configuration)");
-            if (name != null && (!STORE_NAME.matcher(name).matches()
-                    || name.getBytes(StandardCharsets.UTF_8).length > StoreDefinition.NAME_BYTES)) {
+            if (name != null && !StoreDefinition.isValidName(name)) {
                 f.problem("name", "must be 1.." + StoreDefinition.NAME_BYTES + " bytes of letters, digits, '.', '_' or '-', "
                         + "as in the collectors' configuration, got \"" + name + "\"");
             }

@@ -12,17 +12,15 @@ import net.dta.common.security.ClientSecurity;
 /** The fields every switch entry has, translator or reporter: its P4Runtime endpoint and its routes. */
 final class SwitchBinder {
     private final Binding binding;
-    private final Names names;
 
-    SwitchBinder(Binding binding, Names names) {
+    SwitchBinder(Binding binding) {
         this.binding = binding;
-        this.names = names;
     }
 
     /** Name, P4Runtime endpoint, ids and pipeline; null when one of them is missing or bad. */
     SwitchEndpoint device(Fields f) {
         int before = binding.problemCount();
-        String name = names.name(f, "name", null);
+        String name = f.name("name", null);
         HostPort p4rt = f.parsed("p4runtime", null, true,
                 "host:port of the switch's P4Runtime server, like 127.0.0.1:" + DeploymentLoader.DEFAULT_P4RUNTIME_PORT, HostPort::parse);
         long deviceId = f.longInteger("device-id", 1L, 0, Long.MAX_VALUE);

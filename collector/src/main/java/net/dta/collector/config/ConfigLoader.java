@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.Objects;
 
 import net.dta.collector.config.CollectorConfig.Admin;
 import net.dta.collector.config.CollectorConfig.Network;
@@ -42,8 +42,6 @@ import net.dta.protocol.layout.StoreLayout;
  * line, column and field; unknown fields are errors.
  */
 public final class ConfigLoader {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern STORE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final List<String> KINDS = List.of("key-write", "key-increment", "postcard", "append", "sketch");
     /** A store is at most 16 segments of 2 GiB (catalog entries hold 16 rkeys, protocol.md 7.4). */
     /** What the state map is sized for (two entries per store). */
@@ -87,10 +85,7 @@ public final class ConfigLoader {
             Fields top = Fields.of(file, "", root, problems);
 
             Fields collector = top.section("collector");
-            String name = collector.string("name", "collector", "a name of letters, digits, '.', '_', '-'");
-            if (!NAME.matcher(name).matches()) {
-                collector.problem("name", "must be 1..64 letters, digits, '.', '_' or '-' (starting with a letter or digit), got \"" + name + "\"");
-            }
+            String name = Objects.requireNonNullElse(collector.name("name", "collector"), "collector");
             collector.rejectUnknown("collector");
 
             Network network = network(top.section("network"));
@@ -202,8 +197,7 @@ public final class ConfigLoader {
         private StoreConfig store(Fields f, ConfigNode node, boolean countersLittleEndian) {
             int before = problems.size();
             String name = f.string("name", null, "a store name (letters, digits, '.', '_', '-'; at most 24 bytes)");
-            if (name != null && (!STORE_NAME.matcher(name).matches()
-                    || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > StoreDefinition.NAME_BYTES)) {
+            if (name != null && !StoreDefinition.isValidName(name)) {
                 f.problem("name", "must be 1.." + StoreDefinition.NAME_BYTES + " bytes of letters, digits, '.', '_' or '-', "
                         + "starting with a letter or digit (it names the store's file), got \"" + name + "\"");
             }

@@ -19,6 +19,8 @@ import net.dta.protocol.Addresses;
  * (a misspelt field must never be silently ignored).
  */
 public final class Fields {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final String NAME_RULE = "1..64 letters, digits, '.', '_' or '-', starting with a letter or digit";
     private static final Pattern POWER = Pattern.compile("2\\s*\\^\\s*(\\d{1,2})");
 
     private final String file;
@@ -104,6 +106,19 @@ public final class Fields {
             return defaultValue;
         }
         return s.text();
+    }
+
+    /**
+     * The name of a component, deployment, collector or switch (1..64 letters, digits, '.', '_' or
+     * '-', starting with a letter or digit); null default = required. Null when missing or not a name.
+     */
+    public String name(String key, String defaultValue) {
+        String n = string(key, defaultValue, "a name (" + NAME_RULE + ")");
+        if (n != null && !NAME.matcher(n).matches()) {
+            problem(key, "must be " + NAME_RULE + ", got \"" + n + "\"");
+            return null;
+        }
+        return n;
     }
 
     /** An integer in [min, max]; null default = required. Returns the default (or min) on error. */

@@ -1,6 +1,7 @@
 package net.dta.protocol.layout;
 
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * A store as the collector defines it and as catalogs and store headers describe it.
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
  */
 public record StoreDefinition(int storeId, String name, StoreLayout layout, boolean countersLittleEndian) {
     public static final int NAME_BYTES = 24;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     public StoreDefinition {
         if (storeId < 1 || storeId > 0xFFFF) {
@@ -17,9 +19,17 @@ public record StoreDefinition(int storeId, String name, StoreLayout layout, bool
         if (name == null || name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > NAME_BYTES) {
             throw new LayoutException("name", "must be 1.." + NAME_BYTES + " bytes of UTF-8, got \"" + name + "\"");
         }
-        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+        if (!NAME.matcher(name).matches()) {
             throw new LayoutException("name", "letters, digits, '.', '_' and '-' only (it names a file), got \"" + name + "\"");
         }
+    }
+
+    /**
+     * The rule of store names, which name files: 1..24 bytes of letters, digits, '.', '_' or '-',
+     * starting with a letter or digit.
+     */
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches() && name.getBytes(StandardCharsets.UTF_8).length <= NAME_BYTES;
     }
 
     public StoreKind kind() {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import net.dta.common.config.ConfigException;
 import net.dta.common.config.ConfigFiles;
@@ -39,10 +40,7 @@ public final class QueryConfigLoader {
         Fields top = Fields.of(fileName, "", root, problems);
 
         Fields service = top.section("service");
-        String name = service.string("name", "query", "a name");
-        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-            service.problem("name", "must be 1..64 letters, digits, '.', '_' or '-', got \"" + name + "\"");
-        }
+        String name = Objects.requireNonNullElse(service.name("name", "query"), "query");
         service.rejectUnknown("service");
 
         Fields grpc = top.section("grpc");

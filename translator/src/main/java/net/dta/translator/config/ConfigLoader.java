@@ -5,7 +5,7 @@ import java.net.Inet4Address;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.Objects;
 
 import net.dta.common.admin.ControllerLink;
 import net.dta.common.config.ConfigException;
@@ -23,7 +23,6 @@ import net.dta.translator.dataplane.RequesterSettings;
  * file, line, column and field; unknown fields are errors; every field has a default.
  */
 public final class ConfigLoader {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private ConfigLoader() {
     }
@@ -56,10 +55,7 @@ public final class ConfigLoader {
         Fields top = Fields.of(file, "", root, problems);
 
         Fields t = top.section("translator");
-        String name = t.string("name", d.name(), "a name of letters, digits, '.', '_', '-'");
-        if (!NAME.matcher(name).matches()) {
-            t.problem("name", "must be 1..64 letters, digits, '.', '_' or '-' (starting with a letter or digit), got \"" + name + "\"");
-        }
+        String name = Objects.requireNonNullElse(t.name("name", d.name()), d.name());
         long deviceId = t.integer("device-id", 1, 0, Integer.MAX_VALUE);
         t.rejectUnknown("translator");
 

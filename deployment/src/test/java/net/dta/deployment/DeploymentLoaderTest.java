@@ -285,6 +285,25 @@ class DeploymentLoaderTest {
     }
 
     @Test
+    void shouldTakeTheSameDurationAndMacFormsInEverySection() throws Exception {
+        Deployment d = parse(MINIMAL.replace("address: 127.0.0.10", "address: 127.0.0.10\n    mac: 02-00-0A-00-00-10") + """
+                    settings:
+                      probe-interval: 1m
+                controller:
+                  cm: {timeout: 20ms}
+                """);
+        assertEquals(0x02000A000010L, d.translators().get(0).mac());
+        assertEquals(60_000, d.translators().get(0).settings().probeIntervalMillis());
+        assertEquals(Duration.ofMillis(20), d.controller().cmTimeout());
+        ConfigProblem p = only(problems(MINIMAL + """
+                controller:
+                  cm: {timeout: 500us}
+                """));
+        assertEquals("controller.cm.timeout", p.field());
+        assertTrue(p.message().startsWith("must be a duration like 500ms, 2s or 1m, between 10ms and 60s, got"), p.message());
+    }
+
+    @Test
     void shouldValidateControllerSettings() throws Exception {
         Deployment d = parse(MINIMAL + """
                 controller:

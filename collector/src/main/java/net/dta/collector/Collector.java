@@ -22,7 +22,7 @@ import net.dta.collector.state.CollectorState;
 import net.dta.collector.state.StateException;
 import net.dta.collector.status.CollectorMetrics;
 import net.dta.collector.status.CollectorStatus;
-import net.dta.collector.status.StatusJson;
+import net.dta.common.status.StatusJson;
 import net.dta.collector.store.DataDirectoryLock;
 import net.dta.collector.store.Layouts;
 import net.dta.collector.store.OpenStores;
@@ -56,7 +56,6 @@ public final class Collector implements AutoCloseable {
     private final LifecycleStack stack = new LifecycleStack();
     private final long bootId = new SecureRandom().nextLong();
     private final long startedAtMillis = System.currentTimeMillis();
-    private final CollectorMetrics metrics = new CollectorMetrics();
 
     private CollectorState state;
     private StoreSet stores;
@@ -136,7 +135,7 @@ public final class Collector implements AutoCloseable {
                                 config.admin().security())
                                 .get("/status", AdminServer.JSON, "status (JSON)", () -> StatusJson.write(status()))
                                 .get("/metrics", AdminServer.PROMETHEUS, "metrics (Prometheus)",
-                                        () -> metrics.scrape(status()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                                        () -> CollectorMetrics.render(status()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             }
             LOG.info("collector {} started: {} stores, catalog generation {}, boot id {}", config.name(), storeRegions.size(),
                     generation, hex(bootId));
@@ -203,10 +202,6 @@ public final class Collector implements AutoCloseable {
     /** The admin endpoint's bound address, or null when disabled. */
     public InetSocketAddress adminAddress() {
         return admin == null ? null : admin.address();
-    }
-
-    public CollectorMetrics metrics() {
-        return metrics;
     }
 
     /** Saves the queue-pair states now (also done periodically and at close). */

@@ -27,7 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import net.dta.collector.config.CollectorConfig;
 import net.dta.collector.config.ConfigLoader;
-import net.dta.collector.status.StatusJson;
+import net.dta.common.status.StatusJson;
 import net.dta.collector.store.VectorStores;
 import net.dta.protocol.catalog.Catalog;
 import net.dta.protocol.catalog.CatalogEntry;

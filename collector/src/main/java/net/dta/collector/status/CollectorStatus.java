@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * Everything {@code /status} shows, one record per component. {@code /metrics} is derived from the
  * same record ({@link CollectorMetrics}), so the two cannot disagree. Serialised as JSON with
- * snake_case names ({@link StatusJson}).
+ * snake_case names ({@link net.dta.common.status.StatusJson}).
  */
 public record CollectorStatus(String collector, String bootId, long startedAtMillis, long uptimeMillis, String dataDir,
                               Ingest ingest, CatalogInfo catalog, Connections connections, Endpoint endpoint,

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import net.dta.controller.ControllerMain;
 import net.dta.controller.status.ControllerStatus;
-import net.dta.controller.status.StatusJson;
+import net.dta.common.status.StatusJson;
 import net.dta.controller.testing.TestNetwork;
 import net.dta.testkit.RepoPaths;
 import org.junit.jupiter.api.Test;
@@ -118,7 +118,7 @@ class ControllerCliTest {
                     try {
                         byte[] body = http.send(HttpRequest.newBuilder(URI.create("http://" + admin + "/status")).build(),
                                 HttpResponse.BodyHandlers.ofByteArray()).body();
-                        ControllerStatus s = StatusJson.read(body);
+                        ControllerStatus s = StatusJson.read(body, ControllerStatus.class);
                         return "up".equals(s.translators().get(0).queuePairs().get(0).state());
                     } catch (Exception e) {
                         return false;

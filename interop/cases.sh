@@ -163,7 +163,7 @@ start_stack() {
 
 stop_stack() { stop_host controller; stop_host translator; }
 
-qp_up() { [ "$(metric "$CONTROLLER_ADMIN" 'dta_translator_queue_pair_up{')" = "1.0" ]; }
+qp_up() { [ "$(metric "$CONTROLLER_ADMIN" 'dta_controller_translator_queue_pair_up{')" = "1.0" ]; }
 
 tor() { metric "$TRANSLATOR_ADMIN" "$1" | cut -d. -f1; }
 

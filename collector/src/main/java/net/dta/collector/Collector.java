@@ -135,7 +135,8 @@ public final class Collector implements AutoCloseable {
                                 config.admin().security())
                                 .get("/status", AdminServer.JSON, "status (JSON)", () -> StatusJson.write(status()))
                                 .get("/metrics", AdminServer.PROMETHEUS, "metrics (Prometheus)",
-                                        () -> CollectorMetrics.render(status()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                                        () -> CollectorMetrics.render(status()).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                                .health(this::whatStopped));
             }
             LOG.info("collector {} started: {} stores, catalog generation {}, boot id {}", config.name(), storeRegions.size(),
                     generation, hex(bootId));
@@ -209,6 +210,12 @@ public final class Collector implements AutoCloseable {
         return persister.save();
     }
 
+    /** Null while the responder's thread runs; else why it stopped (/health). */
+    private String whatStopped() {
+        Throwable f = backend.failure();
+        return f == null ? null : "responder thread failed: " + f;
+    }
+
     /** A consistent-enough snapshot of every component for /status and /metrics. */
     public CollectorStatus status() {
         long now = System.currentTimeMillis();
@@ -223,7 +230,8 @@ public final class Collector implements AutoCloseable {
         EndpointCounters ec = backend.counters();
         Map<String, Long> drops = new TreeMap<>(ec.drops());
         CollectorStatus.Endpoint endpoint = new CollectorStatus.Endpoint(ec.packetsReceived(), ec.bytesReceived(),
-                ec.packetsSent(), ec.icrcFailures(), drops.getOrDefault("unknown_qp", 0L), drops);
+                ec.packetsSent(), ec.icrcFailures(), drops.getOrDefault("unknown_qp", 0L), drops,
+                backend.failure() == null ? null : backend.failure().toString());
         List<CollectorStatus.QueuePair> qps = new ArrayList<>();
         for (QueuePairInfo q : backend.queuePairs()) {
             qps.add(new CollectorStatus.QueuePair(q.qpn(), q.remoteAddress().getHostAddress(), q.remoteQpn(), q.state(),

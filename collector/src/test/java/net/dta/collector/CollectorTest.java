@@ -239,15 +239,15 @@ class CollectorTest {
             String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             for (String line : List.of(
-                    "dta_store_writes_total{kind=\"key-write\",store=\"queue-depth\"} 2.0",
-                    "dta_store_access_errors_total{kind=\"key-write\",store=\"queue-depth\"} 1.0",
-                    "dta_endpoint_drops_total{reason=\"bad_icrc\"} 1.0",
-                    "dta_endpoint_unknown_qps_total 1.0",
-                    "dta_endpoint_packets_received_total 3.0",
-                    "dta_queue_pair_naks_total{qpn=\"0x11\",remote=\"127.0.0.1\",syndrome=\"psn_sequence\"} 1.0",
-                    "dta_queue_pair_up{qpn=\"0x11\",remote=\"127.0.0.1\"} 1.0",
-                    "dta_catalog_generation 1.0",
-                    "dta_store_data_bytes{kind=\"sketch\",store=\"heavy-hitters\"} 16384.0")) {
+                    "dta_collector_store_writes_total{kind=\"key-write\",store=\"queue-depth\"} 2.0",
+                    "dta_collector_store_access_errors_total{kind=\"key-write\",store=\"queue-depth\"} 1.0",
+                    "dta_collector_endpoint_drops_total{reason=\"bad_icrc\"} 1.0",
+                    "dta_collector_endpoint_unknown_qps_total 1.0",
+                    "dta_collector_endpoint_packets_received_total 3.0",
+                    "dta_collector_queue_pair_naks_total{qpn=\"0x11\",remote=\"127.0.0.1\",syndrome=\"psn_sequence\"} 1.0",
+                    "dta_collector_queue_pair_up{qpn=\"0x11\",remote=\"127.0.0.1\"} 1.0",
+                    "dta_collector_catalog_generation 1.0",
+                    "dta_collector_store_data_bytes{kind=\"sketch\",store=\"heavy-hitters\"} 16384.0")) {
                 assertTrue(metrics.contains(line), "missing <" + line + "> in\n" + metrics);
             }
             assertTrue(metrics.contains("dta_collector_info{backend=\"fake\""), metrics);

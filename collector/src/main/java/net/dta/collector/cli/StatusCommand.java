@@ -84,6 +84,9 @@ public final class StatusCommand implements Callable<Integer> {
         out.println("endpoint   " + e.packetsReceived() + " packets (" + Layouts.bytes(e.bytesReceived()) + ") in, " + e.packetsSent()
                 + " out, " + e.icrcFailures() + " ICRC failures, " + e.unknownQps() + " to unknown QPs"
                 + ", drops: " + counts(e.drops()));
+        if (e.failure() != null) {
+            out.println("endpoint   STOPPED: the responder thread failed: " + e.failure());
+        }
         CollectorStatus.Persistence p = s.persistence();
         out.println("state      " + p.stateFile() + (p.recoveredAfterCrash() ? " (recovered after an unclean exit)" : "")
                 + ", " + p.saves() + " saves" + (p.saveFailures() > 0 ? ", " + p.saveFailures() + " FAILED" : "")

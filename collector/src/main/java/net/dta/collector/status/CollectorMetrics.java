@@ -39,6 +39,8 @@ public final class CollectorMetrics {
         counter("dta_collector_connection_plain_clients_total", "REQs without DTA private data", c.plainClients());
 
         CollectorStatus.Endpoint e = s.endpoint();
+        gauge("dta_collector_endpoint_running", "1 while the endpoint's responder thread runs, 0 once it failed (status: endpoint.failure)",
+                e.failure() == null ? 1 : 0);
         counter("dta_collector_endpoint_packets_received_total", "RoCEv2 packets received", e.packetsReceived());
         counter("dta_collector_endpoint_bytes_received_total", "RoCEv2 bytes received", e.bytesReceived());
         counter("dta_collector_endpoint_packets_sent_total", "RoCEv2 packets sent (ACKs, NAKs, READ responses, CM)", e.packetsSent());

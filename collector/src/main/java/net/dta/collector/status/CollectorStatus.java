@@ -33,9 +33,12 @@ public record CollectorStatus(String collector, String bootId, long startedAtMil
     public record Connections(long requests, long established, long closed, long plainClients) {
     }
 
-    /** Endpoint totals; {@code unknownQps} is the {@code unknown_qp} drop reason, shown on its own. */
+    /**
+     * Endpoint totals; {@code unknownQps} is the {@code unknown_qp} drop reason, shown on its own;
+     * {@code failure}: why the responder's thread stopped, null while it runs.
+     */
     public record Endpoint(long packetsReceived, long bytesReceived, long packetsSent, long icrcFailures, long unknownQps,
-                           Map<String, Long> drops) {
+                           Map<String, Long> drops, String failure) {
     }
 
     public record QueuePair(int qpn, String remote, int remoteQpn, String state, int expectedPsn, long packets, long bytes,

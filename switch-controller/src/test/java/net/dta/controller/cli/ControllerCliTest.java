@@ -135,9 +135,9 @@ class ControllerCliTest {
 
                 String metrics = http.send(HttpRequest.newBuilder(URI.create("http://" + admin + "/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
-                assertTrue(metrics.contains("dta_translator_queue_pair_up{collector=\"c0\",translator=\"tor\"} 1.0"), metrics);
-                assertTrue(metrics.contains("dta_translator_pipeline_pushes_total{translator=\"tor\"} 1.0"), metrics);
-                assertTrue(metrics.contains("dta_translator_drops_total{reason=\"queue_pair_down\",translator=\"tor\"}"), metrics);
+                assertTrue(metrics.contains("dta_controller_translator_queue_pair_up{collector=\"c0\",translator=\"tor\"} 1.0"), metrics);
+                assertTrue(metrics.contains("dta_controller_translator_pipeline_pushes_total{translator=\"tor\"} 1.0"), metrics);
+                assertTrue(metrics.contains("dta_controller_translator_drops_total{reason=\"queue_pair_down\",translator=\"tor\"}"), metrics);
 
                 p.toHandle().destroy(); // SIGTERM
                 assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stops within 20 s");

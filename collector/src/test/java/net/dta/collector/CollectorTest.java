@@ -198,6 +198,32 @@ class CollectorTest {
         }
     }
 
+    /** Issue 14 item 7: the endpoint's own thread stopped (ResponderFailureTest makes the real one stop): every view says so. */
+    @Test
+    void aStoppedResponderThreadShowsInStatusMetricsAndHealth() throws Exception {
+        FakeBackend backend = new FakeBackend();
+        try (Collector c = Collector.start(config(""), cfg -> backend)) {
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + c.adminAddress().getPort();
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertTrue(http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                    .body().contains("dta_collector_endpoint_running 1.0"));
+
+            backend.failure = new OutOfMemoryError("Java heap space (reproduced)");
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, health.statusCode(), health.body());
+            assertTrue(health.body().contains("responder thread failed: java.lang.OutOfMemoryError: Java heap space"), health.body());
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertTrue(metrics.contains("dta_collector_endpoint_running 0.0"), metrics);
+            JsonNode j = StatusJson.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/status")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertTrue(j.at("/endpoint/failure").asText().startsWith("java.lang.OutOfMemoryError"), j.toString());
+        }
+    }
+
     @Test
     void statusAndMetricsShowTheSameCounters() throws Exception {
         FakeBackend backend = new FakeBackend();

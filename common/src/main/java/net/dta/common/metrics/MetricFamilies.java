@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -30,11 +31,8 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
  */
 public final class MetricFamilies {
     private final String prefix;
-    private final Map<String, Family> families = new LinkedHashMap<>();
-
-    /** A family's type and help (the first given) and its samples in the order added. */
-    private record Family(boolean counter, String help, List<Object> points) {
-    }
+    /** Each family's builder (a counter's or a gauge's), in the order first added; the first help given wins. */
+    private final Map<String, MetricSnapshot.Builder<?>> families = new LinkedHashMap<>();
 
     /** @param prefix what every family name of this component starts with, e.g. {@code dta_collector_} */
     public MetricFamilies(String prefix) {
@@ -46,12 +44,18 @@ public final class MetricFamilies {
         if (!name.endsWith("_total")) {
             throw new IllegalArgumentException("counter " + name + " must end in _total");
         }
-        family(name, true, help).add(CounterSnapshot.CounterDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build());
+        if (!(family(name, help, CounterSnapshot::builder) instanceof CounterSnapshot.Builder b)) {
+            throw new IllegalArgumentException("metric " + name + " is used both as a gauge and as a counter");
+        }
+        b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build());
     }
 
     /** A sample of a gauge family; {@code labels}: name, value, name, value... */
     public void gauge(String name, String help, double value, String... labels) {
-        family(name, false, help).add(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build());
+        if (!(family(name, help, GaugeSnapshot::builder) instanceof GaugeSnapshot.Builder b)) {
+            throw new IllegalArgumentException("metric " + name + " is used both as a counter and as a gauge");
+        }
+        b.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build());
     }
 
     /** {@code labels} plus one more name and value. */
@@ -62,31 +66,17 @@ public final class MetricFamilies {
         return out;
     }
 
-    private List<Object> family(String name, boolean counter, String help) {
+    private MetricSnapshot.Builder<?> family(String name, String help, Supplier<MetricSnapshot.Builder<?>> type) {
         if (!name.startsWith(prefix)) {
             throw new IllegalArgumentException("metric " + name + " does not start with this component's prefix " + prefix);
         }
-        Family f = families.computeIfAbsent(name, n -> new Family(counter, help, new ArrayList<>()));
-        if (f.counter() != counter) {
-            throw new IllegalArgumentException("metric " + name + " is used both as a counter and as a gauge");
-        }
-        return f.points();
+        return families.computeIfAbsent(name, n -> type.get().name(n).help(help));
     }
 
     /** The families in the order first added (Prometheus' model: for a registry or a writer). */
     public MetricSnapshots snapshots() {
         List<MetricSnapshot> out = new ArrayList<>(families.size());
-        families.forEach((name, f) -> {
-            if (f.counter()) {
-                CounterSnapshot.Builder b = CounterSnapshot.builder().name(name).help(f.help());
-                f.points().forEach(p -> b.dataPoint((CounterSnapshot.CounterDataPointSnapshot) p));
-                out.add(b.build());
-            } else {
-                GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(f.help());
-                f.points().forEach(p -> b.dataPoint((GaugeSnapshot.GaugeDataPointSnapshot) p));
-                out.add(b.build());
-            }
-        });
+        families.values().forEach(b -> out.add(b.build()));
         return new MetricSnapshots(out);
     }
 

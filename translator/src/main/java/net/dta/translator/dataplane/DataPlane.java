@@ -84,7 +84,7 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
         this.reportBatch = new PacketBatch(batchSize);
         this.roceBatch = new PacketBatch(batchSize);
         this.runner = new AgentRunner(new BackoffIdleStrategy(SPINS, YIELDS, MIN_PARK_NANOS, MAX_PARK_NANOS),
-                e -> LOG.error("the translator's data plane stopped: {}", failure, failure), null, new Loop("dta-translator-" + name));
+                DataPlane::logStop, null, new Loop("dta-translator-" + name));
     }
 
     /** Receives Telemetry Report datagrams on {@code channel} too, converted by {@code ingress}; call before {@link #start}. */
@@ -241,6 +241,12 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
         public String roleName() {
             return name;
         }
+    }
+
+    /** The runner's error handler: the loop ended on {@code e} (our wrapper around what the round threw). */
+    private static void logStop(Throwable e) {
+        Throwable cause = e instanceof AgentTerminationException && e.getCause() != null ? e.getCause() : e;
+        LOG.error("the translator's data plane stopped: {}", cause.toString(), cause);
     }
 
     /** One batch of INT datagrams through the INT ingest (which hands its DTA reports to the engine). */

@@ -1,5 +1,6 @@
 package net.dta.controller.p4runtime;
 
+import net.dta.p4.BinaryStrings;
 import io.grpc.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -65,7 +66,7 @@ public final class Bmv2ThriftRegisters implements RegisterAccess {
                 i32Field(a, 3, (int) r.getIndex().getIndex());
                 a.writeByte(T_I64);
                 a.writeShort(4);
-                a.writeLong(Values.decode(r.getData().getBitstring()));
+                a.writeLong(BinaryStrings.decode(r.getData().getBitstring()));
                 a.writeByte(T_STOP);
                 call(s, "bm_register_write", args.toByteArray(), name, false);
             }
@@ -110,7 +111,7 @@ public final class Bmv2ThriftRegisters implements RegisterAccess {
         long masked = bits >= 64 ? value : value & ((1L << bits) - 1);
         return Entity.newBuilder().setRegisterEntry(RegisterEntry.newBuilder().setRegisterId(id)
                 .setIndex(Index.newBuilder().setIndex(i))
-                .setData(P4Data.newBuilder().setBitstring(Values.encode(masked, bits, "register")))).build();
+                .setData(P4Data.newBuilder().setBitstring(BinaryStrings.padded(masked, bits, "register")))).build();
     }
 
     private Socket connect() throws IOException {

@@ -1,5 +1,6 @@
 package net.dta.controller.translator;
 
+import net.dta.p4.BinaryStrings;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.security.SecureRandom;
@@ -262,7 +263,7 @@ public final class TranslatorAgent extends DeviceAgent {
         for (Entity e : registers.read(List.of(p4.registerQuery(REG_QP_UP, -1)))) {
             if (e.hasRegisterEntry() && e.getRegisterEntry().getRegisterId() == id) {
                 out.put((int) e.getRegisterEntry().getIndex().getIndex(),
-                        net.dta.controller.p4runtime.Values.decode(e.getRegisterEntry().getData().getBitstring()));
+                        BinaryStrings.decode(e.getRegisterEntry().getData().getBitstring()));
             }
         }
         return out;

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
+import net.dta.p4.BinaryStrings;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import net.dta.translator.dataplane.PacketInSink;
@@ -131,8 +132,8 @@ public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase impl
             return false;
         }
         PacketIn p = PacketIn.newBuilder().setPayload(ByteString.copyFrom(frame))
-                .addMetadata(PacketMetadata.newBuilder().setMetadataId(schema.mIngressPort).setValue(Values.encode(ingressPort)))
-                .addMetadata(PacketMetadata.newBuilder().setMetadataId(schema.mReason).setValue(Values.encode(reason)))
+                .addMetadata(PacketMetadata.newBuilder().setMetadataId(schema.mIngressPort).setValue(BinaryStrings.canonical(ingressPort)))
+                .addMetadata(PacketMetadata.newBuilder().setMetadataId(schema.mReason).setValue(BinaryStrings.canonical(reason)))
                 .build();
         return packetIns.offer(p);
     }
@@ -223,7 +224,7 @@ public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase impl
                         return;
                     }
                     try {
-                        port = (int) Values.decode(m.getValue(), 16, "packet_out egress_port");
+                        port = (int) EntityCodec.value(m.getValue(), 16, "packet_out egress_port");
                     } catch (P4Error e) {
                         streamError(e.code(), e.getMessage(), p);
                         return;
@@ -541,7 +542,7 @@ public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase impl
         }
         Registers regs = pipeline.registers();
         int width = regs.width(register);
-        long value = Values.decode(e.getData().getBitstring(), width, name + " value");
+        long value = EntityCodec.value(e.getData().getBitstring(), width, name + " value");
         int size = regs.size(register);
         if (e.hasIndex()) {
             long index = e.getIndex().getIndex();
@@ -692,7 +693,7 @@ public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase impl
             for (int i = from; i < to; i++) {
                 out.add(Entity.newBuilder().setRegisterEntry(RegisterEntry.newBuilder().setRegisterId(codec.registerId(r))
                         .setIndex(Index.newBuilder().setIndex(i))
-                        .setData(P4Data.newBuilder().setBitstring(Values.encode(regs.get(r, i) & 0xFFFF_FFFFL)))).build());
+                        .setData(P4Data.newBuilder().setBitstring(BinaryStrings.canonical(regs.get(r, i) & 0xFFFF_FFFFL)))).build());
             }
         }
     }

@@ -14,7 +14,7 @@ import net.dta.deployment.TranslatorSpec;
 
 /**
  * What a changed deployment means for one translator's queue pairs and Append tails
- * (docs/controller.md "Live changes"), computed from the two deployments alone: a pure function,
+ * (docs/controller.md, "deployment file edited"), computed from the two deployments alone: a pure function,
  * so that every case is a unit test. A collector whose settings changed is removed and added (its
  * queue pair is connected again); a store that is gone or whose tail base changed gives its tail
  * registers back; a new store may need the tails of its lists recovered.

@@ -1,16 +1,11 @@
 package net.dta.controller.translator;
 
-import java.io.IOException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.IntPredicate;
 import java.util.function.IntUnaryOperator;
@@ -22,8 +17,6 @@ import net.dta.controller.cm.CmConnector;
 import net.dta.controller.cm.ConnectException;
 import net.dta.controller.cm.ConnectStep;
 import net.dta.controller.cm.DisconnectRequest;
-import net.dta.controller.cm.FramePort;
-import net.dta.controller.cm.FrameRouter;
 import net.dta.controller.cm.RemoteQueuePair;
 import net.dta.controller.p4runtime.P4Entities;
 import net.dta.controller.p4runtime.P4RuntimeException;
@@ -33,6 +26,7 @@ import net.dta.deployment.Deployment;
 import net.dta.deployment.Ipv4s;
 import net.dta.deployment.StoreSpec;
 import net.dta.deployment.TranslatorSpec;
+import net.dta.protocol.layout.StoreKind;
 import p4.v1.P4RuntimeOuterClass.Entity;
 
 import static net.dta.protocol.p4.TranslatorP4Names.REG_LAST_ACKED_PSN;
@@ -96,31 +90,19 @@ final class QueuePairConnections implements AutoCloseable {
     private final Session session;
     private final ControllerSettings settings;
     private final P4Entities p4;
-    private final FramePort framePort;
-    private final FrameRouter router;
+    private final CollectorCm cm;
     private final TailRecovery tails;
-    private final CmEvents cmEvents;
-    private final SecureRandom random = new SecureRandom();
-    private final ExecutorService workers;
     private final Map<Integer, QueuePair> queuePairs = new LinkedHashMap<>();
     private volatile List<QueuePair.Snapshot> snapshots = List.of();
     private volatile Map<Integer, Integer> indexByAddress = Map.of();
 
     QueuePairConnections(Session session, List<CollectorSpec> collectors, ControllerSettings settings, P4Entities p4,
-                         FramePort framePort, FrameRouter router, TailRecovery tails, CmEvents cmEvents) {
+                         CollectorCm cm, TailRecovery tails) {
         this.session = session;
         this.settings = settings;
         this.p4 = p4;
-        this.framePort = framePort;
-        this.router = router;
+        this.cm = cm;
         this.tails = tails;
-        this.cmEvents = cmEvents;
-        String name = session.spec().name();
-        this.workers = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "dta-cm-" + name);
-            t.setDaemon(true);
-            return t;
-        });
         collectors.forEach(c -> queuePairs.put(c.index(), new QueuePair(c, settings)));
         publish();
     }
@@ -189,12 +171,11 @@ final class QueuePairConnections implements AutoCloseable {
             }
             qp.remoteQpn = remote;
             try {
-                QueuePairAdoption.Adopted a = QueuePairAdoption.readCatalog(session.spec(), qp.collector, framePort, router, settings, random);
+                QueuePairAdoption.Adopted a = cm.adopt(qp.collector);
                 qp.catalog = a.catalog();
                 qp.bootId = a.bootId();
                 qp.connectedAtMillis = System.currentTimeMillis();
                 qp.state(QueuePair.State.UP);
-                cmEvents.add("queue_pair_adopted");
                 LOG.info("translator {}: adopted the live queue pair to {} (QPN 0x{} -> 0x{}, boot id {}): not re-connected",
                         name, qp.collector.describe(), Integer.toHexString(TranslatorTables.qpnOf(qp.collector)),
                         Integer.toHexString(qp.remoteQpn), Long.toHexString(a.bootId()));
@@ -274,15 +255,16 @@ final class QueuePairConnections implements AutoCloseable {
         CollectorSpec c = qp.collector;
         qp.state(QueuePair.State.CONNECTING);
         qp.step = ConnectStep.CM_REQ;
-        Attempt a = new Attempt(qp, qp.attempt, new CmConnector(session.spec(), c, framePort, router.open(c.address()),
-                settings.cmTimeout(), settings.cmRetries(), random, settings.cmSecret()));
+        Attempt a = new Attempt(qp, qp.attempt, cm.connector(c));
         if (!write(a, () -> session.writeRegisters(List.of(p4.register(REG_QP_UP, c.index(), 0))))) {
             return;
         }
         CmConnector.Handshake abandoned = qp.lastHandshake;
         qp.lastHandshake = null;
         offload(a, () -> {
-            disconnectAbandoned(c, abandoned);
+            if (abandoned != null) {
+                cm.disconnectAbandoned(c, abandoned);
+            }
             CmConnector.Handshake h = a.cm().handshake();
             // From now on a DREQ is owed if this connection is abandoned, whatever becomes of the attempt.
             session.post(() -> qp.lastHandshake = h);
@@ -362,7 +344,7 @@ final class QueuePairConnections implements AutoCloseable {
      * session thread, where it counts only while the attempt is still the queue pair's.
      */
     private <T> void offload(Attempt a, Blocking<T> work, BiConsumer<Attempt, T> then) {
-        a.qp().task = workers.submit(() -> {
+        a.qp().task = cm.submit(() -> {
             Runnable event;
             try {
                 T result = work.run();
@@ -414,27 +396,6 @@ final class QueuePairConnections implements AutoCloseable {
         long delay = permanent ? qp.backoff.maxDelayMillis() : qp.backoff.nextDelayMillis();
         LOG.warn("translator {}: {}; retrying in {} ms", session.spec().name(), full, delay);
         connectIn(qp, delay);
-    }
-
-    /**
-     * Sends a DREQ for the connection this queue pair had before (it went down, or an attempt failed
-     * after the REP), so that the collector drops it: Linux would otherwise keep it and reject the
-     * new REQ from the same QPN with REJ 10 (stale connection) for ~90 s (protocol.md 7.1). Two
-     * tries, short: a collector that restarted does not know the connection and stays silent.
-     * Runs on the attempt's worker.
-     */
-    private void disconnectAbandoned(CollectorSpec c, CmConnector.Handshake old) throws InterruptedException {
-        if (old == null) {
-            return;
-        }
-        cmEvents.add("dreq_sent_abandoned");
-        CmConnector dc = new CmConnector(session.spec(), c, framePort, router.open(c.address()), settings.cmTimeout(), 1, random,
-                settings.cmSecret());
-        boolean answered = dc.disconnect(old);
-        cmEvents.add(answered ? "drep_received_abandoned" : "drep_missing_abandoned");
-        LOG.info("translator {}: {} the abandoned connection to {} (collector QPN 0x{}, communication id 0x{}) before "
-                + "connecting again", session.spec().name(), answered ? "disconnected (DREQ, DREP)" : "sent DREQs, no DREP (collector "
-                + "restarted?), for", c.describe(), Integer.toHexString(old.remoteQpn()), Integer.toHexString(old.localCommId()));
     }
 
     /** Names of the deployment's stores with a shard on a collector. */
@@ -564,16 +525,12 @@ final class QueuePairConnections implements AutoCloseable {
         String name = session.spec().name();
         QueuePair qp = queuePairs.values().stream().filter(q -> q.collector.address() == dreq.sourceIp()).findFirst().orElse(null);
         if (qp == null || dreq.translatorQpn() != TranslatorTables.qpnOf(qp.collector)) {
-            cmEvents.add("dreq_ignored");
+            cm.ignored();
             LOG.warn("translator {}: ignored a DREQ from {} for QPN 0x{}: not a queue pair of this translator to that collector",
                     name, Ipv4s.format(dreq.sourceIp()), Integer.toHexString(dreq.translatorQpn()));
             return;
         }
-        try {
-            framePort.send(dreq.reply(session.spec(), qp.collector));
-            cmEvents.add("dreq_answered");
-        } catch (IOException e) {
-            LOG.warn("translator {}: could not answer a DREQ from {}: {}", name, qp.collector.describe(), e.getMessage());
+        if (!cm.answer(dreq, qp.collector)) {
             return;
         }
         // An adopted queue pair (remote unknown: a previous controller connected it) is the one up.
@@ -618,7 +575,7 @@ final class QueuePairConnections implements AutoCloseable {
                 QueuePair qp = queuePairs.get(c.index());
                 if (qp != null && qp.state == QueuePair.State.UP && !tails.ready(s.id(), c.index()) && qp.catalog != null
                         && qp.catalog.entries().stream().anyMatch(e -> e.definition().storeId() == s.id()
-                        && e.definition().kind() == net.dta.protocol.layout.StoreKind.APPEND)) {
+                        && e.definition().kind() == StoreKind.APPEND)) {
                     qp.reconnectForTails = true;
                 }
             }
@@ -651,26 +608,12 @@ final class QueuePairConnections implements AutoCloseable {
         CmConnector.Handshake h = qp.lastHandshake;
         qp.lastHandshake = null;
         if (h != null) {
-            cmEvents.add("dreq_sent_removed");
-            CmConnector cm = new CmConnector(session.spec(), qp.collector, framePort, router.open(qp.collector.address()),
-                    settings.cmTimeout(), settings.cmRetries(), random, settings.cmSecret());
-            workers.submit(() -> {
-                try {
-                    cm.disconnect(h);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            cm.disconnectRemoved(qp.collector, h);
         }
     }
 
     @Override
     public void close() {
-        workers.shutdownNow();
-        try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        cm.close();
     }
 }

@@ -87,8 +87,8 @@ public final class TranslatorAgent extends DeviceAgent {
                 throw new IOException(e.getMessage(), e);
             }
         };
-        this.connections = new QueuePairConnections(new Session(), deployment.collectorsOf(spec), settings, p4, framePort, router,
-                tails, cmEvents);
+        this.connections = new QueuePairConnections(new Session(), deployment.collectorsOf(spec), settings, p4,
+                new CollectorCm(this::spec, settings, framePort, router, cmEvents), tails);
     }
 
     public TranslatorSpec spec() {

@@ -350,7 +350,8 @@ final class QueuePairConnections implements AutoCloseable {
                 T result = work.run();
                 event = () -> then.accept(a, result);
             } catch (ConnectException e) {
-                event = () -> failed(a, e.step(), ModeMismatch.explain(a.qp().collector, e), e.permanent());
+                String why = ModeMismatch.explain(a.qp().collector, e); // may ask the collector's admin endpoint: blocking
+                event = () -> failed(a, e.step(), why, e.permanent());
             } catch (InterruptedException e) {
                 return; // the attempt was cancelled (session lost, collector removed)
             } catch (RuntimeException e) {

@@ -1,6 +1,5 @@
 package net.dta.controller.p4runtime;
 
-import net.dta.p4.BinaryStrings;
 import io.grpc.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -13,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import net.dta.p4.BinaryStrings;
 import net.dta.p4.P4InfoIndex;
 import p4.config.v1.P4InfoOuterClass;
 import p4.v1.P4RuntimeOuterClass.Entity;

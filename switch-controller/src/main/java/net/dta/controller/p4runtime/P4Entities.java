@@ -1,6 +1,5 @@
 package net.dta.controller.p4runtime;
 
-import net.dta.p4.BinaryStrings;
 import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import net.dta.p4.BinaryStrings;
 import net.dta.p4.P4InfoIndex;
 import p4.config.v1.P4InfoOuterClass;
 import p4.v1.P4DataOuterClass.P4Data;

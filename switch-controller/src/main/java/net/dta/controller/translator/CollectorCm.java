@@ -91,13 +91,14 @@ final class CollectorCm implements AutoCloseable {
                 + "(collector restarted?), for", c.describe(), Integer.toHexString(old.remoteQpn()), Integer.toHexString(old.localCommId()));
     }
 
-    /** Disconnects the connection of a collector removed from the deployment (DREQ on a worker). */
-    void disconnectRemoved(CollectorSpec c, CmConnector.Handshake h) {
+    /** Disconnects the connection of a collector removed from the deployment (DREQ on a worker), then runs {@code done}. */
+    void disconnectRemoved(CollectorSpec c, CmConnector.Handshake h, Runnable done) {
         events.add("dreq_sent_removed");
         CmConnector cm = connector(c);
         workers.submit(() -> {
             try {
                 cm.disconnect(h);
+                done.run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

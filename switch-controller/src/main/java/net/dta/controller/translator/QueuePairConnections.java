@@ -93,6 +93,8 @@ final class QueuePairConnections implements AutoCloseable {
     private final CollectorCm cm;
     private final TailRecovery tails;
     private final Map<Integer, QueuePair> queuePairs = new LinkedHashMap<>();
+    /** Collectors removed from the deployment while their DREQ exchange runs (their routes stay until it ends). */
+    private final Map<Integer, CollectorSpec> leaving = new HashMap<>();
     private volatile List<QueuePair.Snapshot> snapshots = List.of();
     private volatile Map<Integer, Integer> indexByAddress = Map.of();
 
@@ -131,6 +133,11 @@ final class QueuePairConnections implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ the session's program
+
+    /** Collectors removed whose DREQ exchange is not over: the tables keep their routes. */
+    List<CollectorSpec> leaving() {
+        return List.copyOf(leaving.values());
+    }
 
     /** What the table computation needs of each queue pair. */
     Map<Integer, QpView> views() {
@@ -609,7 +616,18 @@ final class QueuePairConnections implements AutoCloseable {
         CmConnector.Handshake h = qp.lastHandshake;
         qp.lastHandshake = null;
         if (h != null) {
-            cm.disconnectRemoved(qp.collector, h);
+            CollectorSpec c = qp.collector;
+            leaving.put(c.index(), c);
+            cm.disconnectRemoved(c, h, () -> session.post(() -> {
+                if (leaving.remove(c.index(), c)) {
+                    try {
+                        session.sync();
+                    } catch (P4RuntimeException e) {
+                        LOG.warn("translator {}: removing the route to {} after its DREQ: {}", session.spec().name(), c.describe(),
+                                e.getMessage());
+                    }
+                }
+            }));
         }
     }
 

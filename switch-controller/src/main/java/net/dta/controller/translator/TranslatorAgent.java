@@ -1,6 +1,7 @@
 package net.dta.controller.translator;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -204,7 +205,7 @@ public final class TranslatorAgent extends DeviceAgent {
         if (!primary()) {
             return;
         }
-        desired = tables.compute(spec, deployment, connections.views(), tails.allocator(), tails::ready);
+        desired = tables.compute(spec, deployment, connections.views(), tails.allocator(), tails::ready, connections.leaving());
         try {
             tableSync.apply(desired.entries());
         } catch (P4RuntimeException e) {
@@ -229,7 +230,7 @@ public final class TranslatorAgent extends DeviceAgent {
     @Override
     protected void poll() throws P4RuntimeException {
         long started = System.currentTimeMillis();
-        List<Entity> found = new java.util.ArrayList<>(device.reader().read(TranslatorCounters.counterQueries(p4)));
+        List<Entity> found = new ArrayList<>(device.reader().read(TranslatorCounters.counterQueries(p4)));
         found.addAll(registers.read(TranslatorCounters.registerQueries(p4)));
         TranslatorCounters c = TranslatorCounters.parse(p4, found, System.currentTimeMillis());
         counters = c;

@@ -1,6 +1,5 @@
 package net.dta.controller.p4runtime;
 
-import net.dta.p4.BinaryStrings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import java.util.Map;
 
+import net.dta.p4.BinaryStrings;
 import net.dta.p4.P4InfoFiles;
 import net.dta.p4.P4InfoIndex;
 import net.dta.protocol.p4.TranslatorP4Names;

@@ -1,6 +1,5 @@
 package net.dta.controller.reporter;
 
-import net.dta.p4.BinaryStrings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +10,7 @@ import java.util.List;
 import net.dta.controller.p4runtime.P4Entities;
 import net.dta.deployment.Deployment;
 import net.dta.deployment.DeploymentLoader;
+import net.dta.p4.BinaryStrings;
 import net.dta.p4.P4InfoFiles;
 import net.dta.p4.P4InfoIndex;
 import org.junit.jupiter.api.Test;

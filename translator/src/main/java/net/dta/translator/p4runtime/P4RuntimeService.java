@@ -1,6 +1,5 @@
 package net.dta.translator.p4runtime;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -262,15 +261,12 @@ public final class P4RuntimeService extends P4RuntimeGrpc.P4RuntimeImplBase impl
         try {
             checkRunning();
             checkDevice(request.getDeviceId());
-            List<Entity> out = new ArrayList<>();
             Map<Long, Entity> pre;
             synchronized (writeLock) {
                 requirePipeline();
                 pre = writes.replication();
             }
-            for (Entity e : request.getEntitiesList()) {
-                reads.read(e, pre, out);
-            }
+            List<Entity> out = reads.read(request.getEntitiesList(), pre);
             for (int i = 0; i < out.size(); i += READ_CHUNK) {
                 response.onNext(ReadResponse.newBuilder().addAllEntities(out.subList(i, Math.min(out.size(), i + READ_CHUNK)))
                         .build());

@@ -1,5 +1,6 @@
 package net.dta.translator.p4runtime;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -36,16 +37,21 @@ final class ReadPath {
         this.codec = codec;
     }
 
-    /** Adds what one query entity selects to {@code out}. */
-    void read(Entity query, Map<Long, Entity> replication, List<Entity> out) throws P4Error {
-        switch (query.getEntityCase()) {
-            case TABLE_ENTRY -> readTables(query.getTableEntry(), pipeline.tables(), out);
-            case REGISTER_ENTRY -> readRegisters(query.getRegisterEntry(), out);
-            case COUNTER_ENTRY -> readCounters(query.getCounterEntry(), out);
-            case PACKET_REPLICATION_ENGINE_ENTRY -> out.addAll(replication.values());
-            default -> throw new P4Error(Status.Code.UNIMPLEMENTED, "the translator pipeline has no "
-                    + query.getEntityCase() + " to read");
+    /** What the query entities select, in order; the tables of one snapshot for the whole request. */
+    List<Entity> read(List<Entity> queries, Map<Long, Entity> replication) throws P4Error {
+        List<Entity> out = new ArrayList<>();
+        Tables tables = pipeline.tables();
+        for (Entity query : queries) {
+            switch (query.getEntityCase()) {
+                case TABLE_ENTRY -> readTables(query.getTableEntry(), tables, out);
+                case REGISTER_ENTRY -> readRegisters(query.getRegisterEntry(), out);
+                case COUNTER_ENTRY -> readCounters(query.getCounterEntry(), out);
+                case PACKET_REPLICATION_ENGINE_ENTRY -> out.addAll(replication.values());
+                default -> throw new P4Error(Status.Code.UNIMPLEMENTED, "the translator pipeline has no "
+                        + query.getEntityCase() + " to read");
+            }
         }
+        return out;
     }
 
     private void readTables(TableEntry query, Tables tables, List<Entity> out) throws P4Error {

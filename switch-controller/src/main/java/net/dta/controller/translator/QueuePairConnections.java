@@ -40,8 +40,9 @@ import static net.dta.protocol.p4.TranslatorP4Names.REG_QP_UP;
  * {@code dta_qp_up} read as 0 or the collector's DREQ, and to SUSPENDED while the session is gone.
  *
  * <p>All state lives on the session thread (the agent's control thread, as DeviceAgent's rule
- * demands): every method here runs on it. The blocking CM exchanges of an attempt run on a worker
- * of their own, so that a dead collector delays nobody, and come back as events posted to the
+ * demands): every method here runs on it (and {@link #suspend} on the closing thread once that
+ * thread stopped). The blocking CM exchanges of an attempt run on a worker of {@link CollectorCm},
+ * so that a dead collector delays nobody, and come back as events posted to the
  * session thread; an event of an attempt that was cancelled since (session lost, collector
  * removed, a newer attempt) is dropped in one place ({@link #offload}). Other threads read only
  * {@link #snapshots()} and {@link #collectorAt}, published after each change.

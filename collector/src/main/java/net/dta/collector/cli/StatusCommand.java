@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 import net.dta.collector.config.CollectorConfig;
 import net.dta.collector.config.ConfigLoader;
 import net.dta.collector.status.CollectorStatus;
-import net.dta.collector.status.StatusJson;
+import net.dta.common.status.StatusJson;
 import net.dta.collector.store.Layouts;
 import net.dta.common.admin.StatusOptions;
 import net.dta.common.cli.Table;
@@ -29,8 +29,8 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return options.query("127.0.0.1:" + CollectorConfig.DEFAULT_ADMIN_PORT, StatusCommand::adminAddress, StatusJson::read,
-                StatusCommand::print);
+        return options.query("127.0.0.1:" + CollectorConfig.DEFAULT_ADMIN_PORT, StatusCommand::adminAddress,
+                body -> StatusJson.read(body, CollectorStatus.class), StatusCommand::print);
     }
 
     /** The admin address of a configuration file; null (reported) when it cannot be read or disables it. */

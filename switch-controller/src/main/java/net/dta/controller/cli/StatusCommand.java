@@ -12,7 +12,7 @@ import net.dta.common.cli.Table;
 import net.dta.common.config.ConfigFiles;
 import net.dta.controller.status.ControllerStatus;
 import net.dta.controller.status.ReporterStatus;
-import net.dta.controller.status.StatusJson;
+import net.dta.common.status.StatusJson;
 import net.dta.controller.status.TranslatorStatus;
 import net.dta.deployment.ControllerSettings;
 import net.dta.deployment.Deployment;
@@ -32,8 +32,8 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return options.query("127.0.0.1:" + ControllerSettings.DEFAULT_ADMIN_PORT, StatusCommand::adminAddress, StatusJson::read,
-                StatusCommand::print);
+        return options.query("127.0.0.1:" + ControllerSettings.DEFAULT_ADMIN_PORT, StatusCommand::adminAddress,
+                body -> StatusJson.read(body, ControllerStatus.class), StatusCommand::print);
     }
 
     /** The controller's admin endpoint of a deployment file; null (reported) when it cannot be read or disables it. */

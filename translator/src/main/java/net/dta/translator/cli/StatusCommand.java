@@ -12,7 +12,7 @@ import net.dta.common.cli.Table;
 import net.dta.common.config.ConfigFiles;
 import net.dta.translator.config.ConfigLoader;
 import net.dta.translator.config.TranslatorConfig;
-import net.dta.translator.status.StatusJson;
+import net.dta.common.status.StatusJson;
 import net.dta.translator.status.TranslatorStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,8 +27,8 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return options.query("127.0.0.1:" + TranslatorConfig.DEFAULT_ADMIN_PORT, StatusCommand::adminAddress, StatusJson::read,
-                StatusCommand::print);
+        return options.query("127.0.0.1:" + TranslatorConfig.DEFAULT_ADMIN_PORT, StatusCommand::adminAddress,
+                body -> StatusJson.read(body, TranslatorStatus.class), StatusCommand::print);
     }
 
     /** The admin address of a configuration file; null (reported) when it cannot be read or disables it. */

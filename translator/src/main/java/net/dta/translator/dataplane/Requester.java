@@ -16,9 +16,9 @@ import net.dta.translator.pipeline.Tables;
 
 /**
  * The RC requester of every queue pair (protocol.md 5.6): PSNs, AckReq, the requests outstanding
- * and what they carry, replies (ACK, NAK, READ response), liveness probes and, for a retransmitting
- * requester, go-back-N from the {@link RequestRing} with PSN queries on a timeout. The PSN registers
- * (next PSN, last acknowledged, up) are the pipeline's; the per-collector arrays here are the rest.
+ * and what they carry (the {@link RequestRing}, the {@link ReportLedger}), replies (ACK, NAK, READ
+ * response) and liveness probes; the {@link Retransmitter} decides what is transmitted when. The
+ * PSN registers (next PSN, last acknowledged, up) are the pipeline's; the arrays here are the rest.
  */
 final class Requester {
     static final int MAX_PROBES = 3;
@@ -32,6 +32,7 @@ final class Requester {
     private final Egress egress;
     private final RequesterSettings settings;
     private final RequestRing ring;
+    private final Retransmitter retransmitter;
     private final RoceFrameWriter writer = new RoceFrameWriter();
     private final Arena arena = Arena.ofShared();
     private final MemorySegment scratch = arena.allocate(256, 8);
@@ -39,17 +40,7 @@ final class Requester {
     // Liveness (5.6): start of the current probe interval, probes without an answer.
     private final long[] qpTimer = new long[Tables.COLLECTORS];
     private final int[] probesOut = new int[Tables.COLLECTORS];
-    // The time of the last progress (an acknowledgement that moved, or a go-back-N), for the retransmit timeout.
-    private final long[] progressAt = new long[Tables.COLLECTORS];
-    // Retransmitting requester: the next PSN to transmit (requests from there to next PSN - 1 wait
-    // in the ring for the send window), and the PSN after the highest ever transmitted.
-    private final int[] sendNext = new int[Tables.COLLECTORS];
-    private final int[] highestSent = new int[Tables.COLLECTORS];
-    // A PSN query is out (sent at queriedAt, after the requests before queryNext): its ACK names
-    // the PSN the responder expects, minus one.
-    private final boolean[] querying = new boolean[Tables.COLLECTORS];
-    private final int[] queryNext = new int[Tables.COLLECTORS];
-    private final long[] queriedAt = new long[Tables.COLLECTORS];
+    // How each collector's outstanding requests were last resolved.
     private final byte[] resolved = new byte[Tables.COLLECTORS];
 
     Requester(EngineState x, Egress egress, RequesterSettings settings) {
@@ -58,6 +49,7 @@ final class Requester {
         this.egress = egress;
         this.settings = settings;
         this.ring = new RequestRing(settings.window(), settings.retransmit());
+        this.retransmitter = new Retransmitter(x, egress, settings, ring);
         Arrays.fill(resolved, RESOLVED_RESET); // nothing in flight yet
     }
 
@@ -82,9 +74,7 @@ final class Requester {
         int psn = regs.nextPsn(c);
         if (((psn - 1 - regs.lastAcked(c)) & Bth.PSN_MASK) == 0) {
             qpTimer[c] = x.now;
-            progressAt[c] = x.now;
-            sendNext[c] = psn;
-            highestSent[c] = psn;
+            retransmitter.restart(c, psn);
         }
         resolved[c] = IN_FLIGHT;
         regs.nextPsn(c, psn + 1);
@@ -124,90 +114,10 @@ final class Requester {
         int psn = (regs.nextPsn(c) - 1) & Bth.PSN_MASK;
         ring.record(c, psn, egress.segment(), frame, length, primitive, reports);
         x.ledger.sent(primitive, reports);
-        if (!settings.retransmit() || (psn == sendNext[c] && transmitted(c) < sendWindow())) {
-            sendNext[c] = (psn + 1) & Bth.PSN_MASK;
-            highestSent[c] = sendNext[c];
+        if (retransmitter.transmitNow(c, psn)) {
             egress.send(qp.egress(), frame, length, TranslatorP4Names.CPU_PORT);
         }
         // Else it waits in the ring: acknowledgements open the send window (pump).
-    }
-
-    /**
-     * A PSN query (protocol.md 5.6): a zero-length RDMA WRITE Only with AckReq at PSN last
-     * acknowledged, a PSN the responder has executed. A duplicate WRITE is not executed again and
-     * is answered by an ACK with the responder's expected PSN - 1 (5.5 step 3; rxe and NICs do the
-     * same), so the answer says exactly where to go back to, whatever replies were lost. It takes
-     * no PSN and is not kept in the ring.
-     */
-    private void psnQuery(int c, QueuePairEntry qp) {
-        long frame = egress.claim();
-        int len = writer.begin(egress.segment(), frame, qp.route(), RoceOpcode.RC_RDMA_WRITE_ONLY, qp.remoteQpn(),
-                regs.lastAcked(c), true).reth(0, 0, 0).finish();
-        querying[c] = true;
-        queryNext[c] = sendNext[c];
-        queriedAt[c] = x.now;
-        x.count(EngineCounter.PSN_QUERIES);
-        egress.send(qp.egress(), frame, len, TranslatorP4Names.CPU_PORT);
-    }
-
-    /**
-     * An ACK with PSN {@code psn} arrived: if it answers a PSN query and the responder lacks
-     * requests transmitted before the query (which reached it first: one path, in order), they
-     * and everything after them were not executed: go back to {@code psn + 1}. Only a plain ACK
-     * can answer (the query is a WRITE): an ATOMIC ACK, possibly a replay of a cached result,
-     * would send the requester back to FETCH_ADDs the responder executed and may no longer replay
-     * (it drops those silently).
-     */
-    private void answered(int c, int op, int psn) {
-        if (querying[c] && op == RoceOpcode.RC_ACKNOWLEDGE) {
-            querying[c] = false;
-            int missing = (queryNext[c] - 1 - psn) & Bth.PSN_MASK;
-            if (missing != 0 && missing <= ring.size()) {
-                goBackN(c, x.t.queuePair(c), (psn + 1) & Bth.PSN_MASK);
-            }
-        }
-    }
-
-    /** Requests transmitted and not acknowledged (retransmitting requester). */
-    private int transmitted(int c) {
-        return (sendNext[c] - 1 - regs.lastAcked(c)) & Bth.PSN_MASK;
-    }
-
-    /**
-     * Requests transmitted and not acknowledged at most: the whole window. (A smaller send window
-     * paced go-back-N bursts, but capped throughput at window / RTT, and the RTT on a loaded
-     * machine reached hundreds of milliseconds; see docs/reliability.md.)
-     */
-    private int sendWindow() {
-        return ring.size() - 1;
-    }
-
-    /**
-     * Transmits the requests waiting in the ring, in PSN order, while the send window has room:
-     * after a go-back-N, or when an acknowledgement opened the window.
-     */
-    private void pump(int c, QueuePairEntry qp) {
-        if (qp == null || !regs.qpUp(c)) {
-            return;
-        }
-        int limit = sendWindow();
-        int next = regs.nextPsn(c);
-        while (sendNext[c] != next && transmitted(c) < limit) {
-            int p = sendNext[c];
-            sendNext[c] = (p + 1) & Bth.PSN_MASK;
-            long frame = egress.claim();
-            int length = ring.copy(c, p, egress.segment(), frame);
-            if (length == 0) {
-                continue; // not kept (cannot happen: RequestRing.FRAME_BYTES holds the largest request)
-            }
-            int d = (highestSent[c] - p) & Bth.PSN_MASK;
-            if (d != 0 && d <= ring.size()) {
-                x.count(EngineCounter.RETRANSMITTED);
-            } else {
-                highestSent[c] = sendNext[c];
-            }
-            egress.send(qp.egress(), frame, length, TranslatorP4Names.CPU_PORT);
-        }
     }
 
     /** Requests sent and not yet acknowledged on collector c's queue pair. */
@@ -243,13 +153,7 @@ final class Requester {
             x.ledger.acknowledged(ring.primitive(c, p), ring.reports(c, p));
         }
         regs.lastAcked(c, psn);
-        progressAt[c] = x.now;
-        if (settings.retransmit()) {
-            if (transmitted(c) >= ring.size()) {
-                sendNext[c] = (psn + 1) & Bth.PSN_MASK; // acknowledged beyond what a go-back-N had taken back
-            }
-            pump(c, x.t.queuePair(c));
-        }
+        retransmitter.acknowledged(c, psn);
     }
 
     /** The requests from {@code from} to next PSN - 1 are lost for {@code reason}. */
@@ -259,19 +163,6 @@ final class Requester {
             int p = (from + i) & Bth.PSN_MASK;
             x.ledger.lostInFlight(ring.primitive(c, p), ring.reports(c, p), reason);
         }
-    }
-
-    /**
-     * Go-back-N (protocol.md 5.6): transmits again from {@code from}, from the ring, unchanged and
-     * in order, as the send window allows (the rest follows as acknowledgements come). The
-     * responder executes those it has not, ACKs duplicate WRITEs with its expected PSN - 1 and
-     * replays duplicate FETCH_ADDs from its atomic-result cache.
-     */
-    private void goBackN(int c, QueuePairEntry qp, int from) {
-        querying[c] = false; // an answer to a query sent before this would be stale
-        sendNext[c] = from;
-        progressAt[c] = x.now;
-        pump(c, qp);
     }
 
     // ---- Replies (protocol.md 5.6) ----
@@ -322,7 +213,7 @@ final class Requester {
             x.count(EngineCounter.DUPLICATE_ACKS);
             qpTimer[c] = x.now;
             probesOut[c] = 0;
-            answered(c, op, psn);
+            retransmitter.answered(c, op, psn);
             return;
         }
         if (!(outstanding(c, psn) || (sequenceNak && psn == npsn))) {
@@ -341,7 +232,7 @@ final class Requester {
             x.count(EngineCounter.ACKS);
             // Never moves the next PSN: only a PSN-sequence NAK does (a late ACK must not rewind it).
             acknowledge(c, psn);
-            answered(c, op, psn);
+            retransmitter.answered(c, op, psn);
         } else if (kind == 3) {
             x.counters.count(Counters.QP_NAKS, c * 4 + (syndrome & 3));
             x.count(EngineCounter.NAKS);
@@ -365,9 +256,9 @@ final class Requester {
     /** PSN sequence error at e = psn: everything before e arrived, nothing from e on was executed. */
     private void sequenceError(int c, int psn, int npsn) {
         acknowledge(c, (psn - 1) & Bth.PSN_MASK);
-        querying[c] = false;
+        retransmitter.sequenceNak(c);
         if (settings.retransmit()) {
-            goBackN(c, x.t.queuePair(c), psn);
+            retransmitter.goBackN(c, psn);
         } else {
             // A switch requester goes on from e; what was sent from there on is lost (at
             // most the PSNs outstanding, by the window check of the caller).
@@ -428,17 +319,7 @@ final class Requester {
                 probe(c, x.t.queuePair(c)); // takes the queue pair down: nothing to resend
                 continue;
             }
-            if (settings.retransmit() && now - progressAt[c] >= settings.timeoutNanos()) {
-                // No acknowledgement for the retransmit timeout: a lost request at the tail, a lost
-                // NAK or ACK, or a lost retransmission. Ask where the responder is, then go back there.
-                x.count(EngineCounter.RETRANSMIT_TIMEOUTS);
-                progressAt[c] = now;
-                // One at a time: a second would make a late answer to the first look like its own. A
-                // query unanswered for a probe interval is taken as lost.
-                if (!querying[c] || now - queriedAt[c] >= Math.max(probe, 4 * settings.timeoutNanos())) {
-                    psnQuery(c, x.t.queuePair(c));
-                }
-            }
+            retransmitter.timeout(c, probe);
             if (probeDue) {
                 probe(c, x.t.queuePair(c));
             }
@@ -485,15 +366,14 @@ final class Requester {
         }
         probesOut[c] = 0;
         qpTimer[c] = x.now;
-        progressAt[c] = x.now;
-        querying[c] = false;
+        retransmitter.reset(c);
     }
 
     /** A new pipeline. */
     void reset() {
         Arrays.fill(probesOut, 0);
         Arrays.fill(resolved, RESOLVED_RESET);
-        Arrays.fill(querying, false);
+        retransmitter.resetAll();
     }
 
     void close() {

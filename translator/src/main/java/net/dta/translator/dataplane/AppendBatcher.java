@@ -120,7 +120,8 @@ final class AppendBatcher {
         int first = regs.appendTail(slot) - k;
         Tables t = x.t;
         StoreConfig st = t.store(store[slot]);
-        if (st != null && st.kind == Report.OPCODE_APPEND && slot >= st.tailBase && slot - (long) st.tailBase < st.lists) {
+        if (st != null && st.kind == Report.OPCODE_APPEND && slot >= st.tailBase
+                && slot - (long) st.tailBase < ((AppendLayout) st.layout).lists()) {
             long list = slot - (long) st.tailBase;
             long off = ((AppendLayout) st.layout).entryOffset(list, first);
             int c = t.collector(st.storeId, (int) (list & 0xFF));

@@ -211,18 +211,18 @@ public final class Engine {
     private int requestOffsets(Report r, StoreConfig st, int keyHash) {
         switch (r.opcode()) {
             case Report.OPCODE_KEY_WRITE -> {
-                int n = r.redundancy() == 0 ? st.defaultN : r.redundancy();
                 KeyWriteLayout kw = (KeyWriteLayout) st.layout;
+                int n = r.redundancy() == 0 ? kw.defaultRedundancy() : r.redundancy();
                 for (int i = 0; i < n; i++) {
-                    offsets[i] = kw.slotOffset(DtaHash.index(keyHash, i, st.log2Size));
+                    offsets[i] = kw.slotOffset(DtaHash.index(keyHash, i, kw.log2Slots()));
                 }
                 return n;
             }
             case Report.OPCODE_KEY_INCREMENT -> {
-                int n = r.redundancy() == 0 ? st.defaultN : r.redundancy();
                 CounterLayout ki = (CounterLayout) st.layout;
+                int n = r.redundancy() == 0 ? ki.rows() : r.redundancy();
                 for (int row = 0; row < n; row++) {
-                    offsets[row] = ki.counterOffset(row, DtaHash.index(keyHash, row, st.log2Size) & 0xFFFF_FFFFL);
+                    offsets[row] = ki.counterOffset(row, DtaHash.index(keyHash, row, ki.log2Columns()) & 0xFFFF_FFFFL);
                 }
                 return n;
             }
@@ -235,7 +235,8 @@ public final class Engine {
                 return n;
             }
             case Report.OPCODE_POSTCARD -> {
-                offsets[0] = ((PostcardLayout) st.layout).rowOffset(DtaHash.index(keyHash, 0, st.log2Size));
+                PostcardLayout pc = (PostcardLayout) st.layout;
+                offsets[0] = pc.rowOffset(DtaHash.index(keyHash, 0, pc.log2Rows()));
                 return 1;
             }
             default -> {

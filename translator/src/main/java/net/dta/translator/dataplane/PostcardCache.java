@@ -78,7 +78,7 @@ final class PostcardCache {
             keyHi[e] = hi;
             keyLo[e] = lo;
             store[e] = st.storeId;
-            pathLength[e] = r.pathLength() == 0 ? st.defaultN : r.pathLength();
+            pathLength[e] = r.pathLength() == 0 ? ((PostcardLayout) st.layout).hops() : r.pathLength();
             b = 0;
         }
         cells[e * CELLS + hop] = cell;
@@ -126,7 +126,8 @@ final class PostcardCache {
             int c = t.collector(st.storeId, hash.bucket(heldKey));
             QueuePairEntry qp = c < 0 ? null : t.queuePair(c);
             if (qp != null && x.regs.qpUp(c)) {
-                long off = ((PostcardLayout) st.layout).rowOffset(hash.index(heldKey, 0, st.log2Size));
+                PostcardLayout layout = (PostcardLayout) st.layout;
+                long off = layout.rowOffset(hash.index(heldKey, 0, layout.log2Rows()));
                 RegionEntry region = t.region(c, st.storeId, (int) (off >>> EngineState.SEGMENT_SHIFT));
                 if (region != null) {
                     writeRow(st, c, qp, region, off, b, e);
@@ -154,14 +155,15 @@ final class PostcardCache {
             requester.windowFull(c, Report.OPCODE_POSTCARD, reports, 1);
             return;
         }
-        int rowCells = st.unitBytes >>> 3;
-        long frame = requester.beginWrite(c, qp, region, offset, st.unitBytes);
+        int rowBytes = ((PostcardLayout) st.layout).rowBytes();
+        int rowCells = rowBytes >>> 3;
+        long frame = requester.beginWrite(c, qp, region, offset, rowBytes);
         long p = requester.writer().payloadOffset();
         MemorySegment seg = requester.frames();
         for (int h = 0; h < rowCells; h++) {
             seg.set(Bytes.U64, p + 8L * h, h < CELLS && (b & (1 << h)) != 0 ? cells[e * CELLS + h] : 0L);
         }
-        requester.finishRequest(c, qp, frame, requester.writer().skip(st.unitBytes).finish(), Report.OPCODE_POSTCARD, reports);
+        requester.finishRequest(c, qp, frame, requester.writer().skip(rowBytes).finish(), Report.OPCODE_POSTCARD, reports);
         x.count(EngineCounter.POSTCARD_ROWS);
     }
 

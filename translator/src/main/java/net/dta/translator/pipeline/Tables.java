@@ -181,7 +181,7 @@ public final class Tables {
             } else if (a == schema.aKeyIncrement) {
                 s = StoreConfig.keyIncrement(id, (int) r.param(0), (int) r.param(1));
             } else if (a == schema.aPostcard) {
-                s = StoreConfig.postcard(id, (int) r.param(0), (int) r.param(1), (int) r.param(2));
+                s = StoreConfig.postcard(id, (int) r.param(0), (int) r.param(1));
             } else if (a == schema.aAppend) {
                 s = StoreConfig.append(id, r.param(0), (int) r.param(1), (int) r.param(2), (int) r.param(3));
             } else if (a == schema.aSketch) {

@@ -12,7 +12,7 @@ import sys
 import time
 import urllib.parse
 
-from . import deployment, topology
+from . import deployment, scenarios, topology
 
 MISSING_PREREQUISITE = 3                                  # exit code: the test skips (or fails in CI)
 MGMT_QUERY, MGMT_ROOT = "172.31.254.1", "172.31.254.2"   # the query host's link to the root namespace
@@ -38,6 +38,9 @@ def parse(argv):
     p.add_argument("--packets", type=int, default=10, help="datagrams per flow (default 10)")
     p.add_argument("--rate", type=float, default=20, help="datagrams per second of all flows together (default 20: "
                    "each becomes up to 4 reports, and the BMv2 translator handles ~100-1000 reports/s, docs/p4.md)")
+    p.add_argument("--congestion", action="store_true", help="after the traffic (with --duration): fill the "
+                   "bottleneck port's queue with a burst and send datagrams no switch routes; the queue depths "
+                   "(Key-Write) and the congestion and drop events (Append) are queried and go into --check")
     p.add_argument("--run-dir", help="deployment, configurations, data and logs (default <repo>/.dta/mininet)")
     p.add_argument("--check", metavar="FILE", help="after the traffic, query every flow's path and byte "
                    "counter and write them with the expected path (from the topology) to FILE (JSON)")
@@ -292,8 +295,16 @@ def main(argv=None):
                                                          sum(f["sent"]["packets"] for f in flows)), flush=True)
             if args.check:
                 query_flows(flows, http, 60)
+            congestion = None
+            if args.congestion:
+                t0 = time.time()
+                congestion = scenarios.congestion(net, fabric, http, TRAFFIC, PYTHON)
+                congestion["seconds"] = round(time.time() - t0, 1)
+                print("*** congestion at %s port %d: %s" % (congestion["switch"], congestion["port"],
+                                                            scenarios.summary(congestion)), flush=True)
+            if args.check:
                 with open(args.check, "w") as out:
-                    json.dump({"topology": fabric.name, "pings": [list(p) for p in pings], "flows": flows,
+                    json.dump({"congestion": congestion, "topology": fabric.name, "pings": [list(p) for p in pings], "flows": flows,
                                "switches": {n: s.switch_id for n, s in fabric.switches.items()},
                                "controller": services.controller_status(),
                                "seconds": round(time.time() - started, 1)}, out, indent=2)

@@ -60,6 +60,7 @@ class Fabric:
         self.switches = {}
         self.hosts = {}
         self.links = []
+        self.bottleneck = None   # (switch, neighbour): the egress queue the congestion scenario fills
 
     # -- building --------------------------------------------------------------------------
     def add_switch(self, name, role, switch_id, address, subnet=None):
@@ -167,6 +168,8 @@ class LeafSpine(Fabric):
         for c in range(1, collectors + 1):
             self.add_host("c%d" % c, "collector", "10.0.200.%d" % c, 24, "tor")
         self.add_host("q1", "query", "10.0.200.%d" % (collectors + 1), 24, "tor")
+        # The congestion scenario's link: the spine's port towards the second leaf.
+        self.bottleneck = (self._spine_for(self.leaf_names[1]), self.leaf_names[1])
 
     def _spine_for(self, tor):
         """The spine that carries traffic towards a ToR: by the ToR's position."""

@@ -1,0 +1,115 @@
+"""Scenarios run on a fabric that is up and programmed, each recording what it did and what the
+query service answered (the runner writes it into the --check file).
+
+congestion: the fabric's bottleneck port (topology: `bottleneck`) drains at a few packets/s; a
+burst of a background flow through it fills its queue while a probe flow crosses it. The reporter
+there writes each crossing flow's queue depth (Key-Write, store queue-depth) and appends a
+congestion event for every packet that found the queue at least CONGESTION_THRESHOLD deep; a few
+datagrams to an address no switch routes become drop events at the sender's leaf."""
+
+import ipaddress
+import json
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+
+from . import deployment
+from .queues import EgressQueues
+from .services import http_json
+
+EVENT_DROP, EVENT_CONGESTION = 1, 2
+QUEUE_RATE = 20          # packets/s the bottleneck port drains during the burst
+QUEUE_DEPTH = 16         # packets it holds; more are tail-dropped by BMv2's traffic manager
+BURST = {"count": 60, "size": 200, "rate": 300}    # background: 60 datagrams in 0.2 s
+PROBE = {"count": 5, "size": 100, "rate": 50}      # probe: 5 datagrams in 0.1 s, inside the burst
+UNROUTED = {"count": 3, "size": 64, "rate": 10}
+PORTS = {"background": (30000, 31000), "probe": (30001, 31001), "unrouted": (30002, 31002)}
+
+
+def decode_event(value):
+    """An Append entry of the reporter: event << 24 | switch id (8 bits) << 16 | queue depth (16 bits)."""
+    return {"event": value >> 24, "switch_id": (value >> 16) & 0xFF, "queue_depth": value & 0xFFFF}
+
+
+def congestion(net, fabric, http, traffic_py, python, timeout=60):
+    switch, neighbour = fabric.bottleneck
+    port = fabric.switches[switch].ports[neighbour]
+    dst = next(h for h in fabric.hosts_of("server") if h.switch == neighbour)
+    srcs = [h for h in fabric.hosts_of("server")
+            if h.switch != neighbour and switch in fabric.path(h.name, dst.name)]
+    probe_src, background_src = srcs[0], srcs[1]
+    with EgressQueues(net.get(switch).thrift_port) as q:
+        q.set_depth(port, QUEUE_DEPTH)
+        q.set_rate(port, QUEUE_RATE)
+
+    sink = net.get(dst.name).popen([python, traffic_py, "sink", "--port", str(PORTS["background"][1]),
+                                    "--port", str(PORTS["probe"][1])], stdout=subprocess.PIPE, text=True)
+    sink.stdout.readline()   # "ready"
+    flows = {}
+
+    def send(name, src, dst_ip, spec):
+        sport, dport = PORTS[name]
+        flows[name] = {"src": src.name, "dst_ip": dst_ip, "key": "%s:%d->%s:%d/udp" % (src.ip, sport, dst_ip, dport)}
+        return net.get(src.name).popen([python, traffic_py, "send", "--dst", dst_ip, "--sport", str(sport), "--dport",
+                                        str(dport), "--count", str(spec["count"]), "--size", str(spec["size"]),
+                                        "--rate", str(spec["rate"])], stdout=subprocess.PIPE, text=True)
+    senders = {"background": send("background", background_src, dst.ip, BURST)}
+    time.sleep(0.05)         # the probe's datagrams meet a queue the burst has started to fill
+    senders["probe"] = send("probe", probe_src, dst.ip, PROBE)
+    for name, p in senders.items():
+        flows[name]["sent"] = json.loads(p.communicate()[0].strip().splitlines()[-1])["packets"]
+    time.sleep(QUEUE_DEPTH / QUEUE_RATE + 1)   # the queue drains
+    sink.send_signal(signal.SIGTERM)
+    got = json.loads(sink.communicate(timeout=10)[0].strip().splitlines()[-1])
+    for name in ("background", "probe"):
+        flows[name]["received"] = got[str(PORTS[name][1])]["packets"]
+
+    # A datagram to an address of the destination's subnet that no host has: no switch routes it.
+    taken = {h.ip for h in fabric.hosts.values()}
+    net_ = ipaddress.IPv4Network(fabric.switches[neighbour].subnet)
+    unrouted_ip = next(str(a) for a in net_.hosts() if str(a) not in taken and not str(a).endswith(".254"))
+    p = send("unrouted", probe_src, unrouted_ip, UNROUTED)
+    flows["unrouted"]["sent"] = json.loads(p.communicate()[0].strip().splitlines()[-1])["packets"]
+
+    result = {"switch": switch, "switch_id": fabric.switches[switch].switch_id, "port": port,
+              "towards": neighbour, "queue_rate": QUEUE_RATE, "queue_depth": QUEUE_DEPTH,
+              "threshold": deployment.CONGESTION_THRESHOLD,
+              "drop_switch_id": fabric.switches[probe_src.switch].switch_id, "flows": flows}
+    _await_answers(result, http, timeout)
+    return result
+
+
+def _await_answers(result, http, timeout):
+    """The queue depths (Key-Write) of the two flows and the events (Append list 0) from the query
+    service, queried until the events of both kinds are there (reports are in flight a while)."""
+    base = "http://%s/api/v1/stores" % http
+    deadline = time.time() + timeout
+    while True:
+        try:
+            for name in ("background", "probe"):
+                key = urllib.parse.quote(result["flows"][name]["key"], safe="")
+                result["flows"][name]["queue_answer"] = http_json("%s/%s/kw?key=%s" % (base, deployment.QUEUE, key))
+            answer = http_json("%s/%s/append/0?from=0&max=10000" % (base, deployment.EVENTS))
+        except urllib.error.HTTPError as e:    # e.g. 503 before the first report created a store's file
+            answer = {"error": "%s: %s" % (e, e.read().decode(errors="replace"))}
+        result["events_answer_error"] = answer.get("error")
+        result["events"] = [decode_event(e["value"]) for e in answer.get("entries", [])]
+        kinds = {e["event"] for e in result["events"]}
+        if {EVENT_DROP, EVENT_CONGESTION} <= kinds and sum(e["event"] == EVENT_DROP for e in result["events"]) \
+                >= result["flows"]["unrouted"]["sent"] or time.time() > deadline:
+            return
+        time.sleep(0.5)
+
+
+def summary(result):
+    f = result["flows"]
+    ev = result["events"]
+    return ("background %d/%d and probe %d/%d datagrams through the queue; queue depth (Key-Write) background %s, "
+            "probe %s; %d congestion events (deepest %d), %d drop events" % (
+                f["background"]["received"], f["background"]["sent"], f["probe"]["received"], f["probe"]["sent"],
+                f["background"].get("queue_answer", {}).get("value_uint"), f["probe"].get("queue_answer", {}).get("value_uint"),
+                sum(e["event"] == EVENT_CONGESTION for e in ev),
+                max([e["queue_depth"] for e in ev if e["event"] == EVENT_CONGESTION], default=0),
+                sum(e["event"] == EVENT_DROP for e in ev)))

@@ -31,6 +31,8 @@ def parse(argv):
         "generates. Needs root, Mininet (apt-get install -y mininet iputils-ping ethtool) and BMv2 "
         "(../shared/p4tools/install.sh or DTA_P4_BIN)."))
     p.add_argument("topology", choices=sorted(topology.TOPOLOGIES), help="the fabric")
+    p.add_argument("--k", type=int, default=4, help="fat-tree: the switches' port count k, even, 4..8 "
+                   "(k=4: 20 switches, 14 servers; the collectors' rack takes one edge switch)")
     p.add_argument("--duration", type=float, help="stay up this many seconds (the --traffic run first, "
                    "however long --packets and --rate make it), then tear down; without it, the Mininet CLI")
     p.add_argument("--traffic", action="store_true", help="UDP flows between servers of different sizes")
@@ -237,7 +239,7 @@ def main(argv=None):
     from mininet.log import setLogLevel
     setLogLevel("output")    # the CLI prints command output at this level; Mininet's progress is "info"
 
-    fabric = topology.TOPOLOGIES[args.topology]()
+    fabric = topology.FatTree(args.k) if args.topology == topology.FatTree.name else topology.TOPOLOGIES[args.topology]()
     run_dir = os.path.abspath(args.run_dir or os.path.join(repo, ".dta", "mininet"))
     if os.path.isdir(run_dir) and os.listdir(run_dir):
         if not os.path.exists(os.path.join(run_dir, "deployment.yaml")):

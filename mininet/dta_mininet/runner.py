@@ -43,6 +43,9 @@ def parse(argv):
     p.add_argument("--congestion", action="store_true", help="after the traffic (with --duration): fill the "
                    "bottleneck port's queue with a burst and send datagrams no switch routes; the queue depths "
                    "(Key-Write) and the congestion and drop events (Append) are queried and go into --check")
+    p.add_argument("--failure", action="store_true", help="last (with --duration): take the failure link down "
+                   "(leaf-spine: a spine's link to a leaf), rewrite the deployment file (the controller applies it) "
+                   "and check that a new flow's path goes around it; goes into --check")
     p.add_argument("--run-dir", help="deployment, configurations, data and logs (default <repo>/.dta/mininet)")
     p.add_argument("--check", metavar="FILE", help="after the traffic, query every flow's path and byte "
                    "counter and write them with the expected path (from the topology) to FILE (JSON)")
@@ -240,6 +243,9 @@ def main(argv=None):
     setLogLevel("output")    # the CLI prints command output at this level; Mininet's progress is "info"
 
     fabric = topology.FatTree(args.k) if args.topology == topology.FatTree.name else topology.TOPOLOGIES[args.topology]()
+    if args.failure and fabric.failure_link is None:
+        print("dta mininet: --failure: rerouting around a failed link is modelled for leaf-spine only", file=sys.stderr)
+        return 2
     run_dir = os.path.abspath(args.run_dir or os.path.join(repo, ".dta", "mininet"))
     if os.path.isdir(run_dir) and os.listdir(run_dir):
         if not os.path.exists(os.path.join(run_dir, "deployment.yaml")):
@@ -304,9 +310,19 @@ def main(argv=None):
                 congestion["seconds"] = round(time.time() - t0, 1)
                 print("*** congestion at %s port %d: %s" % (congestion["switch"], congestion["port"],
                                                             scenarios.summary(congestion)), flush=True)
+            failure = None
+            if args.failure:
+                t0 = time.time()
+                failure = scenarios.link_failure(net, fabric, services, lambda: deployment.write(
+                    fabric, run_dir, reporter_json, translator_json, MGMT_QUERY), http, TRAFFIC, PYTHON)
+                failure["seconds"] = round(time.time() - t0, 1)
+                print("*** link %s-%s down: the controller applied the new routes in %.0f s; a new flow's path %s "
+                      "(before the failure %s), %d/%d datagrams arrived" % (
+                          failure["link"][0], failure["link"][1], failure["reroute_seconds"], failure["valid_hops"],
+                          failure["path_before"], failure["received"], failure["sent"]), flush=True)
             if args.check:
                 with open(args.check, "w") as out:
-                    json.dump({"congestion": congestion, "topology": fabric.name, "pings": [list(p) for p in pings], "flows": flows,
+                    json.dump({"congestion": congestion, "failure": failure, "topology": fabric.name, "pings": [list(p) for p in pings], "flows": flows,
                                "switches": {n: s.switch_id for n, s in fabric.switches.items()},
                                "controller": services.controller_status(),
                                "seconds": round(time.time() - started, 1)}, out, indent=2)

@@ -113,3 +113,55 @@ def summary(result):
                 sum(e["event"] == EVENT_CONGESTION for e in ev),
                 max([e["queue_depth"] for e in ev if e["event"] == EVENT_CONGESTION], default=0),
                 sum(e["event"] == EVENT_DROP for e in ev)))
+
+
+def link_failure(net, fabric, services, rewrite_deployment, http, traffic_py, python, timeout=180):
+    """Takes the fabric's `failure_link` down (both interfaces), marks it down in the topology and
+    rewrites the deployment file: the controller, which watches the file, applies the new routes and
+    flow rules (docs/controller.md), as an operator would after a link failure. Then a new flow whose
+    path crossed the link is sent and its path queried: it must be the path around the link."""
+    a, b = fabric.failure_link
+    status = services.controller_status()
+    reloads = status.get("reloads", 0)
+    dst = next(h for h in fabric.hosts_of("server") if h.switch == b)
+    src = next(h for h in fabric.hosts_of("server") if h.switch != b and a in fabric.path(h.name, dst.name))
+    before = fabric.path(src.name, dst.name)
+    t0 = time.time()
+    net.configLinkStatus(a, b, "down")
+    fabric.take_down(a, b)
+    after = fabric.path(src.name, dst.name)
+    rewrite_deployment()
+    deadline = time.time() + timeout
+    while services.controller_status().get("reloads", 0) <= reloads:
+        if time.time() > deadline:
+            raise RuntimeError("the controller did not apply the rewritten deployment in %d s: %s"
+                               % (timeout, services.controller_status().get("reload_error")))
+        time.sleep(0.5)
+    services.await_fabric_programmed(max(10, deadline - time.time()))
+    rerouted_s = round(time.time() - t0, 1)
+
+    sport, dport = 30010, 31010
+    key = "%s:%d->%s:%d/udp" % (src.ip, sport, dst.ip, dport)
+    sink = net.get(dst.name).popen([python, traffic_py, "sink", "--port", str(dport)], stdout=subprocess.PIPE, text=True)
+    sink.stdout.readline()
+    sender = net.get(src.name).popen([python, traffic_py, "send", "--dst", dst.ip, "--sport", str(sport), "--dport",
+                                      str(dport), "--count", "5", "--size", "100", "--rate", "10"],
+                                     stdout=subprocess.PIPE, text=True)
+    sent = json.loads(sender.communicate()[0].strip().splitlines()[-1])["packets"]
+    time.sleep(1)
+    sink.send_signal(signal.SIGTERM)
+    received = json.loads(sink.communicate(timeout=10)[0].strip().splitlines()[-1])[str(dport)]["packets"]
+    expected = [fabric.switches[s].switch_id for s in after]
+    base = "http://%s/api/v1/stores/%s/path?key=%s" % (http, deployment.PATHS, urllib.parse.quote(key, safe=""))
+    answer, valid = None, []
+    end = time.time() + 60
+    while time.time() < end:
+        answer = http_json(base)
+        valid = [h["switch_id"] for h in answer.get("hops", []) if h.get("valid")]
+        if len(valid) >= len(expected):
+            break
+        time.sleep(0.5)
+    return {"link": [a, b], "src": src.name, "dst": dst.name, "key": key,
+            "path_before": [fabric.switches[s].switch_id for s in before], "expected_path": expected,
+            "switches_after": after, "sent": sent, "received": received, "path_answer": answer,
+            "valid_hops": valid, "reroute_seconds": rerouted_s}

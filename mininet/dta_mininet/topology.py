@@ -61,6 +61,8 @@ class Fabric:
         self.hosts = {}
         self.links = []
         self.bottleneck = None   # (switch, neighbour): the egress queue the congestion scenario fills
+        self.down = set()        # links taken down: frozenset({a, b}); routes avoid them
+        self.failure_link = None  # the link the failure scenario takes down (None: not modelled)
 
     # -- building --------------------------------------------------------------------------
     def add_switch(self, name, role, switch_id, address, subnet=None):
@@ -86,6 +88,17 @@ class Fabric:
         port, _ = self.connect(tor, name)
         self.hosts[name] = Host(name, role, ip, prefix_len, gateway, tor, port)
         return self.hosts[name]
+
+    def take_down(self, a, b):
+        """Marks the link a-b as down: routes, paths and the deployment generated after this avoid it."""
+        if self.failure_link is None:
+            raise ValueError("%s: rerouting around a failed link is not modelled" % self.name)
+        if b not in self.switches[a].ports:
+            raise ValueError("no link %s-%s" % (a, b))
+        self.down.add(frozenset((a, b)))
+
+    def is_up(self, a, b):
+        return frozenset((a, b)) not in self.down
 
     def _next_port(self, node):
         used = [l.a_port for l in self.links if l.a == node] + [l.b_port for l in self.links if l.b == node]
@@ -170,11 +183,18 @@ class LeafSpine(Fabric):
         self.add_host("q1", "query", "10.0.200.%d" % (collectors + 1), 24, "tor")
         # The congestion scenario's link: the spine's port towards the second leaf.
         self.bottleneck = (self._spine_for(self.leaf_names[1]), self.leaf_names[1])
+        self.failure_link = self.bottleneck     # the link the failure scenario takes down
 
-    def _spine_for(self, tor):
-        """The spine that carries traffic towards a ToR: by the ToR's position."""
+    def _spine_for(self, tor, src=None):
+        """The spine that carries traffic towards a ToR: by the ToR's position; if a link of that
+        spine to the ToR (or to the sending ToR `src`) is down, the next spine whose links are up."""
         order = self.leaf_names + ["tor"]
-        return self.spine_names[order.index(tor) % len(self.spine_names)]
+        first = order.index(tor) % len(self.spine_names)
+        for i in range(len(self.spine_names)):
+            spine = self.spine_names[(first + i) % len(self.spine_names)]
+            if self.is_up(spine, tor) and (src is None or self.is_up(spine, src)):
+                return spine
+        raise ValueError("no spine with links up between %s and %s" % (src, tor))
 
     def next_hop(self, switch, host):
         if host.switch == switch:
@@ -182,12 +202,12 @@ class LeafSpine(Fabric):
         role = self.switches[switch].role
         if role == "spine":
             return host.switch
-        return self._spine_for(host.switch)   # a leaf, or the translator towards the servers
+        return self._spine_for(host.switch, switch)   # a leaf, or the translator towards the servers
 
     def _towards_translator(self, switch):
         if self.switches[switch].role == "spine":
             return "tor"
-        return self._spine_for("tor")
+        return self._spine_for("tor", switch)
 
 
 class FatTree(Fabric):

@@ -22,8 +22,8 @@ from .services import http_json
 EVENT_DROP, EVENT_CONGESTION = 1, 2
 QUEUE_RATE = 20          # packets/s the bottleneck port drains during the burst
 QUEUE_DEPTH = 16         # packets it holds; more are tail-dropped by BMv2's traffic manager
-BURST = {"count": 60, "size": 200, "rate": 300}    # background: 60 datagrams in 0.2 s
-PROBE = {"count": 5, "size": 100, "rate": 50}      # probe: 5 datagrams in 0.1 s, inside the burst
+BURST = {"count": 80, "size": 200, "rate": 40}     # background: 2 s at twice the drain rate
+PROBE = {"count": 5, "size": 100, "rate": 20}      # probe: 5 datagrams in 0.25 s, inside the burst
 UNROUTED = {"count": 3, "size": 64, "rate": 10}
 PORTS = {"background": (30000, 31000), "probe": (30001, 31001), "unrouted": (30002, 31002)}
 
@@ -56,7 +56,8 @@ def congestion(net, fabric, http, traffic_py, python, timeout=60):
                                         str(dport), "--count", str(spec["count"]), "--size", str(spec["size"]),
                                         "--rate", str(spec["rate"])], stdout=subprocess.PIPE, text=True)
     senders = {"background": send("background", background_src, dst.ip, BURST)}
-    time.sleep(0.05)         # the probe's datagrams meet a queue the burst has started to fill
+    time.sleep(0.3)          # the probe's datagrams meet a queue the burst has started to fill, and
+    #                          background datagrams queue behind them (deq_qdepth: the queue behind)
     senders["probe"] = send("probe", probe_src, dst.ip, PROBE)
     for name, p in senders.items():
         flows[name]["sent"] = json.loads(p.communicate()[0].strip().splitlines()[-1])["packets"]

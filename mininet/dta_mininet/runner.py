@@ -62,6 +62,10 @@ def prerequisites(repo):
     except ImportError:
         missing.append("Mininet: apt-get install -y mininet iputils-ping ethtool "
                        "(run with Debian's /usr/bin/python3)")
+    try:
+        import thrift  # noqa: F401
+    except ImportError:
+        missing.append("Thrift for Python (BMv2 queue settings): apt-get install -y python3-thrift")
     for tool, package in (("ethtool", "ethtool"), ("ip", "iproute2"), ("mnexec", "mininet"), ("ping", "iputils-ping")):
         if shutil.which(tool) is None:
             missing.append("%s: apt-get install -y %s" % (tool, package))

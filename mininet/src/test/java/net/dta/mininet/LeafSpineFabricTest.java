@@ -22,7 +22,10 @@ import org.junit.jupiter.api.Test;
  * the topology generates. A traffic run of UDP flows between servers, then, for every flow: the
  * packets arrived (the reporters forward), the path the query service returns is the path the
  * topology and its routes send the flow along, hop by hop with switch ids, and its Key-Increment
- * byte count is at least the IPv4 bytes the sender put on the wire.
+ * byte count is at least the IPv4 bytes the sender put on the wire. In the same fabric start:
+ * congestion (a burst through a bottleneck queue: non-zero queue depth as a Key-Write, congestion
+ * and drop events in the Append list) and a link failure (the link down, the deployment rewritten,
+ * the controller applies it: a new flow's path goes around the link).
  * Without root, Mininet or BMv2 the runner exits 3 and this test is skipped naming what is
  * missing, unless {@code DTA_REQUIRE_MININET=1} (CI) makes that a failure.
  */
@@ -39,7 +42,7 @@ class LeafSpineFabricTest {
         Path check = out.resolve("leaf-spine-check.json");
         Files.deleteIfExists(check);
         ProcessBuilder pb = new ProcessBuilder(List.of(root.resolve("dta").toString(), "mininet", "leaf-spine",
-                "--duration", "1", "--traffic", "--flows", "16", "--packets", "5",
+                "--duration", "1", "--traffic", "--flows", "16", "--packets", "5", "--congestion", "--failure",
                 "--run-dir", out.resolve("run").toString(), "--check", check.toString()))
                 .directory(root.toFile())
                 .redirectErrorStream(true)
@@ -93,6 +96,54 @@ class LeafSpineFabricTest {
         assertTrue(multiHop > 0 && multiHop < flows.size(), "the traffic mixes one-hop and leaf-spine-leaf flows");
         System.out.printf("leaf-spine: %d flows, every path and byte count as expected; the runner's own time %s s%n",
                 flows.size(), result.get("seconds").asText());
+        assertCongestionShows(result.get("congestion"));
+        assertFailureRerouted(result.get("failure"));
+    }
+
+    /**
+     * The bottleneck port's queue drains slower than the burst arrives: the queue depth the probe
+     * flow saw there is non-zero (Key-Write), packets that found the queue deep became congestion
+     * events of that switch, and each datagram to an unrouted address a drop event of its leaf.
+     */
+    private static void assertCongestionShows(JsonNode c) {
+        JsonNode background = c.get("flows").get("background");
+        JsonNode probe = c.get("flows").get("probe");
+        assertTrue(background.get("received").asLong() < background.get("sent").asLong(),
+                "the burst overflows the bottleneck queue: " + background);
+        JsonNode depth = probe.get("queue_answer");
+        assertTrue(depth.get("found").asBoolean() && depth.get("value_uint").asLong() > 0,
+                "the probe's queue depth at " + c.get("switch").asText() + " (Key-Write) is non-zero: " + depth);
+        long switchId = c.get("switch_id").asLong();
+        int congestion = 0;
+        int drops = 0;
+        for (JsonNode e : c.get("events")) {
+            if (e.get("event").asInt() == 2) {
+                congestion++;
+                assertEquals(switchId, e.get("switch_id").asLong(), "congestion events come from the bottleneck switch: " + e);
+                long d = e.get("queue_depth").asLong();
+                assertTrue(d >= c.get("threshold").asLong() && d <= c.get("queue_depth").asLong(),
+                        "a congestion event's depth is between the threshold and the queue's size: " + e);
+            } else {
+                assertEquals(1, e.get("event").asInt(), "only drop and congestion events: " + e);
+                assertEquals(c.get("drop_switch_id").asLong(), e.get("switch_id").asLong(), "drops at the sender's leaf: " + e);
+                drops++;
+            }
+        }
+        assertTrue(congestion > 0, "congestion events in the Append list: " + c.get("events"));
+        assertEquals(c.get("flows").get("unrouted").get("sent").asInt(), drops, "one drop event per unrouted datagram");
+    }
+
+    /** After the link went down and the controller applied the rewritten deployment, a new flow takes the path around it. */
+    private static void assertFailureRerouted(JsonNode f) {
+        assertEquals(f.get("sent").asLong(), f.get("received").asLong(), "every datagram arrives around the failed link " + f.get("link"));
+        List<Long> expected = new ArrayList<>();
+        f.get("expected_path").forEach(id -> expected.add(id.asLong()));
+        List<Long> before = new ArrayList<>();
+        f.get("path_before").forEach(id -> before.add(id.asLong()));
+        List<Long> valid = new ArrayList<>();
+        f.get("valid_hops").forEach(id -> valid.add(id.asLong()));
+        assertTrue(!expected.equals(before), "the failed link was on the flow's path: " + before);
+        assertEquals(expected, valid, "the path the query service returns goes around the failed link " + f.get("link"));
     }
 
     private static String tail(String text, int lines) {

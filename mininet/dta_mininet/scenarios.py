@@ -140,11 +140,15 @@ def link_failure(net, fabric, services, rewrite_deployment, http, traffic_py, py
         time.sleep(0.5)
     services.await_fabric_programmed(max(10, deadline - time.time()))
     rerouted_s = round(time.time() - t0, 1)
+    programmed = {r["name"]: {k: r.get(k) for k in ("state", "sessions", "writes", "write_failures", "flows", "last_error")}
+                  for r in services.controller_status().get("reporters", [])}
+    ping = net.get(src.name).cmd("ping -c3 -i0.3 -W2 %s" % dst.ip)
 
     sport, dport = 30010, 31010
     key = "%s:%d->%s:%d/udp" % (src.ip, sport, dst.ip, dport)
     sink = net.get(dst.name).popen([python, traffic_py, "sink", "--port", str(dport)], stdout=subprocess.PIPE, text=True)
     sink.stdout.readline()
+    sent_at = time.time()
     sender = net.get(src.name).popen([python, traffic_py, "send", "--dst", dst.ip, "--sport", str(sport), "--dport",
                                       str(dport), "--count", "5", "--size", "100", "--rate", "10"],
                                      stdout=subprocess.PIPE, text=True)
@@ -165,4 +169,6 @@ def link_failure(net, fabric, services, rewrite_deployment, http, traffic_py, py
     return {"link": [a, b], "src": src.name, "dst": dst.name, "key": key,
             "path_before": [fabric.switches[s].switch_id for s in before], "expected_path": expected,
             "switches_after": after, "sent": sent, "received": received, "path_answer": answer,
-            "valid_hops": valid, "reroute_seconds": rerouted_s}
+            "valid_hops": valid, "reroute_seconds": rerouted_s, "reporters": programmed,
+            "ping_after": ping.strip().splitlines()[-2:] if ping.strip() else [],
+            "times": {"down": t0, "sent": sent_at}}

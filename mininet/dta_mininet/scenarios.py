@@ -16,7 +16,7 @@ import urllib.error
 import urllib.parse
 
 from . import deployment
-from .queues import EgressQueues
+from .bmv2_runtime import Bmv2Runtime
 from .services import http_json
 
 EVENT_DROP, EVENT_CONGESTION = 1, 2
@@ -40,9 +40,9 @@ def congestion(net, fabric, http, traffic_py, python, timeout=60):
     srcs = [h for h in fabric.hosts_of("server")
             if h.switch != neighbour and switch in fabric.path(h.name, dst.name)]
     probe_src, background_src = srcs[0], srcs[1]
-    with EgressQueues(net.get(switch).thrift_port) as q:
-        q.set_depth(port, QUEUE_DEPTH)
-        q.set_rate(port, QUEUE_RATE)
+    with Bmv2Runtime(net.get(switch).thrift_port) as q:
+        q.set_queue_depth(port, QUEUE_DEPTH)
+        q.set_queue_rate(port, QUEUE_RATE)
 
     sink = net.get(dst.name).popen([python, traffic_py, "sink", "--port", str(PORTS["background"][1]),
                                     "--port", str(PORTS["probe"][1])], stdout=subprocess.PIPE, text=True)
@@ -117,7 +117,7 @@ def summary(result):
 
 
 def link_failure(net, fabric, services, rewrite_deployment, http, traffic_py, python, timeout=180):
-    """Takes the fabric's `failure_link` down (both interfaces), marks it down in the topology and
+    """Cuts the fabric's `failure_link` (both switches remove their port of it), marks it down in the topology and
     rewrites the deployment file: the controller, which watches the file, applies the new routes and
     flow rules (docs/controller.md), as an operator would after a link failure. Then a new flow whose
     path crossed the link is sent and its path queried: it must be the path around the link."""
@@ -128,7 +128,9 @@ def link_failure(net, fabric, services, rewrite_deployment, http, traffic_py, py
     src = next(h for h in fabric.hosts_of("server") if h.switch != b and a in fabric.path(h.name, dst.name))
     before = fabric.path(src.name, dst.name)
     t0 = time.time()
-    net.configLinkStatus(a, b, "down")
+    for sw, peer in ((a, b), (b, a)):   # not `ip link set down`: BMv2 freezes (docs/mininet.md)
+        with Bmv2Runtime(net.get(sw).thrift_port) as rt:
+            rt.remove_port(fabric.switches[sw].ports[peer])
     fabric.take_down(a, b)
     after = fabric.path(src.name, dst.name)
     rewrite_deployment()

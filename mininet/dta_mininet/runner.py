@@ -28,7 +28,7 @@ def parse(argv):
         "DTA fabric in Mininet with the P4 programs as the switches (docs/mininet.md): BMv2 reporters "
         "on every leaf and spine, the P4 translator as the collectors' ToR, 2 collectors (raw mode), "
         "the query service; programmed by the switch controller from a deployment file the topology "
-        "generates. Needs root, Mininet (apt-get install -y mininet iputils-ping ethtool) and BMv2 "
+        "generates. Needs root, Mininet (apt-get install -y mininet iputils-ping ethtool python3-thrift) and BMv2 "
         "(../shared/p4tools/install.sh or DTA_P4_BIN)."))
     p.add_argument("topology", choices=sorted(topology.TOPOLOGIES), help="the fabric")
     p.add_argument("--k", type=int, default=4, help="fat-tree: the switches' port count k, even, 4..8 "

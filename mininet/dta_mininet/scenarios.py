@@ -5,7 +5,10 @@ congestion: the fabric's bottleneck port (topology: `bottleneck`) drains at a fe
 burst of a background flow through it fills its queue while a probe flow crosses it. The reporter
 there writes each crossing flow's queue depth (Key-Write, store queue-depth) and appends a
 congestion event for every packet that found the queue at least CONGESTION_THRESHOLD deep; a few
-datagrams to an address no switch routes become drop events at the sender's leaf."""
+datagrams to an address no switch routes become drop events at the sender's leaf.
+
+link_failure: a link is cut, the deployment rewritten around it, the controller applies it, and a
+new flow's path is the path around the link."""
 
 import ipaddress
 import json

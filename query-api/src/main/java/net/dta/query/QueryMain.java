@@ -7,7 +7,7 @@ import java.util.Map;
 import io.grpc.netty.shaded.io.netty.util.internal.logging.InternalLoggerFactory;
 import io.grpc.netty.shaded.io.netty.util.internal.logging.JdkLoggerFactory;
 import net.dta.common.cli.CliRunner;
-import net.dta.query.cli.BenchCommand;
+import net.dta.bench.cli.QueryBenchCommand;
 import net.dta.query.cli.CheckConfigCommand;
 import net.dta.query.cli.FollowCommand;
 import net.dta.query.cli.QueryCommands;

@@ -1,10 +1,10 @@
 package net.dta.reporter;
 
-import net.dta.rdma.wire.EthernetHeader;
-import net.dta.rdma.wire.Ipv4Header;
-import net.dta.rdma.wire.UdpHeader;
+import net.dta.packetio.wire.EthernetHeader;
+import net.dta.packetio.wire.Ipv4Header;
+import net.dta.packetio.wire.UdpHeader;
 
-/** Where a UDP datagram's payload sits in a frame of a {@code net.dta.rdma.net.PacketBatch}. */
+/** Where a UDP datagram's payload sits in a frame of a {@code net.dta.packetio.PacketBatch}. */
 public final class Frames {
     /** Ethernet (14) + IPv4 (20) + UDP (8): the channels deal in whole frames, the report starts here. */
     public static final int UDP_PAYLOAD_OFFSET = EthernetHeader.LENGTH + Ipv4Header.LENGTH + UdpHeader.LENGTH;

@@ -2,7 +2,7 @@ package net.dta.reporter;
 
 import java.io.PrintWriter;
 
-import net.dta.reporter.cli.BenchCommand;
+import net.dta.bench.cli.BenchCommand;
 import net.dta.reporter.cli.LoadCommand;
 import net.dta.reporter.cli.SendCommand;
 import net.dta.common.cli.CliRunner;

@@ -6,7 +6,7 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 
 import net.dta.protocol.report.Report;
-import net.dta.rdma.net.Ipv4;
+import net.dta.packetio.Ipv4;
 
 /**
  * Where and how a {@link DtaReporter} sends.

@@ -18,10 +18,10 @@ import net.dta.protocol.layout.KeyWriteLayout;
 import net.dta.protocol.layout.PostcardLayout;
 import net.dta.protocol.layout.StoreDefinition;
 import net.dta.protocol.layout.StoreKind;
-import net.dta.rdma.net.ChannelOptions;
-import net.dta.rdma.net.Ipv4;
-import net.dta.reporter.classic.ClassicCollector;
-import net.dta.reporter.classic.StoreFileSink;
+import net.dta.packetio.ChannelOptions;
+import net.dta.packetio.Ipv4;
+import net.dta.bench.classic.ClassicCollector;
+import net.dta.bench.classic.StoreFileSink;
 import net.dta.reporter.load.KeySpace;
 
 /**

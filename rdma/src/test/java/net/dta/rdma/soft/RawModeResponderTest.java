@@ -2,7 +2,7 @@ package net.dta.rdma.soft;
 
 import org.junit.jupiter.api.BeforeEach;
 
-import net.dta.rdma.net.RawSockets;
+import net.dta.packetio.RawSockets;
 
 /** The responder in raw mode on a random 127.x.y.1 (requester .2): real IPv4 headers, ICRCs verified. */
 class RawModeResponderTest extends ResponderLoopbackTestBase {

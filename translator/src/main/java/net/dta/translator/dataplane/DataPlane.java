@@ -8,8 +8,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import net.dta.rdma.net.PacketBatch;
-import net.dta.rdma.net.PacketChannel;
+import net.dta.packetio.PacketBatch;
+import net.dta.packetio.PacketChannel;
 import net.dta.translator.pipeline.Pipeline;
 import net.dta.translator.pipeline.RegisterWrite;
 import net.dta.translator.telemetry.IntIngress;

@@ -13,11 +13,11 @@ import net.dta.protocol.hash.DtaHash;
 import net.dta.protocol.p4.TranslatorP4Names;
 import net.dta.protocol.report.DropReason;
 import net.dta.protocol.report.Report;
-import net.dta.rdma.net.PacketBatch;
-import net.dta.rdma.status.CounterArray;
-import net.dta.rdma.status.LogOnce;
+import net.dta.packetio.PacketBatch;
+import net.dta.packetio.status.CounterArray;
+import net.dta.packetio.status.LogOnce;
 import net.dta.rdma.wire.Bth;
-import net.dta.rdma.wire.EthernetHeader;
+import net.dta.packetio.wire.EthernetHeader;
 import net.dta.rdma.wire.MalformedReason;
 import net.dta.rdma.wire.RoceFrameWriter;
 import net.dta.rdma.wire.RoceOpcode;
@@ -841,7 +841,7 @@ public final class Engine {
                 stats.increment(EngineCounter.ROUTE_DROPS.ordinal());
                 if (logOnce.pending(LOG_ROUTE)) {
                     logOnce.warn(LOG_ROUTE, "a packet to {} was dropped by ipv4_routes ({}): write a route that forwards to "
-                            + "port 1", net.dta.rdma.net.Ipv4.format(out.segment().get(Bytes.U32, frame + 30)),
+                            + "port 1", net.dta.packetio.Ipv4.format(out.segment().get(Bytes.U32, frame + 30)),
                             action == RouteAction.NO_SUCH_PORT ? "a port the software translator does not have" : "no route or drop");
                 }
             }
@@ -886,7 +886,7 @@ public final class Engine {
             stats.increment(EngineCounter.ROCE_NOT_LOCAL.ordinal());
             if (logOnce.pending(LOG_NOT_LOCAL)) {
                 logOnce.warn(LOG_NOT_LOCAL, "dropped a RoCEv2 packet to {}: not in dta_local_addresses (the controller must "
-                        + "write the translator's addresses there)", net.dta.rdma.net.Ipv4.format(destination));
+                        + "write the translator's addresses there)", net.dta.packetio.Ipv4.format(destination));
             }
             return;
         }
@@ -907,7 +907,7 @@ public final class Engine {
             stats.increment(EngineCounter.REPLIES_WRONG_SOURCE.ordinal());
             if (logOnce.pending(LOG_SPOOFED)) {
                 logOnce.warn(LOG_SPOOFED, "ignored a {} for queue pair 0x{} from {}: not its collector's address",
-                        packet.opcode().name(), Integer.toHexString(qpn), net.dta.rdma.net.Ipv4.format(packet.ip().source()));
+                        packet.opcode().name(), Integer.toHexString(qpn), net.dta.packetio.Ipv4.format(packet.ip().source()));
             }
             return;
         }

@@ -20,7 +20,7 @@ import net.dta.collector.Collector;
 import net.dta.collector.DefaultBackends;
 import net.dta.collector.config.CollectorConfig;
 import net.dta.protocol.catalog.CatalogEntry;
-import net.dta.rdma.net.Ipv4;
+import net.dta.packetio.Ipv4;
 import net.dta.testkit.RawSockets;
 import net.dta.translator.Translator;
 import net.dta.translator.config.Mode;

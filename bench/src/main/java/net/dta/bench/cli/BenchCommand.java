@@ -11,22 +11,26 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import net.dta.reporter.Primitive;
-import net.dta.reporter.ReporterMain;
+import net.dta.reporter.cli.Numbers;
 import net.dta.bench.CollectorCpuBenchmark;
 import net.dta.bench.LossBenchmark;
 import net.dta.bench.TranslatorThroughputBenchmark;
 import net.dta.translator.config.Mode;
+import net.dta.bench.BenchMain;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code reporter bench ...}: the benchmarks of docs/performance.md. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+/** {@code bench ...}: the benchmarks of docs/performance.md, one subcommand each. */
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = BenchMain.Version.class,
         description = {"The benchmarks of docs/performance.md. Progress goes to stderr, the tables to stdout."},
         subcommands = {BenchCommand.Translator.class, BenchCommand.CollectorCpu.class, BenchCommand.Responder.class,
-                HashingCommand.class, BenchCommand.IntIngest.class, BenchCommand.Loss.class})
+                HashingCommand.class, BenchCommand.IntIngest.class, BenchCommand.Loss.class, QueryBenchCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", "Documentation: docs/performance.md"})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -105,7 +109,7 @@ public final class BenchCommand implements Runnable {
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("dta-bench-");
         try {
             body.run(dir);
-            return ReporterMain.OK;
+            return BenchMain.OK;
         } finally {
             if (workDir == null) {
                 try (Stream<Path> paths = Files.walk(dir)) {
@@ -274,7 +278,7 @@ public final class BenchCommand implements Runnable {
         }
     }
 
-    /** The rdma module's responder benchmark (docs/performance.md "Responder ingest"), through the launcher. */
+    /** The software responder's benchmark (docs/performance.md "Responder ingest"). */
     @Command(name = "responder", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Software RoCEv2 responder ingest of Key-Write-sized RDMA WRITEs vs a bare receive loop on the same "
                     + "socket set-up, UDP and raw mode (raw needs root), in one run.")

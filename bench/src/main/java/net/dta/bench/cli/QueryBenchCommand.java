@@ -4,15 +4,15 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import net.dta.query.QueryMain;
+import net.dta.bench.BenchMain;
 import net.dta.bench.QueryBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code bench}: the query benchmark of docs/performance.md ("Queries"). */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+/** {@code bench query}: the query benchmark of docs/performance.md ("Queries"). */
+@Command(name = "query", mixinStandardHelpOptions = true,
         description = {"The query benchmark of docs/performance.md (Queries).",
                 "Key-Write gets/s on a large store vs Chronicle Map get on the same keys (same run), and HTTP and gRPC",
                 "query latency with and without a concurrent ingest load. Needs free disk for the store and the map."})
@@ -20,7 +20,7 @@ public final class QueryBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "query-api/target/bench",
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "bench/target/query-bench",
             description = "Where the store file and the map are created (and deleted after; default ${DEFAULT-VALUE}).")
     Path dir;
 
@@ -49,12 +49,12 @@ public final class QueryBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (log2Slots < 10 || log2Slots > 29 || keys < 1000 || seconds <= 0 || rounds < 1 || requests < 100 || ingestRate < 1) {
-            spec.commandLine().getErr().println("query bench: --log2-slots 10..29, --keys >= 1000, --seconds > 0, --rounds >= 1, "
+            spec.commandLine().getErr().println("bench query: --log2-slots 10..29, --keys >= 1000, --seconds > 0, --rounds >= 1, "
                     + "--requests >= 100, --ingest-rate >= 1");
-            return QueryMain.USAGE;
+            return BenchMain.USAGE;
         }
         new QueryBenchmark(new QueryBenchmark.Settings(dir, log2Slots, keys, seconds, rounds, requests, ingestRate), out).run();
         out.flush();
-        return QueryMain.OK;
+        return BenchMain.OK;
     }
 }

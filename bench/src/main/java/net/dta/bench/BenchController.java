@@ -1,6 +1,6 @@
 package net.dta.bench;
 
-import static net.dta.protocol.p4.TranslatorP4Names.*;
+import static net.dta.p4.TranslatorP4Names.*;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;

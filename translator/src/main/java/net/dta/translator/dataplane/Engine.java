@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import net.dta.protocol.Bytes;
 import net.dta.protocol.hash.DtaHash;
-import net.dta.protocol.p4.TranslatorP4Names;
+import net.dta.p4.TranslatorP4Names;
 import net.dta.protocol.report.DropReason;
 import net.dta.protocol.report.Report;
 import net.dta.packetio.PacketBatch;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import net.dta.protocol.p4.TranslatorP4Names;
+import net.dta.p4.TranslatorP4Names;
 import net.dta.rdma.wire.RoceRoute;
 import p4.v1.P4RuntimeOuterClass.TableEntry;
 

@@ -73,9 +73,9 @@ public final class EngineHarness implements AutoCloseable {
         updates.add(c.queuePair(C, COLLECTOR, TRANSLATOR, 0x11));
         updates.add(c.route(COLLECTOR, 32, 0x020000000001L, 0x020000000002L));
         updates.add(c.localAddress(TRANSLATOR));
-        updates.add(c.register(net.dta.protocol.p4.TranslatorP4Names.REG_NEXT_PSN, C, nextPsn));
-        updates.add(c.register(net.dta.protocol.p4.TranslatorP4Names.REG_LAST_ACKED_PSN, C, (nextPsn - 1) & 0xFFFFFF));
-        updates.add(c.register(net.dta.protocol.p4.TranslatorP4Names.REG_QP_UP, C, 1));
+        updates.add(c.register(net.dta.p4.TranslatorP4Names.REG_NEXT_PSN, C, nextPsn));
+        updates.add(c.register(net.dta.p4.TranslatorP4Names.REG_LAST_ACKED_PSN, C, (nextPsn - 1) & 0xFFFFFF));
+        updates.add(c.register(net.dta.p4.TranslatorP4Names.REG_QP_UP, C, 1));
         c.write(updates);
         return h;
     }

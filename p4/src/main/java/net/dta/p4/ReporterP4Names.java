@@ -1,9 +1,9 @@
-package net.dta.protocol.p4;
+package net.dta.p4;
 
 import java.util.List;
 import java.util.Map;
-import net.dta.protocol.p4.TranslatorP4Names.Field;
-import net.dta.protocol.p4.TranslatorP4Names.Table;
+import net.dta.p4.TranslatorP4Names.Field;
+import net.dta.p4.TranslatorP4Names.Table;
 
 /**
  * Every P4Runtime name of the reporter pipeline (p4/reporter, docs/p4.md section "Reporter"), in

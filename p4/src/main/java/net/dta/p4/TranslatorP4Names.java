@@ -1,4 +1,4 @@
-package net.dta.protocol.p4;
+package net.dta.p4;
 
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,6 @@ package net.dta.bench;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.locks.LockSupport;
 
 import net.dta.protocol.Bytes;
 import net.dta.packetio.ChannelOptions;
@@ -10,26 +9,39 @@ import net.dta.packetio.Ipv4;
 import net.dta.packetio.PacketBatch;
 import net.dta.packetio.UdpPacketChannel;
 import net.dta.reporter.Frames;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The baseline of the translator-throughput benchmark: the software translator's socket set-up
  * (a {@link UdpPacketChannel} on the report port with the default options, another on
  * {@code address:4791} for what it emits, batches of 64, non-blocking receives and the same
- * spin-yield-park idle loop) and no processing: every report received is copied into one UDP
- * datagram to the destination, sent with sendmmsg after each receive batch. One thread.
+ * spin-yield-park idle strategy) and no processing: every report received is copied into one UDP
+ * datagram to the destination, sent with sendmmsg after each receive batch. One thread, an Agrona
+ * agent.
  */
-final class BareForwarder implements AutoCloseable {
+final class BareForwarder implements Agent, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BareForwarder.class);
     private static final int BATCH = 64;
-    private static final int SPINS = 50;
-    private static final int YIELDS = 20;
+    /** The translator data plane's idle loop: 50 spins, 20 yields, then parks from 1 µs doubling to 0.5 ms. */
+    private static final long SPINS = 50;
+    private static final long YIELDS = 20;
+    private static final long MIN_PARK_NANOS = 1_000;
     private static final long MAX_PARK_NANOS = 500_000;
 
     private final UdpPacketChannel reports;
     private final UdpPacketChannel out;
     private final PacketBatch in = new PacketBatch(BATCH);
     private final PacketBatch send = new PacketBatch(BATCH);
+    private final String name;
+    private final AgentRunner runner;
     private final Thread thread;
-    private volatile boolean running = true;
+    /** The first unexpected failure of the loop: logged once, and the loop stops (no error at line rate). */
+    private volatile Throwable failure;
     private volatile long received;
     private volatile long sent;
 
@@ -45,48 +57,55 @@ final class BareForwarder implements AutoCloseable {
             Bytes.u32(s, send.frameOffset(i) + Frames.IPV4_DESTINATION_OFFSET, destination & 0xFFFF_FFFFL);
             Bytes.u16(s, send.frameOffset(i) + Frames.UDP_DESTINATION_PORT_OFFSET, 4791);
         }
-        this.thread = new Thread(this::run, "dta-bare-forwarder-" + Ipv4.format(address));
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this.name = "dta-bare-forwarder-" + Ipv4.format(address);
+        this.runner = new AgentRunner(new BackoffIdleStrategy(SPINS, YIELDS, MIN_PARK_NANOS, MAX_PARK_NANOS),
+                this::failed, null, this);
+        this.thread = AgentRunner.startOnThread(runner, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
-    private void run() {
-        MemorySegment rx = in.segment();
-        MemorySegment tx = send.segment();
-        int idle = 0;
-        long park = 1_000;
-        while (running) {
-            int n = reports.receiveNow(in);
-            int m = 0;
-            for (int i = 0; i < n; i++) {
-                int length = in.length(i);
-                if (length > Frames.UDP_PAYLOAD_OFFSET) {
-                    MemorySegment.copy(rx, in.frameOffset(i) + Frames.UDP_PAYLOAD_OFFSET, tx,
-                            send.frameOffset(m) + Frames.UDP_PAYLOAD_OFFSET, length - Frames.UDP_PAYLOAD_OFFSET);
-                    send.length(m, length);
-                    m++;
-                }
-            }
-            if (m > 0) {
-                sent += out.send(send, m);
-            }
-            received += n;
-            if (n > 0) {
-                idle = 0;
-                park = 1_000;
-            } else if (idle < SPINS) {
-                idle++;
-                Thread.onSpinWait();
-            } else if (idle < SPINS + YIELDS) {
-                idle++;
-                Thread.yield();
-            } else {
-                LockSupport.parkNanos(park);
-                park = Math.min(MAX_PARK_NANOS, park * 2);
-            }
+    private void failed(Throwable t) {
+        if (failure == null && !(t instanceof AgentTerminationException)) {
+            failure = t;
+            LOG.error("{} stopped: {}", name, t.toString(), t);
         }
     }
 
+    /** One receive batch forwarded; the count tells the idle strategy whether to back off. */
+    @Override
+    public int doWork() {
+        if (failure != null) {
+            throw new AgentTerminationException("stopped after " + failure);
+        }
+        int n = reports.receiveNow(in);
+        MemorySegment rx = in.segment();
+        MemorySegment tx = send.segment();
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            int length = in.length(i);
+            if (length > Frames.UDP_PAYLOAD_OFFSET) {
+                MemorySegment.copy(rx, in.frameOffset(i) + Frames.UDP_PAYLOAD_OFFSET, tx,
+                        send.frameOffset(m) + Frames.UDP_PAYLOAD_OFFSET, length - Frames.UDP_PAYLOAD_OFFSET);
+                send.length(m, length);
+                m++;
+            }
+        }
+        if (m > 0) {
+            sent += out.send(send, m);
+        }
+        received += n;
+        return n;
+    }
+
+    @Override
+    public String roleName() {
+        return name;
+    }
+
+    /** The forwarding thread (its CPU time is what the benchmark measures). */
     Thread thread() {
         return thread;
     }
@@ -104,9 +123,8 @@ final class BareForwarder implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        running = false;
-        thread.join();
+    public void close() {
+        runner.close(); // returns once the loop has stopped: the sockets and batches have no other user
         reports.close();
         out.close();
         in.close();

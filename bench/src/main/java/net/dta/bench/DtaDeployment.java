@@ -1,9 +1,11 @@
 package net.dta.bench;
 
 import java.io.StringReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import p4.v1.P4RuntimeOuterClass.Update;
 
@@ -11,6 +13,10 @@ import net.dta.collector.Collector;
 import net.dta.collector.DefaultBackends;
 import net.dta.collector.config.CollectorConfig;
 import net.dta.collector.config.ConfigLoader;
+import net.dta.controller.Controller;
+import net.dta.controller.status.TranslatorStatus;
+import net.dta.deployment.Deployment;
+import net.dta.deployment.DeploymentLoader;
 import net.dta.protocol.layout.StoreDefinition;
 import net.dta.protocol.report.DropReason;
 import net.dta.rdma.endpoint.QueuePairInfo;
@@ -26,10 +32,15 @@ import net.dta.translator.pipeline.Registers;
 
 /**
  * DTA on loopback, in this process: one software translator ({@code 127.0.44.1}) programmed
- * through P4Runtime by {@link BenchController}, in front of {@code n} collectors (the collector
- * daemon with its software RoCEv2 responder, {@code 127.0.44.2} upwards) holding
- * {@link BenchStores}; bucket b of every store goes to collector {@code b mod n}. The collectors
- * do nothing on the ingest path but run their responder thread.
+ * through P4Runtime by the switch controller (as {@code ./dta controller run} would, from a
+ * deployment file written here), in front of {@code n} collectors (the collector daemon with its
+ * software RoCEv2 responder, {@code 127.0.44.2} upwards) holding {@link BenchStores}; bucket b of
+ * every store goes to collector {@code b mod n}. The collectors do nothing on the ingest path but
+ * run their responder thread.
+ *
+ * <p>With a lossy link, collector 0 is reached through a {@link LossyRelay}: the collector then
+ * sees the relay's address as the requester, which a CM REQ must be signed for, and a deployment
+ * file cannot say so; that set-up is connected by {@link BenchController} instead.
  */
 final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchmark.ForwardingSetup {
     static final String TRANSLATOR_ADDRESS = "127.0.44.1";
@@ -48,7 +59,12 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
     private final List<Thread> responders = new ArrayList<>();
     private final Thread dataPlane;
     private final String name;
+    private final Path dir;
     private LossyRelay relay;
+    /** The switch controller programming the translator (null for the lossy set-up). */
+    private Controller controller;
+    /** How long the controller may take to connect every queue pair and program every store. */
+    private static final long CONNECT_TIMEOUT_SECONDS = 60;
     static final String RELAY_ADDRESS = "127.0.44.99";
     /** The CM secret of this run (its collectors read it from cm.secret; the bench controller signs REQs with it). */
     private byte[] cmSecret;
@@ -75,6 +91,7 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
     DtaDeployment(Path dir, int collectorCount, Mode mode, int appendBatch, String name,
                   java.util.function.UnaryOperator<TranslatorConfig> configure, boolean lossy) throws Exception {
         this.name = name;
+        this.dir = dir;
         Translator t = null;
         try {
             // A secret of this run only, in the directory the collectors' configurations are read from.
@@ -95,8 +112,15 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
                     .withAdmin(new TranslatorConfig.Admin(false, TRANSLATOR_ADDRESS, 0));
             t = Translator.start(configure.apply(tc));
             relay = lossy ? new LossyRelay(RELAY_ADDRESS, TRANSLATOR_ADDRESS, collectorAddress(0)) : null;
-            program(t, mode, appendBatch);
+            if (relay == null) {
+                controller = startController(t, appendBatch);
+            } else {
+                programThroughRelay(t, appendBatch);
+            }
         } catch (Exception e) {
+            if (controller != null) {
+                controller.close();
+            }
             if (t != null) {
                 t.close();
             }
@@ -132,7 +156,39 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
         return "127.0.44." + (2 + i);
     }
 
-    private void program(Translator t, Mode mode, int appendBatch) throws Exception {
+    /**
+     * Starts the switch controller on a deployment file of this set-up and waits until it has
+     * connected every queue pair and programmed every store (what the demo waits for too).
+     */
+    private Controller startController(Translator t, int appendBatch) throws Exception {
+        Path file = dir.resolve("deployment.yaml");
+        Files.writeString(file, BenchDeploymentFile.yaml(name, collectors, t, appendBatch, PROBE_INTERVAL_MILLIS));
+        Deployment deployment = DeploymentLoader.load(file);
+        Controller c = Controller.start(deployment);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CONNECT_TIMEOUT_SECONDS);
+            while (true) {
+                TranslatorStatus s = c.status().translators().get(0);
+                long up = s.queuePairs().stream().filter(q -> q.state().equals("up")).count();
+                long programmed = s.stores().stream().filter(TranslatorStatus.StoreStatus::programmed).count();
+                if (up == collectors.size() && programmed == deployment.stores().size()) {
+                    return c;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new java.io.IOException("the controller did not connect the translator within " + CONNECT_TIMEOUT_SECONDS
+                            + " s: " + up + "/" + collectors.size() + " queue pairs up, " + programmed + "/" + deployment.stores().size()
+                            + " stores programmed (" + s.state() + (s.lastError() == null ? "" : ": " + s.lastError()) + ")");
+                }
+                Thread.sleep(20);
+            }
+        } catch (Exception e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** The lossy set-up: collector 0 behind the relay, connected by {@link BenchController}. */
+    private void programThroughRelay(Translator t, int appendBatch) throws Exception {
         int translatorIp = Ipv4.parse(TRANSLATOR_ADDRESS);
         try (BenchController controller = new BenchController(t.p4runtimeAddress(), cmSecret)) {
             List<Update> setup = new ArrayList<>();
@@ -280,6 +336,9 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
 
     @Override
     public void close() {
+        if (controller != null) {
+            controller.close();
+        }
         translator.close();
         if (relay != null) {
             relay.close();

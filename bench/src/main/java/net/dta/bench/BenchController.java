@@ -62,12 +62,15 @@ import p4.v1.P4RuntimeOuterClass.Update;
 import p4.v1.P4RuntimeOuterClass.WriteRequest;
 
 /**
- * Just enough of a controller to put a software translator in front of software collectors for
- * the benchmarks, through the translator's only interface, P4Runtime (translator-control.md):
- * arbitration, the pipeline, the tables, the queue-pair registers, and the RDMA CM connection of
- * each queue pair through PacketOut/PacketIn (protocol.md 7). The catalog is taken from the
- * collector in the same process instead of an RDMA READ; the deployment's controller is the
- * switch-controller module's.
+ * Just enough of a controller for the one set-up the switch controller cannot program from a
+ * deployment file: {@code ./dta bench loss}, whose collector is reached through a
+ * {@link net.dta.translator.link.LossyRelay} and so sees the relay's address as the requester,
+ * which the CM REQ's MAC must bind (protocol.md 7.2). Every other benchmark is programmed by the
+ * switch controller itself ({@link DtaDeployment}). Through the translator's only interface,
+ * P4Runtime (translator-control.md): arbitration, the pipeline, the tables, the queue-pair
+ * registers, and the RDMA CM connection of each queue pair through PacketOut/PacketIn
+ * (protocol.md 7). The catalog is taken from the collector in the same process instead of an
+ * RDMA READ.
  */
 final class BenchController implements AutoCloseable {
     private static final long DEVICE_ID = 1;
@@ -211,15 +214,11 @@ final class BenchController implements AutoCloseable {
     // ------------------------------------------------------------------ queue pairs
 
     /**
-     * Connects queue pair {@code c} to a collector (CM REQ, REP, RTU through the translator), then
+     * Connects queue pair {@code c} to a collector through a relay (CM REQ, REP, RTU through the
+     * translator; the REQ's MAC binds the addresses the collector sees: the relay's, its own), then
      * writes the queue pair, the regions of the collector's catalog and the queue-pair registers.
-     * Needs the translator's local address and a route to the collector written before.
+     * Needs the translator's local address and a route to the relay written before.
      */
-    void connect(int c, int translatorIp, int collectorIp, int startPsn, Catalog catalog) throws IOException, InterruptedException {
-        connect(c, translatorIp, collectorIp, startPsn, catalog, translatorIp, collectorIp);
-    }
-
-    /** The same through a relay: the REQ's MAC binds the addresses the collector sees (the relay's, its own). */
     void connect(int c, int translatorIp, int collectorIp, int startPsn, Catalog catalog, int seenRequesterIp, int seenCollectorIp)
             throws IOException, InterruptedException {
         int qpn = BASE_QPN + c;

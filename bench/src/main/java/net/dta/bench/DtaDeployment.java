@@ -193,7 +193,7 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
         try (BenchController controller = new BenchController(t.p4runtimeAddress(), cmSecret)) {
             List<Update> setup = new ArrayList<>();
             // Under loss the probes are part of what is measured: the translator's default interval.
-            setup.add(controller.settings(6, 1000, relay != null ? 100 : PROBE_INTERVAL_MILLIS));
+            setup.add(controller.settings(6, 1000, 100));
             setup.add(controller.localAddress(translatorIp));
             for (int i = 0; i < collectors.size(); i++) {
                 setup.add(controller.route(Ipv4.parse(queuePairAddress(i)), TRANSLATOR_MAC, 0x02_00_00_00_00_10L + i));

@@ -168,7 +168,9 @@ public final class ResponderIngestBenchmark {
     private static Result measureResponder(boolean raw, double seconds, int senders) throws Exception {
         SoftRoceConfig config = SoftRoceConfig.of(raw ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP,
                 Ipv4.format(COLLECTOR), CmPolicy.withSecret(SECRET)).withChannel(OPTIONS).withBatchSize(BATCH);
-        try (SoftRoceBackend backend = SoftRoceBackend.open(config); Arena arena = Arena.ofShared()) {
+        // The backend closes first (resources close in reverse): its responder thread may still be
+        // executing queued WRITEs into the region when the senders stop.
+        try (Arena arena = Arena.ofShared(); SoftRoceBackend backend = SoftRoceBackend.open(config)) {
             MemorySegment memory = arena.allocate(1 << 20, 4096);
             RegisteredRegion region = backend.register(memory, EnumSet.of(Access.REMOTE_WRITE), RegionRequest.ANY);
             backend.start(new AcceptAll());

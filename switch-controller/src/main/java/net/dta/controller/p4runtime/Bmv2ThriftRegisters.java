@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import net.dta.p4.BinaryStrings;
 import net.dta.p4.P4InfoIndex;
 import p4.config.v1.P4InfoOuterClass;
 import p4.v1.P4RuntimeOuterClass.Entity;
@@ -65,7 +66,7 @@ public final class Bmv2ThriftRegisters implements RegisterAccess {
                 i32Field(a, 3, (int) r.getIndex().getIndex());
                 a.writeByte(T_I64);
                 a.writeShort(4);
-                a.writeLong(Values.decode(r.getData().getBitstring()));
+                a.writeLong(BinaryStrings.decode(r.getData().getBitstring()));
                 a.writeByte(T_STOP);
                 call(s, "bm_register_write", args.toByteArray(), name, false);
             }
@@ -110,7 +111,7 @@ public final class Bmv2ThriftRegisters implements RegisterAccess {
         long masked = bits >= 64 ? value : value & ((1L << bits) - 1);
         return Entity.newBuilder().setRegisterEntry(RegisterEntry.newBuilder().setRegisterId(id)
                 .setIndex(Index.newBuilder().setIndex(i))
-                .setData(P4Data.newBuilder().setBitstring(Values.encode(masked, bits, "register")))).build();
+                .setData(P4Data.newBuilder().setBitstring(BinaryStrings.padded(masked, bits, "register")))).build();
     }
 
     private Socket connect() throws IOException {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import net.dta.p4.BinaryStrings;
 import net.dta.p4.P4InfoIndex;
 import p4.config.v1.P4InfoOuterClass;
 import p4.v1.P4DataOuterClass.P4Data;
@@ -57,7 +58,7 @@ public final class P4Entities {
         return Entity.newBuilder().setRegisterEntry(RegisterEntry.newBuilder()
                 .setRegisterId(r.getPreamble().getId())
                 .setIndex(Index.newBuilder().setIndex(index))
-                .setData(P4Data.newBuilder().setBitstring(Values.encode(value, bits, r.getPreamble().getName() + "[" + index + "]"))))
+                .setData(P4Data.newBuilder().setBitstring(BinaryStrings.padded(value, bits, r.getPreamble().getName() + "[" + index + "]"))))
                 .build();
     }
 
@@ -95,7 +96,7 @@ public final class P4Entities {
         for (Map.Entry<String, Long> m : metadata.entrySet()) {
             P4InfoOuterClass.ControllerPacketMetadata.Metadata f = index.packetMetadataField("packet_out", m.getKey());
             b.addMetadata(PacketMetadata.newBuilder().setMetadataId(f.getId())
-                    .setValue(Values.encode(m.getValue(), f.getBitwidth(), header.getPreamble().getName() + "." + f.getName())));
+                    .setValue(BinaryStrings.padded(m.getValue(), f.getBitwidth(), header.getPreamble().getName() + "." + f.getName())));
         }
         return b.build();
     }
@@ -105,7 +106,7 @@ public final class P4Entities {
         int id = index.packetMetadataField("packet_in", field).getId();
         for (PacketMetadata m : p.getMetadataList()) {
             if (m.getMetadataId() == id) {
-                return Values.decode(m.getValue());
+                return BinaryStrings.decode(m.getValue());
             }
         }
         return -1;
@@ -126,7 +127,7 @@ public final class P4Entities {
         int id = index.actionParam(action, param).getId();
         for (Action.Param p : e.getAction().getAction().getParamsList()) {
             if (p.getParamId() == id) {
-                return Values.decode(p.getValue());
+                return BinaryStrings.decode(p.getValue());
             }
         }
         return -1;
@@ -143,9 +144,9 @@ public final class P4Entities {
         for (FieldMatch m : e.getMatchList()) {
             if (m.getFieldId() == id) {
                 return switch (m.getFieldMatchTypeCase()) {
-                    case EXACT -> Values.decode(m.getExact().getValue());
-                    case LPM -> Values.decode(m.getLpm().getValue());
-                    case TERNARY -> Values.decode(m.getTernary().getValue());
+                    case EXACT -> BinaryStrings.decode(m.getExact().getValue());
+                    case LPM -> BinaryStrings.decode(m.getLpm().getValue());
+                    case TERNARY -> BinaryStrings.decode(m.getTernary().getValue());
                     default -> -1;
                 };
             }
@@ -177,7 +178,7 @@ public final class P4Entities {
         public TableEntryBuilder exact(String field, long value) {
             P4InfoOuterClass.MatchField f = field(field);
             matches.add(FieldMatch.newBuilder().setFieldId(f.getId())
-                    .setExact(FieldMatch.Exact.newBuilder().setValue(Values.encode(value, f.getBitwidth(), where(field)))).build());
+                    .setExact(FieldMatch.Exact.newBuilder().setValue(BinaryStrings.padded(value, f.getBitwidth(), where(field)))).build());
             return this;
         }
 
@@ -186,7 +187,7 @@ public final class P4Entities {
             P4InfoOuterClass.MatchField f = field(field);
             if (prefixLength > 0) {
                 matches.add(FieldMatch.newBuilder().setFieldId(f.getId()).setLpm(FieldMatch.LPM.newBuilder()
-                        .setValue(Values.encode(value, f.getBitwidth(), where(field))).setPrefixLen(prefixLength)).build());
+                        .setValue(BinaryStrings.padded(value, f.getBitwidth(), where(field))).setPrefixLen(prefixLength)).build());
             }
             return this;
         }
@@ -196,8 +197,8 @@ public final class P4Entities {
             P4InfoOuterClass.MatchField f = field(field);
             if (mask != 0) {
                 matches.add(FieldMatch.newBuilder().setFieldId(f.getId()).setTernary(FieldMatch.Ternary.newBuilder()
-                        .setValue(Values.encode(value & mask, f.getBitwidth(), where(field)))
-                        .setMask(Values.encode(mask, f.getBitwidth(), where(field) + " mask"))).build());
+                        .setValue(BinaryStrings.padded(value & mask, f.getBitwidth(), where(field)))
+                        .setMask(BinaryStrings.padded(mask, f.getBitwidth(), where(field) + " mask"))).build());
             }
             return this;
         }
@@ -225,7 +226,7 @@ public final class P4Entities {
             }
             P4InfoOuterClass.Action.Param p = index.actionParam(action.getPreamble().getName(), name);
             actionBuilder.addParams(Action.Param.newBuilder().setParamId(p.getId())
-                    .setValue(Values.encode(value, p.getBitwidth(), action.getPreamble().getName() + "." + name)));
+                    .setValue(BinaryStrings.padded(value, p.getBitwidth(), action.getPreamble().getName() + "." + name)));
             return this;
         }
 
@@ -251,12 +252,12 @@ public final class P4Entities {
             TreeMap<Integer, String> parts = new TreeMap<>();
             for (FieldMatch m : e.getMatchList()) {
                 String v = switch (m.getFieldMatchTypeCase()) {
-                    case EXACT -> "e" + Values.number(m.getExact().getValue()).toString(16);
-                    case LPM -> "l" + Values.number(m.getLpm().getValue()).toString(16) + "/" + m.getLpm().getPrefixLen();
-                    case TERNARY -> "t" + Values.number(m.getTernary().getValue()).toString(16) + "&"
-                            + Values.number(m.getTernary().getMask()).toString(16);
-                    case RANGE -> "r" + Values.number(m.getRange().getLow()).toString(16) + "-"
-                            + Values.number(m.getRange().getHigh()).toString(16);
+                    case EXACT -> "e" + BinaryStrings.number(m.getExact().getValue()).toString(16);
+                    case LPM -> "l" + BinaryStrings.number(m.getLpm().getValue()).toString(16) + "/" + m.getLpm().getPrefixLen();
+                    case TERNARY -> "t" + BinaryStrings.number(m.getTernary().getValue()).toString(16) + "&"
+                            + BinaryStrings.number(m.getTernary().getMask()).toString(16);
+                    case RANGE -> "r" + BinaryStrings.number(m.getRange().getLow()).toString(16) + "-"
+                            + BinaryStrings.number(m.getRange().getHigh()).toString(16);
                     default -> "?" + m.getFieldMatchTypeCase();
                 };
                 parts.put(m.getFieldId(), v);
@@ -273,9 +274,9 @@ public final class P4Entities {
             return false;
         }
         TreeMap<Integer, java.math.BigInteger> px = new TreeMap<>();
-        x.getParamsList().forEach(p -> px.put(p.getParamId(), Values.number(p.getValue())));
+        x.getParamsList().forEach(p -> px.put(p.getParamId(), BinaryStrings.number(p.getValue())));
         TreeMap<Integer, java.math.BigInteger> py = new TreeMap<>();
-        y.getParamsList().forEach(p -> py.put(p.getParamId(), Values.number(p.getValue())));
+        y.getParamsList().forEach(p -> py.put(p.getParamId(), BinaryStrings.number(p.getValue())));
         return px.equals(py);
     }
 }

@@ -10,7 +10,10 @@ import net.dta.deployment.CollectorSpec;
 import net.dta.deployment.ControllerSettings;
 import net.dta.protocol.catalog.Catalog;
 
-/** The controller's view of one queue pair (translator to one collector). Guarded by the agent's lock. */
+/**
+ * The controller's view of one queue pair (translator to one collector). Owned by the session
+ * thread ({@link QueuePairConnections}); other threads see {@link Snapshot}s.
+ */
 final class QueuePair {
     enum State { IDLE, CONNECTING, UP, DOWN, FAILED, SUSPENDED }
 
@@ -49,6 +52,16 @@ final class QueuePair {
             state = s;
             sinceMillis = System.currentTimeMillis();
         }
+    }
+
+    /** What status shows of a queue pair, frozen (read on other threads). */
+    record Snapshot(CollectorSpec collector, State state, ConnectStep step, int remoteQpn, int startPsn, long bootId,
+                    long connects, long downs, long failures, long collectorRestarts, String lastError, long sinceMillis) {
+    }
+
+    Snapshot snapshot() {
+        return new Snapshot(collector, state, step, remoteQpn, remote == null ? -1 : remote.startPsn(), bootId, connects, downs,
+                failures, collectorRestarts, lastError, sinceMillis);
     }
 
     QpView view() {

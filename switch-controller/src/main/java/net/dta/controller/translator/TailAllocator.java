@@ -9,14 +9,15 @@ import net.dta.deployment.DeploymentLoader;
  * Which Append tail registers ({@code dta_append_tail}, 65536 of them) each Append store of one
  * translator uses: a store of L lists takes L consecutive registers from its base. Bases come from
  * the deployment file, from what the translator already holds, or are allocated: the lowest free
- * range. An allocation lasts as long as the controller runs.
+ * range. An allocation lasts as long as the controller runs. Used on the session thread only
+ * (through {@link TailRecovery}).
  */
 final class TailAllocator {
     private final TreeMap<Integer, int[]> byBase = new TreeMap<>();
     private final Map<Integer, int[]> byStore = new TreeMap<>();
 
     /** The base of a store, or -1 when it has none yet. */
-    synchronized int baseOf(int storeId) {
+    int baseOf(int storeId) {
         int[] r = byStore.get(storeId);
         return r == null ? -1 : r[0];
     }
@@ -25,7 +26,7 @@ final class TailAllocator {
      * Records a fixed range (from the file, or found on the translator); false when it overlaps
      * another store's range or does not fit.
      */
-    synchronized boolean fix(int storeId, int base, int lists) {
+    boolean fix(int storeId, int base, int lists) {
         int[] mine = byStore.get(storeId);
         if (mine != null && mine[0] == base && mine[1] == lists) {
             return true;
@@ -39,7 +40,7 @@ final class TailAllocator {
     }
 
     /** The lowest free range of {@code lists} registers; -1 when none is left. */
-    synchronized int allocate(int storeId, int lists) {
+    int allocate(int storeId, int lists) {
         int[] mine = byStore.get(storeId);
         if (mine != null && mine[1] == lists) {
             return mine[0];
@@ -59,14 +60,14 @@ final class TailAllocator {
         return candidate;
     }
 
-    synchronized void release(int storeId) {
+    void release(int storeId) {
         int[] r = byStore.remove(storeId);
         if (r != null) {
             byBase.remove(r[0]);
         }
     }
 
-    synchronized void clear() {
+    void clear() {
         byBase.clear();
         byStore.clear();
     }

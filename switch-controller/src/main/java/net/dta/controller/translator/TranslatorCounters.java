@@ -3,7 +3,7 @@ package net.dta.controller.translator;
 import java.util.List;
 
 import net.dta.controller.p4runtime.P4Entities;
-import net.dta.controller.p4runtime.Values;
+import net.dta.p4.BinaryStrings;
 import p4.v1.P4RuntimeOuterClass.CounterEntry;
 import p4.v1.P4RuntimeOuterClass.Entity;
 import p4.v1.P4RuntimeOuterClass.RegisterEntry;
@@ -69,7 +69,7 @@ record TranslatorCounters(long readAtMillis, long[] reportPackets, long[] report
             } else if (e.hasRegisterEntry()) {
                 RegisterEntry re = e.getRegisterEntry();
                 int i = (int) re.getIndex().getIndex();
-                long v = Values.decode(re.getData().getBitstring());
+                long v = BinaryStrings.decode(re.getData().getBitstring());
                 int id = re.getRegisterId();
                 if (id == up) {
                     set(c.qpUp, i, v);

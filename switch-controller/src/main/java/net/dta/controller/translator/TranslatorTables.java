@@ -1,6 +1,7 @@
 package net.dta.controller.translator;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,13 +57,24 @@ final class TranslatorTables {
     }
 
     Desired compute(TranslatorSpec t, Deployment d, Map<Integer, QpView> qps, TailAllocator tails, TailState tailState) {
+        return compute(t, d, qps, tails, tailState, List.of());
+    }
+
+    /**
+     * @param leaving collectors removed from the deployment whose DREQ exchange is not over: their
+     *                routes stay (the DREQ and its retries are PacketOuts the translator routes)
+     */
+    Desired compute(TranslatorSpec t, Deployment d, Map<Integer, QpView> qps, TailAllocator tails, TailState tailState,
+                    Collection<CollectorSpec> leaving) {
         Map<String, List<TableEntry>> byTable = new LinkedHashMap<>();
         TABLE_ORDER.forEach(n -> byTable.put(n, new ArrayList<>()));
 
         byTable.get(LOCAL_ADDRESSES).add(p4.table(LOCAL_ADDRESSES).exact(F_DST_ADDR, t.address() & 0xFFFF_FFFFL)
                 .action(LOCAL_ADDRESS).build());
         List<CollectorSpec> collectors = d.collectorsOf(t);
-        for (TableEntry e : routes(t, collectors)) {
+        List<CollectorSpec> routed = new ArrayList<>(collectors);
+        leaving.stream().filter(c -> collectors.stream().noneMatch(k -> k.address() == c.address())).forEach(routed::add);
+        for (TableEntry e : routes(t, routed)) {
             byTable.get(IPV4_ROUTES).add(e);
         }
         TranslatorSpec.Settings s = t.settings();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import java.util.Map;
 
+import net.dta.p4.BinaryStrings;
 import net.dta.p4.P4InfoFiles;
 import net.dta.p4.P4InfoIndex;
 import net.dta.p4.TranslatorP4Names;
@@ -23,12 +24,12 @@ class P4EntitiesTest {
 
     @Test
     void shouldPadValuesToTheirWidthAndRefuseValuesThatDoNotFit() {
-        assertEquals(ByteString.copyFrom(new byte[] {0, 0, 1, 3}), Values.encode(0x103, 32, "x"));
-        assertEquals(ByteString.copyFrom(new byte[] {1, 0}), Values.encode(256, 9, "port"));
+        assertEquals(ByteString.copyFrom(new byte[] {0, 0, 1, 3}), BinaryStrings.padded(0x103, 32, "x"));
+        assertEquals(ByteString.copyFrom(new byte[] {1, 0}), BinaryStrings.padded(256, 9, "port"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> v1.table(QUEUE_PAIRS)
                 .exact(F_COLLECTOR, 256).action(SET_QUEUE_PAIR).build());
         assertTrue(e.getMessage().contains("Ingress.dta_queue_pairs.collector: 256 does not fit in 8 bits"), e.getMessage());
-        assertEquals(-1L, Values.decode(Values.encode(-1L, 64, "va")));
+        assertEquals(-1L, BinaryStrings.decode(BinaryStrings.padded(-1L, 64, "va")));
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.List;
 import net.dta.controller.p4runtime.P4Entities;
 import net.dta.deployment.Deployment;
 import net.dta.deployment.DeploymentLoader;
+import net.dta.p4.BinaryStrings;
 import net.dta.p4.P4InfoFiles;
 import net.dta.p4.P4InfoIndex;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,7 @@ class ReporterAgentTest {
             assertEquals(2, first.getMatchCount());
             FieldMatch dst = first.getMatchList().stream().filter(m -> m.getFieldId() == p4.index().matchField(FLOWS, F_DST_ADDR).getId())
                     .findFirst().orElseThrow();
-            assertEquals(0xFFFFFF00L, net.dta.controller.p4runtime.Values.decode(dst.getTernary().getMask()));
+            assertEquals(0xFFFFFF00L, BinaryStrings.decode(dst.getTernary().getMask()));
             assertEquals(3, p4.param(first, MONITOR_FLOW, P_POSTCARD_STORE));
             assertEquals(1, p4.param(first, MONITOR_FLOW, P_HOP));
             assertEquals(3, p4.param(first, MONITOR_FLOW, P_PATH_LEN));

@@ -63,6 +63,21 @@ class TranslatorTablesTest {
     }
 
     @Test
+    void shouldKeepTheRouteToARemovedCollectorUntilItsDisconnectIsOver() throws Exception {
+        P4Entities p4 = new P4Entities(new P4InfoIndex(P4InfoFiles.translatorV1model()));
+        Deployment d = deployment();
+        var gone = DeploymentLoader.parse("d.yaml", new StringReader(YAML.replace("  - {name: b, index: 5, address: 10.0.0.3}\n",
+                "  - {name: b, index: 5, address: 10.0.0.3}\n  - {name: gone, index: 7, address: 10.0.0.9}\n")), Path.of("."), null)
+                .collector("gone").orElseThrow();
+        TranslatorTables.Desired desired = new TranslatorTables(p4).compute(d.translators().get(0), d, Map.of(), new TailAllocator(),
+                (s, c) -> true, List.of(gone));
+        List<TableEntry> routes = of(desired, p4, IPV4_ROUTES);
+        assertEquals(4, routes.size(), "the deployment's three and one to the collector whose DREQ is under way");
+        assertEquals(0x0A000009L, p4.match(routes.get(3), IPV4_ROUTES, F_DST_ADDR));
+        assertTrue(of(desired, p4, QUEUE_PAIRS).isEmpty(), "its queue pair is gone at once");
+    }
+
+    @Test
     void shouldComputeEveryTableFromTheDeploymentAndTheCatalogs() throws Exception {
         for (var info : List.of(P4InfoFiles.translatorV1model(), P4InfoFiles.translatorTna())) {
             P4Entities p4 = new P4Entities(new P4InfoIndex(info));

@@ -5,7 +5,9 @@ import static net.dta.p4.TranslatorP4Names.*;
 import java.util.HashMap;
 import java.util.Map;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
+import net.dta.p4.BinaryStrings;
 import net.dta.protocol.layout.AppendLayout;
 import net.dta.protocol.layout.PostcardLayout;
 import net.dta.translator.pipeline.Key;
@@ -149,7 +151,7 @@ final class EntityCodec {
                 if (!m.hasExact()) {
                     throw P4Error.invalid(what + " is an exact match, got " + m.getFieldMatchTypeCase());
                 }
-                values[i] = Values.decode(m.getExact().getValue(), f.getBitwidth(), what);
+                values[i] = value(m.getExact().getValue(), f.getBitwidth(), what);
             } else {
                 if (!m.hasLpm()) {
                     throw P4Error.invalid(what + " is an LPM match, got " + m.getFieldMatchTypeCase());
@@ -159,7 +161,7 @@ final class EntityCodec {
                     throw P4Error.invalid(what + ": prefix length " + len + " is outside 1.." + f.getBitwidth()
                             + " (a prefix of length 0 is written by omitting the field)");
                 }
-                long v = Values.decode(m.getLpm().getValue(), f.getBitwidth(), what);
+                long v = value(m.getLpm().getValue(), f.getBitwidth(), what);
                 long hostBits = len == 64 ? 0 : (1L << (f.getBitwidth() - len)) - 1;
                 if ((v & hostBits) != 0) {
                     throw P4Error.invalid(what + ": 0x" + Long.toHexString(v) + "/" + len + " has bits set beyond the prefix");
@@ -179,6 +181,15 @@ final class EntityCodec {
             }
         }
         return new Key(values[0], values[1], values[2], prefix);
+    }
+
+    /** A client's binary string for a field of {@code bits}: INVALID_ARGUMENT naming {@code what} when it is empty or does not fit. */
+    static long value(ByteString bytes, int bits, String what) throws P4Error {
+        try {
+            return BinaryStrings.decode(bytes, bits, what);
+        } catch (IllegalArgumentException e) {
+            throw P4Error.invalid(e.getMessage());
+        }
     }
 
     private static int fieldIndex(P4InfoOuterClass.Table t, int fieldId) throws P4Error {
@@ -233,7 +244,7 @@ final class EntityCodec {
                 throw P4Error.invalid(what + " appears twice");
             }
             seen[i] = true;
-            values[i] = Values.decode(p.getValue(), info.getParams(i).getBitwidth(), what);
+            values[i] = value(p.getValue(), info.getParams(i).getBitwidth(), what);
         }
         for (int i = 0; i < seen.length; i++) {
             if (!seen[i]) {
@@ -324,11 +335,11 @@ final class EntityCodec {
             if (f.getMatchType() == MatchType.LPM) {
                 if (key.prefixLength() > 0) {
                     b.addMatch(FieldMatch.newBuilder().setFieldId(f.getId()).setLpm(FieldMatch.LPM.newBuilder()
-                            .setValue(Values.encode(fields[i])).setPrefixLen(key.prefixLength())));
+                            .setValue(BinaryStrings.canonical(fields[i])).setPrefixLen(key.prefixLength())));
                 }
             } else {
                 b.addMatch(FieldMatch.newBuilder().setFieldId(f.getId())
-                        .setExact(FieldMatch.Exact.newBuilder().setValue(Values.encode(fields[i]))));
+                        .setExact(FieldMatch.Exact.newBuilder().setValue(BinaryStrings.canonical(fields[i]))));
             }
         }
         b.setAction(TableAction.newBuilder().setAction(action(actionId, params)));
@@ -342,7 +353,7 @@ final class EntityCodec {
         P4InfoOuterClass.Action info = actions.get(actionId);
         Action.Builder a = Action.newBuilder().setActionId(actionId);
         for (int i = 0; i < params.length; i++) {
-            a.addParams(Action.Param.newBuilder().setParamId(info.getParams(i).getId()).setValue(Values.encode(params[i])));
+            a.addParams(Action.Param.newBuilder().setParamId(info.getParams(i).getId()).setValue(BinaryStrings.canonical(params[i])));
         }
         return a.build();
     }

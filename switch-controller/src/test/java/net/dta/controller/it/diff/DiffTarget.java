@@ -13,7 +13,7 @@ import net.dta.controller.p4runtime.P4RuntimeDevice;
 import net.dta.controller.p4runtime.P4RuntimeException;
 import net.dta.controller.p4runtime.RegisterAccess;
 import net.dta.controller.p4runtime.StreamClient;
-import net.dta.controller.p4runtime.Values;
+import net.dta.p4.BinaryStrings;
 import net.dta.controller.p4runtime.WriteClient;
 import net.dta.deployment.HostPort;
 import net.dta.deployment.Pipeline;
@@ -106,7 +106,7 @@ public abstract class DiffTarget implements AutoCloseable {
 
     public long register(String register, long index) throws P4RuntimeException {
         Entity e = registers.read(List.of(p4().registerQuery(register, index))).get(0);
-        return Values.decode(e.getRegisterEntry().getData().getBitstring());
+        return BinaryStrings.decode(e.getRegisterEntry().getData().getBitstring());
     }
 
     /** The nonzero packet counts of a counter, by index. */

@@ -18,6 +18,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import net.dta.p4.BinaryStrings;
 import net.dta.p4.P4InfoFiles;
 import net.dta.p4.P4InfoIndex;
 import net.dta.protocol.catalog.Catalog;
@@ -173,7 +174,7 @@ final class BenchController implements AutoCloseable {
         TableEntry.Builder e = TableEntry.newBuilder().setTableId(t.getPreamble().getId());
         for (int i = 0; i < t.getMatchFieldsCount(); i++) {
             var f = t.getMatchFields(i);
-            ByteString value = bytes(keys[i], f.getBitwidth());
+            ByteString value = BinaryStrings.padded(keys[i], f.getBitwidth(), table + "." + f.getName());
             FieldMatch.Builder m = FieldMatch.newBuilder().setFieldId(f.getId());
             if (f.getMatchType() == MatchType.LPM) {
                 m.setLpm(FieldMatch.LPM.newBuilder().setValue(value).setPrefixLen(prefixLength));
@@ -190,7 +191,8 @@ final class BenchController implements AutoCloseable {
         var a = p4.action(name);
         Action.Builder b = Action.newBuilder().setActionId(a.getPreamble().getId());
         for (int i = 0; i < params.length; i++) {
-            b.addParams(Action.Param.newBuilder().setParamId(a.getParams(i).getId()).setValue(bytes(params[i], a.getParams(i).getBitwidth())));
+            b.addParams(Action.Param.newBuilder().setParamId(a.getParams(i).getId()).setValue(BinaryStrings.padded(params[i], a.getParams(i).getBitwidth(),
+                    name + "." + a.getParams(i).getName())));
         }
         return b.build();
     }
@@ -199,16 +201,7 @@ final class BenchController implements AutoCloseable {
         var r = p4.register(name);
         return Update.newBuilder().setType(Update.Type.MODIFY).setEntity(Entity.newBuilder().setRegisterEntry(RegisterEntry.newBuilder()
                 .setRegisterId(r.getPreamble().getId()).setIndex(Index.newBuilder().setIndex(index))
-                .setData(P4Data.newBuilder().setBitstring(bytes(value, r.getTypeSpec().getBitstring().getBit().getBitwidth()))))).build();
-    }
-
-    private static ByteString bytes(long value, int bits) {
-        byte[] b = new byte[(bits + 7) / 8];
-        for (int i = b.length - 1; i >= 0; i--) {
-            b[i] = (byte) value;
-            value >>>= 8;
-        }
-        return ByteString.copyFrom(b);
+                .setData(P4Data.newBuilder().setBitstring(BinaryStrings.padded(value, r.getTypeSpec().getBitstring().getBit().getBitwidth(), name))))).build();
     }
 
     // ------------------------------------------------------------------ queue pairs
@@ -262,7 +255,7 @@ final class BenchController implements AutoCloseable {
         stream.onNext(StreamMessageRequest.newBuilder().setPacket(PacketOut.newBuilder()
                 .setPayload(ByteString.copyFrom(frame.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE)))
                 .addMetadata(PacketMetadata.newBuilder().setMetadataId(p4.packetMetadataField(PACKET_OUT, M_EGRESS_PORT).getId())
-                        .setValue(bytes(0, 16)))).build());
+                        .setValue(BinaryStrings.padded(0, 16, M_EGRESS_PORT)))).build());
     }
 
     private PacketIn awaitPacketIn(int reason) throws IOException, InterruptedException {

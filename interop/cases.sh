@@ -163,9 +163,10 @@ start_stack() {
 
 stop_stack() { stop_host controller; stop_host translator; }
 
-qp_up() { [ "$(metric "$CONTROLLER_ADMIN" 'dta_translator_queue_pair_up{')" = "1.0" ]; }
+qp_up() { [ "$(metric "$CONTROLLER_ADMIN" 'dta_controller_translator_queue_pair_up{')" = "1.0" ]; }
 
-tor() { metric "$TRANSLATOR_ADMIN" "$1" | cut -d. -f1; }
+# The value as an integer (Prometheus' writer prints 3.0, and 1.2345678E7 from 10^7 up).
+tor() { metric "$TRANSLATOR_ADMIN" "$1" | awk '{ printf "%d\n", $1 }'; }
 
 # Sends a load through the translator (in the namespace) and waits until the translator's requests
 # stop moving and the flush interval passed. Extra arguments go to ./dta reporter load.

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
-import net.dta.collector.status.StatusJson;
+import net.dta.common.status.StatusJson;
 import net.dta.rdma.endpoint.QueuePairInfo;
 
 /**

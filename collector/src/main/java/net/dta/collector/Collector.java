@@ -22,7 +22,7 @@ import net.dta.collector.state.CollectorState;
 import net.dta.collector.state.StateException;
 import net.dta.collector.status.CollectorMetrics;
 import net.dta.collector.status.CollectorStatus;
-import net.dta.collector.status.StatusJson;
+import net.dta.common.status.StatusJson;
 import net.dta.collector.store.DataDirectoryLock;
 import net.dta.collector.store.Layouts;
 import net.dta.collector.store.OpenStores;
@@ -56,7 +56,6 @@ public final class Collector implements AutoCloseable {
     private final LifecycleStack stack = new LifecycleStack();
     private final long bootId = new SecureRandom().nextLong();
     private final long startedAtMillis = System.currentTimeMillis();
-    private final CollectorMetrics metrics = new CollectorMetrics();
 
     private CollectorState state;
     private StoreSet stores;
@@ -136,7 +135,8 @@ public final class Collector implements AutoCloseable {
                                 config.admin().security())
                                 .get("/status", AdminServer.JSON, "status (JSON)", () -> StatusJson.write(status()))
                                 .get("/metrics", AdminServer.PROMETHEUS, "metrics (Prometheus)",
-                                        () -> metrics.scrape(status()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                                        () -> CollectorMetrics.render(status()).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                                .health(this::whatStopped));
             }
             LOG.info("collector {} started: {} stores, catalog generation {}, boot id {}", config.name(), storeRegions.size(),
                     generation, hex(bootId));
@@ -205,13 +205,15 @@ public final class Collector implements AutoCloseable {
         return admin == null ? null : admin.address();
     }
 
-    public CollectorMetrics metrics() {
-        return metrics;
-    }
-
     /** Saves the queue-pair states now (also done periodically and at close). */
     public int saveQueuePairs() {
         return persister.save();
+    }
+
+    /** Null while the responder's thread runs; else why it stopped (/health). */
+    private String whatStopped() {
+        Throwable f = backend.failure();
+        return f == null ? null : "responder thread failed: " + f;
     }
 
     /** A consistent-enough snapshot of every component for /status and /metrics. */
@@ -228,7 +230,8 @@ public final class Collector implements AutoCloseable {
         EndpointCounters ec = backend.counters();
         Map<String, Long> drops = new TreeMap<>(ec.drops());
         CollectorStatus.Endpoint endpoint = new CollectorStatus.Endpoint(ec.packetsReceived(), ec.bytesReceived(),
-                ec.packetsSent(), ec.icrcFailures(), drops.getOrDefault("unknown_qp", 0L), drops);
+                ec.packetsSent(), ec.icrcFailures(), drops.getOrDefault("unknown_qp", 0L), drops,
+                backend.failure() == null ? null : backend.failure().toString());
         List<CollectorStatus.QueuePair> qps = new ArrayList<>();
         for (QueuePairInfo q : backend.queuePairs()) {
             qps.add(new CollectorStatus.QueuePair(q.qpn(), q.remoteAddress().getHostAddress(), q.remoteQpn(), q.state(),

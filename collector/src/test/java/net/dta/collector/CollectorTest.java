@@ -27,7 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import net.dta.collector.config.CollectorConfig;
 import net.dta.collector.config.ConfigLoader;
-import net.dta.collector.status.StatusJson;
+import net.dta.common.status.StatusJson;
 import net.dta.collector.store.VectorStores;
 import net.dta.protocol.catalog.Catalog;
 import net.dta.protocol.catalog.CatalogEntry;
@@ -198,6 +198,32 @@ class CollectorTest {
         }
     }
 
+    /** Issue 14 item 7: the endpoint's own thread stopped (ResponderFailureTest makes the real one stop): every view says so. */
+    @Test
+    void aStoppedResponderThreadShowsInStatusMetricsAndHealth() throws Exception {
+        FakeBackend backend = new FakeBackend();
+        try (Collector c = Collector.start(config(""), cfg -> backend)) {
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + c.adminAddress().getPort();
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertTrue(http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                    .body().contains("dta_collector_endpoint_running 1.0"));
+
+            backend.failure = new OutOfMemoryError("Java heap space (reproduced)");
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, health.statusCode(), health.body());
+            assertTrue(health.body().contains("responder thread failed: java.lang.OutOfMemoryError: Java heap space"), health.body());
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertTrue(metrics.contains("dta_collector_endpoint_running 0.0"), metrics);
+            JsonNode j = StatusJson.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/status")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertTrue(j.at("/endpoint/failure").asText().startsWith("java.lang.OutOfMemoryError"), j.toString());
+        }
+    }
+
     @Test
     void statusAndMetricsShowTheSameCounters() throws Exception {
         FakeBackend backend = new FakeBackend();
@@ -239,15 +265,15 @@ class CollectorTest {
             String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             for (String line : List.of(
-                    "dta_store_writes_total{kind=\"key-write\",store=\"queue-depth\"} 2.0",
-                    "dta_store_access_errors_total{kind=\"key-write\",store=\"queue-depth\"} 1.0",
-                    "dta_endpoint_drops_total{reason=\"bad_icrc\"} 1.0",
-                    "dta_endpoint_unknown_qps_total 1.0",
-                    "dta_endpoint_packets_received_total 3.0",
-                    "dta_queue_pair_naks_total{qpn=\"0x11\",remote=\"127.0.0.1\",syndrome=\"psn_sequence\"} 1.0",
-                    "dta_queue_pair_up{qpn=\"0x11\",remote=\"127.0.0.1\"} 1.0",
-                    "dta_catalog_generation 1.0",
-                    "dta_store_data_bytes{kind=\"sketch\",store=\"heavy-hitters\"} 16384.0")) {
+                    "dta_collector_store_writes_total{kind=\"key-write\",store=\"queue-depth\"} 2.0",
+                    "dta_collector_store_access_errors_total{kind=\"key-write\",store=\"queue-depth\"} 1.0",
+                    "dta_collector_endpoint_drops_total{reason=\"bad_icrc\"} 1.0",
+                    "dta_collector_endpoint_unknown_qps_total 1.0",
+                    "dta_collector_endpoint_packets_received_total 3.0",
+                    "dta_collector_queue_pair_naks_total{qpn=\"0x11\",remote=\"127.0.0.1\",syndrome=\"psn_sequence\"} 1.0",
+                    "dta_collector_queue_pair_up{qpn=\"0x11\",remote=\"127.0.0.1\"} 1.0",
+                    "dta_collector_catalog_generation 1.0",
+                    "dta_collector_store_data_bytes{kind=\"sketch\",store=\"heavy-hitters\"} 16384.0")) {
                 assertTrue(metrics.contains(line), "missing <" + line + "> in\n" + metrics);
             }
             assertTrue(metrics.contains("dta_collector_info{backend=\"fake\""), metrics);

@@ -38,6 +38,8 @@ public final class FakeBackend implements RdmaBackend {
     private int nextRkey = 0x100;
     ConnectionHandler handler;
     boolean closed;
+    /** What failure() reports: set by a test to stand for a responder thread that stopped on an Error. */
+    volatile Throwable failure;
     long packets;
 
     @Override
@@ -196,5 +198,10 @@ public final class FakeBackend implements RdmaBackend {
     @Override
     public void close() {
         closed = true;
+    }
+
+    @Override
+    public Throwable failure() {
+        return failure;
     }
 }

@@ -24,9 +24,11 @@ import net.dta.protocol.layout.PostcardLayout;
 import net.dta.protocol.layout.StoreDefinition;
 import net.dta.protocol.layout.StoreFileHeader;
 import net.dta.protocol.layout.StoreKind;
+import net.dta.protocol.layout.StoreLayout;
 import net.dta.protocol.report.DropReason;
 import net.dta.protocol.report.Report;
 import net.dta.protocol.report.ReportEncoder;
+import net.dta.protocol.report.StoreChecks;
 import net.dta.protocol.store.AppendStore;
 import net.dta.protocol.store.CounterStore;
 import net.dta.protocol.store.KeyWriteStore;
@@ -95,7 +97,12 @@ class ProtocolVectorsTest {
         byte[] expected = vectors.get(name).bytes();
         assertArrayEquals(expected, s.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE), name);
         Report report = new Report().wrap(MemorySegment.ofArray(expected), 0, expected.length);
-        assertEquals(DropReason.NONE, report.checkStructure(), name);
+        assertEquals(DropReason.NONE, report.checkHeader(), name);
+        // The vectors' stores (the catalog vector's), by store id = opcode.
+        StoreLayout[] stores = {null, new KeyWriteLayout(10, 8, 2), new CounterLayout(StoreKind.KEY_INCREMENT, 2, 10),
+            new PostcardLayout(8, 5), new AppendLayout(4, 4), new CounterLayout(StoreKind.SKETCH, 2, 10)};
+        assertEquals(report.opcode(), report.storeId(), name);
+        assertEquals(DropReason.NONE, StoreChecks.check(report, stores[report.storeId()]), name);
         assertEquals(expected.length, report.reportLength(), name);
     }
 

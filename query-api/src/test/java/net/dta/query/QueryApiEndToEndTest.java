@@ -356,10 +356,10 @@ class QueryApiEndToEndTest {
         assertTrue(metrics.contains("dta_query_seconds_count{operation=\"kw-get\",outcome=\"ok\",transport=\"http\"}"), metrics);
         assertTrue(metrics.contains("dta_query_errors_total{operation=\"path\",reason=\"unknown_store\"}"), metrics);
         assertTrue(metrics.contains("dta_query_seconds_bucket{operation=\"kw-get\",outcome=\"ok\",transport=\"grpc\""), "a histogram");
-        assertTrue(metrics.contains("dta_ingest_operations_total{collector=\"c1\",kind=\"key-increment\",op=\"atomic\",store=\"flow-bytes\"}"),
+        assertTrue(metrics.contains("dta_query_ingest_operations_total{collector=\"c1\",kind=\"key-increment\",op=\"atomic\",store=\"flow-bytes\"}"),
                 metrics);
-        assertTrue(metrics.contains("dta_store_fill_ratio{collector=\"c1\",kind=\"key-write\",store=\"queue-depth\"}"), metrics);
-        assertTrue(metrics.contains("dta_queue_pair_up{collector=\"c1\""), metrics);
+        assertTrue(metrics.contains("dta_query_store_fill_ratio{collector=\"c1\",kind=\"key-write\",store=\"queue-depth\"}"), metrics);
+        assertTrue(metrics.contains("dta_query_queue_pair_up{collector=\"c1\""), metrics);
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 
 import net.dta.protocol.report.DropReason;
 import net.dta.protocol.report.Report;
+import net.dta.protocol.report.StoreChecks;
 import net.dta.packetio.ChannelOptions;
 import net.dta.packetio.Ipv4;
 import net.dta.packetio.PacketBatch;
@@ -63,7 +64,7 @@ public final class ReportReceiver implements AutoCloseable {
                     }
                 }
                 report.wrap(s, off, len);
-                if (report.checkStructure() != DropReason.NONE) {
+                if (StoreChecks.checkLimits(report) != DropReason.NONE) {
                     malformed++;
                     continue;
                 }

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import net.dta.common.admin.AdminServer.Answer;
-import net.dta.controller.status.StatusJson;
+import net.dta.common.status.StatusJson;
 import net.dta.controller.translator.TranslatorAgent;
 import net.dta.deployment.Ipv4s;
 

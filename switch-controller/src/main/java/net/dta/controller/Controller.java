@@ -14,7 +14,7 @@ import net.dta.controller.reporter.ReporterAgent;
 import net.dta.controller.status.ControllerMetrics;
 import net.dta.controller.status.ControllerStatus;
 import net.dta.controller.status.ReporterStatus;
-import net.dta.controller.status.StatusJson;
+import net.dta.common.status.StatusJson;
 import net.dta.controller.status.TranslatorStatus;
 import net.dta.controller.translator.TranslatorAgent;
 import net.dta.deployment.Deployment;
@@ -32,7 +32,6 @@ public final class Controller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
 
     private final long startedAt = System.currentTimeMillis();
-    private final ControllerMetrics metrics = new ControllerMetrics();
     private final Map<String, TranslatorAgent> translators = new LinkedHashMap<>();
     private final Map<String, ReporterAgent> reporters = new LinkedHashMap<>();
     private final Announcements announcements = new Announcements();
@@ -61,7 +60,7 @@ public final class Controller implements AutoCloseable {
                         deployment.controller().adminSecurity())
                         .get("/status", AdminServer.JSON, "status (JSON)", () -> StatusJson.write(c.status()))
                         .get("/metrics", AdminServer.PROMETHEUS, "metrics (Prometheus)",
-                                () -> c.metrics.scrape(c.status()).getBytes(StandardCharsets.UTF_8))
+                                () -> ControllerMetrics.render(c.status()).getBytes(StandardCharsets.UTF_8))
                         .post("/announce", "a collector or translator that has just started (JSON; docs/reliability.md)",
                                 body -> c.announcements.handle(body, c.translatorAgents()));
             }

@@ -37,7 +37,7 @@ import net.dta.translator.pipeline.QueuePairEntry;
 import net.dta.translator.pipeline.Registers;
 import net.dta.translator.pipeline.Schema;
 import net.dta.translator.pipeline.Tables;
-import net.dta.translator.status.StatusJson;
+import net.dta.common.status.StatusJson;
 import net.dta.translator.status.TranslatorMetrics;
 import net.dta.translator.status.TranslatorStatus;
 import net.dta.translator.telemetry.IntCounter;

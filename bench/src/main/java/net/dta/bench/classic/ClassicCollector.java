@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import net.dta.protocol.layout.StoreDefinition;
 import net.dta.protocol.report.DropReason;
 import net.dta.protocol.report.Report;
+import net.dta.protocol.report.StoreChecks;
 import net.dta.packetio.ChannelOptions;
 import net.dta.packetio.Ipv4;
 import net.dta.packetio.PacketBatch;
@@ -83,11 +84,11 @@ public final class ClassicCollector implements AutoCloseable {
 
     private void handle(MemorySegment s, long offset, int length, long now) {
         report.wrap(s, offset, length);
-        DropReason why = report.checkStructure();
+        DropReason why = report.checkHeader();
         StoreDefinition store = null;
         if (why == DropReason.NONE) {
             store = sink.store(report.storeId());
-            why = StoreChecks.check(report, store);
+            why = StoreChecks.check(report, store == null ? null : store.layout());
         }
         if (why != DropReason.NONE) {
             counters.increment(DROPPED + why.code());

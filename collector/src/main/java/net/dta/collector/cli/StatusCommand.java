@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 
 import net.dta.collector.config.CollectorConfig;
 import net.dta.collector.status.CollectorStatus;
-import net.dta.collector.status.StatusJson;
+import net.dta.common.status.StatusJson;
 import net.dta.collector.store.Layouts;
 import net.dta.common.admin.ClientSecurityOptions;
 import net.dta.common.admin.StatusQuery;
@@ -52,7 +52,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return StatusQuery.run("collector", target == null ? null : target.admin, target == null ? null : target.config,
-                "127.0.0.1:" + CollectorConfig.DEFAULT_ADMIN_PORT, StatusCommand::adminAddress, json, timeoutSeconds, StatusJson::read,
+                "127.0.0.1:" + CollectorConfig.DEFAULT_ADMIN_PORT, StatusCommand::adminAddress, json, timeoutSeconds, body -> StatusJson.read(body, CollectorStatus.class),
                 StatusCommand::print, spec.commandLine().getOut(), spec.commandLine().getErr(),
                 security.security());
     }
@@ -84,6 +84,9 @@ public final class StatusCommand implements Callable<Integer> {
         out.println("endpoint   " + e.packetsReceived() + " packets (" + Layouts.bytes(e.bytesReceived()) + ") in, " + e.packetsSent()
                 + " out, " + e.icrcFailures() + " ICRC failures, " + e.unknownQps() + " to unknown QPs"
                 + ", drops: " + counts(e.drops()));
+        if (e.failure() != null) {
+            out.println("endpoint   STOPPED: the responder thread failed: " + e.failure());
+        }
         CollectorStatus.Persistence p = s.persistence();
         out.println("state      " + p.stateFile() + (p.recoveredAfterCrash() ? " (recovered after an unclean exit)" : "")
                 + ", " + p.saves() + " saves" + (p.saveFailures() > 0 ? ", " + p.saveFailures() + " FAILED" : "")

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * Everything {@code /status} shows, one record per component. {@code /metrics} is derived from the
  * same record ({@link CollectorMetrics}), so the two cannot disagree. Serialised as JSON with
- * snake_case names ({@link StatusJson}).
+ * snake_case names ({@link net.dta.common.status.StatusJson}).
  */
 public record CollectorStatus(String collector, String bootId, long startedAtMillis, long uptimeMillis, String dataDir,
                               Ingest ingest, CatalogInfo catalog, Connections connections, Endpoint endpoint,
@@ -33,9 +33,12 @@ public record CollectorStatus(String collector, String bootId, long startedAtMil
     public record Connections(long requests, long established, long closed, long plainClients) {
     }
 
-    /** Endpoint totals; {@code unknownQps} is the {@code unknown_qp} drop reason, shown on its own. */
+    /**
+     * Endpoint totals; {@code unknownQps} is the {@code unknown_qp} drop reason, shown on its own;
+     * {@code failure}: why the responder's thread stopped, null while it runs.
+     */
     public record Endpoint(long packetsReceived, long bytesReceived, long packetsSent, long icrcFailures, long unknownQps,
-                           Map<String, Long> drops) {
+                           Map<String, Long> drops, String failure) {
     }
 
     public record QueuePair(int qpn, String remote, int remoteQpn, String state, int expectedPsn, long packets, long bytes,

@@ -1,9 +1,5 @@
 package net.dta.collector.store;
 
-import net.dta.protocol.layout.AppendLayout;
-import net.dta.protocol.layout.CounterLayout;
-import net.dta.protocol.layout.KeyWriteLayout;
-import net.dta.protocol.layout.PostcardLayout;
 import net.dta.protocol.layout.StoreDefinition;
 import net.dta.protocol.layout.StoreLayout;
 
@@ -12,14 +8,9 @@ public final class Layouts {
     private Layouts() {
     }
 
-    /** e.g. {@code 2^20 slots x 8 B, redundancy 2}. */
+    /** {@link StoreLayout#describe()}, the one description of a layout. */
     public static String describe(StoreLayout layout) {
-        return switch (layout) {
-            case KeyWriteLayout k -> "2^" + k.log2Slots() + " slots x " + k.slotBytes() + " B, redundancy " + k.defaultRedundancy();
-            case CounterLayout c -> c.rows() + " rows x 2^" + c.log2Columns() + " columns";
-            case PostcardLayout p -> "2^" + p.log2Rows() + " rows x " + p.hops() + " hops (" + p.rowBytes() + " B rows)";
-            case AppendLayout a -> a.lists() + " lists x 2^" + a.log2Entries() + " entries";
-        };
+        return layout.describe();
     }
 
     /** e.g. {@code key-write store id 1 (2^20 slots x 8 B, redundancy 2, big-endian counters)}. */

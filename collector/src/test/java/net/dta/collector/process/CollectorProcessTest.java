@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import net.dta.collector.CollectorTestSupport;
 import net.dta.collector.state.CollectorState;
-import net.dta.collector.status.StatusJson;
+import net.dta.common.status.StatusJson;
 import net.dta.protocol.Keys;
 import net.dta.collector.store.StoreDirectory;
 import net.dta.collector.store.VectorStores;

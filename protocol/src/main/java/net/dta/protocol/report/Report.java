@@ -8,7 +8,7 @@ import net.dta.protocol.hash.DtaHash;
 
 /**
  * Flyweight over one DTA report (protocol.md 2). Wrap it over a received datagram, check it with
- * {@link #checkStructure()}, then read the fields of its opcode. No allocation.
+ * {@link #checkHeader()} and {@link StoreChecks#check}, then read the fields of its opcode. No allocation.
  *
  * <pre>
  *  0               1               2               3
@@ -86,10 +86,11 @@ public final class Report {
     }
 
     /**
-     * The checks that need no configuration: length, version, opcode, value length and the fixed
-     * limits, in the order of protocol.md 2.5. Store-dependent checks are the translator's.
+     * Steps 1 to 3 of protocol.md 2.5 (codes 1 to 3): base length, version, opcode, then the
+     * primitive's length computed from the fields as sent. The store's checks (codes 4 to 10)
+     * come next, in {@link StoreChecks#check}; every receiver calls the two in this order.
      */
-    public DropReason checkStructure() {
+    public DropReason checkHeader() {
         if (length < BASE_LENGTH) {
             return DropReason.TRUNCATED;
         }
@@ -107,30 +108,10 @@ public final class Report {
         if (needed < 0) {
             return DropReason.UNKNOWN_OPCODE;
         }
-        if (length < needed) {
-            return DropReason.TRUNCATED;
-        }
-        return switch (opcode()) {
-            case OPCODE_KEY_WRITE -> {
-                int v = valueLength();
-                if (v != 4 && v != 12 && v != 28) {
-                    yield DropReason.BAD_VALUE_LENGTH;
-                }
-                yield redundancy() > DtaHash.MAX_REPLICAS ? DropReason.REDUNDANCY_OUT_OF_RANGE : DropReason.NONE;
-            }
-            case OPCODE_KEY_INCREMENT -> redundancy() > DtaHash.MAX_REPLICAS ? DropReason.REDUNDANCY_OUT_OF_RANGE : DropReason.NONE;
-            case OPCODE_POSTCARD -> pathLength() > 8 || (pathLength() != 0 && hop() >= pathLength()) || hop() >= 8
-                    ? DropReason.HOP_OUT_OF_RANGE : DropReason.NONE;
-            case OPCODE_SKETCH_MERGE -> {
-                int c = count();
-                yield c < 1 || c > MAX_SKETCH_COUNTERS || (column() & 15) + c > 16
-                        ? DropReason.SKETCH_OUT_OF_RANGE : DropReason.NONE;
-            }
-            default -> DropReason.NONE;
-        };
+        return length < needed ? DropReason.TRUNCATED : DropReason.NONE;
     }
 
-    /** Bytes this report occupies (valid after a successful structure check). */
+    /** Bytes this report occupies (valid after a successful header check). */
     public int reportLength() {
         return switch (opcode()) {
             case OPCODE_KEY_WRITE -> KEY_WRITE_HEADER_LENGTH + valueLength();

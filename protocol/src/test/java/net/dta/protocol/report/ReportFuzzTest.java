@@ -7,14 +7,14 @@ import java.lang.foreign.MemorySegment;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
- * Any bytes: the structure check never throws, and a report it accepts can be read completely
+ * Any bytes: the checks never throw, and a report they accept can be read completely
  * within its datagram. Seeds: src/test/resources/.../ReportFuzzTestInputs/anyBytes.
  */
 class ReportFuzzTest {
     @FuzzTest(maxDuration = "30s")
     void anyBytes(byte[] datagram) {
         Report r = new Report().wrap(MemorySegment.ofArray(datagram), 0, datagram.length);
-        DropReason reason = r.checkStructure();
+        DropReason reason = StoreChecks.checkLimits(r);
         if (reason != DropReason.NONE) {
             return;
         }

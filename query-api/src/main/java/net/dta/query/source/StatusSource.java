@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 import net.dta.collector.status.CollectorStatus;
-import net.dta.collector.status.StatusJson;
+import net.dta.common.status.StatusJson;
 import net.dta.common.security.ClientSecurity;
 
 /**
@@ -99,7 +99,7 @@ public interface StatusSource {
                 if (r.statusCode() != 200) {
                     throw new IOException(uri + " answered HTTP " + r.statusCode());
                 }
-                return StatusJson.read(r.body());
+                return StatusJson.read(r.body(), CollectorStatus.class);
             }
         };
     }

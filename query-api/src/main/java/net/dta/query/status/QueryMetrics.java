@@ -1,54 +1,44 @@
 package net.dta.query.status;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
+import net.dta.common.metrics.MetricFamilies;
 import net.dta.query.QueryException;
 import net.dta.query.model.StatusReport;
 
 /**
- * The query service's Prometheus metrics ({@code /metrics}, docs/query.md "Metrics"):
+ * The query service's Prometheus metrics ({@code /metrics}, docs/query.md "Metrics"); every name
+ * starts with {@code dta_query_}:
  *
  * <ul>
  *   <li>{@code dta_query_seconds} (histogram; {@code operation}, {@code transport}, {@code outcome}):
- *       every query, with its latency;</li>
- *   <li>{@code dta_query_errors_total} ({@code operation}, {@code reason}): failed queries by reason;</li>
- *   <li>from each status snapshot: ingest counters and rates per store shard
- *       ({@code dta_ingest_operations_total}, {@code dta_ingest_bytes_total},
- *       {@code dta_ingest_operations_per_second}, {@code dta_ingest_bytes_per_second}; labels
+ *       every query, with its latency, and {@code dta_query_errors_total} ({@code operation},
+ *       {@code reason}): failed queries by reason. These two are events, counted by Micrometer;</li>
+ *   <li>from the latest status snapshot, built at each scrape like every component's status
+ *       metrics ({@link MetricFamilies}): ingest counters and rates per store shard
+ *       ({@code dta_query_ingest_operations_total}, {@code dta_query_ingest_bytes_total},
+ *       {@code dta_query_ingest_operations_per_second}, {@code dta_query_ingest_bytes_per_second}; labels
  *       {@code collector}, {@code store}, {@code kind}, and {@code op} = write or atomic for operations),
- *       per primitive ({@code dta_ingest_primitive_operations_per_second}), store fill
- *       ({@code dta_store_fill_ratio}, {@code dta_store_key_write_success_probability}), collector and queue-pair
- *       health ({@code dta_collector_reachable}, {@code dta_queue_pair_up},
- *       {@code dta_queue_pair_packets_per_second}).</li>
+ *       per primitive ({@code dta_query_ingest_primitive_operations_per_second}), store fill
+ *       ({@code dta_query_store_fill_ratio}, {@code dta_query_store_key_write_success_probability}),
+ *       collector and queue-pair health ({@code dta_query_collector_reachable},
+ *       {@code dta_query_queue_pair_up}, {@code dta_query_queue_pair_packets_per_second}).</li>
  * </ul>
  */
 public final class QueryMetrics {
     private final PrometheusMeterRegistry registry;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
-    private final Map<Tags, AtomicLong> operations = new ConcurrentHashMap<>();
-    private final Map<Tags, AtomicLong> bytes = new ConcurrentHashMap<>();
-    private final MultiGauge fill;
-    private final MultiGauge success;
-    private final MultiGauge opsRate;
-    private final MultiGauge bytesRate;
-    private final MultiGauge primitiveRate;
-    private final MultiGauge reachable;
-    private final MultiGauge queuePairUp;
-    private final MultiGauge queuePairRate;
+    /** The latest status snapshot (StatusTracker's thread writes, scrapes read). */
+    private volatile StatusReport report;
 
     public QueryMetrics() {
         this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -56,20 +46,7 @@ public final class QueryMetrics {
 
     public QueryMetrics(PrometheusMeterRegistry registry) {
         this.registry = registry;
-        fill = MultiGauge.builder("dta.store.fill.ratio").description("Fraction of a store shard's units holding data").register(registry);
-        success = MultiGauge.builder("dta.store.key.write.success.probability")
-                .description("Key-Write: probability that a key written as many writes ago as the fill implies is still readable")
-                .register(registry);
-        opsRate = MultiGauge.builder("dta.ingest.operations.per.second").description("RDMA WRITEs or FETCH_ADDs per second into a store shard")
-                .register(registry);
-        bytesRate = MultiGauge.builder("dta.ingest.bytes.per.second").description("Bytes per second into a store shard").register(registry);
-        primitiveRate = MultiGauge.builder("dta.ingest.primitive.operations.per.second")
-                .description("RDMA operations per second into all stores of one kind").register(registry);
-        reachable = MultiGauge.builder("dta.collector.reachable").description("1 when the collector's status could be read")
-                .register(registry);
-        queuePairUp = MultiGauge.builder("dta.queue.pair.up").description("1 when the queue pair is in RTS").register(registry);
-        queuePairRate = MultiGauge.builder("dta.queue.pair.packets.per.second").description("Packets per second on the queue pair")
-                .register(registry);
+        registry.getPrometheusRegistry().register(this::statusFamilies);
     }
 
     public PrometheusMeterRegistry registry() {
@@ -110,58 +87,50 @@ public final class QueryMetrics {
                 .register(registry)).increment();
     }
 
-    /** Mirrors a status snapshot into the ingest, fill and health meters. */
-    public synchronized void update(StatusReport report) {
-        List<MultiGauge.Row<?>> fills = new ArrayList<>();
-        List<MultiGauge.Row<?>> successes = new ArrayList<>();
-        List<MultiGauge.Row<?>> ops = new ArrayList<>();
-        List<MultiGauge.Row<?>> byteRates = new ArrayList<>();
-        for (StatusReport.StoreStatus s : report.stores()) {
-            Tags t = Tags.of("collector", s.collector(), "store", s.name(), "kind", s.kind());
-            fills.add(MultiGauge.Row.of(t, s.fill()));
-            if (s.keyWriteSuccessProbability() != null) {
-                successes.add(MultiGauge.Row.of(t, s.keyWriteSuccessProbability()));
-            }
-            if (s.ingestKnown()) {
-                ops.add(MultiGauge.Row.of(t.and("op", "write"), s.writesPerSecond()));
-                ops.add(MultiGauge.Row.of(t.and("op", "atomic"), s.atomicsPerSecond()));
-                byteRates.add(MultiGauge.Row.of(t, s.bytesPerSecond()));
-                total(operations, "dta.ingest.operations", "RDMA operations into a store shard", t.and("op", "write")).set(s.writes());
-                total(operations, "dta.ingest.operations", "RDMA operations into a store shard", t.and("op", "atomic")).set(s.atomics());
-                total(bytes, "dta.ingest.bytes", "Bytes written (8 per FETCH_ADD) into a store shard", t)
-                        .set(s.writeBytes() + 8 * s.atomics());
-            }
-        }
-        fill.register(fills, true);
-        success.register(successes, true);
-        opsRate.register(ops, true);
-        bytesRate.register(byteRates, true);
-        List<MultiGauge.Row<?>> primitives = new ArrayList<>();
-        for (StatusReport.PrimitiveIngest p : report.ingest()) {
-            primitives.add(MultiGauge.Row.of(Tags.of("kind", p.kind()), p.operationsPerSecond()));
-        }
-        primitiveRate.register(primitives, true);
-        List<MultiGauge.Row<?>> reach = new ArrayList<>();
-        List<MultiGauge.Row<?>> up = new ArrayList<>();
-        List<MultiGauge.Row<?>> qpRate = new ArrayList<>();
-        for (StatusReport.CollectorHealth c : report.collectors()) {
-            reach.add(MultiGauge.Row.of(Tags.of("collector", c.name()), c.reachable() ? 1 : 0));
-            for (StatusReport.QueuePairHealth q : c.queuePairs()) {
-                Tags t = Tags.of("collector", c.name(), "qpn", "0x" + Integer.toHexString(q.qpn()), "remote", q.remote());
-                up.add(MultiGauge.Row.of(t, q.up() ? 1 : 0));
-                qpRate.add(MultiGauge.Row.of(t, q.packetsPerSecond()));
-            }
-        }
-        reachable.register(reach, true);
-        queuePairUp.register(up, true);
-        queuePairRate.register(qpRate, true);
+    /** Keeps {@code report} for the next scrapes. */
+    public void update(StatusReport report) {
+        this.report = report;
     }
 
-    private AtomicLong total(Map<Tags, AtomicLong> map, String name, String help, Tags tags) {
-        return map.computeIfAbsent(tags, t -> {
-            AtomicLong holder = new AtomicLong();
-            FunctionCounter.builder(name, holder, AtomicLong::get).tags(t).description(help).register(registry);
-            return holder;
-        });
+    private MetricSnapshots statusFamilies() {
+        StatusReport r = report;
+        if (r == null) {
+            return new MetricSnapshots();
+        }
+        MetricFamilies m = new MetricFamilies("dta_query_");
+        for (StatusReport.StoreStatus s : r.stores()) {
+            String[] t = {"collector", s.collector(), "store", s.name(), "kind", s.kind()};
+            m.gauge("dta_query_store_fill_ratio", "Fraction of a store shard's units holding data", s.fill(), t);
+            if (s.keyWriteSuccessProbability() != null) {
+                m.gauge("dta_query_store_key_write_success_probability",
+                        "Key-Write: probability that a key written as many writes ago as the fill implies is still readable",
+                        s.keyWriteSuccessProbability(), t);
+            }
+            if (s.ingestKnown()) {
+                String ops = "RDMA WRITEs or FETCH_ADDs per second into a store shard";
+                m.gauge("dta_query_ingest_operations_per_second", ops, s.writesPerSecond(), MetricFamilies.with(t, "op", "write"));
+                m.gauge("dta_query_ingest_operations_per_second", ops, s.atomicsPerSecond(), MetricFamilies.with(t, "op", "atomic"));
+                m.gauge("dta_query_ingest_bytes_per_second", "Bytes per second into a store shard", s.bytesPerSecond(), t);
+                String total = "RDMA operations into a store shard";
+                m.counter("dta_query_ingest_operations_total", total, s.writes(), MetricFamilies.with(t, "op", "write"));
+                m.counter("dta_query_ingest_operations_total", total, s.atomics(), MetricFamilies.with(t, "op", "atomic"));
+                m.counter("dta_query_ingest_bytes_total", "Bytes written (8 per FETCH_ADD) into a store shard",
+                        s.writeBytes() + 8 * s.atomics(), t);
+            }
+        }
+        for (StatusReport.PrimitiveIngest p : r.ingest()) {
+            m.gauge("dta_query_ingest_primitive_operations_per_second", "RDMA operations per second into all stores of one kind",
+                    p.operationsPerSecond(), "kind", p.kind());
+        }
+        for (StatusReport.CollectorHealth c : r.collectors()) {
+            m.gauge("dta_query_collector_reachable", "1 when the collector's status could be read", c.reachable() ? 1 : 0,
+                    "collector", c.name());
+            for (StatusReport.QueuePairHealth q : c.queuePairs()) {
+                String[] t = {"collector", c.name(), "qpn", "0x" + Integer.toHexString(q.qpn()), "remote", q.remote()};
+                m.gauge("dta_query_queue_pair_up", "1 when the queue pair is in RTS", q.up() ? 1 : 0, t);
+                m.gauge("dta_query_queue_pair_packets_per_second", "Packets per second on the queue pair", q.packetsPerSecond(), t);
+            }
+        }
+        return m.snapshots();
     }
 }

@@ -54,6 +54,11 @@ public interface RdmaBackend extends AutoCloseable {
     /** Totals over the endpoint: packets, drops by reason, ICRC failures, unknown queue pairs. */
     EndpointCounters counters();
 
+    /** Why the endpoint's own thread stopped (an Error), or null while it runs or when it has none. */
+    default Throwable failure() {
+        return null;
+    }
+
     @Override
     void close();
 }

@@ -11,6 +11,10 @@ import net.dta.packetio.PacketChannel;
  * channel's poll timeout), run every frame through the {@link Responder}, send the replies as one
  * batch (sendmmsg). It is the single writer of queue-pair state; status is read elsewhere from
  * counters.
+ *
+ * <p>An {@link Error} (an OutOfMemoryError, a StackOverflowError) stops the loop: going on would
+ * log it at line rate with the responder in an unknown state. The failure is kept for status and
+ * health ({@link #failure()}), as the translator's data plane does.
  */
 final class ResponderAgent implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ResponderAgent.class);
@@ -21,6 +25,7 @@ final class ResponderAgent implements Runnable {
     private final BatchReplySink replies;
     private final boolean verifyIcrc;
     private volatile boolean running = true;
+    private volatile Throwable failure;
 
     ResponderAgent(PacketChannel channel, Responder responder, PacketBatch received, BatchReplySink replies) {
         this.channel = channel;
@@ -54,12 +59,22 @@ final class ResponderAgent implements Runnable {
         while (running) {
             try {
                 doWork();
-            } catch (RuntimeException | Error e) {
+            } catch (RuntimeException e) {
                 // Per-packet errors are handled in the responder; this is the last line of defence.
                 LOG.error("responder loop error; continuing", e);
+            } catch (Error e) {
+                failure = e;
+                running = false;
+                LOG.error("the responder on {} stopped: {}", channel.describe(), e.toString(), e);
+                return;
             }
         }
         LOG.info("responder on {} stopped", channel.describe());
+    }
+
+    /** Why the loop stopped on its own (an Error), or null. */
+    Throwable failure() {
+        return failure;
     }
 
     void stop() {

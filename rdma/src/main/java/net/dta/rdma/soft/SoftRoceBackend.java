@@ -143,6 +143,11 @@ public final class SoftRoceBackend implements RdmaBackend {
     }
 
     @Override
+    public Throwable failure() {
+        return agent.failure();
+    }
+
+    @Override
     public EndpointCounters counters() {
         return engine.counters();
     }

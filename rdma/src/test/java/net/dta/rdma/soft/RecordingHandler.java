@@ -15,10 +15,15 @@ final class RecordingHandler implements ConnectionHandler {
     final List<QueuePairInfo> established = new CopyOnWriteArrayList<>();
     final List<String> closed = new CopyOnWriteArrayList<>();
     volatile String rejectWith;
+    /** Thrown from the next REQs (on the responder's thread), to reproduce an Error in its loop. */
+    volatile Error throwOnRequest;
 
     @Override
     public byte[] onConnectRequest(ConnectRequest request) throws ConnectionRejected {
         requests.add(request);
+        if (throwOnRequest != null) {
+            throw throwOnRequest;
+        }
         if (rejectWith != null) {
             throw new ConnectionRejected(rejectWith);
         }

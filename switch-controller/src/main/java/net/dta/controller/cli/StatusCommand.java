@@ -15,7 +15,7 @@ import net.dta.common.cli.Table;
 import net.dta.controller.ControllerMain;
 import net.dta.controller.status.ControllerStatus;
 import net.dta.controller.status.ReporterStatus;
-import net.dta.controller.status.StatusJson;
+import net.dta.common.status.StatusJson;
 import net.dta.controller.status.TranslatorStatus;
 import net.dta.deployment.ControllerSettings;
 import net.dta.deployment.Deployment;
@@ -82,7 +82,7 @@ public final class StatusCommand implements Callable<Integer> {
             return ControllerMain.OK;
         }
         try {
-            print(out, StatusJson.read(body));
+            print(out, StatusJson.read(body, ControllerStatus.class));
         } catch (IOException e) {
             err.println("the answer of " + target + " is not a controller status: " + e.getMessage());
             return ControllerMain.FAILED;

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Everything {@code /status} shows; {@code /metrics} is derived from the same record
- * ({@link ControllerMetrics}), so the two cannot disagree. JSON in snake_case ({@link StatusJson}).
+ * ({@link ControllerMetrics}), so the two cannot disagree. JSON in snake_case ({@link net.dta.common.status.StatusJson}).
  *
  * @param reloads deployment file changes applied since start
  * @param reloadError why the last change of the file was not applied (null when it was)

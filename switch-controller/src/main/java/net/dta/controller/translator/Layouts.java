@@ -1,9 +1,5 @@
 package net.dta.controller.translator;
 
-import net.dta.protocol.layout.AppendLayout;
-import net.dta.protocol.layout.CounterLayout;
-import net.dta.protocol.layout.KeyWriteLayout;
-import net.dta.protocol.layout.PostcardLayout;
 import net.dta.protocol.layout.StoreDefinition;
 import net.dta.protocol.layout.StoreLayout;
 
@@ -12,13 +8,9 @@ public final class Layouts {
     private Layouts() {
     }
 
+    /** {@link StoreLayout#describe()}, the one description of a layout. */
     public static String describe(StoreLayout layout) {
-        return switch (layout) {
-            case KeyWriteLayout k -> "2^" + k.log2Slots() + " slots of " + k.slotBytes() + " B, N=" + k.defaultRedundancy();
-            case CounterLayout c -> c.rows() + " rows x 2^" + c.log2Columns() + " columns";
-            case PostcardLayout p -> "2^" + p.log2Rows() + " rows, " + p.hops() + " hops";
-            case AppendLayout a -> a.lists() + " lists x 2^" + a.log2Entries() + " entries";
-        };
+        return layout.describe();
     }
 
     public static String describe(StoreDefinition d) {

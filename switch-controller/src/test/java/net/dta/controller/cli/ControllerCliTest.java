@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import net.dta.controller.ControllerMain;
 import net.dta.controller.status.ControllerStatus;
-import net.dta.controller.status.StatusJson;
+import net.dta.common.status.StatusJson;
 import net.dta.controller.testing.TestNetwork;
 import net.dta.testkit.RepoPaths;
 import org.junit.jupiter.api.Test;
@@ -118,7 +118,7 @@ class ControllerCliTest {
                     try {
                         byte[] body = http.send(HttpRequest.newBuilder(URI.create("http://" + admin + "/status")).build(),
                                 HttpResponse.BodyHandlers.ofByteArray()).body();
-                        ControllerStatus s = StatusJson.read(body);
+                        ControllerStatus s = StatusJson.read(body, ControllerStatus.class);
                         return "up".equals(s.translators().get(0).queuePairs().get(0).state());
                     } catch (Exception e) {
                         return false;
@@ -135,9 +135,9 @@ class ControllerCliTest {
 
                 String metrics = http.send(HttpRequest.newBuilder(URI.create("http://" + admin + "/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
-                assertTrue(metrics.contains("dta_translator_queue_pair_up{collector=\"c0\",translator=\"tor\"} 1.0"), metrics);
-                assertTrue(metrics.contains("dta_translator_pipeline_pushes_total{translator=\"tor\"} 1.0"), metrics);
-                assertTrue(metrics.contains("dta_translator_drops_total{reason=\"queue_pair_down\",translator=\"tor\"}"), metrics);
+                assertTrue(metrics.contains("dta_controller_translator_queue_pair_up{collector=\"c0\",translator=\"tor\"} 1.0"), metrics);
+                assertTrue(metrics.contains("dta_controller_translator_pipeline_pushes_total{translator=\"tor\"} 1.0"), metrics);
+                assertTrue(metrics.contains("dta_controller_translator_drops_total{reason=\"queue_pair_down\",translator=\"tor\"}"), metrics);
 
                 p.toHandle().destroy(); // SIGTERM
                 assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stops within 20 s");

@@ -142,8 +142,8 @@ class TranslatorTablesTest {
                 (s, c) -> true);
         TranslatorTables.StoreView kw = desired.stores().get("kw");
         assertFalse(kw.programmed());
-        assertTrue(kw.error().contains("its shards disagree: a has key-write, 2^10 slots of 8 B, N=2, b has key-write, "
-                + "2^29 slots of 8 B, N=2"), kw.error());
+        assertTrue(kw.error().contains("its shards disagree: a has key-write, 2^10 slots x 8 B, redundancy 2, b has key-write, "
+                + "2^29 slots x 8 B, redundancy 2"), kw.error());
         assertTrue(of(desired, p4, STORES).stream().noneMatch(e -> p4.match(e, STORES, F_STORE_ID) == 1));
         assertTrue(of(desired, p4, REGIONS).stream().noneMatch(e -> p4.match(e, REGIONS, F_STORE_ID) == 1));
     }

@@ -11,7 +11,7 @@ import net.dta.common.admin.ClientSecurityOptions;
 import net.dta.common.admin.StatusQuery;
 import net.dta.common.cli.Table;
 import net.dta.translator.config.TranslatorConfig;
-import net.dta.translator.status.StatusJson;
+import net.dta.common.status.StatusJson;
 import net.dta.translator.status.TranslatorStatus;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -50,7 +50,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return StatusQuery.run("translator", target == null ? null : target.admin, target == null ? null : target.config,
-                "127.0.0.1:" + TranslatorConfig.DEFAULT_ADMIN_PORT, StatusCommand::adminAddress, json, timeoutSeconds, StatusJson::read,
+                "127.0.0.1:" + TranslatorConfig.DEFAULT_ADMIN_PORT, StatusCommand::adminAddress, json, timeoutSeconds, body -> StatusJson.read(body, TranslatorStatus.class),
                 StatusCommand::print, spec.commandLine().getOut(), spec.commandLine().getErr(),
                 security.security());
     }

@@ -3,8 +3,13 @@ package net.dta.translator.dataplane;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,14 +20,16 @@ import net.dta.translator.pipeline.RegisterWrite;
 import net.dta.translator.telemetry.IntIngress;
 
 /**
- * The data-plane thread (an agent, Aeron style): receives a batch of reports (recvmmsg) and a
- * batch of RoCEv2 replies, runs them through the {@link Engine}, sends the requests built (sendmmsg),
- * runs PacketOuts and control-plane commands, and the timers. Between batches it spins, yields,
- * then parks for at most {@link #MAX_PARK_NANOS}, so timers fire within that of their due time and
- * an idle translator costs little CPU.
+ * The data-plane thread (an Agrona {@link Agent} run by an {@link AgentRunner}): receives a batch of
+ * reports (recvmmsg) and a batch of RoCEv2 replies, runs them through the {@link Engine}, sends the
+ * requests built (sendmmsg), runs PacketOuts and control-plane commands, and the timers. Between
+ * batches it spins, yields, then parks for at most {@link #MAX_PARK_NANOS} (a {@link BackoffIdleStrategy}),
+ * so timers fire within that of their due time and an idle translator costs little CPU.
  *
  * <p>The only writer of registers, counters and caches. Other threads talk to it through
- * {@link #submit} (control-plane commands, waited for) and {@link #packetOut} (queued).
+ * {@link #submit} (control-plane commands, waited for) and {@link #packetOut} (queued). Once the
+ * loop has ended (closed or failed) commands run on the caller's thread, one at a time: never while
+ * the loop still runs (issue 14 item 7).
  */
 public final class DataPlane implements Pipeline.Executor, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
@@ -32,6 +39,9 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
     private static final int PACKET_OUT_QUEUE = 1024;
     private static final int SPINS = 50;
     private static final int YIELDS = 20;
+    private static final long MIN_PARK_NANOS = 1_000;
+    /** How long close() waits for the loop before interrupting it (and waiting again). */
+    private static final int CLOSE_RETRY_MILLIS = 10_000;
 
     private record Command(Runnable action, CompletableFuture<Void> done) {
     }
@@ -47,11 +57,15 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
     private final PacketBatch roceBatch;
     private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
     private final ArrayBlockingQueue<PacketOut> packetOuts = new ArrayBlockingQueue<>(PACKET_OUT_QUEUE);
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final AgentRunner runner;
+    private volatile Thread thread;
+    /** Set by the loop's last act (or by close() when it never started): commands then run on their caller. */
+    private volatile boolean stopped;
     private volatile Throwable failure;
+    private final AtomicBoolean closed = new AtomicBoolean();
     /** The report socket's oversized count already turned into drops (data-plane thread). */
     private long oversizedSeen;
+    private long lastTick = System.nanoTime();
     // INT ingest (docs/int.md), when enabled: its socket, batch and converter.
     private PacketChannel intReports;
     private PacketBatch intBatch;
@@ -69,8 +83,8 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
         this.roce = roce;
         this.reportBatch = new PacketBatch(batchSize);
         this.roceBatch = new PacketBatch(batchSize);
-        this.thread = new Thread(this::run, "dta-translator-" + name);
-        this.thread.setDaemon(true);
+        this.runner = new AgentRunner(new BackoffIdleStrategy(SPINS, YIELDS, MIN_PARK_NANOS, MAX_PARK_NANOS),
+                DataPlane::logStop, null, new Loop("dta-translator-" + name));
     }
 
     /** Receives Telemetry Report datagrams on {@code channel} too, converted by {@code ingress}; call before {@link #start}. */
@@ -92,16 +106,21 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
                 engine.reset();
             }
         });
-        thread.start();
+        thread = AgentRunner.startOnThread(runner, r -> {
+            Thread t = new Thread(r);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public Engine engine() {
         return engine;
     }
 
-    /** Whether the loop runs (false once closed or failed). */
+    /** Whether the loop runs (false before start, once closed or failed). */
     public boolean running() {
-        return running && thread.isAlive();
+        Thread t = thread;
+        return !stopped && t != null && t.isAlive();
     }
 
     /** Whether the loop stopped on an error (it logs it; status shows it). */
@@ -112,13 +131,13 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
     @Override
     public CompletableFuture<Void> submit(Runnable command) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (!running) {
-            command.run();
-            done.complete(null);
-            return done;
-        }
         commands.add(new Command(command, done));
-        LockSupport.unpark(thread);
+        // Queued before reading stopped: either the loop's last drain sees the command, or we see stopped.
+        if (stopped) {
+            runCommandsStopped();
+        } else {
+            unpark();
+        }
         return done;
     }
 
@@ -126,88 +145,108 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
     public boolean packetOut(byte[] frame, int egressPort) {
         boolean queued = packetOuts.offer(new PacketOut(frame, egressPort));
         if (queued) {
-            LockSupport.unpark(thread);
+            unpark();
         }
         return queued;
+    }
+
+    private void unpark() {
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
     }
 
     /** Reply batches read per loop at most before the next batch of reports. */
     private static final int MAX_REPLY_ROUNDS = 64;
 
-    private void run() {
-        int idle = 0;
-        long park = 1_000;
-        long lastTick = System.nanoTime();
-        try {
-            while (running) {
-                int work = runCommands();
-                engine.refresh();
-                // Replies first, and all of them (bounded): one report may cost several requests,
-                // each answered (ATOMIC ACKs), and a NAK queued behind thousands of ACKs would let
-                // the translator go on sending into a gap that the responder drops (protocol 5.6).
-                int rounds = 0;
-                int m;
-                do {
-                    m = roce.receiveNow(roceBatch);
-                    for (int i = 0; i < m; i++) {
-                        int len = roceBatch.length(i);
-                        if (len > 0) {
-                            engine.roce(roceBatch.segment(), roceBatch.frameOffset(i), len);
-                        }
-                    }
-                    work += m;
-                } while (m == roceBatch.capacity() && ++rounds < MAX_REPLY_ROUNDS);
-                int n = reports.receiveNow(reportBatch);
-                long oversized = reports.counters().oversized();
-                if (oversized != oversizedSeen) {
-                    engine.oversized(oversized - oversizedSeen);
-                    oversizedSeen = oversized;
-                }
-                for (int i = 0; i < n; i++) {
-                    int len = reportBatch.length(i);
-                    if (len > 0) {
-                        engine.report(reportBatch.segment(), reportBatch.frameOffset(i) + 42, len - 42);
-                    }
-                }
-                work += n;
-                if (intReports != null) {
-                    work += receiveInt();
-                }
-                for (int i = 0; i < 64; i++) {
-                    PacketOut p = packetOuts.poll();
-                    if (p == null) {
-                        break;
-                    }
-                    engine.packetOut(p.frame(), p.egressPort());
-                    work++;
-                }
-                long now = engine.now();
-                if (now - lastTick >= TICK_NANOS) {
-                    engine.tick();
-                    lastTick = now;
-                }
-                engine.flush();
-                if (work > 0) {
-                    idle = 0;
-                    park = 1_000;
-                } else if (idle < SPINS) {
-                    idle++;
-                    Thread.onSpinWait();
-                } else if (idle < SPINS + YIELDS) {
-                    idle++;
-                    Thread.yield();
-                } else {
-                    LockSupport.parkNanos(park);
-                    park = Math.min(MAX_PARK_NANOS, park * 2);
+    /** One round of the loop; returns the work done (0: the idle strategy backs off). */
+    private int doWork() {
+        int work = runCommands();
+        engine.refresh();
+        // Replies first, and all of them (bounded): one report may cost several requests,
+        // each answered (ATOMIC ACKs), and a NAK queued behind thousands of ACKs would let
+        // the translator go on sending into a gap that the responder drops (protocol 5.6).
+        int rounds = 0;
+        int m;
+        do {
+            m = roce.receiveNow(roceBatch);
+            for (int i = 0; i < m; i++) {
+                int len = roceBatch.length(i);
+                if (len > 0) {
+                    engine.roce(roceBatch.segment(), roceBatch.frameOffset(i), len);
                 }
             }
-        } catch (Throwable e) {
-            failure = e;
-            LOG.error("the translator's data plane stopped: {}", e.toString(), e);
-        } finally {
-            running = false;
-            runCommands();
+            work += m;
+        } while (m == roceBatch.capacity() && ++rounds < MAX_REPLY_ROUNDS);
+        int n = reports.receiveNow(reportBatch);
+        long oversized = reports.counters().oversized();
+        if (oversized != oversizedSeen) {
+            engine.oversized(oversized - oversizedSeen);
+            oversizedSeen = oversized;
         }
+        for (int i = 0; i < n; i++) {
+            int len = reportBatch.length(i);
+            if (len > 0) {
+                engine.report(reportBatch.segment(), reportBatch.frameOffset(i) + 42, len - 42);
+            }
+        }
+        work += n;
+        if (intReports != null) {
+            work += receiveInt();
+        }
+        for (int i = 0; i < 64; i++) {
+            PacketOut p = packetOuts.poll();
+            if (p == null) {
+                break;
+            }
+            engine.packetOut(p.frame(), p.egressPort());
+            work++;
+        }
+        long now = engine.now();
+        if (now - lastTick >= TICK_NANOS) {
+            engine.tick();
+            lastTick = now;
+        }
+        engine.flush();
+        return work;
+    }
+
+    /** The agent the runner drives: any Throwable ends the loop and is kept for status and health. */
+    private final class Loop implements Agent {
+        private final String name;
+
+        Loop(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public int doWork() {
+            try {
+                return DataPlane.this.doWork();
+            } catch (Throwable e) {
+                failure = e;
+                throw new AgentTerminationException(e);
+            }
+        }
+
+        /** The loop's last act, on its thread (or on close()'s when it never started). */
+        @Override
+        public void onClose() {
+            stopped = true;
+            runCommandsStopped();
+        }
+
+        @Override
+        public String roleName() {
+            return name;
+        }
+    }
+
+    /** The runner's error handler: the loop ended on {@code e} (our wrapper around what the round threw). */
+    private static void logStop(Throwable e) {
+        Throwable cause = e instanceof AgentTerminationException && e.getCause() != null ? e.getCause() : e;
+        LOG.error("the translator's data plane stopped: {}", cause.toString(), cause);
     }
 
     /** One batch of INT datagrams through the INT ingest (which hands its DTA reports to the engine). */
@@ -225,6 +264,11 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
             }
         }
         return n;
+    }
+
+    /** Commands after the loop ended: on whichever thread gets here first, one at a time. */
+    private synchronized void runCommandsStopped() {
+        runCommands();
     }
 
     private int runCommands() {
@@ -248,15 +292,13 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        LockSupport.unpark(thread);
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!closed.compareAndSet(false, true)) {
+            return;
         }
-        // Commands queued while the loop was stopping run here (the thread is gone: one writer still).
-        runCommands();
+        // Returns once the loop's thread has ended (its onClose ran the commands queued until then).
+        runner.close(CLOSE_RETRY_MILLIS, t -> LOG.warn("the translator's data plane has not stopped after {} ms; interrupting it",
+                CLOSE_RETRY_MILLIS));
+        runCommandsStopped();
         pipeline.attach(null, null);
         engine.flush();
         reportBatch.close();

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.agrona.collections.Int2ObjectHashMap;
+
 import net.dta.p4.TranslatorP4Names;
 import net.dta.rdma.wire.RoceRoute;
 import p4.v1.P4RuntimeOuterClass.TableEntry;
@@ -36,7 +38,8 @@ public final class Tables {
     private final short[][] buckets;
     private final QueuePairEntry[] queuePairs;
     private final int[] collectors;
-    private final IntMap<RegionEntry> regions;
+    /** Never written after it is built (a write builds a new snapshot): read from the data-plane thread without locks. */
+    private final Int2ObjectHashMap<RegionEntry> regions;
     private final int[] localAddresses;
     private final Route[] routes;
     private final Settings settings;
@@ -178,7 +181,7 @@ public final class Tables {
             } else if (a == schema.aKeyIncrement) {
                 s = StoreConfig.keyIncrement(id, (int) r.param(0), (int) r.param(1));
             } else if (a == schema.aPostcard) {
-                s = StoreConfig.postcard(id, (int) r.param(0), (int) r.param(1), (int) r.param(2));
+                s = StoreConfig.postcard(id, (int) r.param(0), (int) r.param(1));
             } else if (a == schema.aAppend) {
                 s = StoreConfig.append(id, r.param(0), (int) r.param(1), (int) r.param(2), (int) r.param(3));
             } else if (a == schema.aSketch) {
@@ -205,15 +208,15 @@ public final class Tables {
         return out;
     }
 
-    private IntMap<RegionEntry> buildRegions() {
-        Map<Integer, RegionEntry> m = new HashMap<>();
+    private Int2ObjectHashMap<RegionEntry> buildRegions() {
+        Int2ObjectHashMap<RegionEntry> m = new Int2ObjectHashMap<>();
         for (Row r : rows(schema.tRegions)) {
             if (r.actionId() == schema.aSetRegion) {
                 m.put(regionKey((int) r.key().f0(), (int) r.key().f1(), (int) r.key().f2()),
                         new RegionEntry(r.param(0), (int) r.param(1)));
             }
         }
-        return new IntMap<>(m);
+        return m;
     }
 
     private int[] buildLocal() {

@@ -2,20 +2,20 @@ package net.dta.translator.status;
 
 import java.util.Map;
 
+import net.dta.common.metrics.MetricFamilies;
+
 /**
- * The Prometheus text exposition ({@code /metrics}, format 0.0.4) of a {@link TranslatorStatus}:
- * computed from the same snapshot as {@code /status}, so the two never disagree. Counters end in
- * {@code _total}; everything starts with {@code dta_translator_}.
+ * The translator's Prometheus metrics ({@code /metrics}), built from a {@link TranslatorStatus} at
+ * each scrape: the same snapshot as {@code /status}, so the two never disagree. Counters end in
+ * {@code _total}; every name starts with {@code dta_translator_} (docs/translator.md "Metrics").
  */
 public final class TranslatorMetrics {
-    /** Samples grouped by metric name (the exposition format wants each family in one block). */
-    private final Map<String, StringBuilder> families = new java.util.LinkedHashMap<>();
-
     private TranslatorMetrics() {
     }
 
+    /** The Prometheus text exposition of {@code s}. */
     public static String render(TranslatorStatus s) {
-        TranslatorMetrics m = new TranslatorMetrics();
+        MetricFamilies m = new MetricFamilies("dta_translator_");
         TranslatorStatus.Network n = s.network();
         m.gauge("dta_translator_info", "Translator identity and mode (value 1)", 1, "translator", s.translator(), "mode", n.mode(),
                 "icrc_exact", Boolean.toString(n.icrcExact()), "device_id", Long.toString(s.deviceId()));
@@ -90,40 +90,6 @@ public final class TranslatorMetrics {
                         e.getValue(), "kind", e.getKey());
             }
         }
-        StringBuilder out = new StringBuilder();
-        m.families.values().forEach(out::append);
-        return out.toString();
-    }
-
-    private void counter(String name, String help, double value, String... labels) {
-        sample(name, "counter", help, value, labels);
-    }
-
-    private void gauge(String name, String help, double value, String... labels) {
-        sample(name, "gauge", help, value, labels);
-    }
-
-    private void sample(String name, String type, String help, double value, String... labels) {
-        StringBuilder out = families.computeIfAbsent(name, k -> new StringBuilder()
-                .append("# HELP ").append(name).append(' ').append(help.replace("\\", "\\\\").replace("\n", " ")).append('\n')
-                .append("# TYPE ").append(name).append(' ').append(type).append('\n'));
-        out.append(name);
-        if (labels.length > 0) {
-            out.append('{');
-            for (int i = 0; i < labels.length; i += 2) {
-                if (i > 0) {
-                    out.append(',');
-                }
-                out.append(labels[i]).append("=\"").append(labels[i + 1].replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-            }
-            out.append('}');
-        }
-        out.append(' ');
-        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-            out.append((long) value);
-        } else {
-            out.append(value);
-        }
-        out.append('\n');
+        return m.text();
     }
 }

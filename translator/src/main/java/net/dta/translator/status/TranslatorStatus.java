@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * Everything {@code /status} shows, one record per part; {@code /metrics} is derived from the
- * same record ({@link TranslatorMetrics}). JSON with snake_case names ({@link StatusJson}).
+ * same record ({@link TranslatorMetrics}). JSON with snake_case names ({@link net.dta.common.status.StatusJson}).
  *
  * @param failure   why the data plane stopped, or null while it runs
  * @param intIngest the INT ingest's counters (docs/int.md), or null when it is off

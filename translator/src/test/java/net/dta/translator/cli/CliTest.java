@@ -108,7 +108,9 @@ class CliTest {
             try (HttpClient client = HttpClient.newHttpClient()) {
                 String metrics = client.send(HttpRequest.newBuilder(URI.create("http://" + admin + "/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
-                assertTrue(metrics.contains("dta_translator_info{translator=\"translator\",mode=\"udp\""), metrics);
+                // Prometheus' writer orders labels by name.
+                assertTrue(metrics.contains("dta_translator_info{device_id=\"1\",icrc_exact=\"false\",mode=\"udp\",translator=\"translator\"} 1"),
+                        metrics);
                 assertTrue(metrics.contains("dta_translator_report_drops_total{reason=\"truncated\"} 0"), metrics);
                 assertEquals(1, metrics.lines().filter(l -> l.equals("# TYPE dta_translator_report_drops_total counter")).count());
             }

@@ -36,7 +36,7 @@ class IntIngressRobustnessTest {
         long[] made = new long[1];
         try (IntIngress ingress = new IntIngress(IntVectorTest.MAPPING, (s, off, len) -> {
             Report r = new Report().wrap(s, off, len);
-            assertEquals(net.dta.protocol.report.DropReason.NONE, r.checkStructure(), "a well-formed DTA report");
+            assertEquals(net.dta.protocol.report.DropReason.NONE, net.dta.protocol.report.StoreChecks.checkLimits(r), "a well-formed DTA report");
             int store = r.storeId();
             assertTrue(store >= 1 && store <= 4, "a mapped store: " + store);
             made[0]++;

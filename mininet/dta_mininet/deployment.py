@@ -15,7 +15,8 @@ STORES = [
     {"name": "paths", "id": 3, "kind": "postcard", "rows": "2^14", "hops": 5},
     {"name": "drops", "id": 4, "kind": "append", "lists": 1, "entries-per-list": "2^12"},
 ]
-PATHS, BYTES, EVENTS = "paths", "flow-bytes", "drops"
+PATHS, BYTES, QUEUE, EVENTS = "paths", "flow-bytes", "queue-depth", "drops"
+CONGESTION_THRESHOLD = 4    # packets queued at the bottleneck from which a packet is a congestion event
 P4RUNTIME_BASE = 50000      # switch with device id d: 127.0.0.1:50000+d (root namespace)
 QUERY_GRPC, QUERY_HTTP = 40045, 40046
 CONTROLLER_ADMIN = "127.0.0.1:40244"   # fixed, so that `./dta controller status --config` finds it
@@ -32,7 +33,9 @@ def device_id(fabric, switch):
 def flow_rules(fabric, switch):
     """One rule per server pair whose path crosses `switch`: its hop index on that path and the
     path's length; the first hop also counts the flow's bytes (Key-Increment), so the counter is
-    the bytes the sender put on the wire, not a multiple of them."""
+    the bytes the sender put on the wire, not a multiple of them. On the fabric's bottleneck switch
+    the flows leaving through the bottleneck port also write the queue depth they saw there
+    (Key-Write, keyed by the flow)."""
     rules = []
     servers = fabric.hosts_of("server")
     for src in servers:
@@ -47,8 +50,19 @@ def flow_rules(fabric, switch):
                     "postcard": {"store": PATHS, "hop": hop, "path-length": len(path)}}
             if hop == 0:
                 rule["bytes"] = BYTES
+            if fabric.bottleneck == (switch, fabric.next_hop(switch, dst)):
+                rule["queue-depth"] = QUEUE
             rules.append(rule)
     return rules
+
+
+def events(fabric, switch):
+    """Drops (no route) become Append events on every reporter; congestion events (a queue at least
+    CONGESTION_THRESHOLD deep) on the bottleneck switch."""
+    ev = {"store": EVENTS, "list": 0}
+    if fabric.bottleneck and fabric.bottleneck[0] == switch:
+        ev["congestion-threshold"] = CONGESTION_THRESHOLD
+    return ev
 
 
 def routes(fabric, switch):
@@ -100,7 +114,7 @@ def deployment(fabric, run_dir, reporter_json, translator_json):
             "translator": tr.name,
             "report-port": port,
             "next-hop-mac": mac,
-            "events": {"store": EVENTS, "list": 0},
+            "events": events(fabric, sw.name),
             "routes": routes(fabric, sw.name),
             "flows": flow_rules(fabric, sw.name),
         })

@@ -12,7 +12,7 @@ import sys
 import time
 import urllib.parse
 
-from . import deployment, topology
+from . import deployment, scenarios, topology
 
 MISSING_PREREQUISITE = 3                                  # exit code: the test skips (or fails in CI)
 MGMT_QUERY, MGMT_ROOT = "172.31.254.1", "172.31.254.2"   # the query host's link to the root namespace
@@ -28,9 +28,11 @@ def parse(argv):
         "DTA fabric in Mininet with the P4 programs as the switches (docs/mininet.md): BMv2 reporters "
         "on every leaf and spine, the P4 translator as the collectors' ToR, 2 collectors (raw mode), "
         "the query service; programmed by the switch controller from a deployment file the topology "
-        "generates. Needs root, Mininet (apt-get install -y mininet iputils-ping ethtool) and BMv2 "
+        "generates. Needs root, Mininet (apt-get install -y mininet iputils-ping ethtool python3-thrift) and BMv2 "
         "(../shared/p4tools/install.sh or DTA_P4_BIN)."))
     p.add_argument("topology", choices=sorted(topology.TOPOLOGIES), help="the fabric")
+    p.add_argument("--k", type=int, default=4, help="fat-tree: the switches' port count k, even, 4..8 "
+                   "(k=4: 20 switches, 14 servers; the collectors' rack takes one edge switch)")
     p.add_argument("--duration", type=float, help="stay up this many seconds (the --traffic run first, "
                    "however long --packets and --rate make it), then tear down; without it, the Mininet CLI")
     p.add_argument("--traffic", action="store_true", help="UDP flows between servers of different sizes")
@@ -38,6 +40,12 @@ def parse(argv):
     p.add_argument("--packets", type=int, default=10, help="datagrams per flow (default 10)")
     p.add_argument("--rate", type=float, default=20, help="datagrams per second of all flows together (default 20: "
                    "each becomes up to 4 reports, and the BMv2 translator handles ~100-1000 reports/s, docs/p4.md)")
+    p.add_argument("--congestion", action="store_true", help="after the traffic (with --duration): fill the "
+                   "bottleneck port's queue with a burst and send datagrams no switch routes; the queue depths "
+                   "(Key-Write) and the congestion and drop events (Append) are queried and go into --check")
+    p.add_argument("--failure", action="store_true", help="last (with --duration): take the failure link down "
+                   "(leaf-spine: a spine's link to a leaf), rewrite the deployment file (the controller applies it) "
+                   "and check that a new flow's path goes around it; goes into --check")
     p.add_argument("--run-dir", help="deployment, configurations, data and logs (default <repo>/.dta/mininet)")
     p.add_argument("--check", metavar="FILE", help="after the traffic, query every flow's path and byte "
                    "counter and write them with the expected path (from the topology) to FILE (JSON)")
@@ -54,6 +62,10 @@ def prerequisites(repo):
     except ImportError:
         missing.append("Mininet: apt-get install -y mininet iputils-ping ethtool "
                        "(run with Debian's /usr/bin/python3)")
+    try:
+        import thrift  # noqa: F401
+    except ImportError:
+        missing.append("Thrift for Python (BMv2 queue settings): apt-get install -y python3-thrift")
     for tool, package in (("ethtool", "ethtool"), ("ip", "iproute2"), ("mnexec", "mininet"), ("ping", "iputils-ping")):
         if shutil.which(tool) is None:
             missing.append("%s: apt-get install -y %s" % (tool, package))
@@ -234,7 +246,10 @@ def main(argv=None):
     from mininet.log import setLogLevel
     setLogLevel("output")    # the CLI prints command output at this level; Mininet's progress is "info"
 
-    fabric = topology.TOPOLOGIES[args.topology]()
+    fabric = topology.FatTree(args.k) if args.topology == topology.FatTree.name else topology.TOPOLOGIES[args.topology]()
+    if args.failure and fabric.failure_link is None:
+        print("dta mininet: --failure: rerouting around a failed link is modelled for leaf-spine only", file=sys.stderr)
+        return 2
     run_dir = os.path.abspath(args.run_dir or os.path.join(repo, ".dta", "mininet"))
     if os.path.isdir(run_dir) and os.listdir(run_dir):
         if not os.path.exists(os.path.join(run_dir, "deployment.yaml")):
@@ -292,8 +307,26 @@ def main(argv=None):
                                                          sum(f["sent"]["packets"] for f in flows)), flush=True)
             if args.check:
                 query_flows(flows, http, 60)
+            congestion = None
+            if args.congestion:
+                t0 = time.time()
+                congestion = scenarios.congestion(net, fabric, http, TRAFFIC, PYTHON)
+                congestion["seconds"] = round(time.time() - t0, 1)
+                print("*** congestion at %s port %d: %s" % (congestion["switch"], congestion["port"],
+                                                            scenarios.summary(congestion)), flush=True)
+            failure = None
+            if args.failure:
+                t0 = time.time()
+                failure = scenarios.link_failure(net, fabric, services, lambda: deployment.write(
+                    fabric, run_dir, reporter_json, translator_json, MGMT_QUERY), http, TRAFFIC, PYTHON)
+                failure["seconds"] = round(time.time() - t0, 1)
+                print("*** link %s-%s down: the controller applied the new routes in %.0f s; a new flow's path %s "
+                      "(before the failure %s), %d/%d datagrams arrived" % (
+                          failure["link"][0], failure["link"][1], failure["reroute_seconds"], failure["valid_hops"],
+                          failure["path_before"], failure["received"], failure["sent"]), flush=True)
+            if args.check:
                 with open(args.check, "w") as out:
-                    json.dump({"topology": fabric.name, "pings": [list(p) for p in pings], "flows": flows,
+                    json.dump({"congestion": congestion, "failure": failure, "topology": fabric.name, "pings": [list(p) for p in pings], "flows": flows,
                                "switches": {n: s.switch_id for n, s in fabric.switches.items()},
                                "controller": services.controller_status(),
                                "seconds": round(time.time() - started, 1)}, out, indent=2)

@@ -60,6 +60,9 @@ class Fabric:
         self.switches = {}
         self.hosts = {}
         self.links = []
+        self.bottleneck = None   # (switch, neighbour): the egress queue the congestion scenario fills
+        self.down = set()        # links taken down: frozenset({a, b}); routes avoid them
+        self.failure_link = None  # the link the failure scenario takes down (None: not modelled)
 
     # -- building --------------------------------------------------------------------------
     def add_switch(self, name, role, switch_id, address, subnet=None):
@@ -85,6 +88,17 @@ class Fabric:
         port, _ = self.connect(tor, name)
         self.hosts[name] = Host(name, role, ip, prefix_len, gateway, tor, port)
         return self.hosts[name]
+
+    def take_down(self, a, b):
+        """Marks the link a-b as down: routes, paths and the deployment generated after this avoid it."""
+        if self.failure_link is None:
+            raise ValueError("%s: rerouting around a failed link is not modelled" % self.name)
+        if b not in self.switches[a].ports:
+            raise ValueError("no link %s-%s" % (a, b))
+        self.down.add(frozenset((a, b)))
+
+    def is_up(self, a, b):
+        return frozenset((a, b)) not in self.down
 
     def _next_port(self, node):
         used = [l.a_port for l in self.links if l.a == node] + [l.b_port for l in self.links if l.b == node]
@@ -167,11 +181,20 @@ class LeafSpine(Fabric):
         for c in range(1, collectors + 1):
             self.add_host("c%d" % c, "collector", "10.0.200.%d" % c, 24, "tor")
         self.add_host("q1", "query", "10.0.200.%d" % (collectors + 1), 24, "tor")
+        # The congestion scenario's link: the spine's port towards the second leaf.
+        self.bottleneck = (self._spine_for(self.leaf_names[1]), self.leaf_names[1])
+        self.failure_link = self.bottleneck     # the link the failure scenario takes down
 
-    def _spine_for(self, tor):
-        """The spine that carries traffic towards a ToR: by the ToR's position."""
+    def _spine_for(self, tor, src=None):
+        """The spine that carries traffic towards a ToR: by the ToR's position; if a link of that
+        spine to the ToR (or to the sending ToR `src`) is down, the next spine whose links are up."""
         order = self.leaf_names + ["tor"]
-        return self.spine_names[order.index(tor) % len(self.spine_names)]
+        first = order.index(tor) % len(self.spine_names)
+        for i in range(len(self.spine_names)):
+            spine = self.spine_names[(first + i) % len(self.spine_names)]
+            if self.is_up(spine, tor) and (src is None or self.is_up(spine, src)):
+                return spine
+        raise ValueError("no spine with links up between %s and %s" % (src, tor))
 
     def next_hop(self, switch, host):
         if host.switch == switch:
@@ -179,12 +202,97 @@ class LeafSpine(Fabric):
         role = self.switches[switch].role
         if role == "spine":
             return host.switch
-        return self._spine_for(host.switch)   # a leaf, or the translator towards the servers
+        return self._spine_for(host.switch, switch)   # a leaf, or the translator towards the servers
 
     def _towards_translator(self, switch):
         if self.switches[switch].role == "spine":
             return "tor"
-        return self._spine_for("tor")
+        return self._spine_for("tor", switch)
 
 
-TOPOLOGIES = {LeafSpine.name: LeafSpine}
+class FatTree(Fabric):
+    """A k-ary fat-tree (Al-Fares et al.): k pods of k/2 edge and k/2 aggregation switches, (k/2)^2
+    core switches, k/2 servers per edge switch; k=4: 20 switches. The collectors' rack is the last
+    edge switch of the last pod, with the translator as its ToR (the collectors sit in a rack like
+    any server). Edge e of pod p: switch id 10p+e, servers 10.p.e.h/24; aggregation a of pod p:
+    100+10p+a; core c: 200+c; the translator 250, 10.0.200.0/24.
+
+    Routing is deterministic (one path per flow, so a flow's path is known): up from an edge
+    through the aggregation switch picked by the destination edge's position, from there through
+    the core switch of that aggregation's group picked by the destination server's position, and
+    down: a path has at most 5 switches (the paths store's hops)."""
+
+    name = "fat-tree"
+
+    def __init__(self, k=4, collectors=2):
+        super().__init__()
+        if k < 4 or k % 2 or k > 8:
+            raise ValueError("fat-tree --k %d: an even number from 4 to 8 (switch ids are 8 bits)" % k)
+        self.k, half = k, k // 2
+        self.pod_of, self.position = {}, {}     # switch -> pod (edge, aggregation), -> index in its layer
+        for p in range(1, k + 1):
+            for a in range(1, half + 1):
+                name = "a%d%d" % (p, a)
+                self.add_switch(name, "aggregation", 100 + 10 * p + a, "10.100.%d.%d" % (p, a))
+                self.pod_of[name], self.position[name] = p, a - 1
+            for e in range(1, half + 1):
+                if (p, e) == (k, half):
+                    name = "tor"
+                    self.add_switch(name, "translator", 250, "10.0.200.254", "10.0.200.0/24")
+                else:
+                    name = "e%d%d" % (p, e)
+                    self.add_switch(name, "edge", 10 * p + e, "10.%d.%d.254" % (p, e), "10.%d.%d.0/24" % (p, e))
+                self.pod_of[name], self.position[name] = p, e - 1
+        for c in range(1, half * half + 1):
+            name = "c%d" % c
+            self.add_switch(name, "core", 200 + c, "10.101.0.%d" % c)
+            self.position[name] = c - 1
+        for p in range(1, k + 1):
+            for a in range(half):
+                agg = self._agg(p, a)
+                for e in self._edges(p):
+                    self.connect(e, agg)
+                for j in range(half):
+                    self.connect(agg, "c%d" % (a * half + j + 1))
+        for name, sw in list(self.switches.items()):
+            if sw.role == "edge":
+                p, e = self.pod_of[name], self.position[name] + 1
+                for h in range(1, half + 1):
+                    self.add_host("h%d%d%d" % (p, e, h), "server", "10.%d.%d.%d" % (p, e, h), 24, name)
+        for c in range(1, collectors + 1):
+            self.add_host("col%d" % c, "collector", "10.0.200.%d" % c, 24, "tor")
+        self.add_host("q1", "query", "10.0.200.%d" % (collectors + 1), 24, "tor")
+        # The congestion scenario's link: the aggregation switch's port towards pod 1's second edge.
+        e12 = self._edges(1)[1]
+        self.bottleneck = (self._agg(1, self.position[e12] % half), e12)
+
+    def _agg(self, pod, index):
+        return "a%d%d" % (pod, index + 1)
+
+    def _edges(self, pod):
+        return [n for n, s in self.switches.items() if s.role in ("edge", "translator") and self.pod_of[n] == pod]
+
+    def _towards(self, switch, edge, slot):
+        """The next switch from `switch` towards edge switch `edge`; `slot` picks the core switch."""
+        half = self.k // 2
+        role = self.switches[switch].role
+        up = self.position[edge] % half               # the aggregation index, in every pod
+        if role == "core":                             # down to the aggregation of its group
+            return self._agg(self.pod_of[edge], self.position[switch] // half)
+        if role == "aggregation":
+            if self.pod_of[switch] == self.pod_of[edge]:
+                return edge
+            return "c%d" % (self.position[switch] * half + slot % half + 1)
+        return self._agg(self.pod_of[switch], up)    # an edge (or the translator) going up
+
+    def next_hop(self, switch, host):
+        if host.switch == switch:
+            return host.name
+        slot = int(ipaddress.IPv4Address(host.ip)) & 0xFF
+        return self._towards(switch, host.switch, slot - 1)
+
+    def _towards_translator(self, switch):
+        return self._towards(switch, "tor", 0)
+
+
+TOPOLOGIES = {LeafSpine.name: LeafSpine, FatTree.name: FatTree}

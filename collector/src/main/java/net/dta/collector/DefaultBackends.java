@@ -8,7 +8,7 @@ import net.dta.rdma.endpoint.RdmaBackend;
 import net.dta.rdma.endpoint.RdmaException;
 import net.dta.rdma.soft.SoftRoceBackend;
 import net.dta.rdma.soft.SoftRoceConfig;
-import net.dta.rdma.wire.UdpHeader;
+import net.dta.packetio.wire.UdpHeader;
 
 /** The backends of the rdma module, chosen by the configuration's ingest mode. */
 public final class DefaultBackends implements BackendFactory {

@@ -48,7 +48,7 @@ class PackageInstallTest {
             bin = s.filter(Files::isDirectory).findFirst().orElseThrow().resolve("bin/dta");
         }
         for (List<String> cmd : List.of(List.of("collector", "--help"), List.of("translator", "--help"), List.of("controller", "--help"),
-                List.of("query", "--help"), List.of("reporter", "--help"), List.of("demo", "--help"))) {
+                List.of("query", "--help"), List.of("reporter", "--help"), List.of("bench", "--help"), List.of("demo", "--help"))) {
             Result r = run(dir, Stream.concat(Stream.of(bin.toString()), cmd.stream()).toArray(String[]::new));
             assertEquals(0, r.exit(), cmd + ": " + r.output());
             assertTrue(r.output().contains("Usage:"), cmd + ": " + r.output());

@@ -7,7 +7,6 @@ import java.util.Map;
 import io.grpc.netty.shaded.io.netty.util.internal.logging.InternalLoggerFactory;
 import io.grpc.netty.shaded.io.netty.util.internal.logging.JdkLoggerFactory;
 import net.dta.common.cli.CliRunner;
-import net.dta.query.cli.BenchCommand;
 import net.dta.query.cli.CheckConfigCommand;
 import net.dta.query.cli.FollowCommand;
 import net.dta.query.cli.QueryCommands;
@@ -59,7 +58,6 @@ public final class QueryMain implements Runnable {
         COMMANDS.put("follow", FollowCommand.class);
         COMMANDS.put("stores", QueryCommands.Stores.class);
         COMMANDS.put("status", QueryCommands.Status.class);
-        COMMANDS.put("bench", BenchCommand.class);
         COMMANDS.put("help", CommandLine.HelpCommand.class);
     }
 

@@ -11,9 +11,9 @@ import net.dta.protocol.layout.AppendLayout;
 import net.dta.protocol.layout.PostcardLayout;
 import net.dta.protocol.report.Report;
 import net.dta.protocol.report.ReportEncoder;
-import net.dta.rdma.net.ChannelOptions;
-import net.dta.rdma.net.PacketBatch;
-import net.dta.rdma.net.UdpPacketChannel;
+import net.dta.packetio.ChannelOptions;
+import net.dta.packetio.PacketBatch;
+import net.dta.packetio.UdpPacketChannel;
 
 /**
  * Sends DTA reports (protocol.md 2) to a translator over UDP, batched with sendmmsg.

@@ -1,6 +1,6 @@
 package net.dta.reporter;
 
-import net.dta.rdma.status.CounterArray;
+import net.dta.packetio.status.CounterArray;
 
 /**
  * What one {@link DtaReporter} did. Written only by the reporter's thread, readable from any

@@ -2,7 +2,6 @@ package net.dta.reporter;
 
 import java.io.PrintWriter;
 
-import net.dta.reporter.cli.BenchCommand;
 import net.dta.reporter.cli.LoadCommand;
 import net.dta.reporter.cli.SendCommand;
 import net.dta.common.cli.CliRunner;
@@ -18,8 +17,8 @@ import picocli.CommandLine.Command;
  * refused), 2 wrong usage (an unknown option, a bad value: the message names the field).
  */
 @Command(name = "reporter", mixinStandardHelpOptions = true, versionProvider = ReporterMain.Version.class,
-        description = "DTA reporter: send telemetry reports to a translator (load generator, single reports, benchmarks).",
-        subcommands = {LoadCommand.class, SendCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        description = "DTA reporter: send telemetry reports to a translator (load generator, single reports). Benchmarks: ./dta bench.",
+        subcommands = {LoadCommand.class, SendCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Documentation: docs/reporter.md"})
 public final class ReporterMain implements Runnable {
 

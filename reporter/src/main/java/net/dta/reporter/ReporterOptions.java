@@ -7,7 +7,7 @@ import java.util.Locale;
 
 import net.dta.common.config.HostPort;
 import net.dta.protocol.report.Report;
-import net.dta.rdma.net.Ipv4;
+import net.dta.packetio.Ipv4;
 
 /**
  * Where and how a {@link DtaReporter} sends.

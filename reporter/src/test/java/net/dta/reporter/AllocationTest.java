@@ -1,33 +1,15 @@
 package net.dta.reporter;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import net.dta.collector.store.StoreSet;
-import net.dta.protocol.layout.AppendLayout;
-import net.dta.protocol.layout.CounterLayout;
-import net.dta.protocol.layout.KeyWriteLayout;
-import net.dta.protocol.layout.PostcardLayout;
-import net.dta.protocol.layout.StoreDefinition;
-import net.dta.protocol.layout.StoreKind;
-import net.dta.rdma.net.ChannelOptions;
-import net.dta.rdma.net.Ipv4;
-import net.dta.reporter.classic.ClassicCollector;
-import net.dta.reporter.classic.StoreFileSink;
-import net.dta.reporter.load.KeySpace;
 
 /**
- * The per-report paths allocate nothing: the reporter's send path and the classic collector's
- * receive path, measured with the JVM's per-thread allocation counter. Until the JIT has compiled
- * them, interpreted method-handle and var-handle calls do allocate, so rounds of 100,000 reports
+ * The reporter's send path allocates nothing per report (the classic collector's receive path:
+ * bench's ClassicAllocationTest), measured with the JVM's per-thread allocation counter. Until the
+ * JIT has compiled it, interpreted method-handle and var-handle calls do allocate, so rounds of 100,000 reports
  * are sent until one allocates (almost) nothing; the test fails if none does within 40 rounds.
  */
 class AllocationTest {
@@ -38,23 +20,6 @@ class AllocationTest {
     /** A few sampled objects of the JVM's own (class loading, JIT deoptimisation) are tolerated: 0.16 byte per report. */
     private static final long LIMIT = 16 * 1024;
 
-    @TempDir
-    Path dir;
-
-    static void sendMix(DtaReporter r, int n, byte[] key, byte[] value, int[] deltas) {
-        for (int i = 0; i < n; i++) {
-            KeySpace.key(i & 1023, key);
-            switch (i % 5) {
-                case 0 -> r.keyWrite(1, key, value, 2);
-                case 1 -> r.keyIncrement(2, key, i);
-                case 2 -> r.postcard(3, key, i % 3, 3, i);
-                case 3 -> r.append(4, i & 3, i);
-                default -> r.sketchMerge(5, i & 1, (i & 63) * 16, deltas, 4);
-            }
-        }
-        r.flush();
-    }
-
     @Test
     void sendingReportsAllocatesNothingPerReport() throws Exception {
         byte[] key = new byte[16];
@@ -64,50 +29,10 @@ class AllocationTest {
             long allocated = Long.MAX_VALUE;
             for (int round = 0; round < ROUNDS && allocated >= LIMIT; round++) {
                 long before = MX.getCurrentThreadAllocatedBytes();
-                sendMix(r, 100_000, key, value, deltas);
+                ReportMix.send(r, 100_000, key, value, deltas);
                 allocated = MX.getCurrentThreadAllocatedBytes() - before;
             }
             assertTrue(allocated < LIMIT, "100,000 reports allocated " + allocated + " bytes");
         }
-    }
-
-    @Test
-    void theClassicCollectorAllocatesNothingPerReport() throws Exception {
-        List<StoreDefinition> stores = List.of(
-                new StoreDefinition(1, "kw", new KeyWriteLayout(12, 8, 2), false),
-                new StoreDefinition(2, "ki", new CounterLayout(StoreKind.KEY_INCREMENT, 2, 10), false),
-                new StoreDefinition(3, "pc", new PostcardLayout(10, 5), false),
-                new StoreDefinition(4, "ap", new AppendLayout(4, 10), false),
-                new StoreDefinition(5, "sk", new CounterLayout(StoreKind.SKETCH, 2, 10), false));
-        byte[] key = new byte[16];
-        byte[] value = new byte[4];
-        int[] deltas = {1, 2, 3, 4};
-        try (StoreSet set = StoreSet.open(dir, stores, "test")) {
-            int localhost = Ipv4.parse("127.0.0.1");
-            ClassicCollector c = ClassicCollector.start(localhost, 0, new StoreFileSink(set.files()), new ChannelOptions(32 << 20, 4096, 20));
-            try (DtaReporter r = DtaReporter.open(ReporterOptions.to(localhost).withPort(c.port()))) {
-                long allocated = Long.MAX_VALUE;
-                long sent = 0;
-                for (int round = 0; round < ROUNDS && allocated >= LIMIT; round++) {
-                    long before = MX.getThreadAllocatedBytes(c.thread().threadId());
-                    sendMix(r, 100_000, key, value, deltas);
-                    sent += 100_000;
-                    await(c, sent);
-                    allocated = MX.getThreadAllocatedBytes(c.thread().threadId()) - before;
-                }
-                assertEquals(sent, c.applied());
-                assertTrue(allocated < LIMIT, "100,000 reports allocated " + allocated + " bytes on the collector thread");
-            } finally {
-                c.close();
-            }
-        }
-    }
-
-    private static void await(ClassicCollector c, long count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (c.received() < count && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertEquals(count, c.received(), "every datagram arrived");
     }
 }

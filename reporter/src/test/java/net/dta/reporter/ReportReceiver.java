@@ -12,10 +12,10 @@ import net.dta.protocol.UdpFrame;
 import net.dta.protocol.report.DropReason;
 import net.dta.protocol.report.Report;
 import net.dta.protocol.report.StoreChecks;
-import net.dta.rdma.net.ChannelOptions;
-import net.dta.rdma.net.Ipv4;
-import net.dta.rdma.net.PacketBatch;
-import net.dta.rdma.net.UdpPacketChannel;
+import net.dta.packetio.ChannelOptions;
+import net.dta.packetio.Ipv4;
+import net.dta.packetio.PacketBatch;
+import net.dta.packetio.UdpPacketChannel;
 
 /**
  * A real UDP receiver for tests: a socket on 127.0.0.1 (any port) and a thread that decodes every

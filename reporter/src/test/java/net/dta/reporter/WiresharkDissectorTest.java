@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import net.dta.protocol.report.Report;
-import net.dta.rdma.net.Ipv4;
+import net.dta.packetio.Ipv4;
 import net.dta.testkit.ExternalTools;
 import net.dta.testkit.Loopback;
 import net.dta.testkit.Pcap;

@@ -1,6 +1,6 @@
 package net.dta.translator;
 
-import static net.dta.protocol.p4.TranslatorP4Names.REG_APPEND_TAIL;
+import static net.dta.p4.TranslatorP4Names.REG_APPEND_TAIL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

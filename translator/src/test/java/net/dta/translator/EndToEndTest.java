@@ -1,6 +1,6 @@
 package net.dta.translator;
 
-import static net.dta.protocol.p4.TranslatorP4Names.*;
+import static net.dta.p4.TranslatorP4Names.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -193,7 +193,7 @@ class EndToEndTest {
         try (LoopbackDeployment d = LoopbackDeployment.start(Mode.UDP, 1, STORES, dir, 4);
              java.net.DatagramSocket target = new java.net.DatagramSocket(new java.net.InetSocketAddress(d.prefix + "20", 0))) {
             target.setSoTimeout(5000);
-            int address = net.dta.rdma.net.Ipv4.parse(d.prefix + "20");
+            int address = net.dta.packetio.Ipv4.parse(d.prefix + "20");
             d.controller.write(d.controller.route(address, 32, 0x020000000001L, 0x020000000020L));
             byte[] payload = "hello from the controller".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             byte[] frame = new byte[42 + payload.length];
@@ -202,7 +202,7 @@ class EndToEndTest {
             net.dta.protocol.Bytes.u32(f, 14, 0x4500_0000L | (28 + payload.length));
             net.dta.protocol.Bytes.u32(f, 18, 0x4000);
             net.dta.protocol.Bytes.u32(f, 22, 0x4011_0000L);
-            net.dta.protocol.Bytes.u32(f, 26, net.dta.rdma.net.Ipv4.parse(d.prefix + "1") & 0xFFFFFFFFL);
+            net.dta.protocol.Bytes.u32(f, 26, net.dta.packetio.Ipv4.parse(d.prefix + "1") & 0xFFFFFFFFL);
             net.dta.protocol.Bytes.u32(f, 30, address & 0xFFFFFFFFL);
             net.dta.protocol.Bytes.u16(f, 34, 4791);
             net.dta.protocol.Bytes.u16(f, 36, target.getLocalPort());

@@ -14,7 +14,7 @@ import java.nio.channels.DatagramChannel;
 import org.junit.jupiter.api.Test;
 
 import net.dta.protocol.report.DropReason;
-import net.dta.rdma.net.PacketBatch;
+import net.dta.packetio.PacketBatch;
 import net.dta.translator.config.Mode;
 import net.dta.translator.config.TranslatorConfig;
 import net.dta.translator.testing.LoopbackDeployment;

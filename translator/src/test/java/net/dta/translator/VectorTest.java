@@ -1,6 +1,6 @@
 package net.dta.translator;
 
-import static net.dta.protocol.p4.TranslatorP4Names.*;
+import static net.dta.p4.TranslatorP4Names.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -124,7 +124,7 @@ class VectorTest {
             byte[] spoofed = vectors.get("reply.nak-psn").bytes();
             spoofed[29] = 3; // IPv4 source 10.0.0.3
             java.lang.foreign.MemorySegment seg = java.lang.foreign.MemorySegment.ofArray(spoofed);
-            new net.dta.rdma.wire.Ipv4Header().wrap(seg, 14).updateChecksum();
+            new net.dta.packetio.wire.Ipv4Header().wrap(seg, 14).updateChecksum();
             new net.dta.rdma.wire.Icrc().store(seg, 14, spoofed.length - 14 - 4);
             spoofed[14 + 20 + 8 + 9] = 0;  // PSN 0x000101: in the window
             spoofed[14 + 20 + 8 + 10] = 1;

@@ -19,7 +19,7 @@ import net.dta.rdma.cm.CmAttribute;
 import net.dta.rdma.cm.CmFrameWriter;
 import net.dta.rdma.cm.PathMtu;
 import net.dta.rdma.cm.ReqParameters;
-import net.dta.rdma.net.Ipv4;
+import net.dta.packetio.Ipv4;
 import net.dta.rdma.wire.RoceFrameWriter;
 import net.dta.rdma.wire.RoceOpcode;
 import net.dta.rdma.wire.RoceRoute;

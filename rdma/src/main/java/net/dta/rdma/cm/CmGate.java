@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import net.dta.protocol.auth.CmBinding;
 import net.dta.protocol.catalog.ConnectReplyData;
 import net.dta.protocol.catalog.ConnectRequestData;
-import net.dta.rdma.net.Ipv4;
+import net.dta.packetio.Ipv4;
 
 /**
  * The collector's checks on a REQ before anything is created (protocol.md 7.3): the MAC of its

@@ -32,7 +32,7 @@ import net.dta.protocol.catalog.ConnectReplyData;
 import net.dta.rdma.cm.CmGate;
 import net.dta.rdma.cm.CmRefusal;
 import net.dta.rdma.cm.ServiceId;
-import net.dta.rdma.net.Ipv4;
+import net.dta.packetio.Ipv4;
 import net.dta.rdma.endpoint.Access;
 import net.dta.rdma.endpoint.ConnectRequest;
 import net.dta.rdma.endpoint.ConnectionHandler;

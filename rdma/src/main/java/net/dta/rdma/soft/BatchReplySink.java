@@ -2,8 +2,8 @@ package net.dta.rdma.soft;
 
 import java.lang.foreign.MemorySegment;
 
-import net.dta.rdma.net.PacketBatch;
-import net.dta.rdma.net.PacketChannel;
+import net.dta.packetio.PacketBatch;
+import net.dta.packetio.PacketChannel;
 
 /** Replies collected in a {@link PacketBatch} and sent with one sendmmsg per batch. */
 final class BatchReplySink implements ReplySink {

@@ -21,8 +21,8 @@ import net.dta.rdma.cm.RepParameters;
 import net.dta.rdma.cm.ServiceId;
 import net.dta.rdma.endpoint.ConnectRequest;
 import net.dta.rdma.endpoint.ConnectionHandler;
-import net.dta.rdma.net.Ipv4;
-import net.dta.rdma.status.LogOnce;
+import net.dta.packetio.Ipv4;
+import net.dta.packetio.status.LogOnce;
 import net.dta.rdma.wire.RocePacket;
 import net.dta.rdma.wire.RoceRoute;
 

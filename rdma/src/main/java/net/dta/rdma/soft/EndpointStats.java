@@ -5,7 +5,7 @@ import java.util.Map;
 
 import net.dta.rdma.cm.CmParseResult;
 import net.dta.rdma.endpoint.EndpointCounters;
-import net.dta.rdma.status.CounterArray;
+import net.dta.packetio.status.CounterArray;
 import net.dta.rdma.wire.MalformedReason;
 
 /**

@@ -7,8 +7,8 @@ import java.util.Map;
 import net.dta.rdma.endpoint.QueuePairInfo;
 import net.dta.rdma.endpoint.QueuePairState;
 import net.dta.rdma.endpoint.RegionCounters;
-import net.dta.rdma.net.Ipv4;
-import net.dta.rdma.status.CounterArray;
+import net.dta.packetio.Ipv4;
+import net.dta.packetio.status.CounterArray;
 import net.dta.rdma.wire.RoceRoute;
 
 /**

@@ -10,7 +10,7 @@ import net.dta.rdma.region.Atomics;
 import net.dta.rdma.region.RegionAccess;
 import net.dta.rdma.region.RegionRegistry;
 import net.dta.rdma.region.RegionTable;
-import net.dta.rdma.status.LogOnce;
+import net.dta.packetio.status.LogOnce;
 import net.dta.rdma.wire.AethSyndrome;
 import net.dta.rdma.wire.Bth;
 import net.dta.rdma.wire.MalformedReason;

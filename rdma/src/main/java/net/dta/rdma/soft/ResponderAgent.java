@@ -3,8 +3,8 @@ package net.dta.rdma.soft;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import net.dta.rdma.net.PacketBatch;
-import net.dta.rdma.net.PacketChannel;
+import net.dta.packetio.PacketBatch;
+import net.dta.packetio.PacketChannel;
 
 /**
  * The endpoint's one thread, Aeron-agent style: receive a batch (recvmmsg, waiting up to the

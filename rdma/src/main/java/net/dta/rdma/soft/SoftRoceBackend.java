@@ -17,13 +17,13 @@ import net.dta.rdma.endpoint.RdmaBackend;
 import net.dta.rdma.endpoint.RdmaException;
 import net.dta.rdma.endpoint.RegionRequest;
 import net.dta.rdma.endpoint.RegisteredRegion;
-import net.dta.rdma.net.Ipv4;
-import net.dta.rdma.net.PacketBatch;
-import net.dta.rdma.net.PacketChannel;
-import net.dta.rdma.net.RawPacketChannel;
-import net.dta.rdma.net.UdpPacketChannel;
+import net.dta.packetio.Ipv4;
+import net.dta.packetio.PacketBatch;
+import net.dta.packetio.PacketChannel;
+import net.dta.packetio.RawPacketChannel;
+import net.dta.packetio.UdpPacketChannel;
 import net.dta.rdma.region.RegionRegistry;
-import net.dta.rdma.wire.UdpHeader;
+import net.dta.packetio.wire.UdpHeader;
 
 /**
  * The software RoCEv2 responder as an {@link RdmaBackend}: behaves like the RC responder of an
@@ -153,7 +153,7 @@ public final class SoftRoceBackend implements RdmaBackend {
     }
 
     /** The socket-level counters (receive calls, send errors, ...), for status. */
-    public net.dta.rdma.net.ChannelCounters channelCounters() {
+    public net.dta.packetio.ChannelCounters channelCounters() {
         return channel.counters();
     }
 

@@ -4,8 +4,8 @@ import java.time.InstantSource;
 
 import net.dta.rdma.cm.CmPolicy;
 import net.dta.rdma.cm.ServiceId;
-import net.dta.rdma.net.ChannelOptions;
-import net.dta.rdma.net.Ipv4;
+import net.dta.packetio.ChannelOptions;
+import net.dta.packetio.Ipv4;
 
 /**
  * Settings of the software RoCEv2 responder.

@@ -12,7 +12,7 @@ import net.dta.rdma.endpoint.EndpointCounters;
 import net.dta.rdma.endpoint.QueuePairInfo;
 import net.dta.rdma.endpoint.QueuePairState;
 import net.dta.rdma.endpoint.RdmaException;
-import net.dta.rdma.net.Ipv4;
+import net.dta.packetio.Ipv4;
 import net.dta.rdma.region.RegionRegistry;
 
 /**

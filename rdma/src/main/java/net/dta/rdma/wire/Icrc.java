@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
 
 import net.dta.protocol.Bytes;
+import net.dta.packetio.wire.Ipv4Header;
+import net.dta.packetio.wire.UdpHeader;
 
 /**
  * The RoCEv2 invariant CRC (protocol.md 5.3): CRC-32 over 8 bytes of 0xFF, the IPv4 header with

@@ -2,6 +2,10 @@ package net.dta.rdma.wire;
 
 import java.lang.foreign.MemorySegment;
 
+import net.dta.packetio.wire.EthernetHeader;
+import net.dta.packetio.wire.Ipv4Header;
+import net.dta.packetio.wire.UdpHeader;
+
 /**
  * Builds complete Ethernet / IPv4 / UDP / RoCEv2 frames as protocol.md 5.1 says: IPv4 TOS 0,
  * identification 0, DF, TTL 64, header checksum; UDP destination 4791, checksum 0; BTH P_Key

@@ -2,6 +2,10 @@ package net.dta.rdma.wire;
 
 import java.lang.foreign.MemorySegment;
 
+import net.dta.packetio.wire.EthernetHeader;
+import net.dta.packetio.wire.Ipv4Header;
+import net.dta.packetio.wire.UdpHeader;
+
 /**
  * A received Ethernet / IPv4 / UDP / RoCEv2 frame, parsed and validated in place:
  * {@link #parse} checks lengths and the opcode first and returns a {@link MalformedReason}

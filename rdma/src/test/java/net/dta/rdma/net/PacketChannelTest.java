@@ -12,12 +12,19 @@ import java.lang.foreign.ValueLayout;
 
 import org.junit.jupiter.api.Test;
 
+import net.dta.packetio.ChannelOptions;
+import net.dta.packetio.Ipv4;
+import net.dta.packetio.PacketBatch;
+import net.dta.packetio.PacketChannel;
+import net.dta.packetio.RawPacketChannel;
+import net.dta.packetio.UdpPacketChannel;
 import net.dta.rdma.wire.Icrc;
 import net.dta.rdma.wire.MalformedReason;
 import net.dta.rdma.wire.RocePacket;
 import net.dta.testkit.ProtocolVectors;
+import net.dta.testkit.RawSockets;
 
-/** Real sockets on loopback: frames go out and come back complete, in both modes. */
+/** Real sockets on loopback: packet-io's channels carry RoCEv2 frames out and back complete, in both modes. */
 class PacketChannelTest {
     static final String SUBNET = net.dta.testkit.Loopback.uniqueSubnet();
     static final int A = Ipv4.parse(SUBNET + "1");
@@ -31,7 +38,7 @@ class PacketChannelTest {
         MemorySegment.copy(frame, 0, s, ValueLayout.JAVA_BYTE, off, frame.length);
         s.set(net.dta.protocol.Bytes.U32, off + 26, src);
         s.set(net.dta.protocol.Bytes.U32, off + 30, dst);
-        new net.dta.rdma.wire.Ipv4Header().wrap(s, off + 14).updateChecksum();
+        new net.dta.packetio.wire.Ipv4Header().wrap(s, off + 14).updateChecksum();
         new Icrc().store(s, off + 14, frame.length - 14 - 4);
         batch.length(slot, frame.length);
         return frame.length;
@@ -98,7 +105,7 @@ class PacketChannelTest {
 
     @Test
     void shouldDeliverExactIpHeadersAndValidIcrcsInRawMode() throws IOException {
-        RawSockets.assumeAvailable();
+        RawSockets.require();
         byte[] kw = ProtocolVectors.load().get("kw.packet.1").bytes();
         try (RawPacketChannel a = RawPacketChannel.open(A, 4791, FAST);
              RawPacketChannel b = RawPacketChannel.open(B, 4791, FAST);

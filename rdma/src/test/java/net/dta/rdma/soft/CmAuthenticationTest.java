@@ -20,7 +20,7 @@ import net.dta.rdma.cm.CmPacket;
 import net.dta.rdma.cm.CmRefusal;
 import net.dta.rdma.cm.CmRej;
 import net.dta.rdma.endpoint.QueuePairInfo;
-import net.dta.rdma.net.Ipv4;
+import net.dta.packetio.Ipv4;
 import net.dta.rdma.wire.RoceRoute;
 
 /**

@@ -2,7 +2,7 @@ package net.dta.rdma.soft;
 
 import org.junit.jupiter.api.BeforeEach;
 
-import net.dta.rdma.net.RawSockets;
+import net.dta.testkit.RawSockets;
 
 /** The responder in raw mode on a random 127.x.y.1 (requester .2): real IPv4 headers, ICRCs verified. */
 class RawModeResponderTest extends ResponderLoopbackTestBase {
@@ -11,7 +11,7 @@ class RawModeResponderTest extends ResponderLoopbackTestBase {
 
     @BeforeEach
     void requireRawSockets() {
-        RawSockets.assumeAvailable();
+        RawSockets.require();
     }
 
     @Override

@@ -27,7 +27,7 @@ class ResponderCaptureTest extends LoopbackFixture {
 
     @BeforeEach
     void requireTools() {
-        net.dta.rdma.net.RawSockets.assumeAvailable();
+        net.dta.testkit.RawSockets.require();
         ExternalTools.requireTshark();
         ExternalTools.requireScapy();
     }

@@ -14,11 +14,11 @@ import net.dta.rdma.cm.CmParseResult;
 import net.dta.rdma.cm.PathMtu;
 import net.dta.rdma.cm.ReqParameters;
 import net.dta.rdma.cm.ServiceId;
-import net.dta.rdma.net.ChannelOptions;
-import net.dta.rdma.net.PacketBatch;
-import net.dta.rdma.net.PacketChannel;
-import net.dta.rdma.net.RawPacketChannel;
-import net.dta.rdma.net.UdpPacketChannel;
+import net.dta.packetio.ChannelOptions;
+import net.dta.packetio.PacketBatch;
+import net.dta.packetio.PacketChannel;
+import net.dta.packetio.RawPacketChannel;
+import net.dta.packetio.UdpPacketChannel;
 import net.dta.rdma.wire.MalformedReason;
 import net.dta.rdma.wire.RoceFrameWriter;
 import net.dta.rdma.wire.RocePacket;
@@ -84,7 +84,7 @@ final class TestRequester implements AutoCloseable {
         long frame = out.frameOffset(queued - 1);
         net.dta.protocol.Bytes.u16(s, frame + 14 + 2, length - 14);
         net.dta.protocol.Bytes.u16(s, frame + 14 + 20 + 4, length - 14 - 20);
-        new net.dta.rdma.wire.Ipv4Header().wrap(s, frame + 14).updateChecksum();
+        new net.dta.packetio.wire.Ipv4Header().wrap(s, frame + 14).updateChecksum();
         out.length(queued - 1, length);
     }
 

@@ -8,6 +8,9 @@ import java.lang.foreign.MemorySegment;
 import java.util.HexFormat;
 
 import org.junit.jupiter.api.Test;
+import net.dta.packetio.wire.EthernetHeader;
+import net.dta.packetio.wire.Ipv4Header;
+import net.dta.packetio.wire.UdpHeader;
 
 /** Round trips and fixed bytes of every header flyweight (big-endian on the wire). */
 class HeaderFlyweightTest {

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import net.dta.testkit.ProtocolVectors;
+import net.dta.packetio.wire.UdpHeader;
 
 /**
  * Every request packet of docs/protocol.md section 10 parses, carries a valid ICRC, and is

@@ -11,9 +11,9 @@ import net.dta.protocol.UdpFrame;
 import net.dta.protocol.telemetry.IntFlow;
 import net.dta.protocol.telemetry.IntHops;
 import net.dta.protocol.telemetry.IntReportWriter;
-import net.dta.rdma.net.ChannelOptions;
-import net.dta.rdma.net.PacketBatch;
-import net.dta.rdma.net.UdpPacketChannel;
+import net.dta.packetio.ChannelOptions;
+import net.dta.packetio.PacketBatch;
+import net.dta.packetio.UdpPacketChannel;
 import net.dta.reporter.Frames;
 import net.dta.reporter.ReporterOptions;
 

@@ -37,7 +37,7 @@ class ReporterCliTest {
     void helpListsTheCommandsAndTheirOptions() {
         Run r = run("--help");
         assertEquals(0, r.code());
-        for (String c : List.of("load", "send", "bench")) {
+        for (String c : List.of("load", "send")) {
             assertTrue(r.out().contains(c), r.out());
         }
         Run load = run("load", "--help");

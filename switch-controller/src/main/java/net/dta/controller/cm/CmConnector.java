@@ -14,7 +14,7 @@ import net.dta.protocol.catalog.Catalog;
 import net.dta.protocol.catalog.ConnectReplyData;
 import net.dta.protocol.catalog.ConnectRequestData;
 import net.dta.protocol.layout.StoreFormatException;
-import net.dta.protocol.p4.TranslatorP4Names;
+import net.dta.p4.TranslatorP4Names;
 import net.dta.rdma.cm.CmAttribute;
 import net.dta.rdma.cm.CmFrameWriter;
 import net.dta.rdma.cm.CmPacket;

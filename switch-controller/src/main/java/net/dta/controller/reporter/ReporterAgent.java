@@ -24,7 +24,7 @@ import p4.v1.P4RuntimeOuterClass.PacketIn;
 import p4.v1.P4RuntimeOuterClass.TableEntry;
 import p4.v1.P4RuntimeOuterClass.Update;
 
-import static net.dta.protocol.p4.ReporterP4Names.*;
+import static net.dta.p4.ReporterP4Names.*;
 
 /**
  * Controls one P4 reporter switch (p4/reporter): installs its pipeline and keeps

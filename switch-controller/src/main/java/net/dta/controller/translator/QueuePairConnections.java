@@ -29,9 +29,9 @@ import net.dta.deployment.TranslatorSpec;
 import net.dta.protocol.layout.StoreKind;
 import p4.v1.P4RuntimeOuterClass.Entity;
 
-import static net.dta.protocol.p4.TranslatorP4Names.REG_LAST_ACKED_PSN;
-import static net.dta.protocol.p4.TranslatorP4Names.REG_NEXT_PSN;
-import static net.dta.protocol.p4.TranslatorP4Names.REG_QP_UP;
+import static net.dta.p4.TranslatorP4Names.REG_LAST_ACKED_PSN;
+import static net.dta.p4.TranslatorP4Names.REG_NEXT_PSN;
+import static net.dta.p4.TranslatorP4Names.REG_QP_UP;
 
 /**
  * The queue pairs of one translator and their connection state machine (docs/controller.md):

@@ -21,7 +21,7 @@ import net.dta.protocol.layout.StoreKind;
 import net.dta.protocol.store.AppendStore;
 import p4.v1.P4RuntimeOuterClass.Entity;
 
-import static net.dta.protocol.p4.TranslatorP4Names.REG_APPEND_TAIL;
+import static net.dta.p4.TranslatorP4Names.REG_APPEND_TAIL;
 
 /**
  * The Append tails of one translator (protocol.md 6.4): which tail registers each Append store

@@ -32,7 +32,7 @@ import p4.v1.P4RuntimeOuterClass.PacketIn;
 import p4.v1.P4RuntimeOuterClass.TableEntry;
 import p4.v1.P4RuntimeOuterClass.Update;
 
-import static net.dta.protocol.p4.TranslatorP4Names.*;
+import static net.dta.p4.TranslatorP4Names.*;
 
 /**
  * Controls one translator (docs/controller.md): as its primary, installs the pipeline and keeps

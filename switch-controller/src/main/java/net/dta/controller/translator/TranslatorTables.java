@@ -19,10 +19,10 @@ import net.dta.protocol.catalog.CatalogEntry;
 import net.dta.protocol.layout.AppendLayout;
 import net.dta.protocol.layout.StoreDefinition;
 import net.dta.protocol.layout.StoreKind;
-import net.dta.protocol.p4.TranslatorP4Names;
+import net.dta.p4.TranslatorP4Names;
 import p4.v1.P4RuntimeOuterClass.TableEntry;
 
-import static net.dta.protocol.p4.TranslatorP4Names.*;
+import static net.dta.p4.TranslatorP4Names.*;
 
 /**
  * The table entries a translator should hold (translator-control.md 1), computed from the

@@ -25,7 +25,7 @@ import net.dta.deployment.Pipeline;
 import net.dta.deployment.SwitchEndpoint;
 import net.dta.p4.P4InfoFiles;
 import net.dta.p4.P4InfoIndex;
-import net.dta.protocol.p4.TranslatorP4Names;
+import net.dta.p4.TranslatorP4Names;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import p4.v1.P4RuntimeOuterClass.PacketIn;

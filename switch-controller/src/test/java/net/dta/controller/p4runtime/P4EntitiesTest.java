@@ -10,13 +10,13 @@ import java.util.Map;
 import net.dta.p4.BinaryStrings;
 import net.dta.p4.P4InfoFiles;
 import net.dta.p4.P4InfoIndex;
-import net.dta.protocol.p4.TranslatorP4Names;
+import net.dta.p4.TranslatorP4Names;
 import org.junit.jupiter.api.Test;
 import p4.v1.P4RuntimeOuterClass.FieldMatch;
 import p4.v1.P4RuntimeOuterClass.PacketOut;
 import p4.v1.P4RuntimeOuterClass.TableEntry;
 
-import static net.dta.protocol.p4.TranslatorP4Names.*;
+import static net.dta.p4.TranslatorP4Names.*;
 
 class P4EntitiesTest {
     private final P4Entities v1 = new P4Entities(new P4InfoIndex(P4InfoFiles.translatorV1model()));

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import p4.v1.P4RuntimeOuterClass.FieldMatch;
 import p4.v1.P4RuntimeOuterClass.TableEntry;
 
-import static net.dta.protocol.p4.ReporterP4Names.*;
+import static net.dta.p4.ReporterP4Names.*;
 
 /** The entries a reporter switch gets, checked against the reporter P4Info (no switch is contacted). */
 class ReporterAgentTest {

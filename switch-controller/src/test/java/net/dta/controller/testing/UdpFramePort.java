@@ -6,10 +6,10 @@ import java.lang.foreign.ValueLayout;
 
 import net.dta.controller.cm.FramePort;
 import net.dta.controller.cm.FrameRouter;
-import net.dta.rdma.net.ChannelOptions;
-import net.dta.rdma.net.Ipv4;
-import net.dta.rdma.net.PacketBatch;
-import net.dta.rdma.net.UdpPacketChannel;
+import net.dta.packetio.ChannelOptions;
+import net.dta.packetio.Ipv4;
+import net.dta.packetio.PacketBatch;
+import net.dta.packetio.UdpPacketChannel;
 
 /**
  * The translator's data plane reduced to a UDP socket on the translator's address and port 4791,

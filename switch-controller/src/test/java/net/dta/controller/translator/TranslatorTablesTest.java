@@ -23,7 +23,7 @@ import net.dta.protocol.layout.StoreDefinition;
 import org.junit.jupiter.api.Test;
 import p4.v1.P4RuntimeOuterClass.TableEntry;
 
-import static net.dta.protocol.p4.TranslatorP4Names.*;
+import static net.dta.p4.TranslatorP4Names.*;
 
 /** The entries a translator should hold, computed from a deployment and catalogs, with the real P4Info files. */
 class TranslatorTablesTest {

@@ -14,8 +14,8 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import net.dta.rdma.net.PacketBatch;
-import net.dta.rdma.net.PacketChannel;
+import net.dta.packetio.PacketBatch;
+import net.dta.packetio.PacketChannel;
 import net.dta.translator.pipeline.Pipeline;
 import net.dta.translator.pipeline.RegisterWrite;
 import net.dta.translator.telemetry.IntIngress;

@@ -4,9 +4,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import net.dta.protocol.Bytes;
-import net.dta.protocol.p4.TranslatorP4Names;
-import net.dta.rdma.net.Ipv4;
-import net.dta.rdma.net.PacketBatch;
+import net.dta.p4.TranslatorP4Names;
+import net.dta.packetio.Ipv4;
+import net.dta.packetio.PacketBatch;
 import net.dta.translator.pipeline.RouteAction;
 
 /**

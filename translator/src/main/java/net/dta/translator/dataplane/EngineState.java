@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import net.dta.protocol.report.DropReason;
-import net.dta.rdma.status.CounterArray;
-import net.dta.rdma.status.LogOnce;
+import net.dta.packetio.status.CounterArray;
+import net.dta.packetio.status.LogOnce;
 import net.dta.translator.pipeline.Counters;
 import net.dta.translator.pipeline.Pipeline;
 import net.dta.translator.pipeline.Registers;

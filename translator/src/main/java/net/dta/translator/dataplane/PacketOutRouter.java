@@ -4,8 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import net.dta.protocol.Bytes;
-import net.dta.protocol.p4.TranslatorP4Names;
-import net.dta.rdma.wire.EthernetHeader;
+import net.dta.p4.TranslatorP4Names;
+import net.dta.packetio.wire.EthernetHeader;
 import net.dta.translator.pipeline.Route;
 import net.dta.translator.pipeline.RouteAction;
 

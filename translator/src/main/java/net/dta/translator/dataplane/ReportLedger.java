@@ -1,6 +1,6 @@
 package net.dta.translator.dataplane;
 
-import net.dta.rdma.status.CounterArray;
+import net.dta.packetio.status.CounterArray;
 
 /**
  * Where every accepted report is, per primitive (issue 13 item 2; protocol.md 5.6): applied (the

@@ -4,7 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
-import net.dta.protocol.p4.TranslatorP4Names;
+import net.dta.p4.TranslatorP4Names;
 import net.dta.rdma.wire.Bth;
 import net.dta.rdma.wire.RoceFrameWriter;
 import net.dta.rdma.wire.RoceOpcode;

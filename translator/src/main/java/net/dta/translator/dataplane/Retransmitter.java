@@ -2,7 +2,7 @@ package net.dta.translator.dataplane;
 
 import java.util.Arrays;
 
-import net.dta.protocol.p4.TranslatorP4Names;
+import net.dta.p4.TranslatorP4Names;
 import net.dta.rdma.wire.Bth;
 import net.dta.rdma.wire.RoceFrameWriter;
 import net.dta.rdma.wire.RoceOpcode;

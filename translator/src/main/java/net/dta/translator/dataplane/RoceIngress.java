@@ -2,9 +2,9 @@ package net.dta.translator.dataplane;
 
 import java.lang.foreign.MemorySegment;
 
-import net.dta.protocol.p4.TranslatorP4Names;
-import net.dta.rdma.net.Ipv4;
-import net.dta.rdma.status.CounterArray;
+import net.dta.p4.TranslatorP4Names;
+import net.dta.packetio.Ipv4;
+import net.dta.packetio.status.CounterArray;
 import net.dta.rdma.wire.MalformedReason;
 import net.dta.rdma.wire.RoceOpcode;
 import net.dta.rdma.wire.RocePacket;

@@ -1,6 +1,6 @@
 package net.dta.translator.p4runtime;
 
-import static net.dta.protocol.p4.TranslatorP4Names.*;
+import static net.dta.p4.TranslatorP4Names.*;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -211,11 +211,11 @@ final class WritePath {
     /** The P4 name of a register of the pipeline. */
     static String registerName(int register) {
         return switch (register) {
-            case Registers.NEXT_PSN -> net.dta.protocol.p4.TranslatorP4Names.REG_NEXT_PSN;
-            case Registers.LAST_ACKED_PSN -> net.dta.protocol.p4.TranslatorP4Names.REG_LAST_ACKED_PSN;
-            case Registers.QP_UP -> net.dta.protocol.p4.TranslatorP4Names.REG_QP_UP;
-            case Registers.LOST_PACKETS -> net.dta.protocol.p4.TranslatorP4Names.REG_LOST_PACKETS;
-            default -> net.dta.protocol.p4.TranslatorP4Names.REG_APPEND_TAIL;
+            case Registers.NEXT_PSN -> net.dta.p4.TranslatorP4Names.REG_NEXT_PSN;
+            case Registers.LAST_ACKED_PSN -> net.dta.p4.TranslatorP4Names.REG_LAST_ACKED_PSN;
+            case Registers.QP_UP -> net.dta.p4.TranslatorP4Names.REG_QP_UP;
+            case Registers.LOST_PACKETS -> net.dta.p4.TranslatorP4Names.REG_LOST_PACKETS;
+            default -> net.dta.p4.TranslatorP4Names.REG_APPEND_TAIL;
         };
     }
 

@@ -1,7 +1,7 @@
 package net.dta.translator.pipeline;
 
 import net.dta.protocol.report.DropReason;
-import net.dta.rdma.status.CounterArray;
+import net.dta.packetio.status.CounterArray;
 import net.dta.rdma.wire.AethSyndrome;
 
 /**

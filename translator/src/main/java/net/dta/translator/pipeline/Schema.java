@@ -1,6 +1,6 @@
 package net.dta.translator.pipeline;
 
-import static net.dta.protocol.p4.TranslatorP4Names.*;
+import static net.dta.p4.TranslatorP4Names.*;
 
 import net.dta.p4.P4InfoFiles;
 import net.dta.p4.P4InfoIndex;

@@ -12,7 +12,7 @@ import java.util.Set;
 
 import org.agrona.collections.Int2ObjectHashMap;
 
-import net.dta.protocol.p4.TranslatorP4Names;
+import net.dta.p4.TranslatorP4Names;
 import net.dta.rdma.wire.RoceRoute;
 import p4.v1.P4RuntimeOuterClass.TableEntry;
 

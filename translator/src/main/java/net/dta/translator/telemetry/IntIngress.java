@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 import net.dta.protocol.Bytes;
 import net.dta.protocol.report.ReportEncoder;
-import net.dta.rdma.status.CounterArray;
-import net.dta.rdma.status.LogOnce;
+import net.dta.packetio.status.CounterArray;
+import net.dta.packetio.status.LogOnce;
 import net.dta.translator.config.IntIngestConfig;
 import net.dta.translator.config.IntIngestConfig.HopValue;
 

@@ -1,6 +1,6 @@
 package net.dta.translator.dataplane;
 
-import static net.dta.protocol.p4.TranslatorP4Names.*;
+import static net.dta.p4.TranslatorP4Names.*;
 import static net.dta.translator.dataplane.EngineTest.opcode;
 import static net.dta.translator.dataplane.EngineTest.psn;
 import static net.dta.translator.dataplane.EngineTest.readResponseOnly;

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-import net.dta.rdma.net.PacketBatch;
+import net.dta.packetio.PacketBatch;
 import net.dta.translator.dataplane.Engine;
 import net.dta.translator.dataplane.RequesterSettings;
 import net.dta.translator.p4runtime.P4RuntimeServer;
@@ -38,8 +38,8 @@ public final class EngineHarness implements AutoCloseable {
 
     /** The collector index of protocol.md 10's vectors. */
     public static final int C = 3;
-    public static final int TRANSLATOR = net.dta.rdma.net.Ipv4.parse("10.0.0.1");
-    public static final int COLLECTOR = net.dta.rdma.net.Ipv4.parse("10.0.0.2");
+    public static final int TRANSLATOR = net.dta.packetio.Ipv4.parse("10.0.0.1");
+    public static final int COLLECTOR = net.dta.packetio.Ipv4.parse("10.0.0.2");
     public static final long VA = 0x00007F0000000000L;
     public static final int RKEY = 0x1234;
 
@@ -73,9 +73,9 @@ public final class EngineHarness implements AutoCloseable {
         updates.add(c.queuePair(C, COLLECTOR, TRANSLATOR, 0x11));
         updates.add(c.route(COLLECTOR, 32, 0x020000000001L, 0x020000000002L));
         updates.add(c.localAddress(TRANSLATOR));
-        updates.add(c.register(net.dta.protocol.p4.TranslatorP4Names.REG_NEXT_PSN, C, nextPsn));
-        updates.add(c.register(net.dta.protocol.p4.TranslatorP4Names.REG_LAST_ACKED_PSN, C, (nextPsn - 1) & 0xFFFFFF));
-        updates.add(c.register(net.dta.protocol.p4.TranslatorP4Names.REG_QP_UP, C, 1));
+        updates.add(c.register(net.dta.p4.TranslatorP4Names.REG_NEXT_PSN, C, nextPsn));
+        updates.add(c.register(net.dta.p4.TranslatorP4Names.REG_LAST_ACKED_PSN, C, (nextPsn - 1) & 0xFFFFFF));
+        updates.add(c.register(net.dta.p4.TranslatorP4Names.REG_QP_UP, C, 1));
         c.write(updates);
         return h;
     }

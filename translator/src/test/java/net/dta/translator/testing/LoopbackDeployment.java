@@ -1,7 +1,7 @@
 package net.dta.translator.testing;
 
 import net.dta.testkit.TestCmSecret;
-import static net.dta.protocol.p4.TranslatorP4Names.*;
+import static net.dta.p4.TranslatorP4Names.*;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -20,7 +20,7 @@ import net.dta.collector.Collector;
 import net.dta.collector.DefaultBackends;
 import net.dta.collector.config.CollectorConfig;
 import net.dta.protocol.catalog.CatalogEntry;
-import net.dta.rdma.net.Ipv4;
+import net.dta.packetio.Ipv4;
 import net.dta.testkit.RawSockets;
 import net.dta.translator.Translator;
 import net.dta.translator.config.Mode;

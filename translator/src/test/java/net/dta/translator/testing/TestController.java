@@ -1,7 +1,7 @@
 package net.dta.translator.testing;
 
 import net.dta.testkit.TestCmSecret;
-import static net.dta.protocol.p4.TranslatorP4Names.*;
+import static net.dta.p4.TranslatorP4Names.*;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;

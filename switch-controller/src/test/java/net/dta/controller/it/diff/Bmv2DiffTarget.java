@@ -26,7 +26,7 @@ public final class Bmv2DiffTarget extends DiffTarget {
     private static final long STEP_DEADLINE_NANOS = 15_000_000_000L;
     private static final int REPORT_SOURCE_PORT = 50000;
     /** The reporter the reports come from (any address; the translator does not look at it). */
-    private static final int REPORTER_IP = net.dta.rdma.net.Ipv4.parse("10.0.0.9");
+    private static final int REPORTER_IP = net.dta.packetio.Ipv4.parse("10.0.0.9");
     private static final long REPORTER_MAC = 0x020000000009L;
 
     private final Bmv2Switch sw;

@@ -1,6 +1,6 @@
 package net.dta.controller.it.diff;
 
-import static net.dta.protocol.p4.TranslatorP4Names.*;
+import static net.dta.p4.TranslatorP4Names.*;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
@@ -23,7 +23,7 @@ import net.dta.protocol.layout.PostcardLayout;
 import net.dta.protocol.layout.StoreDefinition;
 import net.dta.protocol.layout.StoreKind;
 import net.dta.protocol.report.ReportEncoder;
-import net.dta.rdma.net.Ipv4;
+import net.dta.packetio.Ipv4;
 import net.dta.rdma.wire.AethSyndrome;
 import net.dta.rdma.wire.RoceFrameWriter;
 import net.dta.rdma.wire.RoceOpcode;

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import net.dta.controller.p4runtime.RegisterAccess;
 import net.dta.common.config.HostPort;
 import net.dta.deployment.Pipeline;
-import net.dta.rdma.net.PacketBatch;
+import net.dta.packetio.PacketBatch;
 import net.dta.translator.dataplane.Engine;
 import net.dta.translator.p4runtime.P4RuntimeServer;
 import net.dta.translator.p4runtime.P4RuntimeService;

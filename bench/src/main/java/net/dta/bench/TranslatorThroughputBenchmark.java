@@ -1,0 +1,201 @@
+package net.dta.bench;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+import net.dta.common.cli.Table;
+import net.dta.packetio.Ipv4;
+import net.dta.reporter.Primitive;
+import net.dta.reporter.ReporterOptions;
+import net.dta.reporter.load.LoadSpec;
+import net.dta.translator.config.Mode;
+
+/**
+ * Translator throughput (issue item 6): reports per second through the software translator per
+ * primitive and the RoCEv2 packets per second it emits towards software collectors on loopback,
+ * against a bare UDP forwarding loop with the translator's socket set-up in the same run
+ * ({@link BareForwarder}: one datagram out per report, no processing). Senders send as fast as
+ * they can; the rates achieved and the forwarding thread's CPU time per report are measured over
+ * the window.
+ */
+public final class TranslatorThroughputBenchmark {
+    static final int BARE_ADDRESS = Ipv4.parse("127.0.43.1");
+    static final int BARE_SINK_ADDRESS = Ipv4.parse("127.0.43.2");
+
+    /** What the benchmark needs from a forwarding set-up. */
+    public interface ForwardingSetup extends AutoCloseable {
+        String name();
+
+        ReporterOptions target();
+
+        /** The thread that receives reports and emits packets. */
+        Thread forwardingThread();
+
+        /** Reports of a primitive it took in (accepted, for the translator). */
+        long reports(Primitive p);
+
+        /** Packets it emitted. */
+        long packetsSent();
+
+        /** Packets the receiving end took: requests the collectors executed (WRITEs and FETCH_ADDs), or datagrams the sink got. */
+        long packetsReceived();
+
+        /** Reports it dropped (any reason), or 0. */
+        long dropped();
+
+        /** A line about losses and errors on the way (empty when there is nothing to say). */
+        default String health() {
+            return "";
+        }
+
+        @Override
+        void close() throws Exception;
+    }
+
+    public record Options(Duration warmup, Duration window, List<Primitive> primitives, List<String> setups, long keys,
+                          int sketchCounters, int senders, Mode mode, int appendBatch, Path workDir) {
+    }
+
+    /**
+     * @param cpuNanos CPU time of the forwarding thread per report taken in
+     */
+    public record Row(Primitive primitive, String setup, double offered, double reports, double packets, double received,
+                      double cpuNanos, long dropped) {
+        /** Reports/s one forwarding thread could take with a core to itself. */
+        double capacity() {
+            return 1e9 / cpuNanos;
+        }
+    }
+
+    private TranslatorThroughputBenchmark() {
+    }
+
+    public static List<Row> run(Options o, PrintWriter out, PrintWriter progress) throws Exception {
+        for (String s : o.setups()) {
+            if (!List.of("bare", "translator").contains(s)) {
+                throw new IllegalArgumentException("setups: unknown set-up \"" + s + "\" (bare, translator)");
+            }
+        }
+        out.printf(Locale.ROOT, "translator throughput: senders as fast as possible (%d thread(s)), %.0f s warm-up + %.0f s measured, "
+                        + "%,d uniform keys, %d sketch counters per report, %s mode, Append batches of %d, one software collector%n",
+                o.senders(), o.warmup().toNanos() / 1e9, o.window().toNanos() / 1e9, o.keys(), o.sketchCounters(),
+                o.mode().configName(), o.appendBatch());
+        out.println(Machine.describe());
+        out.flush();
+        List<Row> rows = new ArrayList<>();
+        for (Primitive p : o.primitives()) {
+            for (String setup : o.setups()) {
+                Path dir = Files.createDirectories(o.workDir().resolve("tp-" + p.shortName() + "-" + setup));
+                try (ForwardingSetup s = open(setup, dir, o)) {
+                    rows.add(measure(s, p, o, progress));
+                }
+            }
+        }
+        print(rows, out);
+        return rows;
+    }
+
+    private static ForwardingSetup open(String setup, Path dir, Options o) throws Exception {
+        return switch (setup) {
+            case "bare" -> new BareSetup();
+            case "translator" -> new DtaDeployment(dir, 1, o.mode(), o.appendBatch(), "translator");
+            default -> throw new IllegalArgumentException("setups: unknown set-up " + setup + " (bare, translator)");
+        };
+    }
+
+    private static Row measure(ForwardingSetup s, Primitive p, Options o, PrintWriter progress) throws Exception {
+        LoadSpec spec = LoadSpec.builder(s.target()).rate(0).duration(o.warmup().plus(o.window()).plusSeconds(30))
+                .mix(p.shortName() + "=1").keys(o.keys()).sketch(2, 16, o.sketchCounters()).flowsInFlight(2).threads(o.senders()).build();
+        Window.Probe probe = new Window.Probe(new LongSupplier[] {() -> s.reports(p), s::packetsSent, s::dropped, s::packetsReceived},
+                new Thread[] {s.forwardingThread()});
+        Window.Deltas d = Window.measure(spec, o.warmup(), o.window(), probe, progress, p.shortName() + "/" + s.name());
+        long reports = Math.max(1, d.counters()[0]);
+        Row row = new Row(p, s.name(), d.sent() / d.seconds(), d.rate(0), d.rate(1), d.rate(3), (double) d.cpuNanos()[0] / reports,
+                d.counters()[2]);
+        progress.printf(Locale.ROOT, "  %s/%s: %,.0f reports/s, %,.0f packets/s, %.0f ns/report%s%n", p.shortName(), s.name(),
+                row.reports(), row.packets(), row.cpuNanos(), s.health().isEmpty() ? "" : "; " + s.health());
+        progress.flush();
+        return row;
+    }
+
+    static void print(List<Row> rows, PrintWriter out) {
+        Table t = new Table("PRIMITIVE", "SETUP", "SENT/S", "REPORTS/S", "PACKETS-OUT/S", "PKTS/REPORT", "RECEIVED/S", "CPU-NS/REPORT",
+                "CAPACITY-REPORTS/S", "VS-BARE", "DROPPED");
+        for (Row r : rows) {
+            Row bare = rows.stream().filter(x -> x.primitive() == r.primitive() && x.setup().equals("bare")).findFirst().orElse(null);
+            t.row(r.primitive().shortName(), r.setup(), fmt(r.offered()), fmt(r.reports()), fmt(r.packets()),
+                    String.format(Locale.ROOT, "%.2f", r.packets() / Math.max(1, r.reports())), fmt(r.received()), fmt(r.cpuNanos()),
+                    fmt(r.capacity()),
+                    bare == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.capacity() / bare.capacity()), r.dropped());
+        }
+        t.print(out, "");
+        out.flush();
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    /** The bare forwarding loop and a sink that drains what it sends. */
+    private static final class BareSetup implements ForwardingSetup {
+        private final PacketSink sink;
+        private final BareForwarder forwarder;
+
+        BareSetup() throws Exception {
+            this.sink = new PacketSink(BARE_SINK_ADDRESS, 4791);
+            try {
+                this.forwarder = new BareForwarder(BARE_ADDRESS, 40040, BARE_SINK_ADDRESS);
+            } catch (Exception e) {
+                sink.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public String name() {
+            return "bare";
+        }
+
+        @Override
+        public ReporterOptions target() {
+            return ReporterOptions.to(BARE_ADDRESS).withPort(forwarder.reportPort());
+        }
+
+        @Override
+        public Thread forwardingThread() {
+            return forwarder.thread();
+        }
+
+        @Override
+        public long reports(Primitive p) {
+            return forwarder.received();
+        }
+
+        @Override
+        public long packetsSent() {
+            return forwarder.sent();
+        }
+
+        @Override
+        public long packetsReceived() {
+            return sink.packets();
+        }
+
+        @Override
+        public long dropped() {
+            return 0;
+        }
+
+        @Override
+        public void close() throws Exception {
+            forwarder.close();
+            sink.close();
+        }
+    }
+}

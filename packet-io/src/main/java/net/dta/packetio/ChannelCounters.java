@@ -1,0 +1,47 @@
+package net.dta.packetio;
+
+import net.dta.packetio.status.CounterArray;
+
+/** What a channel's socket calls did (one writer: the channel's thread). */
+public final class ChannelCounters {
+    public static final int RECEIVE_CALLS = 0;
+    public static final int PACKETS_RECEIVED = 1;
+    public static final int BYTES_RECEIVED = 2;
+    public static final int OVERSIZED = 3;
+    public static final int RECEIVE_ERRORS = 4;
+    public static final int SEND_CALLS = 5;
+    public static final int PACKETS_SENT = 6;
+    public static final int BYTES_SENT = 7;
+    public static final int SEND_ERRORS = 8;
+    static final int SIZE = 9;
+
+    final CounterArray values = new CounterArray(SIZE);
+
+    public long get(int counter) {
+        return values.get(counter);
+    }
+
+    public long packetsReceived() {
+        return get(PACKETS_RECEIVED);
+    }
+
+    public long packetsSent() {
+        return get(PACKETS_SENT);
+    }
+
+    public long bytesReceived() {
+        return get(BYTES_RECEIVED);
+    }
+
+    public long oversized() {
+        return get(OVERSIZED);
+    }
+
+    public long sendErrors() {
+        return get(SEND_ERRORS);
+    }
+
+    public long receiveErrors() {
+        return get(RECEIVE_ERRORS);
+    }
+}

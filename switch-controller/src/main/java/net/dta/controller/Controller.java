@@ -99,6 +99,10 @@ public final class Controller implements AutoCloseable {
         return translators.get(name);
     }
 
+    public synchronized ReporterAgent reporter(String name) {
+        return reporters.get(name);
+    }
+
     /** Records that a changed deployment file was refused (its problems are logged). */
     public synchronized void reloadRefused(String why) {
         reloadError = why;
@@ -136,8 +140,8 @@ public final class Controller implements AutoCloseable {
         for (ReporterSpec r : next.reporters()) {
             goneReporters.remove(r.name());
             ReporterAgent a = reporters.get(r.name());
-            if (a != null && a.spec().equals(r)) {
-                a.update(next);
+            if (a != null && ReporterAgent.sameSwitch(a.spec(), r)) {
+                a.update(r, next);
             } else {
                 if (a != null) {
                     a.close();

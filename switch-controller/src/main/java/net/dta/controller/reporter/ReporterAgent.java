@@ -35,7 +35,8 @@ import static net.dta.p4.ReporterP4Names.*;
 public final class ReporterAgent extends DeviceAgent {
     static final List<String> TABLE_ORDER = List.of(IPV4_ROUTES, REPORTER, FLOWS);
 
-    private final ReporterSpec spec;
+    /** Replaced by a reload that keeps the switch (routes, flows, events, addresses may change). */
+    private volatile ReporterSpec spec;
     private final TableSync tableSync;
     private Deployment deployment;
     private long[] reportsSent = new long[8];
@@ -127,17 +128,31 @@ public final class ReporterAgent extends DeviceAgent {
     }
 
     /** Applies a changed deployment whose entry for this reporter is unchanged (store ids may have moved). */
-    public void update(Deployment next) {
+    /**
+     * Applies a changed deployment on the session thread: the reporter's own entries (routes,
+     * flows, events, addresses) are brought to {@code nextSpec} by difference, without a new
+     * session. The caller checked {@link #sameSwitch} first.
+     */
+    public void update(ReporterSpec nextSpec, Deployment next) {
         post(() -> {
             synchronized (this) {
+                spec = nextSpec;
                 deployment = next;
             }
             try {
                 sync();
             } catch (P4RuntimeException e) {
-                log.warn("reporter {}: applying the changed deployment: {}", spec.name(), e.getMessage());
+                log.warn("reporter {}: applying the changed deployment: {}", nextSpec.name(), e.getMessage());
             }
         });
+    }
+
+    /**
+     * What a reload cannot change without a new session: the switch's P4Runtime endpoint and
+     * pipeline, and the clone session's port (written once when the pipeline is programmed).
+     */
+    public static boolean sameSwitch(ReporterSpec a, ReporterSpec b) {
+        return a.device().equals(b.device()) && a.reportPort() == b.reportPort();
     }
 
     @Override

@@ -2,6 +2,7 @@ package net.dta.controller.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
@@ -15,7 +16,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import net.dta.controller.Controller;
+import net.dta.controller.reporter.ReporterAgent;
 import net.dta.controller.status.ControllerStatus;
+import net.dta.controller.status.ReporterStatus;
 import net.dta.controller.testing.TestNetwork;
 import net.dta.deployment.DeploymentLoader;
 import net.dta.protocol.report.DropReason;
@@ -126,6 +129,21 @@ class Bmv2ReporterTest {
                     capture.destroy();
                     capture.waitFor(10, TimeUnit.SECONDS);
                 }
+                // A reload that changes only the reporter's routes keeps its agent and session and writes
+                // the difference (a reroute must not reconnect every reporter: mininet's link failure).
+                ReporterAgent agent = controller.reporter("leaf");
+                ReporterStatus before = controller.status().reporters().get(0);
+                Path rerouted = dir.resolve("deployment-rerouted.yaml");
+                Files.writeString(rerouted, Files.readString(deployment).replace("    routes:\n",
+                        "    routes:\n      - {prefix: %s, port: 2, dst-mac: \"%s\"}\n".formatted(net + "99", macB)));
+                controller.reload(DeploymentLoader.load(rerouted));
+                TestNetwork.await("the new route written", 30, () -> controller.status().reporters().get(0).writes() > before.writes());
+                ReporterStatus after = controller.status().reporters().get(0);
+                assertSame(agent, controller.reporter("leaf"), "the same agent after the reload");
+                assertEquals(before.sessions(), after.sessions(), "no new session");
+                assertEquals(before.pipelinePushes(), after.pipelinePushes(), "no pipeline push");
+                assertEquals(0, after.writeFailures(), after.lastError());
+                assertEquals("ready", after.state());
             }
             List<String> frames = ExternalTools.tsharkFields(pcap, "ip.src", "ip.dst", "udp.dstport", "udp.length", "data.data");
             assertFalse(ExternalTools.tsharkVerbose(pcap).contains("Malformed"), "tshark finds no malformed frame");

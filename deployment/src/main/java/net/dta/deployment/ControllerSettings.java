@@ -1,6 +1,8 @@
 package net.dta.deployment;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
 
 import net.dta.common.config.HostPort;
 import net.dta.common.security.ServerSecurity;
@@ -28,6 +30,29 @@ public record ControllerSettings(HostPort admin, Duration rpcDeadline, Duration 
 
     public ControllerSettings {
         cmSecret = cmSecret == null ? null : cmSecret.clone();
+    }
+
+    /** By content: a record compares arrays by reference, so a reloaded, unchanged file looked changed. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ControllerSettings c && Objects.equals(admin, c.admin) && Objects.equals(rpcDeadline, c.rpcDeadline)
+                && Objects.equals(cmTimeout, c.cmTimeout) && cmRetries == c.cmRetries && Objects.equals(minBackoff, c.minBackoff)
+                && Objects.equals(maxBackoff, c.maxBackoff) && Objects.equals(pollInterval, c.pollInterval)
+                && Objects.equals(adminSecurity, c.adminSecurity) && Arrays.equals(cmSecret, c.cmSecret);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(admin, rpcDeadline, cmTimeout, cmRetries, minBackoff, maxBackoff, pollInterval, adminSecurity)
+                * 31 + Arrays.hashCode(cmSecret);
+    }
+
+    /** The secret's bytes never appear in logs or status. */
+    @Override
+    public String toString() {
+        return "ControllerSettings[admin=" + admin + ", rpcDeadline=" + rpcDeadline + ", cmTimeout=" + cmTimeout + ", cmRetries="
+                + cmRetries + ", minBackoff=" + minBackoff + ", maxBackoff=" + maxBackoff + ", pollInterval=" + pollInterval
+                + ", adminSecurity=" + adminSecurity + ", cmSecret=" + (cmSecret == null ? "none" : "set") + "]";
     }
 
     @Override

@@ -92,6 +92,21 @@ public final class PacketBatch implements AutoCloseable {
         iovecs.set(ValueLayout.JAVA_LONG, v + Libc.IOV_LEN, length);
     }
 
+    /**
+     * Readies every slot for a recvmmsg: each iovec starts {@code skip} bytes into its slot (room
+     * left for headers the socket does not deliver), names and flags reset. Returns the bytes a
+     * slot can take.
+     */
+    int prepareReceive(int skip) {
+        int room = slotBytes() - skip;
+        for (int i = 0; i < capacity(); i++) {
+            iovec(i, skip, room);
+            nameLength(i, (int) Libc.SOCKADDR_IN_SIZE);
+            clearFlags(i);
+        }
+        return room;
+    }
+
     void nameLength(int i, int length) {
         messages.set(ValueLayout.JAVA_INT, i * Libc.MMSGHDR.byteSize() + Libc.MSG_NAMELEN, length);
     }

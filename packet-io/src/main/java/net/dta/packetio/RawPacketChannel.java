@@ -104,12 +104,7 @@ public final class RawPacketChannel implements PacketChannel {
 
     private int receive(PacketBatch batch, int flags) {
         int capacity = batch.capacity();
-        int room = batch.slotBytes() - SyntheticHeaders.IP_OFFSET;
-        for (int i = 0; i < capacity; i++) {
-            batch.iovec(i, SyntheticHeaders.IP_OFFSET, room);
-            batch.nameLength(i, (int) Libc.SOCKADDR_IN_SIZE);
-            batch.clearFlags(i);
-        }
+        int room = batch.prepareReceive(SyntheticHeaders.IP_OFFSET);
         counters.values.increment(ChannelCounters.RECEIVE_CALLS);
         int n = Libc.recvmmsg(receiver.errno, receiver.fd, batch.messages, capacity, flags,
                 MemorySegment.NULL);

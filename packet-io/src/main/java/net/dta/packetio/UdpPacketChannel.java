@@ -63,12 +63,7 @@ public final class UdpPacketChannel implements PacketChannel {
 
     private int receive(PacketBatch batch, int flags) {
         int capacity = batch.capacity();
-        int room = batch.slotBytes() - UdpFrame.PAYLOAD_OFFSET;
-        for (int i = 0; i < capacity; i++) {
-            batch.iovec(i, UdpFrame.PAYLOAD_OFFSET, room);
-            batch.nameLength(i, (int) Libc.SOCKADDR_IN_SIZE);
-            batch.clearFlags(i);
-        }
+        int room = batch.prepareReceive(UdpFrame.PAYLOAD_OFFSET);
         counters.values.increment(ChannelCounters.RECEIVE_CALLS);
         int n = Libc.recvmmsg(socket.errno, socket.fd, batch.messages, capacity, flags, MemorySegment.NULL);
         if (n <= 0) {

@@ -66,7 +66,7 @@ class Bmv2Switch(Switch):
                 subprocess.run(["ethtool", "-K", intf.name, "tx", "off"], stdout=subprocess.DEVNULL, check=False)
                 args += ["-i", "%d@%s" % (port, intf.name)]
         args += ["--", "--grpc-server-addr", "127.0.0.1:%d" % self.grpc_port, "--cpu-port", str(CPU_PORT)]
-        log = open(os.path.join(self.log_dir, self.name + ".log"), "w")
+        log = open(os.path.join(self.log_dir, self.name + ".log"), "a")   # a restart appends
         self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
         deadline = time.time() + 30
@@ -79,6 +79,11 @@ class Bmv2Switch(Switch):
                     return
             time.sleep(0.2)
         raise RuntimeError("%s: P4Runtime server not up on port %d after 30 s" % (self.name, self.grpc_port))
+
+    def crash(self):
+        """SIGKILL to simple_switch_grpc (the interfaces stay: start() runs it again on the same ports)."""
+        self.proc.kill()
+        self.proc.wait()
 
     def stop(self, deleteIntfs=True):
         if self.proc and self.proc.poll() is None:

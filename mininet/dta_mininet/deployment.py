@@ -2,6 +2,7 @@
 ports, switch ids, routes and flow rules all come from the topology (topology.py); nothing here
 knows a particular topology. Written as JSON, which is YAML (the project's loader reads it)."""
 
+import ipaddress
 import json
 import os
 import subprocess
@@ -19,7 +20,28 @@ PATHS, BYTES, QUEUE, EVENTS = "paths", "flow-bytes", "queue-depth", "drops"
 CONGESTION_THRESHOLD = 4    # packets queued at the bottleneck from which a packet is a congestion event
 P4RUNTIME_BASE = 50000      # switch with device id d: 127.0.0.1:50000+d (root namespace)
 QUERY_GRPC, QUERY_HTTP = 40045, 40046
-CONTROLLER_ADMIN = "127.0.0.1:40244"   # fixed, so that `./dta controller status --config` finds it
+CONTROLLER_ADMIN_PORT = 40244
+MANAGEMENT_NET = "172.31.254.0/24"     # links from the query and collector hosts to the root namespace
+
+
+def management(fabric):
+    """The management links: the query host and each collector get a /30 to the root namespace,
+    {host name: (the host's address, the root namespace's address)}. The query service listens on
+    the query host's; the controller's admin endpoint on the root's end of the first link, where
+    the collectors announce their starts (POST /announce) over their own links."""
+    base = ipaddress.IPv4Network(MANAGEMENT_NET).network_address
+    hosts = fabric.hosts_of("query") + fabric.hosts_of("collector")
+    return {h.name: (str(base + 4 * i + 1), str(base + 4 * i + 2)) for i, h in enumerate(hosts)}
+
+
+def query_address(fabric):
+    """The query service's address: the query host's end of its management link."""
+    return management(fabric)[fabric.hosts_of("query")[0].name][0]
+
+
+def controller_admin(fabric):
+    """host:port of the controller's admin endpoint (status, metrics, announcements)."""
+    return "%s:%d" % (management(fabric)[fabric.hosts_of("query")[0].name][1], CONTROLLER_ADMIN_PORT)
 
 
 def p4runtime_port(fabric, switch):
@@ -76,7 +98,9 @@ def deployment(fabric, run_dir, reporter_json, translator_json):
     d = {
         "deployment": {"name": "mininet-" + fabric.name},
         "controller": {
-            "admin": {"address": CONTROLLER_ADMIN},
+            # beyond loopback (the collectors announce themselves over the management links) on an
+            # emulated lab network that only this machine's root namespace reaches: no TLS, on purpose
+            "admin": {"address": controller_admin(fabric), "allow-insecure": True},
             "rpc-deadline": "30s",                  # BMv2 takes seconds to load a pipeline
             "cm": {"timeout": "1s", "retries": 5, "secret-file": secret_file(run_dir)},
             "reconnect": {"min-backoff": "200ms", "max-backoff": "2s"},
@@ -130,13 +154,14 @@ def secret_file(run_dir):
     return os.path.join(run_dir, "cm-secret")
 
 
-def collector_config(run_dir, host):
+def collector_config(fabric, run_dir, host):
     return {
         "collector": {"name": host.name},
         "network": {"address": host.ip, "ingest": "raw"},
         "data-dir": collector_dir(run_dir, host),
         "admin": {"enabled": True, "address": "127.0.0.1:40042"},
         "cm": {"secret-file": secret_file(run_dir)},
+        "controller": {"admin": controller_admin(fabric)},   # announces each start (docs/reliability.md)
         "stores": STORES,
     }
 
@@ -152,7 +177,7 @@ def query_config(deployment_file, address):
     }
 
 
-def write(fabric, run_dir, reporter_json, translator_json, query_address):
+def write(fabric, run_dir, reporter_json, translator_json):
     """Writes deployment.yaml, one collector.yaml per collector host and query.yaml; returns the
     deployment's path."""
     os.makedirs(run_dir, exist_ok=True)
@@ -162,8 +187,8 @@ def write(fabric, run_dir, reporter_json, translator_json, query_address):
     _write(path, deployment(fabric, run_dir, reporter_json, translator_json))
     for c in fabric.hosts_of("collector"):
         os.makedirs(os.path.join(run_dir, c.name), exist_ok=True)
-        _write(os.path.join(run_dir, c.name, "collector.yaml"), collector_config(run_dir, c))
-    _write(os.path.join(run_dir, "query.yaml"), query_config(path, query_address))
+        _write(os.path.join(run_dir, c.name, "collector.yaml"), collector_config(fabric, run_dir, c))
+    _write(os.path.join(run_dir, "query.yaml"), query_config(path, query_address(fabric)))
     return path
 
 

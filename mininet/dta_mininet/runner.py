@@ -10,17 +10,12 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.parse
 
-from . import deployment, scenarios, topology
+from . import deployment, restarts, scenarios, topology
+from .flows import BASE_PORT, PYTHON, TRAFFIC, plan_flows, query_flows, run_traffic
 
 MISSING_PREREQUISITE = 3                                  # exit code: the test skips (or fails in CI)
-MGMT_QUERY, MGMT_ROOT = "172.31.254.1", "172.31.254.2"   # the query host's link to the root namespace
-MGMT_PORT = 9                                              # its interface on the query host: q1-eth9
-TRAFFIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "traffic.py")
-PYTHON = "/usr/bin/python3"
-FLOW_SIZES = ([64], [512], [1200], [64, 1400])           # payload bytes, a mix per flow
-BASE_PORT = 20000
+MGMT_PORT = 9            # a management link's interface on its host: q1-eth9, c1-eth9 (deployment.management)
 
 
 def parse(argv):
@@ -46,6 +41,12 @@ def parse(argv):
     p.add_argument("--failure", action="store_true", help="last (with --duration): take the failure link down "
                    "(leaf-spine: a spine's link to a leaf), rewrite the deployment file (the controller applies it) "
                    "and check that a new flow's path goes around it; goes into --check")
+    p.add_argument("--collector-restart", action="store_true", help="(with --duration) kill -9 a collector under "
+                   "traffic, start it again: its queue pair goes down and comes back (it announces itself), the reports "
+                   "lost meanwhile are counted, its earlier data stays queryable; goes into --check")
+    p.add_argument("--translator-restart", action="store_true", help="(with --duration) kill -9 the translator "
+                   "switch's simple_switch_grpc, start it again on the same ports: the controller re-programs it and "
+                   "new flows' reports land; goes into --check")
     p.add_argument("--run-dir", help="deployment, configurations, data and logs (default <repo>/.dta/mininet)")
     p.add_argument("--check", metavar="FILE", help="after the traffic, query every flow's path and byte "
                    "counter and write them with the expected path (from the topology) to FILE (JSON)")
@@ -95,11 +96,15 @@ def build_network(fabric, bin_dir, log_dir):
     for l in fabric.links:
         net.addLink(l.a, l.b, port1=l.a_port, port2=l.b_port)
     root = Node("root", inNamespace=False)
-    query = fabric.hosts_of("query")[0]
-    mgmt = net.addLink(net.get(query.name), root, port1=MGMT_PORT)
+    mgmt = {name: (net.addLink(net.get(name), root, port1=MGMT_PORT), addresses)
+            for name, addresses in deployment.management(fabric).items()}
     net.build()
-    mgmt.intf1.setIP(MGMT_QUERY, 30)
-    root.setIP(MGMT_ROOT, 30, intf=mgmt.intf2)
+    admin = deployment.controller_admin(fabric).split(":")[0]
+    for name, (link, (host_ip, root_ip)) in mgmt.items():
+        link.intf1.setIP(host_ip, 30)
+        root.setIP(root_ip, 30, intf=link.intf2)
+        if admin != root_ip:    # the controller's admin endpoint, on the root's end of another link
+            net.get(name).cmd("ip route replace %s/32 via %s dev %s" % (admin, root_ip, link.intf1.name))
     return net, root
 
 
@@ -135,71 +140,6 @@ def ping_servers(net, fabric):
     return results
 
 
-def plan_flows(fabric, n, packets):
-    servers = fabric.hosts_of("server")
-    flows = []
-    for i in range(n):
-        src = servers[i % len(servers)]
-        dst = servers[(i + 1 + (i // len(servers)) * 3) % len(servers)]
-        if dst is src:
-            dst = servers[(i + 2) % len(servers)]
-        flows.append({"src": src.name, "dst": dst.name, "src_ip": src.ip, "dst_ip": dst.ip,
-                      "sport": BASE_PORT + i, "dport": BASE_PORT + 1000 + i, "sizes": FLOW_SIZES[i % len(FLOW_SIZES)],
-                      "packets": packets, "key": "%s:%d->%s:%d/udp" % (src.ip, BASE_PORT + i, dst.ip, BASE_PORT + 1000 + i),
-                      "expected_path": [fabric.switches[s].switch_id for s in fabric.path(src.name, dst.name)],
-                      "expected_switches": fabric.path(src.name, dst.name)})
-    return flows
-
-
-def run_traffic(net, flows, rate, log_dir):
-    """Sinks on the destinations, senders on the sources, all flows at once; fills each flow's
-    `sent` (packets, IPv4 bytes) and `received` (datagrams counted by the sink)."""
-    sinks = {}
-    for f in flows:
-        sinks.setdefault(f["dst"], []).append(f["dport"])
-    sink_procs = {}
-    for host, ports in sinks.items():
-        args = [PYTHON, TRAFFIC, "sink"] + sum((["--port", str(p)] for p in ports), [])
-        p = net.get(host).popen(args, stdout=subprocess.PIPE, stderr=open(os.path.join(log_dir, "sink-%s.log" % host), "w"), text=True)
-        p.stdout.readline()   # "ready"
-        sink_procs[host] = p
-    senders = []
-    for f in flows:
-        args = [PYTHON, TRAFFIC, "send", "--dst", f["dst_ip"], "--sport", str(f["sport"]), "--dport", str(f["dport"]),
-                "--count", str(f["packets"]), "--rate", str(rate)] + sum((["--size", str(s)] for s in f["sizes"]), [])
-        senders.append((f, net.get(f["src"]).popen(args, stdout=subprocess.PIPE, text=True)))
-    for f, p in senders:
-        out, _ = p.communicate()
-        f["sent"] = json.loads(out.strip().splitlines()[-1])
-    time.sleep(1)
-    received = {}
-    for host, p in sink_procs.items():
-        p.send_signal(signal.SIGTERM)
-        out, _ = p.communicate(timeout=10)
-        received.update({int(k): v for k, v in json.loads(out.strip().splitlines()[-1]).items()})
-    for f in flows:
-        f["received"] = received.get(f["dport"], {"packets": 0, "bytes": 0})
-
-
-def query_flows(flows, http, timeout):
-    """Each flow's path and byte counter from the query service's HTTP API; waits (up to `timeout`
-    s in all) for the paths to show the expected number of valid hops and the counters the bytes
-    sent (reports are in flight for a while: BMv2 is slow)."""
-    from .services import http_json
-    base = "http://%s/api/v1/stores" % http
-    deadline = time.time() + timeout
-    for f in flows:
-        key = urllib.parse.quote(f["key"], safe="")
-        while True:
-            f["path_answer"] = http_json("%s/%s/path?key=%s" % (base, deployment.PATHS, key))
-            f["bytes_answer"] = http_json("%s/%s/counter?key=%s" % (base, deployment.BYTES, key))
-            valid = [h for h in f["path_answer"].get("hops", []) if h.get("valid")]
-            done = len(valid) >= len(f["expected_path"]) and f["bytes_answer"].get("estimate", 0) >= f["sent"]["ip_bytes"]
-            if done or time.time() > deadline:
-                break
-            time.sleep(0.5)
-
-
 def report_counts(status):
     """Reports the reporters sent and the translator received, by kind (losses show here)."""
     sent = {}
@@ -230,11 +170,11 @@ def print_banner(fabric, net, http, flows):
               % (s[0].name, TRAFFIC, s[-1].ip, BASE_PORT, BASE_PORT + 1000))
     q = fabric.hosts_of("query")[0].name
     print("*** example queries:")
-    print("    ./dta query path -s %s -k '%s' --server %s:%d" % (deployment.PATHS, example, MGMT_QUERY, deployment.QUERY_GRPC))
-    print("    ./dta query counter -s %s -k '%s' --server %s:%d" % (deployment.BYTES, example, MGMT_QUERY, deployment.QUERY_GRPC))
+    print("    ./dta query path -s %s -k '%s' --server %s:%d" % (deployment.PATHS, example, deployment.query_address(fabric), deployment.QUERY_GRPC))
+    print("    ./dta query counter -s %s -k '%s' --server %s:%d" % (deployment.BYTES, example, deployment.query_address(fabric), deployment.QUERY_GRPC))
     print("    curl -G http://%s/api/v1/stores/%s/path --data-urlencode 'key=%s'" % (http, deployment.PATHS, example))
     print("    (in the Mininet CLI: %s ./dta query path -s %s -k '...' --server %s:%d)"
-          % (q, deployment.PATHS, MGMT_QUERY, deployment.QUERY_GRPC), flush=True)
+          % (q, deployment.PATHS, deployment.query_address(fabric), deployment.QUERY_GRPC), flush=True)
 
 
 def main(argv=None):
@@ -266,7 +206,7 @@ def main(argv=None):
     p4c_dir = os.path.join(repo, "mininet", "target", "p4c")
     reporter_json = compile_v1model(bin_dir, repo, "reporter/reporter_v1model.p4", p4c_dir)
     translator_json = compile_v1model(bin_dir, repo, "translator/translator_v1model.p4", p4c_dir)
-    deployment_file = deployment.write(fabric, run_dir, reporter_json, translator_json, MGMT_QUERY)
+    deployment_file = deployment.write(fabric, run_dir, reporter_json, translator_json)
     print("*** deployment: %s" % deployment_file, flush=True)
 
     def on_term(*_):
@@ -289,7 +229,7 @@ def main(argv=None):
         services.await_fabric_programmed(180)
         q = fabric.hosts_of("query")[0]
         services.start_query(net.get(q.name))
-        http = "%s:%d" % (MGMT_QUERY, deployment.QUERY_HTTP)
+        http = "%s:%d" % (deployment.query_address(fabric), deployment.QUERY_HTTP)
         pings = ping_servers(net, fabric)
         print("*** pings through the reporters: %d/%d answered (%.0f s since start)"
               % (sum(ok for *_, ok in pings), len(pings), time.time() - started), flush=True)
@@ -314,11 +254,22 @@ def main(argv=None):
                 congestion["seconds"] = round(time.time() - t0, 1)
                 print("*** congestion at %s port %d: %s" % (congestion["switch"], congestion["port"],
                                                             scenarios.summary(congestion)), flush=True)
+            collector_restart = translator_restart = None
+            if args.collector_restart:
+                t0 = time.time()
+                collector_restart = restarts.collector_restart(net, fabric, services, http, log_dir)
+                collector_restart["seconds"] = round(time.time() - t0, 1)
+                print("*** " + restarts.collector_summary(collector_restart), flush=True)
+            if args.translator_restart:
+                t0 = time.time()
+                translator_restart = restarts.translator_restart(net, fabric, services, http, log_dir)
+                translator_restart["seconds"] = round(time.time() - t0, 1)
+                print("*** " + restarts.translator_summary(translator_restart), flush=True)
             failure = None
             if args.failure:
                 t0 = time.time()
                 failure = scenarios.link_failure(net, fabric, services, lambda: deployment.write(
-                    fabric, run_dir, reporter_json, translator_json, MGMT_QUERY), http, TRAFFIC, PYTHON)
+                    fabric, run_dir, reporter_json, translator_json), http, TRAFFIC, PYTHON)
                 failure["seconds"] = round(time.time() - t0, 1)
                 print("*** link %s-%s down: the controller applied the new routes in %.0f s; a new flow's path %s "
                       "(before the failure %s), %d/%d datagrams arrived" % (
@@ -326,7 +277,8 @@ def main(argv=None):
                           failure["path_before"], failure["received"], failure["sent"]), flush=True)
             if args.check:
                 with open(args.check, "w") as out:
-                    json.dump({"congestion": congestion, "failure": failure, "topology": fabric.name, "pings": [list(p) for p in pings], "flows": flows,
+                    json.dump({"congestion": congestion, "failure": failure, "collector_restart": collector_restart,
+                               "translator_restart": translator_restart, "topology": fabric.name, "pings": [list(p) for p in pings], "flows": flows,
                                "switches": {n: s.switch_id for n, s in fabric.switches.items()},
                                "controller": services.controller_status(),
                                "seconds": round(time.time() - started, 1)}, out, indent=2)

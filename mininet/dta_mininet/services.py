@@ -59,7 +59,7 @@ class Services:
 
     def _start(self, name, args, host=None):
         log = os.path.join(self.log_dir, name + ".log")
-        with open(log, "w") as out:
+        with open(log, "a") as out:      # a restarted process appends to its first run's log
             cmd = [os.path.join(self.repo, "dta")] + args
             if host is None:
                 p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=self.env, start_new_session=True)
@@ -74,7 +74,16 @@ class Services:
         _remove(ready)
         p = self._start("collector-" + host.name, ["collector", "run", "--config",
                         os.path.join(self.run_dir, host.name, "collector.yaml"), "--ready-file", ready], host)
-        read_ready(ready, p, 120, "collector on " + host.name)
+        return read_ready(ready, p, 120, "collector on " + host.name)
+
+    def kill(self, name):
+        """SIGKILL to the process started as `name` (a crash: no clean stop, no state saved at exit);
+        it is no longer one of ours. Returns its log."""
+        proc = next(p for p in self.procs if p.name == name)
+        proc.popen.kill()
+        proc.popen.wait()
+        self.procs.remove(proc)
+        return proc.log
 
     def start_controller(self, deployment):
         ready = os.path.join(self.run_dir, "controller.ready")

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * byte count is at least the IPv4 bytes the sender put on the wire. In the same fabric start:
  * congestion (a burst through a bottleneck queue: non-zero queue depth as a Key-Write, congestion
  * and drop events in the Append list) and a link failure (the link down, the deployment rewritten,
- * the controller applies it: a new flow's path goes around the link).
+ * the controller applies it: a new flow's path goes around the link), a collector killed and
+ * restarted, and the translator switch killed and restarted ({@link RestartChecks}).
  * Without root, Mininet or BMv2 the runner exits 3 and this test is skipped naming what is
  * missing, unless {@code DTA_REQUIRE_MININET=1} (CI) makes that a failure.
  */
@@ -28,11 +29,13 @@ class LeafSpineFabricTest {
     @Test
     void shouldReturnForEveryFlowThePathItsPacketsTookAndAtLeastTheirBytes() throws IOException, InterruptedException {
         JsonNode result = FabricRun.run("leaf-spine", List.of("--duration", "1", "--traffic", "--flows", "16", "--packets", "5",
-                "--congestion", "--failure"));
+                "--congestion", "--collector-restart", "--translator-restart", "--failure"));
         FabricRun.assertFlows(result, 16);
         System.out.printf("leaf-spine: every path and byte count as expected; the runner's own time %s s%n",
                 result.get("seconds").asText());
         assertCongestionShows(result.get("congestion"));
+        RestartChecks.assertCollectorRestart(result.get("collector_restart"));
+        RestartChecks.assertTranslatorRestart(result.get("translator_restart"));
         assertFailureRerouted(result.get("failure"));
     }
 

@@ -39,7 +39,7 @@ def parse(argv):
                    "bottleneck port's queue with a burst and send datagrams no switch routes; the queue depths "
                    "(Key-Write) and the congestion and drop events (Append) are queried and go into --check")
     p.add_argument("--failure", action="store_true", help="last (with --duration): take the failure link down "
-                   "(leaf-spine: a spine's link to a leaf), rewrite the deployment file (the controller applies it) "
+                   "(leaf-spine: a spine's link to a leaf; fat-tree: an aggregation switch's link to a core switch), rewrite the deployment file (the controller applies it) "
                    "and check that a new flow's path goes around it; goes into --check")
     p.add_argument("--collector-restart", action="store_true", help="(with --duration) kill -9 a collector under "
                    "traffic, start it again: its queue pair goes down and comes back (it announces itself), the reports "
@@ -188,7 +188,7 @@ def main(argv=None):
 
     fabric = topology.FatTree(args.k) if args.topology == topology.FatTree.name else topology.TOPOLOGIES[args.topology]()
     if args.failure and fabric.failure_link is None:
-        print("dta mininet: --failure: rerouting around a failed link is modelled for leaf-spine only", file=sys.stderr)
+        print("dta mininet: --failure: rerouting around a failed link is not modelled for %s" % fabric.name, file=sys.stderr)
         return 2
     run_dir = os.path.abspath(args.run_dir or os.path.join(repo, ".dta", "mininet"))
     if os.path.isdir(run_dir) and os.listdir(run_dir):

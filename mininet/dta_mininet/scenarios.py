@@ -7,7 +7,7 @@ there writes each crossing flow's queue depth (Key-Write, store queue-depth) and
 congestion event for every packet that found the queue at least CONGESTION_THRESHOLD deep; a few
 datagrams to an address no switch routes become drop events at the sender's leaf.
 
-link_failure: a link is cut, the deployment rewritten around it, the controller applies it, and a
+link_failure: a link is cut (leaf-spine: a spine's link to a leaf; fat-tree: an aggregation-core link), the deployment rewritten around it, the controller applies it, and a
 new flow's path is the path around the link."""
 
 import ipaddress
@@ -20,6 +20,7 @@ import urllib.parse
 
 from . import deployment
 from .bmv2_runtime import Bmv2Runtime
+from .flows import crosses
 from .services import http_json
 
 EVENT_DROP, EVENT_CONGESTION = 1, 2
@@ -127,8 +128,8 @@ def link_failure(net, fabric, services, rewrite_deployment, http, traffic_py, py
     a, b = fabric.failure_link
     status = services.controller_status()
     reloads = status.get("reloads", 0)
-    dst = next(h for h in fabric.hosts_of("server") if h.switch == b)
-    src = next(h for h in fabric.hosts_of("server") if h.switch != b and a in fabric.path(h.name, dst.name))
+    servers = fabric.hosts_of("server")
+    src, dst = next((s, d) for s in servers for d in servers if s is not d and crosses(fabric.path(s.name, d.name), [(a, b)]))
     before = fabric.path(src.name, dst.name)
     t0 = time.time()
     for sw, peer in ((a, b), (b, a)):   # not `ip link set down`: BMv2 freezes (docs/mininet.md)

@@ -220,7 +220,10 @@ class FatTree(Fabric):
     Routing is deterministic (one path per flow, so a flow's path is known): up from an edge
     through the aggregation switch picked by the destination edge's position, from there through
     the core switch of that aggregation's group picked by the destination server's position, and
-    down: a path has at most 5 switches (the paths store's hops)."""
+    down: a path has at most 5 switches (the paths store's hops). With an aggregation-core link
+    down, an aggregation switch going up takes the next core switch of its group whose links to it
+    and to the destination pod's aggregation switch are both up (every core switch of a group
+    reaches the same aggregation switch of every pod)."""
 
     name = "fat-tree"
 
@@ -265,6 +268,8 @@ class FatTree(Fabric):
         # The congestion scenario's link: the aggregation switch's port towards pod 1's second edge.
         e12 = self._edges(1)[1]
         self.bottleneck = (self._agg(1, self.position[e12] % half), e12)
+        # The failure scenario's link: pod 1's first aggregation switch to its group's first core.
+        self.failure_link = (self._agg(1, 0), "c1")
 
     def _agg(self, pod, index):
         return "a%d%d" % (pod, index + 1)
@@ -282,7 +287,13 @@ class FatTree(Fabric):
         if role == "aggregation":
             if self.pod_of[switch] == self.pod_of[edge]:
                 return edge
-            return "c%d" % (self.position[switch] * half + slot % half + 1)
+            group = self.position[switch]
+            down_to = self._agg(self.pod_of[edge], group)
+            for i in range(half):
+                core = "c%d" % (group * half + (slot + i) % half + 1)
+                if self.is_up(switch, core) and self.is_up(core, down_to):
+                    return core
+            raise ValueError("no core switch with links up between %s and %s" % (switch, down_to))
         return self._agg(self.pod_of[switch], up)    # an edge (or the translator) going up
 
     def next_hop(self, switch, host):

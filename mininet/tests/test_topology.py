@@ -97,8 +97,11 @@ class GeneratedFabrics(unittest.TestCase):
                 self.assertEqual(congested, "congestion-threshold" in r["events"], r["name"])
             self.assertTrue(any("queue-depth" in rule for r in d["reporters"] for rule in r["flows"]), f.name)
 
-    def test_leaf_spine_routes_around_a_link_taken_down(self):
-        f = topology.LeafSpine()
+    def test_leaf_spine_and_fat_tree_route_around_a_link_taken_down(self):
+        for f in fabrics():
+            self.routes_around(f)
+
+    def routes_around(self, f):
         a, b = f.failure_link
         crossing = [(s.name, d.name) for s in f.hosts_of("server") for d in f.hosts_of("server")
                     if s is not d and any({x, y} == {a, b} for x, y in zip(f.path(s.name, d.name), f.path(s.name, d.name)[1:]))]
@@ -113,7 +116,7 @@ class GeneratedFabrics(unittest.TestCase):
             port, _ = f.report_path(sw.name)
             self.assertFalse(sw.name in (a, b) and f.switches[sw.name].ports.get(b if sw.name == a else a) == port)
         with self.assertRaises(ValueError):
-            topology.FatTree(4).take_down("a11", "e11")
+            f.take_down(a, "no-such-switch")
 
 
 if __name__ == "__main__":

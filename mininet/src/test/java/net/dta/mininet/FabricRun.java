@@ -96,6 +96,19 @@ final class FabricRun {
         assertTrue(multiHop > 0 && multiHop < flows.size(), "the traffic mixes one-hop and multi-hop flows");
     }
 
+    /** After the link went down and the controller applied the rewritten deployment, a new flow takes the path around it. */
+    static void assertFailureRerouted(JsonNode f) {
+        assertEquals(f.get("sent").asLong(), f.get("received").asLong(), "every datagram arrives around the failed link " + f.get("link"));
+        List<Long> expected = new ArrayList<>();
+        f.get("expected_path").forEach(id -> expected.add(id.asLong()));
+        List<Long> before = new ArrayList<>();
+        f.get("path_before").forEach(id -> before.add(id.asLong()));
+        List<Long> valid = new ArrayList<>();
+        f.get("valid_hops").forEach(id -> valid.add(id.asLong()));
+        assertTrue(!expected.equals(before), "the failed link was on the flow's path: " + before);
+        assertEquals(expected, valid, "the path the query service returns goes around the failed link " + f.get("link"));
+    }
+
     private static String tail(String text, int lines) {
         List<String> all = text.lines().toList();
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));

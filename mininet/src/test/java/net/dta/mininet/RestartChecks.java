@@ -43,7 +43,7 @@ final class RestartChecks {
         for (Iterator<Map.Entry<String, JsonNode>> it = r.get("while_down").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
             if (survivor.equals(f.getValue().get("collector").asText())) {
-                assertFalse(f.getValue().get("valid_hops").isEmpty(), f.getKey() + ": the other collector's flows land meanwhile: " + f.getValue());
+                assertTrue(f.getValue().get("complete").asBoolean(), f.getKey() + ": the other collector's flows land meanwhile: " + f.getValue());
             } else {
                 victimFlows++;
             }
@@ -62,7 +62,8 @@ final class RestartChecks {
 
     /**
      * The translator switch killed with SIGKILL and started again with no program: the controller
-     * pushed the pipeline again, and new flows land on both collectors.
+     * pushed the pipeline again, and new flows land on both collectors (the second round of them:
+     * the first reports after programming are not all counted by BMv2, docs/mininet.md "Limits").
      */
     static void assertTranslatorRestart(JsonNode r) {
         JsonNode programmed = r.get("translator").get("programmed");
@@ -70,16 +71,18 @@ final class RestartChecks {
                 "the controller pushed the pipeline to the restarted switch: " + programmed);
         programmed.get("queue_pairs").forEach(q -> assertEquals("up", q.get("state").asText(), "queue pairs connected again: " + programmed));
         assertTrue(r.get("reports_sent_while_down").asLong() > 0, "reports were sent while the translator was down: " + r);
-        assertLanded(r.get("after"), null, "after the translator restart");
+        assertLanded(r.get("resumed"), null, "after the translator restart");
     }
 
-    /** Every flow's path has hops and its counter bytes; with a collector named, some flows are on it. */
+    /**
+     * Every flow's path is complete and its counter at least the bytes sent; with a collector named,
+     * some flows are on it.
+     */
     private static void assertLanded(JsonNode answers, String collector, String when) {
         int on = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = answers.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
-            assertFalse(f.getValue().get("valid_hops").isEmpty(), f.getKey() + " " + when + ": its path is there: " + f.getValue());
-            assertTrue(f.getValue().get("bytes").asLong() > 0, f.getKey() + " " + when + ": its bytes are counted: " + f.getValue());
+            assertTrue(f.getValue().get("complete").asBoolean(), f.getKey() + " " + when + ": its whole path and bytes are there: " + f.getValue());
             on += f.getValue().get("collector").asText().equals(collector) ? 1 : 0;
         }
         assertTrue(collector == null || on > 0, "some flows " + when + " are on " + collector + ": " + answers);

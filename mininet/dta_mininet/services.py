@@ -45,7 +45,7 @@ def read_ready(path, proc, timeout, what):
     raise RuntimeError("%s not ready after %d s; log: %s" % (what, timeout, proc.log))
 
 
-def http_json(url, timeout=5):
+def http_json(url, timeout=30):   # generous: a query service JVM still warming up on a loaded machine
     with urllib.request.urlopen(url, timeout=timeout) as r:
         return json.loads(r.read().decode())
 

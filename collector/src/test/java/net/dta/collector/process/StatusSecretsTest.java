@@ -37,8 +37,9 @@ import net.dta.testkit.TestCmSecret;
  * RDMA CM by a requester, read over HTTP.
  */
 class StatusSecretsTest {
-    static final String COLLECTOR_IP = "127.0.47.2";
-    static final String REQUESTER_IP = "127.0.47.1";
+    static final String SUBNET = net.dta.testkit.Loopback.uniqueSubnet();
+    static final String COLLECTOR_IP = SUBNET + "2";
+    static final String REQUESTER_IP = SUBNET + "1";
     static final String TOKEN = "0123456789abcdef0123456789abcdef";
 
     @TempDir

@@ -50,7 +50,13 @@ def parse(argv):
     p.add_argument("--run-dir", help="deployment, configurations, data and logs (default <repo>/.dta/mininet)")
     p.add_argument("--check", metavar="FILE", help="after the traffic, query every flow's path and byte "
                    "counter and write them with the expected path (from the topology) to FILE (JSON)")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    scenarios_asked = ["--" + n.replace("_", "-") for n in ("congestion", "collector_restart", "translator_restart", "failure")
+                       if getattr(args, n)]
+    if scenarios_asked and args.duration is None:
+        p.error("%s: the scenarios run after the traffic, before the end of --duration; add --duration "
+                "(without it the Mininet CLI opens)" % ", ".join(scenarios_asked))
+    return args
 
 
 def prerequisites(repo):

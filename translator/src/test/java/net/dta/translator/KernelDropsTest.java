@@ -31,7 +31,7 @@ class KernelDropsTest {
 
     @Test
     void reportsTheKernelDropsAtAFullReportSocketAreCountedInStatusAndMetrics() throws Exception {
-        try (Translator t = Translator.start(TranslatorConfig.forTest("127.0.0.1", Mode.UDP));
+        try (Translator t = Translator.start(TranslatorConfig.forTest(net.dta.testkit.Loopback.uniqueSubnet() + "1", Mode.UDP));
              DatagramChannel reporter = DatagramChannel.open()) {
             assertEquals(0, t.status().sockets().reportKernelDrops());
             CountDownLatch held = new CountDownLatch(1);
@@ -58,8 +58,8 @@ class KernelDropsTest {
             TranslatorStatus.Sockets s = t.status().sockets();
             assertEquals(SENT, s.reportsReceived() + s.reportKernelDrops(), "received + dropped by the kernel = sent: " + s);
             assertEquals(drops, s.reportKernelDrops(), "nothing more dropped once the data plane reads again");
-            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + t.adminAddress().getPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://"
+                    + t.adminAddress().getHostString() + ":" + t.adminAddress().getPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(metrics.contains("dta_translator_socket_report_kernel_drops_total " + drops + ".0")
                     || metrics.contains("dta_translator_socket_report_kernel_drops_total " + drops + "\n"), metrics);
         }

@@ -90,7 +90,7 @@ start_guest_collector() {
   local dir="$1" fresh="${2:-}"
   write_configs
   if [ "$MODE" = peer ]; then
-    ssh "$PEER" mkdir -p /var/tmp/dta-interop/run && rsync -a "$SHARE/collector-rxe.yaml" "$SHARE/cm.secret" "$SHARE/dta_probe.c" "$PEER:/var/tmp/dta-interop/"
+    mkdir -p "$SHARE/run" && peer_put collector-rxe.yaml cm.secret dta_probe.c run
   fi
   guest_sh "collector-start-$dir" 900 <<EOF
 # One collector at a time (they would share the CM port): stop one left running.
@@ -242,7 +242,7 @@ fetch_guest_stores() {
   local dir="$1" dest="$2"
   mkdir -p "$dest"
   if [ "$MODE" = peer ]; then
-    rsync -a "$PEER:/var/lib/dta/$dir/" "$dest/" --include='*.dta' --exclude='*'
+    peer_run "cd /var/lib/dta/$dir && tar -cf - *.dta" < /dev/null | tar -C "$dest" -xf -
   else
     guest_sh "fetch-$dir" 120 <<EOF
 mkdir -p \$SHARE/run/stores-$dir && cp /var/lib/dta/$dir/*.dta \$SHARE/run/stores-$dir/

@@ -45,10 +45,11 @@ translator: {name: interop-tor}
 p4runtime: {address: "127.0.0.1:9559"}
 network: {address: $HOST_IP, report-port: 40040, mode: raw}
 admin: {address: "$TRANSLATOR_ADMIN"}
-# The guest runs under TCG: its round trip is milliseconds, not the microseconds of a NIC. A
-# retransmit timeout below it makes the requester query and resend before rxe could answer
-# (docs/interop.md, "nak").
-dataplane: {retransmit-timeout-micros: 50000}
+# The guest runs under TCG: its round trip is milliseconds, not the microseconds of a NIC, and on a
+# busy host it stalls for whole time slices. A retransmit timeout below that makes the requester
+# query and resend (go-back-N: the whole window) before rxe could answer, which buries the guest
+# (docs/interop.md, "nak" and "restart").
+dataplane: {retransmit-timeout-micros: 200000}
 EOF
   local name address admin
   for name in rxe soft; do
@@ -77,7 +78,8 @@ translators:
     address: $HOST_IP
     # No idle flush during a run: postcard rows and Append batches are then written only when
     # complete, so two runs of the same load write the same bytes.
-    settings: {flush-interval: 2s}
+    # Probes every 2 s (3 unanswered: down), not 100 ms: a stalled emulated guest is not a dead one.
+    settings: {flush-interval: 2s, probe-interval: 2s}
 EOF
   done
   touch "$WORK/conf/.done"

@@ -13,7 +13,7 @@ STORES_YAML='stores:
   - {name: paths, id: 3, kind: postcard, rows: 2^12, hops: 5}
   - {name: drops, id: 4, kind: append, lists: 4, entries-per-list: 2^12}
   - {name: heavy-hitters, id: 5, kind: sketch, rows: 2, columns: 2^12}'
-LOAD_SHAPE=(--seed "$LOAD_SEED" --keys 2^12 --lists 4 --sketch-columns 2^12 --quiet)
+LOAD_SHAPE=(--keys 2^12 --lists 4 --sketch-columns 2^12 --quiet)
 write_configs() {
   [ -f "$WORK/conf/.done" ] && return 0
   mkdir -p "$WORK/conf"
@@ -171,9 +171,11 @@ qp_up() { [ "$(metric "$CONTROLLER_ADMIN" 'dta_controller_translator_queue_pair_
 tor() { metric "$TRANSLATOR_ADMIN" "$1" | awk '{ printf "%d\n", $1 }'; }
 
 # Sends a load through the translator (in the namespace) and waits until the translator's requests
-# stop moving and the flush interval passed. Extra arguments go to ./dta reporter load.
+# stop moving and the flush interval passed. Extra arguments go to ./dta reporter load; SEED (the
+# environment) replaces the load's seed: a load that must change the stores needs a new one, since
+# the same seed writes the same bytes again.
 send_load() {
-  nsx env DTA_NO_BUILD=1 "$ROOT/dta" reporter load --to "$HOST_IP:40040" "${LOAD_SHAPE[@]}" "$@" \
+  nsx env DTA_NO_BUILD=1 "$ROOT/dta" reporter load --to "$HOST_IP:40040" --seed "${SEED:-$LOAD_SEED}" "${LOAD_SHAPE[@]}" "$@" \
     > "$WORK/logs/load-$(date +%s).log" 2>&1 || { fail "the reporter load failed"; return 1; }
   local before after
   after="$(tor 'dta_translator_queue_pair_requests_total{')"
@@ -382,7 +384,7 @@ case_restart() {
   echo "collector_restart: store files identical; queue pair back $((SECONDS - t0)) s after the collector was ready" >> "$WORK/measurements.txt"
   wait_for "the translator's queue pair" 60 qp_up || { fail "the translator's queue pair stayed down"; return 1; }
   local lost0; lost0="$(tor 'dta_translator_queue_pair_lost_packets_total{')"
-  send_load --count 2000 --rate "$RATE" --mix kw=1 || return 1
+  SEED="$(date +%s)" send_load --count 2000 --rate "$RATE" --mix kw=1 || return 1
   guest_store_sums e2e
   [ "$GUEST_OUT" != "$before" ] || { fail "reports sent after the restart did not land"; return 1; }
   [ "$(tor 'dta_translator_queue_pair_lost_packets_total{')" = "$lost0" ] || { fail "packets lost after the restart"; return 1; }

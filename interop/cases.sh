@@ -186,6 +186,12 @@ send_load() {
   done
 }
 
+# The translator's non-zero dta_translator_reports_lost_total series (every reason: a report it
+# dropped before sending, e.g. retransmit_window, is lost as surely as a lost packet).
+reports_lost() {
+  nsx curl -s --max-time 5 "http://$TRANSLATOR_ADMIN/metrics" | awk '/^dta_translator_reports_lost_total\{/ && $NF != 0 { printf "%s ", $0 }'
+}
+
 # --- cases ----------------------------------------------------------------------------------------
 # Offsets RdmaCmNative relies on, as the guest's headers have them (dta_probe --offsets).
 EXPECTED_OFFSETS="event.id=0 event.event=16 event.status=20 event.param=24 conn.private_data_len=8
@@ -265,7 +271,8 @@ case_primitives() {
   start_stack rxe || return 1
   say "  queue pair up; load: 10,000 reports of all five primitives at $RATE/s..."
   send_load "${PRIMITIVES_LOAD[@]}" || return 1
-  local lost_rxe; lost_rxe="$(tor 'dta_translator_queue_pair_lost_packets_total{')"
+  local lost_rxe dropped_rxe; lost_rxe="$(tor 'dta_translator_queue_pair_lost_packets_total{')"
+  dropped_rxe="$(reports_lost)"
   fetch_guest_stores e2e "$WORK/data/rxe-stores"
   stop_stack
   say "  the same load against the software responder (raw mode, in the namespace)..."
@@ -274,10 +281,12 @@ case_primitives() {
   wait_for "the software collector" 120 test -f "$WORK/run-sw.ready" || { fail "the software collector did not start"; return 1; }
   start_stack soft || return 1
   send_load "${PRIMITIVES_LOAD[@]}" || return 1
-  local lost_sw; lost_sw="$(tor 'dta_translator_queue_pair_lost_packets_total{')"
+  local lost_sw dropped_sw; lost_sw="$(tor 'dta_translator_queue_pair_lost_packets_total{')"; dropped_sw="$(reports_lost)"
   stop_stack
   stop_host collector-sw
   [ "$lost_rxe" = 0 ] && [ "$lost_sw" = 0 ] || { fail "packets lost: $lost_rxe towards rxe, $lost_sw towards the software responder"; return 1; }
+  [ -z "$dropped_rxe" ] && [ -z "$dropped_sw" ] \
+    || { fail "the translator dropped reports: towards rxe: ${dropped_rxe:-none}; towards the software responder: ${dropped_sw:-none}"; return 1; }
   python3 "$HERE/compare_stores.py" "$WORK/data/rxe-stores" "$WORK/data/soft" > "$WORK/logs/compare.txt" 2>&1 \
     || { fail "the stores differ: $(tail -n 5 "$WORK/logs/compare.txt" | tr '\n' ' ')"; return 1; }
   sed 's/^/  /' "$WORK/logs/compare.txt" >&2

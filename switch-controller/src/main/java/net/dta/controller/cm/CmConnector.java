@@ -69,7 +69,6 @@ public final class CmConnector {
     private int nextPsn;
     private int reads;
     private int forgedReps;
-    private int staleReps;
 
     /** @param cmSecret the deployment's CM secret (controller.cm.secret-file); null: {@link #handshake} refuses to start */
     public CmConnector(TranslatorSpec translator, CollectorSpec collector, FramePort port, FrameRouter.Inbox inbox,
@@ -338,7 +337,7 @@ public final class CmConnector {
                 case CmAttribute.REP -> {
                     if (cmPacket.rep().remoteCommId() != localCommId) {
                         // A REP retransmitted for an earlier, abandoned attempt: end that half-open connection.
-                        staleReps++;
+                        // (Connection attempts to one collector run one at a time: their frames share an inbox.)
                         withdraw(cmPacket.mad().transactionId(), cmPacket.rep().remoteCommId(), cmPacket.rep().localCommId());
                         continue;
                     }
@@ -368,11 +367,6 @@ public final class CmConnector {
                 }
             }
         }
-    }
-
-    /** REJs (timeout) sent for REPs of earlier, abandoned attempts. */
-    public int staleReps() {
-        return staleReps;
     }
 
     /** Sends a timeout REJ for a REQ of ours given up on (ours: our communication id; theirs: the REP's, or 0). */

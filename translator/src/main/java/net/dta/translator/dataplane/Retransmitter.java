@@ -197,9 +197,10 @@ final class Retransmitter {
         }
         x.count(EngineCounter.RETRANSMIT_TIMEOUTS);
         progressAt[c] = x.now;
-        // One at a time: a second would make a late answer to the first look like its own. A
-        // query unanswered for four timeouts is taken as lost.
-        if (!querying[c] || x.now - queriedAt[c] >= 4 * rto) {
+        // One at a time: a second would make a late answer to the first look like its own (it
+        // would send the requester back to FETCH_ADDs executed since). A query unanswered for four
+        // timeouts and four smoothed round trips (the timeout is capped, round trips are not) is lost.
+        if (!querying[c] || x.now - queriedAt[c] >= 4 * Math.max(rto, srtt[c])) {
             psnQuery(c, x.t.queuePair(c));
         }
     }

@@ -30,8 +30,8 @@ import net.dta.translator.config.Mode;
  * window, divided by the reports delivered in that window.
  */
 public final class CollectorCpuBenchmark {
-    static final int CLASSIC_ADDRESS = Ipv4.parse("127.0.42.1");
-    static final int CHRONICLE_ADDRESS = Ipv4.parse("127.0.42.2");
+    static final int CLASSIC_ADDRESS = Ipv4.parse(BenchAddresses.host(201));
+    static final int CHRONICLE_ADDRESS = Ipv4.parse(BenchAddresses.host(202));
 
     /**
      * @param rate           reports per second offered to every set-up

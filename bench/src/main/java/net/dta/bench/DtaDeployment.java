@@ -31,10 +31,10 @@ import net.dta.translator.pipeline.Counters;
 import net.dta.translator.pipeline.Registers;
 
 /**
- * DTA on loopback, in this process: one software translator ({@code 127.0.44.1}) programmed
+ * DTA on loopback, in this process: one software translator (host 1 of the run's {@link BenchAddresses}) programmed
  * through P4Runtime by the switch controller (as {@code ./dta controller run} would, from a
  * deployment file written here), in front of {@code n} collectors (the collector daemon with its
- * software RoCEv2 responder, {@code 127.0.44.2} upwards) holding {@link BenchStores}; bucket b of
+ * software RoCEv2 responder, host 2 upwards) holding {@link BenchStores}; bucket b of
  * every store goes to collector {@code b mod n}. The collectors do nothing on the ingest path but
  * run their responder thread.
  *
@@ -43,7 +43,7 @@ import net.dta.translator.pipeline.Registers;
  * file cannot say so; that set-up is connected by {@link BenchController} instead.
  */
 final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchmark.ForwardingSetup {
-    static final String TRANSLATOR_ADDRESS = "127.0.44.1";
+    static final String TRANSLATOR_ADDRESS = BenchAddresses.host(1);
     private static final long TRANSLATOR_MAC = 0x02_00_00_00_00_01L;
     /**
      * Liveness probe interval. The default (100 ms) assumes the translator hears an ACK at least that
@@ -65,7 +65,7 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
     private Controller controller;
     /** How long the controller may take to connect every queue pair and program every store. */
     private static final long CONNECT_TIMEOUT_SECONDS = 60;
-    static final String RELAY_ADDRESS = "127.0.44.99";
+    static final String RELAY_ADDRESS = BenchAddresses.host(99);
     /** The CM secret of this run (its collectors read it from cm.secret; the bench controller signs REQs with it). */
     private byte[] cmSecret;
 
@@ -153,7 +153,7 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
     }
 
     static String collectorAddress(int i) {
-        return "127.0.44." + (2 + i);
+        return BenchAddresses.host(2 + i);
     }
 
     /**

@@ -25,8 +25,8 @@ import net.dta.translator.config.Mode;
  * the window.
  */
 public final class TranslatorThroughputBenchmark {
-    static final int BARE_ADDRESS = Ipv4.parse("127.0.43.1");
-    static final int BARE_SINK_ADDRESS = Ipv4.parse("127.0.43.2");
+    static final int BARE_ADDRESS = Ipv4.parse(BenchAddresses.host(101));
+    static final int BARE_SINK_ADDRESS = Ipv4.parse(BenchAddresses.host(102));
 
     /** What the benchmark needs from a forwarding set-up. */
     public interface ForwardingSetup extends AutoCloseable {

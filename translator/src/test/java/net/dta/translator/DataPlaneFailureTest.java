@@ -37,7 +37,7 @@ class DataPlaneFailureTest {
 
     @Test
     void oversizedRequestsAndBatchesAreRefusedAndTheTranslatorStaysUsable() throws Exception {
-        try (Translator t = Translator.start(TranslatorConfig.forTest("127.0.0.1", Mode.UDP));
+        try (Translator t = Translator.start(TranslatorConfig.forTest(net.dta.testkit.Loopback.uniqueSubnet() + "1", Mode.UDP));
              TestController c = TestController.tcp(t.p4runtimeAddress(), 1)) {
             c.arbitrate();
             c.setPipeline();
@@ -64,7 +64,7 @@ class DataPlaneFailureTest {
 
     @Test
     void aStoppedDataPlaneFailsHealthMetricsAndEveryP4RuntimeRequest() throws Exception {
-        try (Translator t = Translator.start(TranslatorConfig.forTest("127.0.0.1", Mode.UDP));
+        try (Translator t = Translator.start(TranslatorConfig.forTest(net.dta.testkit.Loopback.uniqueSubnet() + "1", Mode.UDP));
              TestController c = TestController.tcp(t.p4runtimeAddress(), 1)) {
             c.arbitrate();
             c.setPipeline();
@@ -92,7 +92,7 @@ class DataPlaneFailureTest {
 
     @Test
     void aControllerWhoseConnectionDiedCanReconnectWithTheSameElectionId() throws Exception {
-        try (Translator t = Translator.start(TranslatorConfig.forTest("127.0.0.1", Mode.UDP))) {
+        try (Translator t = Translator.start(TranslatorConfig.forTest(net.dta.testkit.Loopback.uniqueSubnet() + "1", Mode.UDP))) {
             TestController first = TestController.tcp(t.p4runtimeAddress(), 7);
             first.arbitrate();
             first.abandon(); // the process died: its connection is gone, no clean end of stream
@@ -108,7 +108,7 @@ class DataPlaneFailureTest {
     }
 
     private HttpResponse<String> get(Translator t, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + t.adminAddress().getPort() + path)).build(),
+        return http.send(HttpRequest.newBuilder(URI.create("http://" + t.adminAddress().getHostString() + ":" + t.adminAddress().getPort() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -32,7 +32,7 @@ class OversizedReportTest {
 
     @Test
     void aDatagramOverTheMaximumIsCountedAsAnOversizedDropInStatusAndMetrics() throws Exception {
-        try (Translator t = Translator.start(TranslatorConfig.forTest("127.0.0.1", Mode.UDP));
+        try (Translator t = Translator.start(TranslatorConfig.forTest(net.dta.testkit.Loopback.uniqueSubnet() + "1", Mode.UDP));
              DatagramChannel ch = DatagramChannel.open()) {
             InetSocketAddress to = t.reportAddress();
             ch.send(ByteBuffer.allocate(DropReason.MAX_DATAGRAM_BYTES + 1), to);
@@ -41,7 +41,7 @@ class OversizedReportTest {
             LoopbackDeployment.await("two oversized drops", () -> t.status().reports().dropped().get("oversized") == 2);
             LoopbackDeployment.await("one bad_version drop", () -> t.status().reports().dropped().get("bad_version") == 1);
             InetSocketAddress admin = t.adminAddress();
-            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.getPort()
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + admin.getHostString() + ":" + admin.getPort()
                     + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(metrics.contains("dta_translator_report_drops_total{reason=\"oversized\"} 2"), metrics);
         }

@@ -33,18 +33,21 @@ import p4.v1.P4RuntimeOuterClass.WriteRequest;
  * deployment's controller gets any call through; everyone else is refused before arbitration.
  */
 class P4RuntimeSecurityTest {
+    /** Its own loopback address: parallel builds each bind their translator's port 4791. */
+    private static final String HOST = net.dta.testkit.Loopback.uniqueSubnet() + "1";
+
     @TempDir
     Path dir;
 
     @Test
     void onlyTheDeploymentsControllerCertificateCanArbitrateOrWrite() throws Exception {
         TestCertificates certs = TestCertificates.create(dir.resolve("pki"));
-        Path[] server = certs.issue("translator", "127.0.0.1");
+        Path[] server = certs.issue("translator", HOST);
         Path[] controller = certs.issue("controller");
         Path[] intruder = certs.issue("intruder"); // signed by the same CA, but not the allowed name
         Path[] stranger = certs.selfSigned("controller"); // the right name, from nobody's CA
         ServerSecurity mtls = new ServerSecurity(server[0], server[1], certs.ca, List.of("controller"), null, false);
-        TranslatorConfig cfg = TranslatorConfig.forTest("127.0.0.1", Mode.UDP).withP4RuntimeSecurity(mtls);
+        TranslatorConfig cfg = TranslatorConfig.forTest(HOST, Mode.UDP).withP4RuntimeSecurity(mtls);
         try (Translator t = Translator.start(cfg);
              TestController primary = TestController.tls(t.p4runtimeAddress(), 10, ClientSecurity.of(certs.ca, controller[0], controller[1], null))) {
             assertEquals(0, primary.arbitrate().getStatus().getCode(), "the controller is primary");
@@ -83,7 +86,7 @@ class P4RuntimeSecurityTest {
 
     @Test
     void listeningBeyondLoopbackWithoutTlsAndAuthenticationIsRefusedUnlessAllowed() {
-        TranslatorConfig open = TranslatorConfig.forTest("127.0.0.1", Mode.UDP).withP4Runtime("0.0.0.0", 0);
+        TranslatorConfig open = TranslatorConfig.forTest(HOST, Mode.UDP).withP4Runtime("0.0.0.0", 0);
         TranslatorStartException e = assertThrows(TranslatorStartException.class, () -> Translator.start(open).close());
         assertTrue(e.getMessage().contains("refusing to listen on 0.0.0.0 for the translator's P4Runtime server without TLS"),
                 e.getMessage());
@@ -94,14 +97,14 @@ class P4RuntimeSecurityTest {
     @Test
     void theAdminEndpointOverHttpsAdmitsTheTokenOrTheClientCertificateOnly() throws Exception {
         TestCertificates certs = TestCertificates.create(dir.resolve("pki"));
-        Path[] server = certs.issue("translator", "127.0.0.1");
+        Path[] server = certs.issue("translator", HOST);
         Path[] operator = certs.issue("operator");
         Path token = certs.token("admin");
         ServerSecurity admin = new ServerSecurity(server[0], server[1], certs.ca, List.of("operator"), token, false);
-        TranslatorConfig cfg = TranslatorConfig.forTest("127.0.0.1", Mode.UDP);
-        cfg = cfg.withAdmin(new TranslatorConfig.Admin(true, "127.0.0.1", 0, admin));
+        TranslatorConfig cfg = TranslatorConfig.forTest(HOST, Mode.UDP);
+        cfg = cfg.withAdmin(new TranslatorConfig.Admin(true, HOST, 0, admin));
         try (Translator t = Translator.start(cfg)) {
-            String address = "127.0.0.1:" + t.adminAddress().getPort();
+            String address = HOST + ":" + t.adminAddress().getPort();
             // No credentials: 401 over TLS (the certificate is asked for, not required, since a token also admits).
             HttpClient anonymous = HttpClient.newBuilder().sslContext(ClientSecurity.of(certs.ca, null, null, null).sslContext()).build();
             HttpResponse<String> r = anonymous.send(HttpRequest.newBuilder(URI.create("https://" + address + "/status")).build(),

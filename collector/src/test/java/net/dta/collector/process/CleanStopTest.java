@@ -33,8 +33,9 @@ import net.dta.testkit.TestCmSecret;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CleanStopTest {
-    static final String COLLECTOR_IP = "127.0.43.2";
-    static final String REQUESTER_IP = "127.0.43.1";
+    static final String SUBNET = net.dta.testkit.Loopback.uniqueSubnet();
+    static final String COLLECTOR_IP = SUBNET + "2";
+    static final String REQUESTER_IP = SUBNET + "1";
 
     @TempDir
     Path dir;

@@ -51,8 +51,9 @@ import net.dta.testkit.RepoPaths;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class CollectorProcessTest {
-    static final String COLLECTOR_IP = "127.0.41.2";
-    static final String REQUESTER_IP = "127.0.41.1";
+    static final String SUBNET = net.dta.testkit.Loopback.uniqueSubnet();
+    static final String COLLECTOR_IP = SUBNET + "2";
+    static final String REQUESTER_IP = SUBNET + "1";
 
     @TempDir
     Path dir;
@@ -115,7 +116,7 @@ class CollectorProcessTest {
             assertEquals(0x1F, translator.write(drops.va() + off, drops.rkeyFor(off), entry), "ACK on the restored queue pair");
 
             // A new connection reads the same catalog: same generation, same va and rkeys.
-            try (TestRequester other = new TestRequester("127.0.41.3", COLLECTOR_IP, 0x000104)) {
+            try (TestRequester other = new TestRequester(SUBNET + "3", COLLECTOR_IP, 0x000104)) {
                 ConnectReplyData rep = other.connect(40041, 0x000500);
                 assertEquals(Long.parseUnsignedLong(second.bootId(), 16), rep.bootId());
                 Catalog after = Catalog.decode(other.read(rep.catalogVa(), rep.catalogRkey(), rep.catalogLength()));

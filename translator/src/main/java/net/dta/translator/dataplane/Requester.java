@@ -329,7 +329,7 @@ final class Requester {
                 probe(c, x.t.queuePair(c)); // takes the queue pair down: nothing to resend
                 continue;
             }
-            retransmitter.timeout(c);
+            retransmitter.timeout(c, probe);
             if (probeDue) {
                 probe(c, x.t.queuePair(c));
             }
@@ -357,6 +357,10 @@ final class Requester {
         }
         probesOut[c]++;
         x.counters.count(Counters.QP_PROBES, c);
+        if (retransmitter.queryAsProbe(c)) {
+            qpTimer[c] = x.now;
+            return;
+        }
         long frame = egress.claim();
         int psn = takePsn(c);
         qpTimer[c] = x.now;

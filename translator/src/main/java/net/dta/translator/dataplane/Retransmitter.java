@@ -190,7 +190,7 @@ final class Retransmitter {
      * for the timeout means a lost request at the tail, a lost NAK or ACK, or a lost
      * retransmission. Ask where the responder is, then go back there.
      */
-    void timeout(int c) {
+    void timeout(int c, long probeIntervalNanos) {
         long rto = timeoutNanos(c);
         if (!settings.retransmit() || !awaiting(c) || x.now - Math.max(progressAt[c], awaitingSince[c]) < rto) {
             return;
@@ -199,8 +199,10 @@ final class Retransmitter {
         progressAt[c] = x.now;
         // One at a time: a second would make a late answer to the first look like its own (it
         // would send the requester back to FETCH_ADDs executed since). A query unanswered for four
-        // timeouts and four smoothed round trips (the timeout is capped, round trips are not) is lost.
-        if (!querying[c] || x.now - queriedAt[c] >= 4 * Math.max(rto, srtt[c])) {
+        // timeouts and four smoothed round trips (the timeout is capped, round trips are not) is
+        // lost, or for a probe interval: a probe held behind the send window proves nothing, so
+        // the queries' answers are what keeps a live queue pair up.
+        if (!querying[c] || x.now - queriedAt[c] >= Math.min(probeIntervalNanos, 4 * Math.max(rto, srtt[c]))) {
             psnQuery(c, x.t.queuePair(c));
         }
     }
@@ -242,6 +244,19 @@ final class Retransmitter {
     int sendWindow(int c) {
         double w = meanRun[c] == NO_LOSS ? maxWindow() : 2 * Math.max(meanRun[c], run[c]);
         return (int) Math.max(MIN_WINDOW, Math.min(maxWindow(), w));
+    }
+
+    /**
+     * A liveness probe is due on collector c: if requests wait in the ring for the send window, a
+     * probe (in PSN order, after them) would wait too and prove nothing; a PSN query goes now
+     * instead (its answer, like a probe's, shows the responder alive) and true is returned.
+     */
+    boolean queryAsProbe(int c) {
+        if (!settings.retransmit() || sendNext[c] == regs.nextPsn(c)) {
+            return false;
+        }
+        psnQuery(c, x.t.queuePair(c));
+        return true;
     }
 
     /** Collector c's queue pair starts afresh (new PSNs, or up/down). */

@@ -38,7 +38,6 @@ import net.dta.translator.pipeline.QueuePairEntry;
 import net.dta.translator.pipeline.Registers;
 import net.dta.translator.pipeline.Schema;
 import net.dta.translator.pipeline.Tables;
-import net.dta.common.status.StatusJson;
 import net.dta.translator.status.TranslatorMetrics;
 import net.dta.translator.status.TranslatorStatus;
 import net.dta.translator.telemetry.IntCounter;
@@ -154,7 +153,7 @@ public final class Translator implements AutoCloseable {
             if (config.admin().enabled()) {
                 admin = stack.push("admin endpoint", new AdminServer("DTA translator", config.admin().host(), config.admin().port(),
                         "admin.address", config.admin().security())
-                        .get("/status", AdminServer.JSON, "status (JSON)", () -> StatusJson.write(status()))
+                        .status(this::status)
                         .get("/metrics", AdminServer.PROMETHEUS, "metrics (Prometheus)",
                                 () -> TranslatorMetrics.render(status()).getBytes(StandardCharsets.UTF_8))
                         .health(this::whatStopped));

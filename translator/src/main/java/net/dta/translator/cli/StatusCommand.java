@@ -80,8 +80,8 @@ public final class StatusCommand implements Callable<Integer> {
         Table t = new Table("COLLECTOR", "QPN", "ADDRESS", "REMOTE QPN", "ROUTE", "UP", "NEXT PSN", "ACKED", "SENT", "ACKS", "NAKS",
                 "RESYNCS", "LOST", "PROBES");
         for (TranslatorStatus.QueuePair q : s.queuePairs()) {
-            t.row(q.collector(), q.localQpn(), q.collectorIp(), q.remoteQpn(), q.route(), q.up() ? "up" : "DOWN", q.nextPsn(),
-                    q.lastAckedPsn(), q.sent(), q.acks(), counts(q.naks()), q.resyncs(), q.lostPackets(), q.probes());
+            t.row(q.collector(), StatusOptions.shown(q.localQpn()), q.collectorIp(), StatusOptions.shown(q.remoteQpn()), q.route(),
+                    q.up() ? "up" : "DOWN", StatusOptions.shown(q.nextPsn()), StatusOptions.shown(q.lastAckedPsn()), q.sent(), q.acks(), counts(q.naks()), q.resyncs(), q.lostPackets(), q.probes());
         }
         if (t.isEmpty()) {
             out.println("no queue pairs (the controller has not connected any collector)");

@@ -94,7 +94,7 @@ public final class Collector implements AutoCloseable {
             if (config.controller() != null) {
                 announcer = stack.push("announcement", new Announcer(config.controller(), "collector " + config.name(),
                         () -> Announcement.collector(config.name(), config.network().address(), bootId, backend.queuePairs(),
-                                backend.supportsQueuePairRestore())));
+                                backend.supportsQueuePairRestore(), state == null || !state.recovered())));
             }
             stack.push("data directory lock", DataDirectoryLock.acquire(config.dataDir()));
             state = stack.push("collector state", CollectorState.open(config.dataDir()));
@@ -172,7 +172,16 @@ public final class Collector implements AutoCloseable {
         }
         backend.restoreQueuePairs(saved);
         queuePairsRestored = saved.size();
-        LOG.info("restored {} queue pair(s) from the previous run", saved.size());
+        if (state.recovered()) {
+            // Saved up to one persist interval before the kill: a requester that went on sending is
+            // ahead of these PSNs. The announcement says so and the controller re-connects them.
+            LOG.warn("restored {} queue pair(s) from a previous run that did not stop cleanly (kill -9 or crash): their PSNs "
+                    + "are from the last save (queue-pairs.persist-interval {}) and may be behind the translator's; "
+                    + "the announcement tells the controller, which re-connects them", saved.size(),
+                    config.queuePairs().persistInterval());
+        } else {
+            LOG.info("restored {} queue pair(s) from the previous run", saved.size());
+        }
     }
 
     public CollectorConfig config() {

@@ -288,7 +288,8 @@ public final class Translator implements AutoCloseable {
         ChannelCounters rc = reports.counters();
         ChannelCounters oc = roce.counters();
         TranslatorStatus.Sockets sockets = new TranslatorStatus.Sockets(rc.packetsReceived(), rc.bytesReceived(), rc.oversized(),
-                rc.receiveErrors(), oc.packetsReceived(), oc.packetsSent(), oc.sendErrors(), oc.receiveErrors());
+                rc.receiveErrors(), oc.packetsReceived(), oc.packetsSent(), oc.sendErrors(), oc.receiveErrors(),
+                reports.kernelDrops(), roce.kernelDrops());
         Schema s = pipeline.schema();
         TranslatorStatus.TableSizes sizes = new TranslatorStatus.TableSizes(tables.size(s.tStores), tables.size(s.tCollectorSelect),
                 tables.size(s.tQueuePairs), tables.size(s.tRegions), tables.size(s.tLocalAddresses), tables.size(s.tRoutes));

@@ -57,6 +57,8 @@ public final class StatusCommand implements Callable<Integer> {
                 + " local addresses, " + s.tables().routes() + " routes; AckReq every 2^" + s.settings().ackIntervalLog2()
                 + ", flush " + s.settings().flushIntervalMicros() + " us, probes " + s.settings().probeIntervalMillis() + " ms");
         out.println("reports    accepted " + counts(s.reports().accepted()) + "; dropped " + counts(s.reports().dropped()));
+        out.println("kernel     dropped " + known(s.sockets().reportKernelDrops()) + " report datagram(s) and "
+                + known(s.sockets().roceKernelDrops()) + " RoCEv2 packet(s): socket receive buffer full");
         TranslatorStatus.IntIngest in = s.intIngest();
         if (in != null) {
             out.println("int        port " + in.port() + ": " + in.datagrams() + " datagrams, " + in.reports() + " reports, "
@@ -94,5 +96,9 @@ public final class StatusCommand implements Callable<Integer> {
         String s = m.entrySet().stream().filter(x -> x.getValue() != 0).map(x -> x.getKey() + "=" + x.getValue())
                 .collect(Collectors.joining(", "));
         return s.isEmpty() ? "-" : s;
+    }
+
+    private static String known(long count) {
+        return count < 0 ? "?" : Long.toString(count);
     }
 }

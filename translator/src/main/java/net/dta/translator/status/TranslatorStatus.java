@@ -36,8 +36,14 @@ public record TranslatorStatus(String translator, long deviceId, long startedAtM
                             long sentBytes, long acks, Map<String, Long> naks, long resyncs, long probes) {
     }
 
+    /**
+     * @param reportKernelDrops report datagrams the kernel dropped because the report socket's
+     *                          receive buffer was full (the data plane did not keep up); -1 unknown
+     * @param roceKernelDrops   the same for the RoCEv2 socket (replies from collectors)
+     */
     public record Sockets(long reportsReceived, long reportBytesReceived, long reportsOversized, long reportReceiveErrors,
-                          long roceReceived, long roceSent, long roceSendErrors, long roceReceiveErrors) {
+                          long roceReceived, long roceSent, long roceSendErrors, long roceReceiveErrors, long reportKernelDrops,
+                          long roceKernelDrops) {
     }
 
     public record TableSizes(int stores, int collectorSelect, int queuePairs, int regions, int localAddresses, int routes) {

@@ -4,7 +4,8 @@
 # Key-Increment reporter load; each component is killed (SIGKILL) and started again, and the
 # script prints, per case, the time from the restarted component's ready file to the first write
 # landing in the collector's store (the store file changes), and for a controller
-# restart the reports the translator dropped and the queue pairs it re-connected.
+# restart the reports the translator dropped and the queue pairs it re-connected; for the others
+# where the time went (each step's first log line after the ready file, from the components' logs).
 set -euo pipefail
 
 usage() {
@@ -86,6 +87,8 @@ translators:
 EOF
 
 PIDS=()
+# The components log wall-clock times of day; in UTC they compare with date +%s (the breakdowns).
+export TZ=UTC
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 log() { echo "recovery-bench: $*" >&2; }
@@ -123,6 +126,29 @@ first_write() {
   done
   elapsed "$since" "$(now)"
 }
+# Seconds from SINCE (epoch) to the first line of LOG from 2 s before SINCE on that matches the
+# awk regular expression PATTERN: a component announces itself just before it writes its ready
+# file, so a step can come out negative ("-" when none; a run across midnight UTC is not handled;
+# the cases are 3 s apart, so the look-back does not reach the case before).
+log_at() {
+  awk -v since="$1" -v pat="$3" '
+    BEGIN { sod = since % 86400 }
+    $1 ~ /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9][.][0-9]+$/ && $0 ~ pat {
+      split($1, h, ":"); t = h[1] * 3600 + h[2] * 60 + h[3]
+      if (t >= sod - 2) { printf "%+.2f", t - sod; found = 1; exit }
+    }
+    END { if (!found) printf "-" }' "$2"
+}
+# Where the time of a restart went, from the components' logs: "step +seconds, ..." after SINCE.
+breakdown() {
+  local since="$1" out="" step; shift
+  while [ $# -gt 0 ]; do
+    step="$(log_at "$since" "$DIR/$2.log" "$3")"
+    out="$out${out:+, }$1 $step"
+    shift 3
+  done
+  echo "$out"
+}
 drops() { curl -s --max-time 10 "http://$T:40043/status" | jq '[.reports.dropped // {} | .[]] | add // 0' || echo 0; }
 
 cleanup() {
@@ -130,6 +156,12 @@ cleanup() {
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
+
+collector_steps() {
+  breakdown "$1" "announcement handled" controller "Announcements - collector|announced a start [(]boot id" \
+    "answered" collector "announced to the switch controller" \
+    "queue pair up" controller "queue pair to collector .* up:"
+}
 
 log "mode $MODE, load $RATE Key-Increment reports/s, announcements $([ "$ANNOUNCE" = 1 ] && echo on || echo off), files in $DIR"
 collector; translator; controller
@@ -142,16 +174,23 @@ sleep 3
 log "case 1: collector kill -9, restarted at once"
 kill9 collector; collector
 C1="$(first_write "$READY_AT")"; log "  first write $C1 s after the collector was ready"
+B1="$(collector_steps "$READY_AT")"; log "  $B1"
 sleep 3
 
 log "case 2: collector stopped ${DOWN} s (kill -9), then started"
 kill9 collector; sleep "$DOWN"; collector
 C2="$(first_write "$READY_AT")"; log "  first write $C2 s after the collector was ready"
+B2="$(collector_steps "$READY_AT")"; log "  $B2"
 sleep 3
 
 log "case 3: translator kill -9, restarted at once"
 kill9 translator; translator
 C3="$(first_write "$READY_AT")"; log "  first write $C3 s after the translator was ready"
+B3="$(breakdown "$READY_AT" "announcement answered" translator "announced to the switch controller" \
+  "primary" controller "[)]: primary [(]election id" \
+  "pipeline set" translator "forwarding pipeline set" \
+  "tables written" controller "[)]: ready\$" \
+  "queue pair up" controller "queue pair to collector .* up:")"; log "  $B3"
 sleep 3
 
 log "case 4: controller kill -9, restarted at once"
@@ -165,8 +204,8 @@ LOAD="$(cut -d' ' -f1 /proc/loadavg)"
 cat <<EOF
 | case ($MODE mode, $RATE reports/s, announcements $([ "$ANNOUNCE" = 1 ] && echo on || echo off), load average $LOAD) | ready to first write (s) |
 |---|---|
-| collector kill -9, restarted at once | $C1 |
-| collector stopped $DOWN s, then started | $C2 |
-| translator kill -9, restarted at once | $C3 |
+| collector kill -9, restarted at once | $C1 ($B1) |
+| collector stopped $DOWN s, then started | $C2 ($B2) |
+| translator kill -9, restarted at once | $C3 ($B3) |
 | controller kill -9, restarted at once | reports dropped by the translator: $((D1 - D0)); queue pairs re-connected: $CONNECTS |
 EOF

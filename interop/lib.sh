@@ -1,10 +1,10 @@
 # Functions of the interop suite (sourced by interop/run.sh; the cases are in cases.sh).
 # shellcheck shell=bash
 
-NS=""; QEMU_PID=""; SHARE=""; MODE="guest"
+NS=""; QEMU_PID=""; SHARE=""; MODE="guest"; PEER_SHELL="${PEER_SHELL:-}"
 HOST_IP=10.77.0.1          # the namespace's end of the tap: the translator's address
 GUEST_IP=10.77.0.2         # the guest's eth0: the collector's address
-SW_IP=10.77.1.2            # the software responder's address (on the namespace's loopback)
+SW_IP=${DTA_INTEROP_SOFT_ADDRESS:-10.77.1.2}  # the software responder's address (on the namespace's loopback)
 GUEST_MAC=52:54:00:77:00:02
 TAP=dtaio0
 CM_PORT=40041
@@ -21,8 +21,8 @@ check_prerequisites() {
   if [ -z "$PEER" ]; then
     need qemu-system-x86_64 qemu-system-x86; need debootstrap debootstrap; need mkfs.ext4 e2fsprogs
     [ -c /dev/net/tun ] || { missing+=(/dev/net/tun); packages+=("(the kernel's tun driver: modprobe tun)"); }
-  else
-    need ssh openssh-client; need rsync rsync
+  elif [ -z "${PEER_SHELL:-}" ]; then
+    need ssh openssh-client
   fi
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "interop: missing ${missing[*]}; install: apt-get install -y ${packages[*]}" >&2
@@ -38,8 +38,10 @@ QEMU_PID=$QEMU_PID
 SHARE=$SHARE
 MODE=$MODE
 PEER=$PEER
+PEER_SHELL="$PEER_SHELL"
 PEER_ADDRESS=$PEER_ADDRESS
 LOCAL_ADDRESS=$LOCAL_ADDRESS
+SW_ADDED=${SW_ADDED:-0}
 STATE
 }
 
@@ -113,16 +115,35 @@ boot_guest() {
   echo "guest_boot_seconds=$((SECONDS - start))" >> "$WORK/measurements.txt"
 }
 
+# Runs a shell command on the peer (peer mode), stdin passed on: through --peer-shell when given
+# (e.g. interop/guest-shell.sh for the suite's own guest), else ssh as root.
+peer_run() {
+  if [ -n "$PEER_SHELL" ]; then
+    # shellcheck disable=SC2086 # the prefix is words
+    $PEER_SHELL "$*"
+  else
+    ssh -o BatchMode=yes "$PEER" "$*"
+  fi
+}
+
+# Copies files or directories (relative to $SHARE) to the peer's /var/tmp/dta-interop.
+peer_put() {
+  tar -C "$SHARE" -cf - "$@" | peer_run "mkdir -p /var/tmp/dta-interop && tar -C /var/tmp/dta-interop -xf -"
+}
+
 setup_peer() {
   MODE=peer
   [ -n "$PEER_ADDRESS" ] && [ -n "$LOCAL_ADDRESS" ] \
     || { echo "interop: --peer needs --peer-address and --local-address" >&2; exit 2; }
   GUEST_IP="$PEER_ADDRESS"; HOST_IP="$LOCAL_ADDRESS"
   SHARE="$WORK/share"; mkdir -p "$SHARE/run" "$WORK/logs"
-  ssh -o BatchMode=yes "$PEER" 'ibv_devices && test -e /opt/disni/lib/libdisni.so' > "$WORK/logs/peer-check.log" 2>&1 \
-    || { cat "$WORK/logs/peer-check.log" >&2; echo "interop: $PEER has no RDMA device or no /opt/disni/lib/libdisni.so (docs/interop.md)" >&2; exit 3; }
-  GUEST_KERNEL="$(ssh "$PEER" uname -r)"
-  echo "peer=$PEER Linux $GUEST_KERNEL ($(ssh "$PEER" ibv_devices | awk 'NR==3{print $1}'))" >> "$WORK/measurements.txt"
+  local java="${DTA_PEER_JAVA:-/opt/jdk/bin/java}" disni="${DTA_PEER_DISNI:-/opt/disni/lib}"
+  peer_run "ibv_devices && test -x $java && test -e $disni/libdisni.so && uname -r" < /dev/null > "$WORK/logs/peer-check.log" 2>&1 \
+    || { cat "$WORK/logs/peer-check.log" >&2; echo "interop: $PEER has no RDMA device, no $java or no $disni/libdisni.so (docs/interop.md, \"Against a real NIC\")" >&2; exit 3; }
+  GUEST_KERNEL="$(tail -n 1 "$WORK/logs/peer-check.log")"
+  echo "peer=$PEER Linux $GUEST_KERNEL ($(awk 'NR==3{print $1}' "$WORK/logs/peer-check.log")) through ${PEER_SHELL:-ssh}" >> "$WORK/measurements.txt"
+  # The software responder of the comparisons needs its address on this host's loopback.
+  if ! ip -o addr show dev lo | grep -q " $SW_IP/"; then ip addr add "$SW_IP/32" dev lo; SW_ADDED=1; fi
   save_state
 }
 
@@ -136,8 +157,8 @@ guest_sh() {
   script="$(cat)"
   if [ "$MODE" = peer ]; then
     local rc=0
-    GUEST_OUT="$(printf '%s\n' "$script" | timeout "$timeout" ssh -o BatchMode=yes "$PEER" \
-      "SHARE=/var/tmp/dta-interop sh -s" 2>&1)" || rc=$?
+    GUEST_OUT="$(printf '%s\n' "$script" | PEER="$PEER" PEER_SHELL="$PEER_SHELL" timeout "$timeout" \
+      bash -c "$(declare -f peer_run); peer_run 'SHARE=/var/tmp/dta-interop sh -s'" 2>&1)" || rc=$?
     printf '%s\n' "$GUEST_OUT" > "$WORK/logs/guest-$n.out"
     return "$rc"
   fi
@@ -178,7 +199,8 @@ stage_components() {
   echo "$cp" > "$app/classpath"
   cp "$HERE/probe/dta_probe.c" "$SHARE/dta_probe.c"
   if [ "$MODE" = peer ]; then
-    rsync -a --delete "$SHARE/" "$PEER:/var/tmp/dta-interop/"
+    peer_run "rm -rf /var/tmp/dta-interop/app" < /dev/null
+    peer_put app dta_probe.c
   fi
 }
 
@@ -232,6 +254,7 @@ teardown() {
     sleep 1; kill -KILL "$QEMU_PID" 2>/dev/null || true
   fi
   if [ -n "$NS" ] && ip netns list | grep -qw "$NS"; then ip netns del "$NS"; fi
+  if [ "${SW_ADDED:-0}" = 1 ]; then ip addr del "$SW_IP/32" dev lo 2>/dev/null || true; fi
   rm -f "$WORK/state"
 }
 

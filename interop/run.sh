@@ -39,6 +39,9 @@ Options:
   --peer-address A the collector's RoCEv2 address on HOST, and
   --local-address A  this host's address towards it (the translator's); the components then run
                    in this host's own network namespace
+  --peer-shell CMD how to run a shell command on the peer (CMD 'command' with stdin passed on;
+                   default: ssh -o BatchMode=yes HOST); interop/guest-shell.sh WORKDIR reaches the
+                   guest of a --keep run (docs/interop.md, "Peer mode against the guest")
   -h, --help       this text
 
 Needs root, /dev/net/tun, qemu-system-x86_64, debootstrap, mkfs.ext4 (e2fsprogs), nft (nftables),
@@ -60,6 +63,7 @@ while [ $# -gt 0 ]; do
     --work) WORK="$2"; shift 2 ;;
     --peer) PEER="$2"; shift 2 ;;
     --peer-address) PEER_ADDRESS="$2"; shift 2 ;;
+    --peer-shell) PEER_SHELL="$2"; shift 2 ;;
     --local-address) LOCAL_ADDRESS="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "interop: unknown option '$1' (./dta interop --help)" >&2; exit 2 ;;

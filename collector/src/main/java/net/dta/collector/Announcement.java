@@ -14,7 +14,8 @@ import net.dta.rdma.endpoint.QueuePairInfo;
 /**
  * What a starting collector tells the switch controller (docs/reliability.md "Announcements"):
  * its name, address and boot id, and the queue pairs it holds (restored from the previous run),
- * so that the controller keeps those and connects the others at once.
+ * so that the controller keeps those and connects the others at once; and whether the previous
+ * run stopped cleanly (the controller keeps restored queue pairs only then).
  */
 final class Announcement {
     private Announcement() {
@@ -23,8 +24,11 @@ final class Announcement {
     /**
      * @param processCm the backend's RDMA CM state lives in this process (software responder): a
      *                  connection not listed is unknown here; false for a NIC, whose kernel keeps it
+     * @param cleanStop the previous run stopped cleanly (or there was none): restored queue pairs hold
+     *                  exactly the PSNs it applied; after a kill -9 they may be one persist interval behind
      */
-    static byte[] collector(String name, Inet4Address address, long bootId, List<QueuePairInfo> queuePairs, boolean processCm) {
+    static byte[] collector(String name, Inet4Address address, long bootId, List<QueuePairInfo> queuePairs, boolean processCm,
+                            boolean cleanStop) {
         List<Map<String, Object>> qps = new ArrayList<>();
         for (QueuePairInfo q : queuePairs) {
             if (!"RTS".equals(q.state())) {
@@ -42,6 +46,7 @@ final class Announcement {
         body.put("address", address.getHostAddress());
         body.put("boot_id", Collector.hex(bootId));
         body.put("cm_state", processCm ? "process" : "kernel");
+        body.put("clean_stop", cleanStop);
         body.put("queue_pairs", qps);
         try {
             return StatusJson.MAPPER.writeValueAsBytes(body);

@@ -22,13 +22,13 @@ import net.dta.collector.state.CollectorState;
 import net.dta.collector.state.StateException;
 import net.dta.collector.status.CollectorMetrics;
 import net.dta.collector.status.CollectorStatus;
-import net.dta.common.status.StatusJson;
 import net.dta.collector.store.DataDirectoryLock;
 import net.dta.collector.store.Layouts;
 import net.dta.collector.store.OpenStores;
 import net.dta.collector.store.StoreFileException;
 import net.dta.collector.store.StoreSet;
 import net.dta.common.admin.AdminServer;
+import net.dta.common.status.OpaqueIds;
 import net.dta.common.admin.Announcer;
 import net.dta.common.lifecycle.LifecycleStack;
 import net.dta.protocol.catalog.Catalog;
@@ -94,7 +94,7 @@ public final class Collector implements AutoCloseable {
             if (config.controller() != null) {
                 announcer = stack.push("announcement", new Announcer(config.controller(), "collector " + config.name(),
                         () -> Announcement.collector(config.name(), config.network().address(), bootId, backend.queuePairs(),
-                                backend.supportsQueuePairRestore())));
+                                backend.supportsQueuePairRestore(), state == null || !state.recovered())));
             }
             stack.push("data directory lock", DataDirectoryLock.acquire(config.dataDir()));
             state = stack.push("collector state", CollectorState.open(config.dataDir()));
@@ -133,7 +133,7 @@ public final class Collector implements AutoCloseable {
                 admin = stack.push("admin endpoint",
                         new AdminServer("DTA collector", config.admin().host(), config.admin().port(), "admin.address",
                                 config.admin().security())
-                                .get("/status", AdminServer.JSON, "status (JSON)", () -> StatusJson.write(status()))
+                                .status(this::status)
                                 .get("/metrics", AdminServer.PROMETHEUS, "metrics (Prometheus)",
                                         () -> CollectorMetrics.render(status()).getBytes(java.nio.charset.StandardCharsets.UTF_8))
                                 .health(this::whatStopped));
@@ -172,7 +172,16 @@ public final class Collector implements AutoCloseable {
         }
         backend.restoreQueuePairs(saved);
         queuePairsRestored = saved.size();
-        LOG.info("restored {} queue pair(s) from the previous run", saved.size());
+        if (state.recovered()) {
+            // Saved up to one persist interval before the kill: a requester that went on sending is
+            // ahead of these PSNs. The announcement says so and the controller re-connects them.
+            LOG.warn("restored {} queue pair(s) from a previous run that did not stop cleanly (kill -9 or crash): their PSNs "
+                    + "are from the last save (queue-pairs.persist-interval {}) and may be behind the translator's; "
+                    + "the announcement tells the controller, which re-connects them", saved.size(),
+                    config.queuePairs().persistInterval());
+        } else {
+            LOG.info("restored {} queue pair(s) from the previous run", saved.size());
+        }
     }
 
     public CollectorConfig config() {
@@ -234,7 +243,7 @@ public final class Collector implements AutoCloseable {
                 backend.failure() == null ? null : backend.failure().toString());
         List<CollectorStatus.QueuePair> qps = new ArrayList<>();
         for (QueuePairInfo q : backend.queuePairs()) {
-            qps.add(new CollectorStatus.QueuePair(q.qpn(), q.remoteAddress().getHostAddress(), q.remoteQpn(), q.state(),
+            qps.add(new CollectorStatus.QueuePair(OpaqueIds.of("qp", q.qpn()), q.qpn(), q.remoteAddress().getHostAddress(), q.remoteQpn(), q.state(),
                     q.expectedPsn(), q.packets(), q.bytes(), q.writes(), q.atomics(), q.reads(), q.acks(), q.psnGaps(),
                     q.duplicates(), new TreeMap<>(q.naksBySyndrome()), new TreeMap<>(q.drops()), q.establishedAtMillis()));
         }

@@ -45,6 +45,13 @@ public interface PacketChannel extends AutoCloseable {
 
     ChannelCounters counters();
 
+    /**
+     * Packets the kernel dropped at the receiving socket before this channel read them (its
+     * receive buffer was full), as the kernel counts them ({@link KernelDrops}); -1 when unknown.
+     * Reads a /proc file: for status, not for the data path.
+     */
+    long kernelDrops();
+
     @Override
     void close();
 }

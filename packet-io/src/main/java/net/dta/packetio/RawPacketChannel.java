@@ -35,6 +35,7 @@ public final class RawPacketChannel implements PacketChannel {
     private final int port;
     private final ChannelCounters counters = new ChannelCounters();
     private final LogOnce logOnce = new LogOnce(LOG, 3);
+    private final KernelDrops kernelDrops;
 
     private RawPacketChannel(NativeSocket receiver, NativeSocket sender, NativeSocket sink, int address, int port) {
         this.receiver = receiver;
@@ -42,6 +43,8 @@ public final class RawPacketChannel implements PacketChannel {
         this.sink = sink;
         this.address = address;
         this.port = port;
+        // The receiver's: the sink's drops are every datagram it never reads, by design.
+        this.kernelDrops = KernelDrops.of(receiver.fd, KernelDrops.RAW);
     }
 
     public static RawPacketChannel open(int address, int port, ChannelOptions options) throws IOException {
@@ -174,6 +177,11 @@ public final class RawPacketChannel implements PacketChannel {
     @Override
     public ChannelCounters counters() {
         return counters;
+    }
+
+    @Override
+    public long kernelDrops() {
+        return kernelDrops.read();
     }
 
     @Override

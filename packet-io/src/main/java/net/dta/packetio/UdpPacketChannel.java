@@ -27,11 +27,13 @@ public final class UdpPacketChannel implements PacketChannel {
     private final int port;
     private final ChannelCounters counters = new ChannelCounters();
     private final LogOnce logOnce = new LogOnce(LOG, 3);
+    private final KernelDrops kernelDrops;
 
     private UdpPacketChannel(NativeSocket socket, int address, int port) {
         this.socket = socket;
         this.address = address;
         this.port = port;
+        this.kernelDrops = KernelDrops.of(socket.fd, KernelDrops.UDP);
     }
 
     /** Opens and binds; port 0 picks a free port. */
@@ -145,6 +147,11 @@ public final class UdpPacketChannel implements PacketChannel {
     @Override
     public ChannelCounters counters() {
         return counters;
+    }
+
+    @Override
+    public long kernelDrops() {
+        return kernelDrops.read();
     }
 
     @Override

@@ -10,6 +10,7 @@ import net.dta.common.cli.CliRunner;
 import net.dta.query.cli.CheckConfigCommand;
 import net.dta.query.cli.FollowCommand;
 import net.dta.query.cli.QueryCommands;
+import net.dta.query.cli.QuickRun;
 import net.dta.query.cli.ServeCommand;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine;
@@ -45,33 +46,47 @@ public final class QueryMain implements Runnable {
         return doMain(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     }
 
-    /** The subcommands in the order of the help text. */
-    private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+    /** The subcommands in the order of the help text (a holder: the fast path never loads picocli's classes). */
+    private static final class Commands {
+        static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
 
-    static {
-        COMMANDS.put("serve", ServeCommand.class);
-        COMMANDS.put("check-config", CheckConfigCommand.class);
-        COMMANDS.put("kw-get", QueryCommands.KeyWriteGet.class);
-        COMMANDS.put("counter", QueryCommands.Counter.class);
-        COMMANDS.put("path", QueryCommands.Path_.class);
-        COMMANDS.put("append", QueryCommands.Append.class);
-        COMMANDS.put("follow", FollowCommand.class);
-        COMMANDS.put("stores", QueryCommands.Stores.class);
-        COMMANDS.put("status", QueryCommands.Status.class);
-        COMMANDS.put("help", CommandLine.HelpCommand.class);
+        static {
+            COMMANDS.put("serve", ServeCommand.class);
+            COMMANDS.put("check-config", CheckConfigCommand.class);
+            COMMANDS.put("kw-get", QueryCommands.KeyWriteGet.class);
+            COMMANDS.put("counter", QueryCommands.Counter.class);
+            COMMANDS.put("path", QueryCommands.Path_.class);
+            COMMANDS.put("append", QueryCommands.Append.class);
+            COMMANDS.put("follow", FollowCommand.class);
+            COMMANDS.put("stores", QueryCommands.Stores.class);
+            COMMANDS.put("status", QueryCommands.Status.class);
+            COMMANDS.put("help", CommandLine.HelpCommand.class);
+        }
+
+        private Commands() {
+        }
     }
 
-    /** Runs one command with the given output streams; returns the exit code. */
+    /**
+     * Runs one command with the given output streams; returns the exit code. A plain query call
+     * runs without picocli ({@link QuickRun}), everything else through it.
+     */
     public static int doMain(PrintWriter out, PrintWriter err, String... args) {
+        Integer quick = QuickRun.tryRun(args, out, err);
+        return quick != null ? quick : doMainWithPicocli(out, err, args);
+    }
+
+    /** As {@link #doMain(PrintWriter, PrintWriter, String...)}, always parsed by picocli (tests compare the two). */
+    public static int doMainWithPicocli(PrintWriter out, PrintWriter err, String... args) {
         // Picocli reads the annotations of every registered subcommand before it parses anything
         // (most of a query's start-up time): a call naming a subcommand registers only that one;
         // anything else (help, a typo to suggest a fix for) registers them all.
         CommandLine cl = new CommandLine(new QueryMain());
-        Class<?> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        Class<?> named = args.length > 0 ? Commands.COMMANDS.get(args[0]) : null;
         if (named != null && !"help".equals(args[0])) {
             cl.addSubcommand(args[0], named);
         } else {
-            COMMANDS.forEach(cl::addSubcommand);
+            Commands.COMMANDS.forEach(cl::addSubcommand);
         }
         return CliRunner.execute(cl, ExitCode.SOFTWARE, ExitCode.SOFTWARE, out, err, args);
     }

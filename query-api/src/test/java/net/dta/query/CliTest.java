@@ -103,6 +103,53 @@ class CliTest {
         }
     }
 
+    /**
+     * Issue 15 item 5: a plain query call runs without picocli (QuickRun); for the same line it prints
+     * what picocli's parse prints (answers, service errors, bad values), and every line it does not
+     * understand exactly goes to picocli.
+     */
+    @Test
+    void theFastPathAnswersAsPicocliDoes() {
+        List<String[]> quick = List.of(
+                new String[] {"kw-get", "--server", grpc, "-s", "queue-depth", "-k", KEY},
+                new String[] {"kw-get", "--server=" + grpc, "--store=queue-depth", "-k", KEY, "-k", "0b000001", "-n", "1"},
+                new String[] {"kw-get", "--server", grpc, "-s", "queue-depth", "-k", KEY, "--json", "--timeout", "5"},
+                new String[] {"counter", "--server", grpc, "-s", "flow-bytes", "-k", KEY, "--collector", "cli"},
+                new String[] {"path", "--server", grpc, "-s", "paths", "-k", KEY, "--json"},
+                new String[] {"append", "--server", grpc, "-s", "drops", "-l", "1", "--max", "5"},
+                new String[] {"append", "--server", grpc, "--store", "drops", "--list", "1", "--from", "tail"},
+                new String[] {"stores", "--server", grpc},
+                new String[] {"stores", "--server", grpc, "--json"},
+                new String[] {"kw-get", "--server", grpc, "-s", "no-such-store", "-k", KEY},
+                new String[] {"kw-get", "--server", grpc, "-s", "queue-depth", "-k", "not-hex"},
+                new String[] {"append", "--server", grpc, "-s", "drops", "-l", "1", "--from", "x"});
+        List<String[]> picocliOnly = List.of(
+                new String[] {"kw-get", "--server", grpc, "-s", "queue-depth"},
+                new String[] {"counter", "--server", grpc, "-s", "flow-bytes", "-k", KEY, "-k", KEY},
+                new String[] {"kw-get", "--help"},
+                new String[] {"append", "--server", grpc, "-s", "drops", "-l", "01"},
+                new String[] {"append", "--server", grpc, "-s", "drops", "-l", "1", "--from", "-1"},
+                new String[] {"kw-get", "--server", grpc, "-s", "queue-depth", "-k", KEY, "--bogus"},
+                new String[] {"stores", "--data-dir", dataDir},
+                new String[] {"stores", "--server", grpc, "--json=true"},
+                new String[] {"help"});
+        for (String[] args : quick) {
+            assertTrue(net.dta.query.cli.QuickRun.handles(args), String.join(" ", args));
+        }
+        for (String[] args : picocliOnly) {
+            assertTrue(!net.dta.query.cli.QuickRun.handles(args), String.join(" ", args));
+        }
+        for (List<String[]> lines : List.of(quick, picocliOnly)) {
+            for (String[] args : lines) {
+                StringWriter out = new StringWriter();
+                StringWriter err = new StringWriter();
+                int code = QueryMain.doMainWithPicocli(new PrintWriter(out), new PrintWriter(err), args);
+                Run fast = run(args);
+                assertEquals(new Run(code, out.toString(), err.toString()), fast, String.join(" ", args));
+            }
+        }
+    }
+
     @Test
     void kwGetReadsSeveralKeysInOneCall() {
         Run r = run("kw-get", "--server", grpc, "-s", "queue-depth", "-k", KEY, "-k", "0b000001");

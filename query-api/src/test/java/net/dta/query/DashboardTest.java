@@ -88,6 +88,9 @@ class DashboardTest {
 
                     // Queue-pair health: the feeder's queue pair is up.
                     chrome.waitFor("[...document.querySelectorAll('#qp-table tbody td')].some(td => td.textContent === 'RTS')", 10_000);
+                    // ... named by its opaque id: the query service's status carries no QPN (docs/security.md).
+                    assertTrue(chrome.eval("[...document.querySelectorAll('#qp-table tbody td')].some(td => /^qp-[0-9a-f]{8}$/.test(td.textContent))")
+                            .asBoolean());
 
                     // A flow path lookup shows the hops written for the flow.
                     chrome.eval("document.querySelector('#path-key').value = '" + FLOW + "';"

@@ -20,7 +20,7 @@ import net.dta.controller.translator.TranslatorAgent;
  * {@code POST /announce} on the controller's admin endpoint (docs/reliability.md "Announcements"):
  * a collector or translator that has just started says so, and the controller acts at once
  * instead of at the end of its back-off. A collector: its queue pairs that it does not hold
- * (restored) are connected now. A translator: its session is opened now and the switch is
+ * (restored after a clean stop) are connected now. A translator: its session is opened now and the switch is
  * re-programmed. The endpoint has the admin endpoint's TLS and credentials (docs/security.md); a
  * body that is not a valid announcement is refused with 400 naming the field, counted and logged.
  */
@@ -78,12 +78,22 @@ final class Announcements {
 
     private static String collector(JsonNode n, int address, long bootId, List<TranslatorAgent> translators) throws Refused {
         boolean processCm = "process".equals(n.path("cm_state").asText(""));
+        // After a kill -9 or a crash the queue pairs a collector restored carry PSNs saved up to one
+        // persist interval earlier: behind what it had applied, so the translator's requests are
+        // ahead and it NAKs them once, then drops them (docs/reliability.md "Restored queue pairs
+        // after a crash"). Only a clean stop's save is exact: otherwise none counts as held.
+        boolean cleanStop = n.path("clean_stop").asBoolean(true);
+        if (!cleanStop && !n.path("queue_pairs").isEmpty()) {
+            LOG.info("collector {} restarted after an unclean stop (kill -9 or crash): its {} restored queue pair(s) may "
+                    + "expect PSNs behind the translator's; re-connecting them", Addresses.formatIpv4(address),
+                    n.path("queue_pairs").size());
+        }
         int connecting = 0;
         boolean known = false;
         for (TranslatorAgent t : translators) {
             Map<Integer, Integer> held = new HashMap<>();
             for (JsonNode q : n.path("queue_pairs")) {
-                if (address(q, "remote_address") == t.spec().address()) {
+                if (cleanStop && address(q, "remote_address") == t.spec().address()) {
                     held.put(q.path("remote_qpn").asInt(-1), q.path("qpn").asInt(-1));
                 }
             }

@@ -14,7 +14,6 @@ import net.dta.controller.reporter.ReporterAgent;
 import net.dta.controller.status.ControllerMetrics;
 import net.dta.controller.status.ControllerStatus;
 import net.dta.controller.status.ReporterStatus;
-import net.dta.common.status.StatusJson;
 import net.dta.controller.status.TranslatorStatus;
 import net.dta.controller.translator.TranslatorAgent;
 import net.dta.deployment.Deployment;
@@ -58,7 +57,7 @@ public final class Controller implements AutoCloseable {
                 var a = deployment.controller().admin();
                 c.admin = new AdminServer("DTA switch controller", a.host(), a.port(), "controller.admin.address",
                         deployment.controller().adminSecurity())
-                        .get("/status", AdminServer.JSON, "status (JSON)", () -> StatusJson.write(c.status()))
+                        .status(c::status)
                         .get("/metrics", AdminServer.PROMETHEUS, "metrics (Prometheus)",
                                 () -> ControllerMetrics.render(c.status()).getBytes(StandardCharsets.UTF_8))
                         .post("/announce", "a collector or translator that has just started (JSON; docs/reliability.md)",

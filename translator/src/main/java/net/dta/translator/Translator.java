@@ -38,7 +38,6 @@ import net.dta.translator.pipeline.QueuePairEntry;
 import net.dta.translator.pipeline.Registers;
 import net.dta.translator.pipeline.Schema;
 import net.dta.translator.pipeline.Tables;
-import net.dta.common.status.StatusJson;
 import net.dta.translator.status.TranslatorMetrics;
 import net.dta.translator.status.TranslatorStatus;
 import net.dta.translator.telemetry.IntCounter;
@@ -154,7 +153,7 @@ public final class Translator implements AutoCloseable {
             if (config.admin().enabled()) {
                 admin = stack.push("admin endpoint", new AdminServer("DTA translator", config.admin().host(), config.admin().port(),
                         "admin.address", config.admin().security())
-                        .get("/status", AdminServer.JSON, "status (JSON)", () -> StatusJson.write(status()))
+                        .status(this::status)
                         .get("/metrics", AdminServer.PROMETHEUS, "metrics (Prometheus)",
                                 () -> TranslatorMetrics.render(status()).getBytes(StandardCharsets.UTF_8))
                         .health(this::whatStopped));
@@ -289,7 +288,8 @@ public final class Translator implements AutoCloseable {
         ChannelCounters rc = reports.counters();
         ChannelCounters oc = roce.counters();
         TranslatorStatus.Sockets sockets = new TranslatorStatus.Sockets(rc.packetsReceived(), rc.bytesReceived(), rc.oversized(),
-                rc.receiveErrors(), oc.packetsReceived(), oc.packetsSent(), oc.sendErrors(), oc.receiveErrors());
+                rc.receiveErrors(), oc.packetsReceived(), oc.packetsSent(), oc.sendErrors(), oc.receiveErrors(),
+                reports.kernelDrops(), roce.kernelDrops());
         Schema s = pipeline.schema();
         TranslatorStatus.TableSizes sizes = new TranslatorStatus.TableSizes(tables.size(s.tStores), tables.size(s.tCollectorSelect),
                 tables.size(s.tQueuePairs), tables.size(s.tRegions), tables.size(s.tLocalAddresses), tables.size(s.tRoutes));

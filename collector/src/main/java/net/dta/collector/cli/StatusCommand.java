@@ -52,7 +52,7 @@ public final class StatusCommand implements Callable<Integer> {
         out.println("ingest     " + in.mode() + " on " + in.address() + ":" + in.rocePort() + " (" + in.description() + "), ICRC "
                 + (in.icrcVerified() ? "verified" : "NOT verified") + ", error-on-nak " + in.errorOnNak());
         out.println("catalog    generation " + s.catalog().generation() + ", " + s.catalog().storeCount() + " stores, va "
-                + s.catalog().va() + " rkey " + s.catalog().rkey());
+                + StatusOptions.shown(s.catalog().va()) + " rkey " + StatusOptions.shown(s.catalog().rkey()));
         CollectorStatus.Connections c = s.connections();
         out.println("connects   " + c.requests() + " requests, " + c.established() + " established, " + c.closed() + " closed"
                 + (c.plainClients() > 0 ? ", " + c.plainClients() + " without DTA data" : ""));
@@ -65,10 +65,10 @@ public final class StatusCommand implements Callable<Integer> {
                 + ", " + p.saves() + " saves" + (p.saveFailures() > 0 ? ", " + p.saveFailures() + " FAILED" : "")
                 + (p.lastSaveMillis() > 0 ? ", last " + Instant.ofEpochMilli(p.lastSaveMillis()) : ""));
         out.println();
-        Table qp = new Table("QPN", "REMOTE", "REMOTE QPN", "STATE", "NEXT PSN", "PACKETS", "BYTES", "WRITES", "ATOMICS", "READS",
+        Table qp = new Table("ID", "QPN", "REMOTE", "REMOTE QPN", "STATE", "NEXT PSN", "PACKETS", "BYTES", "WRITES", "ATOMICS", "READS",
                 "PSN GAPS", "DUPS", "NAKS", "DROPS");
         for (CollectorStatus.QueuePair q : s.queuePairs()) {
-            qp.row(hex(q.qpn()), q.remote(), hex(q.remoteQpn()), q.state(), hex(q.expectedPsn()), q.packets(), q.bytes(), q.writes(),
+            qp.row(q.id(), hex(q.qpn()), q.remote(), hex(q.remoteQpn()), q.state(), hex(q.expectedPsn()), q.packets(), q.bytes(), q.writes(),
                     q.atomics(), q.reads(), q.psnGaps(), q.duplicates(), counts(q.naks()), counts(q.drops()));
         }
         if (qp.isEmpty()) {
@@ -85,8 +85,8 @@ public final class StatusCommand implements Callable<Integer> {
         st.print(out, "");
     }
 
-    private static String hex(int v) {
-        return "0x" + Integer.toHexString(v);
+    private static String hex(Integer v) {
+        return v == null ? StatusOptions.shown(null) : "0x" + Integer.toHexString(v);
     }
 
     /** Non-zero counts as {@code reason=n,...} ("-" when none); --json shows every reason. */

@@ -18,8 +18,10 @@ import net.dta.rdma.endpoint.RdmaBackend;
  * Saves the backend's queue-pair states every interval and once more when closed, so that a
  * restarted software collector can re-create them and the translator's queue pairs go on. After
  * a kill -9 the states are at most one interval old: the PSNs of packets accepted since then are
- * behind, which the translator's PSN resync (protocol.md 5.6) repairs. A failed save is logged
- * once per run of failures and counted.
+ * behind, and a requester that went on sending is ahead of them; the collector's announcement then
+ * says its stop was not clean and the controller re-connects (docs/reliability.md "Restored queue
+ * pairs after a crash"). The periodic saves serve a requester that stopped sending before the kill
+ * (the state is exact then). A failed save is logged once per run of failures and counted.
  */
 public final class QueuePairPersister implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueuePairPersister.class);

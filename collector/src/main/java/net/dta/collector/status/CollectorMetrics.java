@@ -52,7 +52,7 @@ public final class CollectorMetrics {
 
         gauge("dta_collector_queue_pairs", "Queue pairs", s.queuePairs().size());
         for (CollectorStatus.QueuePair q : s.queuePairs()) {
-            String[] t = {"qpn", "0x" + Integer.toHexString(q.qpn()), "remote", q.remote()};
+            String[] t = {"qp", q.id(), "remote", q.remote()};
             gauge("dta_collector_queue_pair_up", "1 when the queue pair is in RTS, 0 in ERROR", "RTS".equals(q.state()) ? 1 : 0, t);
             counter("dta_collector_queue_pair_packets_total", "Packets received on the queue pair", q.packets(), t);
             counter("dta_collector_queue_pair_bytes_total", "Bytes received on the queue pair", q.bytes(), t);

@@ -3,6 +3,8 @@ package net.dta.collector.status;
 import java.util.List;
 import java.util.Map;
 
+import net.dta.common.status.Secret;
+
 /**
  * Everything {@code /status} shows, one record per component. {@code /metrics} is derived from the
  * same record ({@link CollectorMetrics}), so the two cannot disagree. Serialised as JSON with
@@ -27,7 +29,7 @@ public record CollectorStatus(String collector, String bootId, long startedAtMil
     }
 
     /** What a REP advertises. */
-    public record CatalogInfo(long generation, int storeCount, String va, String rkey, int length) {
+    public record CatalogInfo(long generation, int storeCount, @Secret String va, @Secret String rkey, int length) {
     }
 
     public record Connections(long requests, long established, long closed, long plainClients) {
@@ -41,14 +43,19 @@ public record CollectorStatus(String collector, String bootId, long startedAtMil
                            Map<String, Long> drops, String failure) {
     }
 
-    public record QueuePair(int qpn, String remote, int remoteQpn, String state, int expectedPsn, long packets, long bytes,
+    /**
+     * @param id names the queue pair where its QPN may not be shown ({@link net.dta.common.status.OpaqueIds});
+     *           the QPNs and the expected PSN are left out of a status served without client authentication
+     */
+    public record QueuePair(String id, @Secret Integer qpn, String remote, @Secret Integer remoteQpn, String state,
+                            @Secret Integer expectedPsn, long packets, long bytes,
                             long writes, long atomics, long reads, long acks, long psnGaps, long duplicates,
                             Map<String, Long> naks, Map<String, Long> drops, long establishedAtMillis) {
     }
 
     /** A store: definition, file, registration and what the network did to it (RegionCounters). */
     public record Store(String name, int id, String kind, String layout, String file, long bytes, long fileBytes,
-                        boolean created, String va, List<String> rkeys, long writes, long writeBytes, long atomics,
+                        boolean created, @Secret String va, @Secret List<String> rkeys, long writes, long writeBytes, long atomics,
                         long reads, long readBytes, long accessErrors) {
     }
 

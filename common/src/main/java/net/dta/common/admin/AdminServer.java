@@ -18,6 +18,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import net.dta.common.security.HttpSecurity;
 import net.dta.common.security.ServerSecurity;
+import net.dta.common.status.StatusJson;
 
 /**
  * A component's admin HTTP endpoint (status JSON, Prometheus metrics, health). Views are computed
@@ -38,6 +39,8 @@ public final class AdminServer implements AutoCloseable {
 
     private final HttpServer server;
     private final HttpSecurity http;
+    /** Every admitted request proved who it is (token or client certificate): /status may show secrets. */
+    private final boolean authenticated;
     private final ExecutorService executor;
     private final String title;
     private final Map<String, String> paths = new TreeMap<>();
@@ -60,6 +63,7 @@ public final class AdminServer implements AutoCloseable {
         String section = configField.contains(".") ? configField.substring(0, configField.lastIndexOf('.')) : configField;
         security.checkListen(host, "the " + title + " admin endpoint", "read its status and metrics", section);
         this.http = new HttpSecurity(security, title);
+        this.authenticated = security.authenticatesClients();
         try {
             this.server = http.create(new InetSocketAddress(host, port), 16);
         } catch (IOException e) {
@@ -94,6 +98,17 @@ public final class AdminServer implements AutoCloseable {
         paths.put(path, description);
         server.createContext(path, ex -> respond(ex, contentType, body));
         return this;
+    }
+
+    /**
+     * Serves GET /status: the record as JSON ({@link StatusJson}), its {@link net.dta.common.status.Secret}
+     * fields (rkeys, region addresses, QPNs, PSNs) only when this endpoint authenticates its clients, since
+     * then every request that gets an answer proved who it is; without client authentication (the loopback
+     * default) every request gets the redacted document (docs/security.md, "What status shows").
+     */
+    public AdminServer status(Supplier<?> status) {
+        return get("/status", JSON, "status (JSON)" + (authenticated ? "" : "; rkeys, QPNs and PSNs left out (no client authentication)"),
+                () -> StatusJson.write(status.get(), authenticated));
     }
 
     /** Handles a POST body; answers with a status code and a text. */

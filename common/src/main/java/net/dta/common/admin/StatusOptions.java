@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import net.dta.common.config.HostPort;
+import net.dta.common.status.StatusJson;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
@@ -105,6 +106,16 @@ public final class StatusOptions {
             return ExitCode.SOFTWARE;
         }
         printer.print(out, status);
+        String redacted = StatusJson.redactedNote(body);
+        if (redacted != null) {
+            out.println();
+            out.println("note: " + redacted);
+        }
         return ExitCode.OK;
+    }
+
+    /** A {@link net.dta.common.status.Secret} field as the text views show it: "hidden" when the endpoint left it out. */
+    public static String shown(Object secret) {
+        return secret == null ? "hidden" : secret.toString();
     }
 }

@@ -24,10 +24,28 @@ public abstract class QueryCommand implements Callable<Integer> {
 
     abstract void print(Object answer, PrintWriter out);
 
+    /**
+     * The fast path ({@link QuickRun}): takes one option of the command line, already split into
+     * its long name and value ({@code null} for a flag); false when it is not one this command
+     * knows, and picocli then parses the whole line. Each command adds its own options next to
+     * their {@code @Option} declarations.
+     */
+    boolean option(String name, String value) {
+        return target.option(name, value);
+    }
+
+    /** The fast path: whether every required option was given (else picocli parses and names what is missing). */
+    boolean complete() {
+        return true;
+    }
+
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** Asks and prints; the exit code. */
+    int run(PrintWriter out, PrintWriter err) throws Exception {
         try (Target.Open open = target.open()) {
             Object answer = ask(open);
             if (target.json) {

@@ -23,7 +23,25 @@ public final class QueryCommands {
 
         @Option(names = "--collector", paramLabel = "NAME", defaultValue = "",
                 description = "Read this collector instead of the one the key's bucket names.")
-        String collector;
+        String collector = "";
+
+        @Override
+        boolean option(String name, String value) {
+            switch (name) {
+                case "--store" -> store = value;
+                case "--key" -> key = value;
+                case "--collector" -> collector = value;
+                default -> {
+                    return super.option(name, value);
+                }
+            }
+            return true;
+        }
+
+        @Override
+        boolean complete() {
+            return store != null && key != null;
+        }
     }
 
     @Command(name = "kw-get", mixinStandardHelpOptions = true,
@@ -44,7 +62,29 @@ public final class QueryCommands {
 
         @Option(names = "--collector", paramLabel = "NAME", defaultValue = "",
                 description = "Read this collector instead of the one the key's bucket names.")
-        String collector;
+        String collector = "";
+
+        @Override
+        boolean option(String name, String value) {
+            switch (name) {
+                case "--store" -> store = value;
+                case "--key" -> {
+                    keys = keys == null ? new java.util.ArrayList<>() : keys;
+                    keys.add(value);
+                }
+                case "--redundancy" -> redundancy = QuickRun.plainInt(value);
+                case "--collector" -> collector = value;
+                default -> {
+                    return super.option(name, value);
+                }
+            }
+            return true;
+        }
+
+        @Override
+        boolean complete() {
+            return store != null && keys != null;
+        }
 
         @Override
         Object ask(Target.Open open) {
@@ -103,10 +143,35 @@ public final class QueryCommands {
         String from;
 
         @Option(names = "--max", paramLabel = "N", defaultValue = "100", description = "At most N entries, 1..10000 (default ${DEFAULT-VALUE}).")
-        int max;
+        int max = 100;
 
         @Option(names = "--collector", paramLabel = "NAME", defaultValue = "", description = "Read this collector instead of the list's.")
-        String collector;
+        String collector = "";
+
+        private boolean listGiven;
+
+        @Override
+        boolean option(String name, String value) {
+            switch (name) {
+                case "--store" -> store = value;
+                case "--list" -> {
+                    list = QuickRun.plainInt(value);
+                    listGiven = true;
+                }
+                case "--from" -> from = value;
+                case "--max" -> max = QuickRun.plainInt(value);
+                case "--collector" -> collector = value;
+                default -> {
+                    return super.option(name, value);
+                }
+            }
+            return true;
+        }
+
+        @Override
+        boolean complete() {
+            return store != null && listGiven;
+        }
 
         @Override
         Object ask(Target.Open open) {
@@ -153,7 +218,16 @@ public final class QueryCommands {
                     "ingest rates) and ingest per primitive."})
     public static final class Status extends QueryCommand {
         @Option(names = "--collector", paramLabel = "NAME", defaultValue = "", description = "Only this collector.")
-        String collector;
+        String collector = "";
+
+        @Override
+        boolean option(String name, String value) {
+            if (name.equals("--collector")) {
+                collector = value;
+                return true;
+            }
+            return super.option(name, value);
+        }
 
         @Override
         Object ask(Target.Open open) {

@@ -54,7 +54,23 @@ public final class Target {
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
             description = "Deadline of a gRPC call (default ${DEFAULT-VALUE} s).")
-    long timeoutSeconds;
+    long timeoutSeconds = 10;
+
+    /** The fast path (QuickRun): the options of a call to a query service; false for any other. */
+    boolean option(String name, String value) {
+        switch (name) {
+            case "--server" -> {
+                choice = new Choice();
+                choice.server = value;
+            }
+            case "--json" -> json = true;
+            case "--timeout" -> timeoutSeconds = QuickRun.plainInt(value);
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /** An open target; closing it closes the channel or the mapped stores. */
     record Open(Queries queries, AutoCloseable resource) implements AutoCloseable {

@@ -126,8 +126,8 @@ public final class ProtoMapping {
                     .setUptimeMillis(c.uptimeMillis()).setPacketsReceived(c.packetsReceived()).setBytesReceived(c.bytesReceived())
                     .setIcrcFailures(c.icrcFailures()).setDrops(c.drops()).setPacketsPerSecond(c.packetsPerSecond());
             for (StatusReport.QueuePairHealth q : c.queuePairs()) {
-                cb.addQueuePairs(QueuePairHealth.newBuilder().setQpn(q.qpn()).setRemote(q.remote()).setRemoteQpn(q.remoteQpn())
-                        .setState(q.state()).setUp(q.up()).setExpectedPsn(q.expectedPsn()).setPackets(q.packets()).setWrites(q.writes())
+                cb.addQueuePairs(QueuePairHealth.newBuilder().setId(nz(q.id())).setRemote(q.remote())
+                        .setState(q.state()).setUp(q.up()).setPackets(q.packets()).setWrites(q.writes())
                         .setAtomics(q.atomics()).setReads(q.reads()).setAcks(q.acks()).setPsnGaps(q.psnGaps())
                         .setDuplicates(q.duplicates()).setNaks(q.naks()).setDrops(q.drops()).setPacketsPerSecond(q.packetsPerSecond()));
             }
@@ -209,8 +209,7 @@ public final class ProtoMapping {
         for (CollectorHealth c : m.getCollectorsList()) {
             List<StatusReport.QueuePairHealth> qps = new ArrayList<>();
             for (QueuePairHealth q : c.getQueuePairsList()) {
-                qps.add(new StatusReport.QueuePairHealth(q.getQpn(), q.getRemote(), q.getRemoteQpn(), q.getState(), q.getUp(),
-                        q.getExpectedPsn(), q.getPackets(), q.getWrites(), q.getAtomics(), q.getReads(), q.getAcks(), q.getPsnGaps(),
+                qps.add(new StatusReport.QueuePairHealth(q.getId(), q.getRemote(), q.getState(), q.getUp(), q.getPackets(), q.getWrites(), q.getAtomics(), q.getReads(), q.getAcks(), q.getPsnGaps(),
                         q.getDuplicates(), q.getNaks(), q.getDrops(), q.getPacketsPerSecond()));
             }
             collectors.add(new StatusReport.CollectorHealth(c.getName(), c.getSource(), c.getStatusSource(), c.getReachable(),

@@ -34,7 +34,11 @@ public record StatusReport(long takenAtMillis, List<CollectorHealth> collectors,
         }
     }
 
-    public record QueuePairHealth(int qpn, String remote, int remoteQpn, String state, boolean up, int expectedPsn, long packets,
+    /**
+     * @param id the collector's name for the queue pair ({@code qp-xxxxxxxx}): QPNs and PSNs are not part of the query
+     *           service's status, which anyone allowed to query may read (docs/security.md, "What status shows")
+     */
+    public record QueuePairHealth(String id, String remote, String state, boolean up, long packets,
                                   long writes, long atomics, long reads, long acks, long psnGaps, long duplicates, long naks, long drops,
                                   double packetsPerSecond) {
     }

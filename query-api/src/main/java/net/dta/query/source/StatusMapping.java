@@ -16,8 +16,7 @@ final class StatusMapping {
     static StatusReport.CollectorHealth health(String name, String source, String statusSource, CollectorStatus cs) {
         List<StatusReport.QueuePairHealth> qps = new ArrayList<>();
         for (CollectorStatus.QueuePair q : cs.queuePairs()) {
-            qps.add(new StatusReport.QueuePairHealth(q.qpn(), q.remote(), q.remoteQpn(), q.state(), "RTS".equals(q.state()),
-                    q.expectedPsn(), q.packets(), q.writes(), q.atomics(), q.reads(), q.acks(), q.psnGaps(), q.duplicates(),
+            qps.add(new StatusReport.QueuePairHealth(q.id(), q.remote(), q.state(), "RTS".equals(q.state()), q.packets(), q.writes(), q.atomics(), q.reads(), q.acks(), q.psnGaps(), q.duplicates(),
                     sum(q.naks()), sum(q.drops()), 0));
         }
         CollectorStatus.Endpoint e = cs.endpoint();

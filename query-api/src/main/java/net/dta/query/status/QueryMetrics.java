@@ -126,7 +126,7 @@ public final class QueryMetrics {
             m.gauge("dta_query_collector_reachable", "1 when the collector's status could be read", c.reachable() ? 1 : 0,
                     "collector", c.name());
             for (StatusReport.QueuePairHealth q : c.queuePairs()) {
-                String[] t = {"collector", c.name(), "qpn", "0x" + Integer.toHexString(q.qpn()), "remote", q.remote()};
+                String[] t = {"collector", c.name(), "qp", q.id(), "remote", q.remote()};
                 m.gauge("dta_query_queue_pair_up", "1 when the queue pair is in RTS", q.up() ? 1 : 0, t);
                 m.gauge("dta_query_queue_pair_packets_per_second", "Packets per second on the queue pair", q.packetsPerSecond(), t);
             }

@@ -77,9 +77,8 @@ public final class StatusTracker implements AutoCloseable {
             StatusReport.CollectorHealth h = snap.health();
             List<StatusReport.QueuePairHealth> qps = new ArrayList<>();
             for (StatusReport.QueuePairHealth q : h.queuePairs()) {
-                double[] r = rate("qp/" + h.name() + "/" + q.qpn() + "/" + q.remote(), now, q.packets(), 0, 0);
-                qps.add(new StatusReport.QueuePairHealth(q.qpn(), q.remote(), q.remoteQpn(), q.state(), q.up(), q.expectedPsn(),
-                        q.packets(), q.writes(), q.atomics(), q.reads(), q.acks(), q.psnGaps(), q.duplicates(), q.naks(), q.drops(), r[0]));
+                double[] r = rate("qp/" + h.name() + "/" + q.id() + "/" + q.remote(), now, q.packets(), 0, 0);
+                qps.add(new StatusReport.QueuePairHealth(q.id(), q.remote(), q.state(), q.up(), q.packets(), q.writes(), q.atomics(), q.reads(), q.acks(), q.psnGaps(), q.duplicates(), q.naks(), q.drops(), r[0]));
             }
             double[] cr = h.reachable() && !h.bootId().isEmpty() ? rate("collector/" + h.name() + "/" + h.bootId(), now,
                     h.packetsReceived(), 0, 0) : new double[3];

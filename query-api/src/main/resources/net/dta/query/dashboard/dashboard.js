@@ -106,8 +106,8 @@ function renderStatus(s) {
     for (const q of c.queue_pairs) {
       const r = document.createElement('tr');
       cell(r, c.name);
-      cell(r, '0x' + q.qpn.toString(16));
-      cell(r, q.remote + ' / 0x' + q.remote_qpn.toString(16));
+      cell(r, q.id);
+      cell(r, q.remote);
       cell(r, q.state, q.up ? 'ok' : 'bad');
       cell(r, fmt(q.packets_per_second));
       cell(r, fmt(q.packets, 0));

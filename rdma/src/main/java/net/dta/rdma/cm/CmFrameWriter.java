@@ -150,6 +150,20 @@ public final class CmFrameWriter {
         return finish();
     }
 
+    /**
+     * Active side: a REJ (reason timeout) withdrawing a REQ the active side gave up on, as Linux's
+     * cm.c sends when it destroys a connection still waiting for its REP: local comm id the REQ's,
+     * remote comm id the REP's (0 when none came), message rejected "other", ARI the active side's
+     * CA GUID. The passive side drops the connection it holds for that REQ (protocol.md 7.1).
+     */
+    public int rejTimeout(MemorySegment dst, long frameOffset, RoceRoute route, int udPsn, long transactionId,
+                          int localCommId, int remoteCommId, long caGuid) {
+        long at = begin(dst, frameOffset, route, udPsn, CmAttribute.REJ, transactionId);
+        rej.wrap(dst, at).localCommId(localCommId).remoteCommId(remoteCommId).messageRejected(CmRej.REJECTED_OTHER)
+                .reason(CmRej.REASON_TIMEOUT).ariCaGuid(caGuid);
+        return finish();
+    }
+
     /** Either side: a DREQ naming the peer's QPN. */
     public int dreq(MemorySegment dst, long frameOffset, RoceRoute route, int udPsn, long transactionId,
                     int localCommId, int remoteCommId, int remoteQpn) {

@@ -23,6 +23,14 @@ public final class CmRej extends CmMessage<CmRej> {
     public static final int REJECTED_REQ = 0;
     /** Message rejected: the REP. */
     public static final int REJECTED_REP = 1;
+    /** Message rejected: other (an active side withdrawing its own REQ, as Linux's cm.c formats it in REQ_SENT). */
+    public static final int REJECTED_OTHER = 2;
+    /**
+     * Timeout: the active side gives up on its REQ. The ARI then carries its CA GUID, by which (with
+     * the REJ's local communication id) Linux's passive side finds and drops the half-open connection
+     * (cm.c: cm_acquire_rejected_id).
+     */
+    public static final int REASON_TIMEOUT = 1;
     public static final int REASON_INVALID_SERVICE_ID = 8;
     public static final int REASON_INVALID_TRANSPORT_TYPE = 9;
     public static final int REASON_STALE_CONNECTION = 10;
@@ -77,6 +85,17 @@ public final class CmRej extends CmMessage<CmRej> {
     public CmRej rejectInfoLength(int v) {
         bits(REJECT_INFO_LENGTH_OFFSET, 1, 7, v);
         return this;
+    }
+
+    /** The first 8 ARI bytes as a CA GUID (a timeout REJ's, IBTA Vol. 1 12.6.7.2). */
+    public long ariCaGuid() {
+        return u64(ARI_OFFSET);
+    }
+
+    /** Writes a CA GUID as the ARI and its length (8). */
+    public CmRej ariCaGuid(long caGuid) {
+        u64(ARI_OFFSET, caGuid);
+        return rejectInfoLength(Long.BYTES);
     }
 
     public int reason() {

@@ -109,7 +109,11 @@ final class CmResponder {
                 }
             }
             case CmAttribute.REJ -> {
-                QueuePair qp = find(packet.ip().source(), cm.rej().remoteCommId(), cm.rej().localCommId());
+                // A timeout REJ withdraws a REQ whose REP the requester never got: found by the requester's
+                // communication id alone, as Linux finds it (cm.c: cm_acquire_rejected_id, by the ARI's CA GUID).
+                QueuePair qp = cm.rej().reason() == CmRej.REASON_TIMEOUT
+                        ? findByRequest(packet.ip().source(), cm.rej().localCommId())
+                        : find(packet.ip().source(), cm.rej().remoteCommId(), cm.rej().localCommId());
                 if (qp == null) {
                     unknownConnection("REJ");
                 } else {

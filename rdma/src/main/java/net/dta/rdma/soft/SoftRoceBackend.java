@@ -38,6 +38,9 @@ public final class SoftRoceBackend implements RdmaBackend {
     private static final Logger LOG = LoggerFactory.getLogger(SoftRoceBackend.class);
 
     private final SoftRoceConfig config;
+    /** The drop reason of packets the kernel dropped at the responder's socket (receive buffer full). */
+    public static final String KERNEL_RECEIVE_BUFFER = "kernel_receive_buffer";
+
     private final PacketChannel channel;
     private final SoftRoceEngine engine;
     private final PacketBatch received;
@@ -149,7 +152,15 @@ public final class SoftRoceBackend implements RdmaBackend {
 
     @Override
     public EndpointCounters counters() {
-        return engine.counters();
+        EndpointCounters c = engine.counters();
+        long kernel = channel.kernelDrops();
+        if (kernel < 0) {
+            return c;
+        }
+        // Packets that never reached the responder: its socket's receive buffer was full.
+        java.util.Map<String, Long> drops = new java.util.LinkedHashMap<>(c.drops());
+        drops.put(KERNEL_RECEIVE_BUFFER, kernel);
+        return new EndpointCounters(c.packetsReceived(), c.bytesReceived(), c.packetsSent(), c.icrcFailures(), drops);
     }
 
     /** The socket-level counters (receive calls, send errors, ...), for status. */

@@ -357,6 +357,8 @@ abstract class ResponderLoopbackTestBase extends LoopbackFixture {
         requester.flush();
         assertEquals(List.of(), requester.receiveNone());
         awaitCount(1, () -> backend.counters().drops().get("unknown_qp"), "unknown_qp");
+        // The kernel's drops at the responder's socket (/proc/self/net/udp or raw, by inode): found, none.
+        assertEquals(0L, backend.counters().drops().get(SoftRoceBackend.KERNEL_RECEIVE_BUFFER), backend.counters().toString());
     }
 
     @Test

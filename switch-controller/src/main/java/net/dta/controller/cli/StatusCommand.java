@@ -73,7 +73,7 @@ public final class StatusCommand implements Callable<Integer> {
                     "SENT", "ACKS", "RESYNCS", "LOST", "NAKS", "PROBES");
             for (TranslatorStatus.QueuePairStatus p : t.queuePairs()) {
                 long naks = p.naks().values().stream().mapToLong(Long::longValue).sum();
-                q.row(p.collector(), p.address(), p.state(), p.step(), p.translatorQpn(), p.remoteQpn(), p.bootId(), p.connects(),
+                q.row(p.collector(), p.address(), p.state(), p.step(), StatusOptions.shown(p.translatorQpn()), StatusOptions.shown(p.remoteQpn()), p.bootId(), p.connects(),
                         p.downs(), p.failures(), p.sentPackets(), p.acks(), p.resyncs(), p.lostPackets(), naks, p.probes());
             }
             q.print(out, "  ");

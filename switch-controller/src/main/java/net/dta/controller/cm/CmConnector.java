@@ -40,6 +40,11 @@ import net.dta.rdma.wire.RoceRoute;
 public final class CmConnector {
     /** Largest READ sent at once: responses travel as PacketIns, so keep bursts small. */
     static final int MAX_READ_PACKETS = 16;
+    /**
+     * Retry delay after a REJ 10: Linux sends its DREQ for the stale connection as it rejects, and
+     * is done with it once the DREP came (then time-wait: 2^(local ACK timeout - 8) ms, 64 ms for ours).
+     */
+    static final long STALE_RETRY_MILLIS = 1000;
 
     private final TranslatorSpec translator;
     private final CollectorSpec collector;
@@ -136,10 +141,14 @@ public final class CmConnector {
             rep = awaitRep(localCommId, requestMac);
         }
         if (rep == null) {
+            // The collector may hold this REQ's connection half-open (its REP late or lost): Linux keeps
+            // it in its remote-QPN table and answers REJ 10 to our next REQ until its REP retries end.
+            // A timeout REJ makes it drop that connection now (cm.c: cm_rej_handler).
+            withdraw(tid + 1, localCommId, 0);
             throw new ConnectException(ConnectStep.CM_REQ, who() + ": CM REQ sent " + sent + " time" + (sent == 1 ? "" : "s")
                     + (forgedReps > 0 ? ", " + forgedReps + " REP(s) with a wrong MAC ignored (forged, or a collector with "
-                    + "another secret)" : ", no REP") + ": is the collector running and listening on CM port "
-                    + collector.cmPort() + "?", false);
+                    + "another secret)" : ", no REP") + " (withdrawn with a REJ, timeout): is the collector running and "
+                    + "listening on CM port " + collector.cmPort() + "?", false);
         }
         remoteQpn = rep.qpn;
         if (rep.data == null) {
@@ -327,6 +336,9 @@ public final class CmConnector {
             switch (cmPacket.attributeId()) {
                 case CmAttribute.REP -> {
                     if (cmPacket.rep().remoteCommId() != localCommId) {
+                        // A REP retransmitted for an earlier, abandoned attempt: end that half-open connection.
+                        // (Connection attempts to one collector run one at a time: their frames share an inbox.)
+                        withdraw(cmPacket.mad().transactionId(), cmPacket.rep().remoteCommId(), cmPacket.rep().localCommId());
                         continue;
                     }
                     MemorySegment pd = cmPacket.rep().segment();
@@ -357,6 +369,12 @@ public final class CmConnector {
         }
     }
 
+    /** Sends a timeout REJ for a REQ of ours given up on (ours: our communication id; theirs: the REP's, or 0). */
+    private void withdraw(long transactionId, int ours, int theirs) throws ConnectException {
+        send(cm.rejTimeout(frameSegment, 0, cmRoute, udPsn++, transactionId, ours, theirs, caGuid(translator.mac())),
+                ConnectStep.CM_REQ);
+    }
+
     private ConnectException rejected(CmRej rej) {
         int reason = rej.reason();
         String text = new String(rej.privateData(), StandardCharsets.UTF_8).replace("\0", "").strip();
@@ -366,13 +384,15 @@ public final class CmConnector {
             case CmRej.REASON_INVALID_TRANSPORT_TYPE -> "invalid transport type (RC expected)";
             case CmRej.REASON_CONSUMER_REJECT -> "the collector refused the connection" + (text.isEmpty() ? "" : ": " + text);
             case CmRej.REASON_STALE_CONNECTION -> "the collector still holds an earlier connection from translator QPN 0x"
-                    + Integer.toHexString(translatorQpn) + " (one this controller did not disconnect, e.g. before a restart);"
-                    + " it keeps it until that connection's DREQ is answered (the controller answers the collector's DREQs)"
-                    + " or its DREQ retries time out (~90 s on Linux): will retry with a new communication id after the back-off";
+                    + Integer.toHexString(translatorQpn) + " (Linux's cm.c finds that QPN and our CA GUID among its live"
+                    + " connections); it has just sent a DREQ for it if it was established (this controller answers it), and a"
+                    + " half-open one from an abandoned REQ was withdrawn with a timeout REJ; the QPN is fixed per collector by"
+                    + " the data plane: retrying in " + STALE_RETRY_MILLIS + " ms with a fresh communication id";
             default -> CmRej.reasonName(reason) + (text.isEmpty() ? "" : ": " + text);
         };
         return new ConnectException(ConnectStep.CM_REQ, who() + ": CM REQ rejected (REJ: " + CmRej.reasonName(reason) + "): "
-                + why, reason == CmRej.REASON_INVALID_SERVICE_ID);
+                + why, reason == CmRej.REASON_INVALID_SERVICE_ID,
+                reason == CmRej.REASON_STALE_CONNECTION ? STALE_RETRY_MILLIS : -1);
     }
 
     private boolean parseCm(byte[] f) {

@@ -8,17 +8,25 @@ package net.dta.controller.cm;
 public final class ConnectException extends Exception {
     private final ConnectStep step;
     private final boolean permanent;
+    private final long retryAfterMillis;
 
     public ConnectException(ConnectStep step, String message, boolean permanent) {
+        this(step, message, permanent, -1);
+    }
+
+    /** @param retryAfterMillis when to try again (at most; the back-off may be shorter), or -1 for the back-off */
+    public ConnectException(ConnectStep step, String message, boolean permanent, long retryAfterMillis) {
         super(message);
         this.step = step;
         this.permanent = permanent;
+        this.retryAfterMillis = retryAfterMillis;
     }
 
     public ConnectException(ConnectStep step, String message, Throwable cause) {
         super(message, cause);
         this.step = step;
         this.permanent = false;
+        this.retryAfterMillis = -1;
     }
 
     public ConnectStep step() {
@@ -31,5 +39,13 @@ public final class ConnectException extends Exception {
      */
     public boolean permanent() {
         return permanent;
+    }
+
+    /**
+     * How soon a retry can succeed, when this failure says so (a REJ 10 whose cause the collector
+     * clears at once), or -1: the caller's back-off decides.
+     */
+    public long retryAfterMillis() {
+        return retryAfterMillis;
     }
 }

@@ -3,6 +3,8 @@ package net.dta.controller.status;
 import java.util.List;
 import java.util.Map;
 
+import net.dta.common.status.Secret;
+
 /**
  * One translator as {@code /status} shows it: the P4Runtime session, what the controller wrote,
  * each queue pair, each store, and the translator's own counters as last read.
@@ -35,11 +37,13 @@ public record TranslatorStatus(String name, String p4runtime, long deviceId, lon
      * @param step the connection step in progress or that failed
      * @param qpUp the translator's {@code dta_qp_up} as last read
      * @param resyncs PSN resynchronisations (NAK PSN sequence error, probe answers)
+     * @param translatorQpn with {@code remoteQpn}, {@code startPsn} and {@code nextPsn}: left out of a status
+     *                      served without client authentication (docs/security.md)
      */
     public record QueuePairStatus(String collector, int index, String address, String state, String step,
-                                  String translatorQpn, String remoteQpn, String startPsn, String bootId, long connects,
-                                  long downs, long failures, long collectorRestarts, String lastError, long sinceMillis,
-                                  boolean qpUp, long nextPsn, long lostPackets, long sentPackets, long sentBytes, long acks,
+                                  @Secret String translatorQpn, @Secret String remoteQpn, @Secret String startPsn, String bootId,
+                                  long connects, long downs, long failures, long collectorRestarts, String lastError, long sinceMillis,
+                                  boolean qpUp, @Secret Long nextPsn, long lostPackets, long sentPackets, long sentBytes, long acks,
                                   Map<String, Long> naks, long resyncs, long probes, List<String> stores) {
     }
 

@@ -359,12 +359,12 @@ final class QueuePairConnections implements AutoCloseable {
                 event = () -> then.accept(a, result);
             } catch (ConnectException e) {
                 String why = ModeMismatch.explain(a.qp().collector, e); // may ask the collector's admin endpoint: blocking
-                event = () -> failed(a, e.step(), why, e.permanent());
+                event = () -> failed(a, e.step(), why, e.permanent(), e.retryAfterMillis());
             } catch (InterruptedException e) {
                 return; // the attempt was cancelled (session lost, collector removed)
             } catch (RuntimeException e) {
                 LOG.error("translator {}: connecting {} failed unexpectedly", session.spec().name(), a.qp().collector.describe(), e);
-                event = () -> failed(a, ConnectStep.TABLE_WRITE, a.qp().collector.describe() + ": " + e, false);
+                event = () -> failed(a, ConnectStep.TABLE_WRITE, a.qp().collector.describe() + ": " + e, false, -1);
             }
             Runnable onSession = event;
             session.post(() -> {
@@ -384,7 +384,7 @@ final class QueuePairConnections implements AutoCloseable {
         } catch (P4RuntimeException e) {
             QueuePair qp = a.qp();
             ConnectStep s = qp.step == null ? ConnectStep.TABLE_WRITE : qp.step;
-            failed(a, s, qp.collector.describe() + ": " + s.label() + ": " + e.getMessage(), false);
+            failed(a, s, qp.collector.describe() + ": " + s.label() + ": " + e.getMessage(), false, -1);
             if (e.unreachable()) {
                 session.lost(e.getMessage());
             }
@@ -392,7 +392,7 @@ final class QueuePairConnections implements AutoCloseable {
         }
     }
 
-    private void failed(Attempt a, ConnectStep step, String message, boolean permanent) {
+    private void failed(Attempt a, ConnectStep step, String message, boolean permanent, long retryAfterMillis) {
         QueuePair qp = a.qp();
         List<String> stores = storesOf(qp.collector);
         String full = message + (stores.isEmpty() ? "" : " [" + (stores.size() == 1 ? "store " : "stores ") + String.join(", ", stores)
@@ -403,6 +403,9 @@ final class QueuePairConnections implements AutoCloseable {
         qp.lastError = full;
         qp.failures++;
         long delay = permanent ? qp.backoff.maxDelayMillis() : qp.backoff.nextDelayMillis();
+        if (retryAfterMillis >= 0) {
+            delay = Math.min(delay, retryAfterMillis);
+        }
         LOG.warn("translator {}: {}; retrying in {} ms", session.spec().name(), full, delay);
         connectIn(qp, delay);
     }

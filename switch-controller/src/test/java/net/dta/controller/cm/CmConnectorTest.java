@@ -84,8 +84,8 @@ class CmConnectorTest {
                     TestCmSecret.bytes());
             ConnectException e = assertThrows(ConnectException.class, connector::connect);
             assertEquals(ConnectStep.CM_REQ, e.step());
-            assertEquals("collector dead (127.0.0.49): CM REQ sent 5 times, no REP: is the collector running and listening "
-                    + "on CM port 40041?", e.getMessage());
+            assertEquals("collector dead (127.0.0.49): CM REQ sent 5 times, no REP (withdrawn with a REJ, timeout): is the "
+                    + "collector running and listening on CM port 40041?", e.getMessage());
             assertFalse(e.permanent());
         }
     }
@@ -129,6 +129,36 @@ class CmConnectorTest {
             ConnectException missing = assertThrows(ConnectException.class, none::connect);
             assertTrue(missing.getMessage().contains("no RDMA CM secret: set controller.cm.secret-file"), missing.getMessage());
             assertTrue(missing.permanent());
+        }
+    }
+
+    /**
+     * protocol.md 7.1 (issue 10): a REQ whose REP never reached the controller is withdrawn with a
+     * timeout REJ, and the collector drops the half-open connection it made for it. Linux would
+     * otherwise hold it and answer the next REQ from the same QPN with REJ 10 (stale connection).
+     */
+    @Test
+    void shouldWithdrawAReqWhoseRepNeverCameSoThatTheCollectorDropsTheHalfOpenConnection() throws Exception {
+        Deployment d = deployment("40041");
+        CollectorSpec c = d.collector("c1").orElseThrow();
+        FrameRouter router = new FrameRouter();
+        try (TestCollector collector = TestCollector.start(dir, "c1", "127.0.0.41", TestCollector.VECTOR_STORES, true);
+             UdpFramePort port = new UdpFramePort("127.0.0.40", router)) {
+            // The connector listens to another address: the collector's REPs are lost to it.
+            CmConnector deaf = new CmConnector(d.translators().get(0), c, port, router.open(0x7F00_0063), Duration.ofMillis(200), 1,
+                    new Random(7), TestCmSecret.bytes());
+            ConnectException e = assertThrows(ConnectException.class, deaf::handshake);
+            assertTrue(e.getMessage().contains("no REP (withdrawn with a REJ, timeout)"), e.getMessage());
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!collector.collector().backend().queuePairs().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(List.of(), collector.collector().backend().queuePairs(), "the half-open connection was dropped");
+            // The next attempt from the same QPN connects.
+            CmConnector next = new CmConnector(d.translators().get(0), c, port, router.open(c.address()), Duration.ofMillis(500), 4,
+                    new Random(8), TestCmSecret.bytes());
+            next.connect();
+            assertEquals(1, collector.collector().backend().queuePairs().size());
         }
     }
 

@@ -43,6 +43,8 @@ public final class TestNetwork implements AutoCloseable {
     public String reconnectYaml = "  reconnect: {min-backoff: 100ms, max-backoff: 1s}\n";
     /** When set, the translator announces its starts to this controller admin address. */
     public String translatorAnnouncesTo;
+    /** The deployment's translator settings (fast probes unless a test needs them slow). */
+    public String translatorSettingsYaml = "{probe-interval: 50ms, ack-interval: 1}";
     /** Extra YAML lines of the deployment's translator entry (indented 4 spaces), e.g. its p4runtime-security. */
     public String translatorYaml = "";
 
@@ -158,7 +160,7 @@ public final class TestNetwork implements AutoCloseable {
         y.append("    p4runtime: \"").append(p4runtime()).append("\"\n");
         y.append("    election-id: ").append(electionId).append('\n');
         y.append("    address: ").append(translatorAddress()).append('\n');
-        y.append("    settings: {probe-interval: 50ms, ack-interval: 1}\n");
+        y.append("    settings: ").append(translatorSettingsYaml).append('\n');
         y.append(translatorYaml);
         Path file = dir.resolve(name);
         Files.writeString(file, y.toString(), StandardCharsets.UTF_8);

@@ -57,6 +57,8 @@ public final class StatusCommand implements Callable<Integer> {
                 + " local addresses, " + s.tables().routes() + " routes; AckReq every 2^" + s.settings().ackIntervalLog2()
                 + ", flush " + s.settings().flushIntervalMicros() + " us, probes " + s.settings().probeIntervalMillis() + " ms");
         out.println("reports    accepted " + counts(s.reports().accepted()) + "; dropped " + counts(s.reports().dropped()));
+        out.println("kernel     dropped " + known(s.sockets().reportKernelDrops()) + " report datagram(s) and "
+                + known(s.sockets().roceKernelDrops()) + " RoCEv2 packet(s): socket receive buffer full");
         TranslatorStatus.IntIngest in = s.intIngest();
         if (in != null) {
             out.println("int        port " + in.port() + ": " + in.datagrams() + " datagrams, " + in.reports() + " reports, "
@@ -80,8 +82,8 @@ public final class StatusCommand implements Callable<Integer> {
         Table t = new Table("COLLECTOR", "QPN", "ADDRESS", "REMOTE QPN", "ROUTE", "UP", "NEXT PSN", "ACKED", "SENT", "ACKS", "NAKS",
                 "RESYNCS", "LOST", "PROBES");
         for (TranslatorStatus.QueuePair q : s.queuePairs()) {
-            t.row(q.collector(), q.localQpn(), q.collectorIp(), q.remoteQpn(), q.route(), q.up() ? "up" : "DOWN", q.nextPsn(),
-                    q.lastAckedPsn(), q.sent(), q.acks(), counts(q.naks()), q.resyncs(), q.lostPackets(), q.probes());
+            t.row(q.collector(), StatusOptions.shown(q.localQpn()), q.collectorIp(), StatusOptions.shown(q.remoteQpn()), q.route(),
+                    q.up() ? "up" : "DOWN", StatusOptions.shown(q.nextPsn()), StatusOptions.shown(q.lastAckedPsn()), q.sent(), q.acks(), counts(q.naks()), q.resyncs(), q.lostPackets(), q.probes());
         }
         if (t.isEmpty()) {
             out.println("no queue pairs (the controller has not connected any collector)");
@@ -94,5 +96,9 @@ public final class StatusCommand implements Callable<Integer> {
         String s = m.entrySet().stream().filter(x -> x.getValue() != 0).map(x -> x.getKey() + "=" + x.getValue())
                 .collect(Collectors.joining(", "));
         return s.isEmpty() ? "-" : s;
+    }
+
+    private static String known(long count) {
+        return count < 0 ? "?" : Long.toString(count);
     }
 }

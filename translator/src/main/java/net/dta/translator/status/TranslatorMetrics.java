@@ -75,6 +75,14 @@ public final class TranslatorMetrics {
         m.counter("dta_translator_socket_roce_received_total", "Packets received on the RoCEv2 socket", k.roceReceived());
         m.counter("dta_translator_socket_roce_sent_total", "Packets sent on the RoCEv2 socket", k.roceSent());
         m.counter("dta_translator_socket_roce_send_errors_total", "Send errors on the RoCEv2 socket", k.roceSendErrors());
+        if (k.reportKernelDrops() >= 0) {
+            m.counter("dta_translator_socket_report_kernel_drops_total",
+                    "Report datagrams the kernel dropped: the report socket's receive buffer was full", k.reportKernelDrops());
+        }
+        if (k.roceKernelDrops() >= 0) {
+            m.counter("dta_translator_socket_roce_kernel_drops_total",
+                    "RoCEv2 packets the kernel dropped: the RoCEv2 socket's receive buffer was full", k.roceKernelDrops());
+        }
         TranslatorStatus.IntIngest in = s.intIngest();
         if (in != null) {
             m.counter("dta_translator_int_datagrams_total", "Telemetry Report (INT) datagrams received (docs/int.md)", in.datagrams());

@@ -3,6 +3,8 @@ package net.dta.translator.status;
 import java.util.List;
 import java.util.Map;
 
+import net.dta.common.status.Secret;
+
 /**
  * Everything {@code /status} shows, one record per part; {@code /metrics} is derived from the
  * same record ({@link TranslatorMetrics}). JSON with snake_case names ({@link net.dta.common.status.StatusJson}).
@@ -28,13 +30,20 @@ public record TranslatorStatus(String translator, long deviceId, long startedAtM
     public record Reports(Map<String, Long> accepted, Map<String, Long> acceptedBytes, Map<String, Long> dropped) {
     }
 
-    public record QueuePair(int collector, String localQpn, String collectorIp, String translatorIp, String remoteQpn,
-                            String route, boolean up, String nextPsn, String lastAckedPsn, long lostPackets, long sent,
+    /** The QPNs and PSNs are left out of a status served without client authentication (docs/security.md). */
+    public record QueuePair(int collector, @Secret String localQpn, String collectorIp, String translatorIp, @Secret String remoteQpn,
+                            String route, boolean up, @Secret String nextPsn, @Secret String lastAckedPsn, long lostPackets, long sent,
                             long sentBytes, long acks, Map<String, Long> naks, long resyncs, long probes) {
     }
 
+    /**
+     * @param reportKernelDrops report datagrams the kernel dropped because the report socket's
+     *                          receive buffer was full (the data plane did not keep up); -1 unknown
+     * @param roceKernelDrops   the same for the RoCEv2 socket (replies from collectors)
+     */
     public record Sockets(long reportsReceived, long reportBytesReceived, long reportsOversized, long reportReceiveErrors,
-                          long roceReceived, long roceSent, long roceSendErrors, long roceReceiveErrors) {
+                          long roceReceived, long roceSent, long roceSendErrors, long roceReceiveErrors, long reportKernelDrops,
+                          long roceKernelDrops) {
     }
 
     public record TableSizes(int stores, int collectorSelect, int queuePairs, int regions, int localAddresses, int routes) {

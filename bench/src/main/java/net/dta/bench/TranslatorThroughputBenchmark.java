@@ -49,6 +49,11 @@ public final class TranslatorThroughputBenchmark {
         /** Reports it dropped (any reason), or 0. */
         long dropped();
 
+        /** Reports the kernel dropped at its report socket (the receive buffer was full), -1 when unknown. */
+        default long kernelDrops() {
+            return -1;
+        }
+
         /** A line about losses and errors on the way (empty when there is nothing to say). */
         default String health() {
             return "";
@@ -118,11 +123,9 @@ public final class TranslatorThroughputBenchmark {
     private static Row measure(ForwardingSetup s, Primitive p, Options o, PrintWriter progress) throws Exception {
         LoadSpec spec = LoadSpec.builder(s.target()).rate(0).duration(o.warmup().plus(o.window()).plusSeconds(30))
                 .mix(p.shortName() + "=1").keys(o.keys()).sketch(2, 16, o.sketchCounters()).flowsInFlight(2).threads(o.senders()).build();
-        ReporterOptions target = s.target();
-        LongSupplier kernelDrops = () -> KernelDrops.of(target.destination(), target.port());
-        boolean dropsKnown = kernelDrops.getAsLong() >= 0;
+        boolean dropsKnown = s.kernelDrops() >= 0;
         Window.Probe probe = new Window.Probe(new LongSupplier[] {() -> s.reports(p), s::packetsSent, s::dropped, s::packetsReceived,
-                kernelDrops, Jit::millis}, new Thread[] {s.forwardingThread()});
+                s::kernelDrops, Jit::millis}, new Thread[] {s.forwardingThread()});
         Window.Deltas d = Window.measure(spec, o.warmup(), o.window(), o.jitSettle(), probe, progress, p.shortName() + "/" + s.name());
         long reports = Math.max(1, d.counters()[0]);
         Row row = new Row(p, s.name(), d.sent() / d.seconds(), d.rate(0), d.rate(1), d.rate(3), (double) d.cpuNanos()[0] / reports,
@@ -200,6 +203,11 @@ public final class TranslatorThroughputBenchmark {
         @Override
         public long dropped() {
             return 0;
+        }
+
+        @Override
+        public long kernelDrops() {
+            return forwarder.kernelDrops();
         }
 
         @Override

@@ -578,6 +578,16 @@ def vectors():
     out.append(("replies", block("reply.ack", hexlines(ack)) + block("reply.nak-psn", hexlines(nak)) +
                 block("reply.nak-access", hexlines(acc)) + block("reply.atomic-ack", hexlines(aack))))
 
+    # the retransmitting requester's PSN query (5.6) after kw.packet.0/1 (PSN 0xFF, 0x100) went
+    # unacknowledged: a zero-length WRITE Only with AckReq at the last PSN acknowledged (0xFE),
+    # taking no PSN; and the answer of a responder that executed kw.packet.0 only (expects 0x100):
+    # a duplicate WRITE is ACKed with expected PSN - 1 = 0xFF (MSN 1 after one write)
+    t = Translator(TRANSLATOR_IP, TRANSLATOR_MAC, ack_interval=64)
+    c = new_collector(psn=0x000100 - 1)
+    query = roce_frame(t.mac, c.mac, t.ip, c.ip, c.udp_src, bth(OPC_WRITE_ONLY, c.remote_qpn, 0x0000FE, True) + reth(0, 0, 0))
+    answer = reply_frame(query, 0x11, OPC_ACK, 0x0000FF, aeth(0x1F, 1))
+    out.append(("retransmit", block("psn-query", hexlines(query)) + block("reply.psn-query", hexlines(answer))))
+
     # connection management: REQ (translator -> collector), REP, RTU
     req = cm_req(0x0A0B0C0D, 40041, 0x020000FFFE000001, 0x000103, 0x000100, TRANSLATOR_IP, COLLECTOR_IP, 0xC103, 7)
     req_mac = req[140 + 36 + 24:140 + 36 + 40]

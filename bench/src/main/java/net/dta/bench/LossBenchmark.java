@@ -55,14 +55,15 @@ public final class LossBenchmark {
                             o.reports(), o.rate());
                     err.flush();
                     Path dir = Files.createDirectories(o.dir().resolve("loss-" + (run++)));
-                    out.println(once(dir, settings, requester, loss, primitive, o));
+                    out.println(once(dir, settings, requester, loss, primitive, o, err));
                     out.flush();
                 }
             }
         }
     }
 
-    private static String once(Path dir, RequesterSettings settings, String requester, double loss, String primitive, Options o)
+    private static String once(Path dir, RequesterSettings settings, String requester, double loss, String primitive, Options o,
+                               PrintWriter err)
             throws Exception {
         try (DtaDeployment d = new DtaDeployment(dir, 1, Mode.UDP, 4, "loss", c -> c.withDataPlane(new TranslatorConfig.DataPlane(
                 c.dataPlane().postcardCacheEntries(), c.dataPlane().appendTailSlots(), c.dataPlane().batch(), settings)), true);
@@ -80,6 +81,12 @@ public final class LossBenchmark {
                     case "key_write" -> ReportEncoder.keyWrite(buf, 0, 1, 0, key(i), new byte[] {0, 0, 0, 7});
                     default -> throw new IllegalArgumentException("primitive must be key_increment, append or key_write, got " + primitive);
                 };
+                if (i % 1000 == 999) {
+                    long[] wt = d.translator().engine().sendWindowAndTimeout(0);
+                    err.printf("loss: %d reports sent; send window %d, retransmit timeout %.1f ms, %s%n", i + 1, wt[0], wt[1] / 1e6,
+                            requesterCounters(d.translator().status()));
+                    err.flush();
+                }
                 MemorySegment.copy(buf, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes, 0, length);
                 socket.send(new DatagramPacket(bytes, length, to));
                 long due = start + (long) (i + 1) * 1_000_000_000L / o.rate();
@@ -110,6 +117,8 @@ public final class LossBenchmark {
                     reasons.append(reasons.isEmpty() ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue());
                 }
             }
+            err.println("loss: " + requesterCounters(s) + "; " + d.health());
+            err.flush();
             if (ingress != 0) {
                 reasons.append(reasons.isEmpty() ? "" : ", ").append("ingress (queue pair down) ").append(ingress);
             }
@@ -117,6 +126,16 @@ public final class LossBenchmark {
                     o.reports(), dropped, lost, 100.0 * lost / o.reports(), dropped == 0 ? "-" : String.format("%.2f", (double) lost / dropped),
                     a.applied(), reasons.isEmpty() ? "-" : reasons, conserved ? "exact" : "NOT EXACT");
         }
+    }
+
+    /** The requester's counters that explain a line (resends, NAKs, queries, window losses), for the progress output. */
+    private static String requesterCounters(TranslatorStatus s) {
+        StringBuilder b = new StringBuilder("translator");
+        for (String name : List.of("requests_sent", "acks", "naks", "retransmitted", "retransmit_timeouts", "psn_queries", "duplicate_acks",
+                "go_back_n", "naks_already_resent", "lost_retransmit_window", "qp_timeouts")) {
+            b.append(' ').append(name).append(' ').append(s.dataPlane().getOrDefault(name, 0L));
+        }
+        return b.toString();
     }
 
     private static byte[] key(int i) {

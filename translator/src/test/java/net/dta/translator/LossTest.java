@@ -148,7 +148,7 @@ class LossTest {
     @Test
     void droppedRequestsAreRetransmittedAndEveryReportLands() throws Exception {
         try (LoopbackDeployment d = LoopbackDeployment.lossy(1, STORES, dir, 1); Arena arena = Arena.ofConfined()) {
-            d.controller.settings(6, 1000, 20);
+            d.controller.settings(6, 1000, 200); // probes every 200 ms: a loaded machine starves threads for tens of ms, and 3 missed probes take the queue pair down
             MemorySegment buf = arena.allocate(64);
             byte[] key = EndToEndTest.key(1);
             for (int i = 0; i < 10; i++) {
@@ -179,7 +179,7 @@ class LossTest {
     @Test
     void aSwitchRequesterCountsLostRequestsAndTheQueuePairGoesOn() throws Exception {
         try (LoopbackDeployment d = LoopbackDeployment.lossy(1, STORES, dir, 1, SWITCH); Arena arena = Arena.ofConfined()) {
-            d.controller.settings(6, 1000, 20);
+            d.controller.settings(6, 1000, 200); // probes every 200 ms: a loaded machine starves threads for tens of ms, and 3 missed probes take the queue pair down
             MemorySegment buf = arena.allocate(64);
             byte[] key = EndToEndTest.key(1);
             QueuePairInfo[] qp = new QueuePairInfo[1];

@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import net.dta.testkit.ProtocolVectors;
+import net.dta.translator.dataplane.RequesterSettings;
 import net.dta.translator.testing.EngineHarness;
 
 /**
@@ -40,6 +41,16 @@ class VectorTest {
         try (EngineHarness h = programmed(0x0000FF)) {
             assertFrames(h.report(vectors.get("kw.report").bytes()), "kw.packet.0", "kw.packet.1");
             assertEquals(0x101, h.controller.readRegister(REG_NEXT_PSN, C));
+        }
+    }
+
+    @Test
+    void anUnacknowledgedKeyWriteBringsThePsnQueryOfTheVectorAfterTheTimeout() throws Exception {
+        RequesterSettings oneMs = new RequesterSettings(true, RequesterSettings.DEFAULT_WINDOW, 1_000_000);
+        try (EngineHarness h = EngineHarness.withVectorState(0x0000FF, 65536, oneMs)) {
+            assertFrames(h.report(vectors.get("kw.report").bytes()), "kw.packet.0", "kw.packet.1");
+            assertFrames(h.advance(1_000_000), "psn-query");
+            assertEquals(0x101, h.controller.readRegister(REG_NEXT_PSN, C), "the query takes no PSN");
         }
     }
 

@@ -121,6 +121,18 @@ class ResponderVectorsTest {
     }
 
     @Test
+    void shouldAnswerThePsnQueryWithItsExpectedPsnMinusOneAndExecuteNothing() throws RdmaException {
+        engineWithQp(0x100, 1); // executed kw.packet.0 only
+        MemorySegment memory = region();
+        List<byte[]> replies = feed("psn-query");
+        assertEquals(1, replies.size());
+        assertArrayEquals(vectors.get("reply.psn-query").bytes(), replies.getFirst());
+        assertEquals(0, qp().writes(), "a duplicate WRITE is not executed again");
+        assertEquals(0x100, qp().expectedPsn());
+        assertArrayEquals(new byte[(int) memory.byteSize()], memory.toArray(ValueLayout.JAVA_BYTE), "nothing written");
+    }
+
+    @Test
     void shouldSendReplyNakAccessForAnUnknownRkeyAndGoToError() throws RdmaException {
         engineWithQp(0x100, 1);
         List<byte[]> replies = feed("kw.packet.1");

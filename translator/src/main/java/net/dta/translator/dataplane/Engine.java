@@ -90,6 +90,14 @@ public final class Engine {
         return x.now;
     }
 
+    /**
+     * Collector c's send window (requests) and retransmit timeout (ns) as the retransmitter sees
+     * them now (protocol.md 5.6); read from another thread, a snapshot that may be a moment old.
+     */
+    public long[] sendWindowAndTimeout(int c) {
+        return new long[] {requester.retransmitter().sendWindow(c), requester.retransmitter().timeoutNanos(c)};
+    }
+
     public long stat(EngineCounter c) {
         return x.stats.get(c.ordinal());
     }

@@ -24,6 +24,8 @@ public enum EngineCounter {
     RETRANSMITTED("retransmitted", "requests sent again from the retransmit ring (go-back-N after a sequence NAK or a timeout)"),
     RETRANSMIT_TIMEOUTS("retransmit_timeouts", "retransmit timeouts (no acknowledgement while requests were outstanding): each sends a PSN query"),
     PSN_QUERIES("psn_queries", "PSN queries sent (a zero-length duplicate WRITE whose ACK names the responder's expected PSN - 1)"),
+    NAKS_ALREADY_RESENT("naks_already_resent", "sequence NAKs naming the PSN the last go-back-N started from (they crossed that resend: not resent again)"),
+    GO_BACK_N("go_back_n", "go-back-N resends started (after a sequence NAK or a PSN query's answer): each is a loss the send window adapts to"),
     DUPLICATE_ACKS("duplicate_acks", "ACKs acknowledging nothing new (answers to PSN queries and to retransmitted requests the responder had executed)"),
     LOST_RETRANSMIT_WINDOW("lost_retransmit_window", "requests not sent because the queue pair's retransmit window was full"),
     LOST_QUEUE_PAIR_DOWN("lost_queue_pair_down", "requests outstanding (sent, not acknowledged) when their queue pair went down"),

@@ -2,7 +2,11 @@ package net.dta.translator.dataplane;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
+import net.dta.rdma.wire.Bth;
+import net.dta.rdma.wire.RoceFrameWriter;
+import net.dta.rdma.wire.RoceOpcode;
 import net.dta.translator.pipeline.Tables;
 
 /**
@@ -20,13 +24,15 @@ final class RequestRing implements AutoCloseable {
     /** Room for the largest request frame (an Append batch of 16: 74 header bytes + 128). */
     static final int FRAME_BYTES = 256;
     private static final int LENGTH_MASK = 0x3FF;
+    private static final int ANSWERED = 1 << 24;
 
     private final int size;
     private final int mask;
     private final boolean keepFrames;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment[] frames = new MemorySegment[Tables.COLLECTORS];
-    // Per slot: frame length (bits 0-9), primitive (bits 12-14), reports carried (bits 16-23).
+    // Per slot: frame length (bits 0-9), primitive (bits 12-14), reports carried (bits 16-23),
+    // whether the responder answers the request by itself (bit 24: FETCH_ADD, READ, AckReq).
     private final int[][] meta = new int[Tables.COLLECTORS][];
 
     /**
@@ -54,10 +60,23 @@ final class RequestRing implements AutoCloseable {
         }
         int slot = psn & mask;
         boolean copy = keepFrames && length <= FRAME_BYTES;
-        meta[c][slot] = (copy ? length : 0) | primitive << 12 | reports << 16;
+        meta[c][slot] = (copy ? length : 0) | primitive << 12 | reports << 16 | (answered(from, frame) ? ANSWERED : 0);
         if (copy) {
             MemorySegment.copy(from, frame, frames[c], (long) slot * FRAME_BYTES, length);
         }
+    }
+
+    /** Whether the responder answers the request by itself: a FETCH_ADD, a READ, or a packet with AckReq (5.5). */
+    private static boolean answered(MemorySegment s, long frame) {
+        long bth = frame + RoceFrameWriter.BTH_OFFSET;
+        int opcode = s.get(ValueLayout.JAVA_BYTE, bth + Bth.OPCODE_OFFSET) & 0xFF;
+        return opcode == RoceOpcode.RC_FETCH_ADD || opcode == RoceOpcode.RC_RDMA_READ_REQUEST
+                || (s.get(ValueLayout.JAVA_BYTE, bth + Bth.ACK_REQ_OFFSET) & 0x80) != 0;
+    }
+
+    /** Whether the request kept for {@code psn} is answered by the responder by itself (no later request needed). */
+    boolean answered(int c, int psn) {
+        return meta[c] != null && (meta[c][psn & mask] & ANSWERED) != 0;
     }
 
     int primitive(int c, int psn) {

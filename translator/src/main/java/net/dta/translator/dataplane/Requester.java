@@ -53,6 +53,10 @@ final class Requester {
         Arrays.fill(resolved, RESOLVED_RESET); // nothing in flight yet
     }
 
+    Retransmitter retransmitter() {
+        return retransmitter;
+    }
+
     RequesterSettings settings() {
         return settings;
     }
@@ -110,11 +114,16 @@ final class Requester {
      * reports it carries, and lets the queue pair's route decide where it goes.
      */
     void finishRequest(int c, QueuePairEntry qp, long frame, int length, int primitive, int reports) {
+        keep(c, qp, frame, length, primitive, reports, false);
+    }
+
+    /** {@link #finishRequest}; a probe ({@code probe}) is transmitted beyond the send window when it is next in PSN order. */
+    private void keep(int c, QueuePairEntry qp, long frame, int length, int primitive, int reports, boolean probe) {
         x.counters.count(Counters.QP_SENT, c, length);
         int psn = (regs.nextPsn(c) - 1) & Bth.PSN_MASK;
         ring.record(c, psn, egress.segment(), frame, length, primitive, reports);
         x.ledger.sent(primitive, reports);
-        if (retransmitter.transmitNow(c, psn)) {
+        if (retransmitter.transmitNow(c, psn, probe)) {
             egress.send(qp.egress(), frame, length, TranslatorP4Names.CPU_PORT);
         }
         // Else it waits in the ring: acknowledgements open the send window (pump).
@@ -153,7 +162,7 @@ final class Requester {
             x.ledger.acknowledged(ring.primitive(c, p), ring.reports(c, p));
         }
         regs.lastAcked(c, psn);
-        retransmitter.acknowledged(c, psn);
+        retransmitter.acknowledged(c, from, psn);
     }
 
     /** The requests from {@code from} to next PSN - 1 are lost for {@code reason}. */
@@ -256,9 +265,10 @@ final class Requester {
     /** PSN sequence error at e = psn: everything before e arrived, nothing from e on was executed. */
     private void sequenceError(int c, int psn, int npsn) {
         acknowledge(c, (psn - 1) & Bth.PSN_MASK);
-        retransmitter.sequenceNak(c);
         if (settings.retransmit()) {
-            retransmitter.goBackN(c, psn);
+            if (retransmitter.sequenceNak(c, psn)) {
+                retransmitter.goBackN(c, psn);
+            }
         } else {
             // A switch requester goes on from e; what was sent from there on is lost (at
             // most the PSNs outstanding, by the window check of the caller).
@@ -347,12 +357,16 @@ final class Requester {
         }
         probesOut[c]++;
         x.counters.count(Counters.QP_PROBES, c);
+        if (retransmitter.queryAsProbe(c)) {
+            qpTimer[c] = x.now;
+            return;
+        }
         long frame = egress.claim();
         int psn = takePsn(c);
         qpTimer[c] = x.now;
         int len = writer.begin(egress.segment(), frame, qp.route(), RoceOpcode.RC_RDMA_READ_REQUEST, qp.remoteQpn(), psn,
                 ackRequest(psn)).reth(0, 0, 0).finish();
-        finishRequest(c, qp, frame, len, 0, 0);
+        keep(c, qp, frame, len, 0, 0, true);
     }
 
     // ---- Control-plane hooks ----

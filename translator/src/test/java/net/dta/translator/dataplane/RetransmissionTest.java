@@ -43,24 +43,61 @@ class RetransmissionTest {
             sent.addAll(h.report(vectors.get("ki.report.0").bytes()));                       // PSN 0x101, 0x102
             assertEquals(4, sent.size());
             // The responder lost 0x100: it NAKs expecting it (and drops 0x101, 0x102).
-            List<byte[]> again = h.roce(reply(RoceOpcode.RC_ACKNOWLEDGE, 0x100, AethSyndrome.NAK_PSN_SEQUENCE_ERROR));
-            assertEquals(3, again.size(), "0x100 .. next PSN - 1");
+            List<byte[]> again = new ArrayList<>(h.roce(reply(RoceOpcode.RC_ACKNOWLEDGE, 0x100, AethSyndrome.NAK_PSN_SEQUENCE_ERROR)));
+            // One request ran between losses (0xFF): the send window is 2 x 1, so 0x100 and 0x101 go now.
+            assertEquals(2, again.size(), "the send window after the loss");
+            assertEquals(2, h.engine.sendWindowAndTimeout(C)[0]);
+            // A second NAK naming 0x100 crossed that resend: nothing is sent again.
+            assertEquals(0, h.roce(reply(RoceOpcode.RC_ACKNOWLEDGE, 0x100, AethSyndrome.NAK_PSN_SEQUENCE_ERROR)).size());
+            assertEquals(1, h.engine.stat(EngineCounter.NAKS_ALREADY_RESENT));
+            again.addAll(h.roce(reply(RoceOpcode.RC_ATOMIC_ACKNOWLEDGE, 0x101, 0)));
+            assertEquals(3, again.size(), "0x100 .. next PSN - 1, the last one when the window opened");
             for (int i = 0; i < 3; i++) {
                 assertArrayEquals(sent.get(i + 1), again.get(i), "the frame of PSN 0x" + Integer.toHexString(0x100 + i) + " as first sent");
             }
             assertEquals(0x103, c.readRegister(REG_NEXT_PSN, C), "the next PSN does not move");
-            assertEquals(0x0FF, c.readRegister(REG_LAST_ACKED_PSN, C), "the NAK acknowledges what precedes its PSN");
+            assertEquals(0x101, c.readRegister(REG_LAST_ACKED_PSN, C), "the NAK acknowledged 0xFF, the ATOMIC ACK 0x100 and 0x101");
             assertEquals(0, c.readRegister(REG_LOST_PACKETS, C));
             assertEquals(0, c.readCounter(CTR_QP_RESYNCS, C).getPacketCount(), "no resynchronisation: nothing lost");
             assertEquals(3, h.engine.stat(EngineCounter.RETRANSMITTED));
             ReportLedger ledger = h.engine.ledger();
-            assertEquals(1, ledger.inFlight(KEY_WRITE));
+            assertEquals(1, ledger.applied(KEY_WRITE), "0x101 carried the Key-Write report");
             assertEquals(1, ledger.inFlight(KEY_INCREMENT));
 
             h.roce(reply(RoceOpcode.RC_ATOMIC_ACKNOWLEDGE, 0x102, 0));
             assertEquals(1, ledger.applied(KEY_WRITE));
             assertEquals(1, ledger.applied(KEY_INCREMENT));
             assertEquals(0, ledger.inFlight(KEY_WRITE) + ledger.inFlight(KEY_INCREMENT));
+            assertEquals(1, h.engine.stat(EngineCounter.GO_BACK_N));
+        }
+    }
+
+    @Test
+    void theSendWindowIsTwiceTheRunBetweenLossesAndBoundsWhatAGoBackResends() throws Exception {
+        try (EngineHarness h = EngineHarness.withVectorState(0x200, 65536, ONE_MS)) {
+            int frames = 0;
+            for (int i = 0; i < 50; i++) {
+                frames += h.report(vectors.get("ki.report.0").bytes()).size(); // 2 FETCH_ADDs each, from PSN 0x200
+            }
+            assertEquals(100, frames, "no loss yet: the whole ring may be in flight");
+            assertEquals(RequesterSettings.DEFAULT_WINDOW - 1, h.engine.sendWindowAndTimeout(C)[0]);
+            // 0x200..0x208 executed (9 requests), 0x209 lost: the run between losses is 9, the window 18.
+            h.roce(reply(RoceOpcode.RC_ATOMIC_ACKNOWLEDGE, 0x207, 0));
+            List<byte[]> again = h.roce(reply(RoceOpcode.RC_ACKNOWLEDGE, 0x209, AethSyndrome.NAK_PSN_SEQUENCE_ERROR));
+            assertEquals(18, h.engine.sendWindowAndTimeout(C)[0]);
+            assertEquals(18, again.size(), "go-back-N resends a window, not all 91 requests after the gap");
+            assertEquals(0x209, psn(again.get(0)));
+            assertEquals(1, h.engine.stat(EngineCounter.GO_BACK_N));
+            // Acknowledgements open the window (and a longer run than the mean widens it).
+            List<byte[]> more = h.roce(reply(RoceOpcode.RC_ATOMIC_ACKNOWLEDGE, 0x209 + 9, 0));
+            assertEquals(20, h.engine.sendWindowAndTimeout(C)[0], "a run of 10 since the loss: 2 x 10");
+            assertEquals(12, more.size(), "8 still in flight: 12 more transmitted");
+            assertEquals(0x209 + 18, psn(more.get(0)));
+            more = h.roce(reply(RoceOpcode.RC_ATOMIC_ACKNOWLEDGE, 0x209 + 27, 0)); // a run of 28 > the mean 9
+            assertEquals(56, h.engine.sendWindowAndTimeout(C)[0]);
+            ReportLedger ledger = h.engine.ledger();
+            assertEquals(50, ledger.applied(KEY_INCREMENT) + ledger.inFlight(KEY_INCREMENT), "nothing lost");
+            assertEquals(0, ledger.lost(KEY_INCREMENT, ReportLedger.LossReason.RETRANSMIT_WINDOW));
         }
     }
 

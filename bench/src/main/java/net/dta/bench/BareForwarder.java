@@ -119,6 +119,11 @@ final class BareForwarder implements Agent, AutoCloseable {
         return sent;
     }
 
+    /** Reports the kernel dropped at the report socket (its receive buffer full), -1 when unknown. */
+    long kernelDrops() {
+        return reports.kernelDrops();
+    }
+
     int reportPort() {
         return reports.port();
     }

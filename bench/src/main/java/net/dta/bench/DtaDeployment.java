@@ -297,6 +297,12 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
         return sum;
     }
 
+    /** Report datagrams the kernel dropped at the translator's report socket (its status, KernelDrops of packet-io). */
+    @Override
+    public long kernelDrops() {
+        return translator.status().sockets().reportKernelDrops();
+    }
+
     @Override
     public long dropped() {
         long sum = 0;

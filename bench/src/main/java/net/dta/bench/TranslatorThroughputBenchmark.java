@@ -49,6 +49,11 @@ public final class TranslatorThroughputBenchmark {
         /** Reports it dropped (any reason), or 0. */
         long dropped();
 
+        /** Reports the kernel dropped at its report socket (the receive buffer was full), -1 when unknown. */
+        default long kernelDrops() {
+            return -1;
+        }
+
         /** A line about losses and errors on the way (empty when there is nothing to say). */
         default String health() {
             return "";
@@ -58,15 +63,21 @@ public final class TranslatorThroughputBenchmark {
         void close() throws Exception;
     }
 
-    public record Options(Duration warmup, Duration window, List<Primitive> primitives, List<String> setups, long keys,
-                          int sketchCounters, int senders, Mode mode, int appendBatch, Path workDir) {
+    /**
+     * @param jitSettle after the warm-up, how long at most to wait for the JIT to go quiet before measuring
+     *                  (zero: measure right after the warm-up, as before 2026-12-08)
+     */
+    public record Options(Duration warmup, Duration window, Duration jitSettle, List<Primitive> primitives, List<String> setups,
+                          long keys, int sketchCounters, int senders, Mode mode, int appendBatch, Path workDir) {
     }
 
     /**
-     * @param cpuNanos CPU time of the forwarding thread per report taken in
+     * @param cpuNanos    CPU time of the forwarding thread per report taken in
+     * @param kernelDrops reports the kernel dropped at the report socket (its receive buffer full), -1 when unknown
+     * @param jitMillis   milliseconds the JIT compilers worked during the window (a recompilation of the hot loop shows here)
      */
     public record Row(Primitive primitive, String setup, double offered, double reports, double packets, double received,
-                      double cpuNanos, long dropped) {
+                      double cpuNanos, long dropped, long kernelDrops, long jitMillis) {
         /** Reports/s one forwarding thread could take with a core to itself. */
         double capacity() {
             return 1e9 / cpuNanos;
@@ -112,12 +123,13 @@ public final class TranslatorThroughputBenchmark {
     private static Row measure(ForwardingSetup s, Primitive p, Options o, PrintWriter progress) throws Exception {
         LoadSpec spec = LoadSpec.builder(s.target()).rate(0).duration(o.warmup().plus(o.window()).plusSeconds(30))
                 .mix(p.shortName() + "=1").keys(o.keys()).sketch(2, 16, o.sketchCounters()).flowsInFlight(2).threads(o.senders()).build();
-        Window.Probe probe = new Window.Probe(new LongSupplier[] {() -> s.reports(p), s::packetsSent, s::dropped, s::packetsReceived},
-                new Thread[] {s.forwardingThread()});
-        Window.Deltas d = Window.measure(spec, o.warmup(), o.window(), probe, progress, p.shortName() + "/" + s.name());
+        boolean dropsKnown = s.kernelDrops() >= 0;
+        Window.Probe probe = new Window.Probe(new LongSupplier[] {() -> s.reports(p), s::packetsSent, s::dropped, s::packetsReceived,
+                s::kernelDrops, Jit::millis}, new Thread[] {s.forwardingThread()});
+        Window.Deltas d = Window.measure(spec, o.warmup(), o.window(), o.jitSettle(), probe, progress, p.shortName() + "/" + s.name());
         long reports = Math.max(1, d.counters()[0]);
         Row row = new Row(p, s.name(), d.sent() / d.seconds(), d.rate(0), d.rate(1), d.rate(3), (double) d.cpuNanos()[0] / reports,
-                d.counters()[2]);
+                d.counters()[2], dropsKnown ? d.counters()[4] : -1, Jit.millis() < 0 ? -1 : d.counters()[5]);
         progress.printf(Locale.ROOT, "  %s/%s: %,.0f reports/s, %,.0f packets/s, %.0f ns/report%s%n", p.shortName(), s.name(),
                 row.reports(), row.packets(), row.cpuNanos(), s.health().isEmpty() ? "" : "; " + s.health());
         progress.flush();
@@ -126,13 +138,14 @@ public final class TranslatorThroughputBenchmark {
 
     static void print(List<Row> rows, PrintWriter out) {
         Table t = new Table("PRIMITIVE", "SETUP", "SENT/S", "REPORTS/S", "PACKETS-OUT/S", "PKTS/REPORT", "RECEIVED/S", "CPU-NS/REPORT",
-                "CAPACITY-REPORTS/S", "VS-BARE", "DROPPED");
+                "CAPACITY-REPORTS/S", "VS-BARE", "DROPPED", "KERNEL-DROPS", "JIT-MS");
         for (Row r : rows) {
             Row bare = rows.stream().filter(x -> x.primitive() == r.primitive() && x.setup().equals("bare")).findFirst().orElse(null);
             t.row(r.primitive().shortName(), r.setup(), fmt(r.offered()), fmt(r.reports()), fmt(r.packets()),
                     String.format(Locale.ROOT, "%.2f", r.packets() / Math.max(1, r.reports())), fmt(r.received()), fmt(r.cpuNanos()),
                     fmt(r.capacity()),
-                    bare == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.capacity() / bare.capacity()), r.dropped());
+                    bare == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.capacity() / bare.capacity()), r.dropped(),
+                    r.kernelDrops() < 0 ? "-" : fmt(r.kernelDrops()), r.jitMillis() < 0 ? "-" : fmt(r.jitMillis()));
         }
         t.print(out, "");
         out.flush();
@@ -190,6 +203,11 @@ public final class TranslatorThroughputBenchmark {
         @Override
         public long dropped() {
             return 0;
+        }
+
+        @Override
+        public long kernelDrops() {
+            return forwarder.kernelDrops();
         }
 
         @Override

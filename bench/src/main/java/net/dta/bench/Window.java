@@ -32,6 +32,15 @@ final class Window {
 
     static Deltas measure(LoadSpec spec, Duration warmup, Duration window, Probe probe, PrintWriter progress, String label)
             throws Exception {
+        return measure(spec, warmup, window, Duration.ZERO, probe, progress, label);
+    }
+
+    /**
+     * @param jitSettle after the warm-up, wait up to this long for the JIT compilers to go quiet
+     *                  ({@link Jit#settle}), so that the window measures the C2 code, not a recompilation
+     */
+    static Deltas measure(LoadSpec spec, Duration warmup, Duration window, Duration jitSettle, Probe probe, PrintWriter progress,
+                          String label) throws Exception {
         LoadSpec timed = spec;
         AtomicReference<LoadResult> result = new AtomicReference<>();
         AtomicReference<Exception> failure = new AtomicReference<>();
@@ -45,6 +54,9 @@ final class Window {
             }, "dta-bench-load");
             runner.start();
             sleepWithProgress(warmup, g, progress, label + " warm-up");
+            if (!jitSettle.isZero()) {
+                Jit.settle(jitSettle, progress, label + " warm-up");
+            }
             long[] c0 = counters(probe);
             long[] t0 = cpu(probe);
             long s0 = g.sent();

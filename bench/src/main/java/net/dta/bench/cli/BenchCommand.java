@@ -234,12 +234,19 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--senders", defaultValue = "2", paramLabel = "N", description = "Sender threads. Default: ${DEFAULT-VALUE}.")
         int senders;
 
+        @Option(names = "--jit-settle", defaultValue = "20s", paramLabel = "D",
+                description = "After the warm-up, wait up to this long for the JIT compilers to go quiet before measuring (0s: "
+                        + "measure right away; a window that overlaps a recompilation of the hot loop measures C1 code, see "
+                        + "JIT-MS). Default: ${DEFAULT-VALUE}.")
+        String jitSettle;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             return common.inWorkDir(dir -> TranslatorThroughputBenchmark.run(new TranslatorThroughputBenchmark.Options(
-                    Numbers.duration(common.warmup, "warmup"), Numbers.duration(common.seconds, "seconds"), common.primitives(),
+                    Numbers.duration(common.warmup, "warmup"), Numbers.duration(common.seconds, "seconds"),
+                    Numbers.duration(jitSettle, "jit-settle"), common.primitives(),
                     List.of(setups.split(",")), Numbers.count(common.keys, "keys"), common.sketchCounters, senders, common.mode(),
                     common.appendBatch(), dir), out, err));
         }

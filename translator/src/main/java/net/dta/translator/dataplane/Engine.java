@@ -53,6 +53,9 @@ public final class Engine {
     private final byte[] value = new byte[28];
     private final long[] offsets = new long[MAX_REQUESTS];
     private final RegionEntry[] regions = new RegionEntry[MAX_REQUESTS];
+    /** The key of the report being translated (DtaHash's scratch array) and its hash; unset for Append and Sketch-Merge. */
+    private byte[] key;
+    private int keyHash;
 
     /**
      * @param verifyIcrc   whether received frames carry the transmitted IPv4 header (raw mode)
@@ -137,34 +140,46 @@ public final class Engine {
      * docs/int.md): the same checks, counters and requests as {@link #report}.
      */
     public void translate(MemorySegment s, long offset, int length) {
+        // Kept in small steps (each below C2's FreqInlineSize): one large method stays in profiled C1
+        // code for seconds when a new primitive's first report deoptimises it (docs/performance.md,
+        // "The slow mode"); small ones are inlined into the loop and recompile quickly.
         Report r = report.wrap(s, offset, length);
-        Tables t = x.t;
         // 2.5 steps 1-3 (header), 4-5 (store), then 6: collector, queue pair, region.
         DropReason header = r.checkHeader();
         if (header != DropReason.NONE) {
             drop(header, r);
             return;
         }
-        int storeId = r.storeId();
-        StoreConfig st = t.store(storeId);
+        StoreConfig st = x.t.store(r.storeId());
         DropReason store = StoreChecks.check(r, st == null ? null : st.layout);
         if (store != DropReason.NONE) {
             drop(store, r);
             return;
         }
-        int opcode = r.opcode();
-        byte[] key = null;
-        int keyHash = 0;
-        int bucket;
-        switch (opcode) {
-            case Report.OPCODE_APPEND -> bucket = (int) (r.list() & 0xFF);
-            case Report.OPCODE_SKETCH_MERGE -> bucket = (int) ((r.column() >>> 4) & 0xFF);
+        route(r, st, bucket(r, s), length);
+    }
+
+    /** The report's bucket (6); for keyed primitives also {@link #key} and {@link #keyHash}. */
+    private int bucket(Report r, MemorySegment s) {
+        switch (r.opcode()) {
+            case Report.OPCODE_APPEND -> {
+                return (int) (r.list() & 0xFF);
+            }
+            case Report.OPCODE_SKETCH_MERGE -> {
+                return (int) ((r.column() >>> 4) & 0xFF);
+            }
             default -> {
                 key = hash.key(s, r.keyOffset());
                 keyHash = hash.keyHash(key);
-                bucket = DtaHash.bucket(keyHash);
+                return DtaHash.bucket(keyHash);
             }
         }
+    }
+
+    /** Collector, queue pair, offsets and regions of a checked report (6), then its requests. */
+    private void route(Report r, StoreConfig st, int bucket, int length) {
+        Tables t = x.t;
+        int storeId = st.storeId;
         int c = t.collector(storeId, bucket);
         if (c < 0) {
             drop(DropReason.NO_COLLECTOR, r);
@@ -188,27 +203,39 @@ public final class Engine {
             }
             regions[i] = region;
         }
+        int opcode = r.opcode();
         x.counters.count(Counters.REPORTS, opcode, length);
         boolean direct = opcode != Report.OPCODE_POSTCARD && opcode != Report.OPCODE_APPEND;
         if (direct && !requester.room(c, n)) {
             requester.windowFull(c, opcode, 1, n);
             return;
         }
+        emit(r, st, c, qp, n, opcode);
+    }
+
+    /** The requests of a routed report (6.1-6.5). */
+    private void emit(Report r, StoreConfig st, int c, QueuePairEntry qp, int n, int opcode) {
         switch (opcode) {
             case Report.OPCODE_KEY_WRITE -> keyWrite(r, key, c, qp, n);
-            case Report.OPCODE_KEY_INCREMENT -> {
-                long delta = r.delta();
-                for (int i = 0; i < n; i++) {
-                    requester.fetchAdd(c, qp, regions[i], offsets[i], delta, opcode, i == n - 1 ? 1 : 0);
-                }
-            }
-            case Report.OPCODE_SKETCH_MERGE -> {
-                for (int j = 0; j < n; j++) {
-                    requester.fetchAdd(c, qp, regions[j], offsets[j], r.sketchDelta(j), opcode, j == n - 1 ? 1 : 0);
-                }
-            }
+            case Report.OPCODE_KEY_INCREMENT -> keyIncrement(r, c, qp, n);
+            case Report.OPCODE_SKETCH_MERGE -> sketchMerge(r, c, qp, n);
             case Report.OPCODE_POSTCARD -> postcards.postcard(r, st, key, keyHash, c, qp, regions[0], offsets[0]);
             default -> appends.append(r, st, offsets[0]);
+        }
+    }
+
+    /** Key-Increment (6.2): one FETCH_ADD of the delta per counter row. */
+    private void keyIncrement(Report r, int c, QueuePairEntry qp, int n) {
+        long delta = r.delta();
+        for (int i = 0; i < n; i++) {
+            requester.fetchAdd(c, qp, regions[i], offsets[i], delta, Report.OPCODE_KEY_INCREMENT, i == n - 1 ? 1 : 0);
+        }
+    }
+
+    /** Sketch-Merge (6.5): one FETCH_ADD per counter carried. */
+    private void sketchMerge(Report r, int c, QueuePairEntry qp, int n) {
+        for (int j = 0; j < n; j++) {
+            requester.fetchAdd(c, qp, regions[j], offsets[j], r.sketchDelta(j), Report.OPCODE_SKETCH_MERGE, j == n - 1 ? 1 : 0);
         }
     }
 

@@ -186,7 +186,7 @@ final class QueuePairConnections implements AutoCloseable {
                 qp.state(QueuePair.State.UP);
                 LOG.info("translator {}: adopted the live queue pair to {} (QPN 0x{} -> 0x{}, boot id {}): not re-connected",
                         name, qp.collector.describe(), Integer.toHexString(TranslatorTables.qpnOf(qp.collector)),
-                        Integer.toHexString(qp.remoteQpn), Long.toHexString(a.bootId()));
+                        Integer.toHexString(qp.remoteQpn), java.util.HexFormat.of().toHexDigits(a.bootId()));
             } catch (ConnectException e) {
                 qp.remoteQpn = -1;
                 LOG.warn("translator {}: cannot adopt the queue pair to {} ({}): connecting it again", name,
@@ -285,7 +285,7 @@ final class QueuePairConnections implements AutoCloseable {
         if (qp.bootId != 0 && qp.bootId != h.reply().bootId()) {
             qp.collectorRestarts++;
             LOG.info("translator {}: {} restarted (new boot id {})", session.spec().name(), qp.collector.describe(),
-                    Long.toHexString(h.reply().bootId()));
+                    java.util.HexFormat.of().toHexDigits(h.reply().bootId()));
         }
         qp.bootId = h.reply().bootId();
         qp.remoteQpn = h.remoteQpn();
@@ -344,7 +344,7 @@ final class QueuePairConnections implements AutoCloseable {
         RemoteQueuePair r = qp.remote;
         LOG.info("translator {}: queue pair to {} up: QPN 0x{} -> 0x{}, next PSN 0x{}, boot id {}, {} store(s) from its catalog",
                 session.spec().name(), c.describe(), Integer.toHexString(r.translatorQpn()), Integer.toHexString(r.remoteQpn()),
-                Integer.toHexString(next), Long.toHexString(r.reply().bootId()), storesOf(c).size());
+                Integer.toHexString(next), java.util.HexFormat.of().toHexDigits(r.reply().bootId()), storesOf(c).size());
     }
 
     /**
@@ -499,7 +499,7 @@ final class QueuePairConnections implements AutoCloseable {
                     qp.collectorRestarts++;
                     qp.bootId = bootId;
                     LOG.info("translator {}: {} restarted (boot id {}) and restored queue pair 0x{}: kept", name,
-                            qp.collector.describe(), Long.toHexString(bootId), Integer.toHexString(qp.remoteQpn));
+                            qp.collector.describe(), java.util.HexFormat.of().toHexDigits(bootId), Integer.toHexString(qp.remoteQpn));
                 }
                 continue;
             }
@@ -508,7 +508,7 @@ final class QueuePairConnections implements AutoCloseable {
             if (qp.state == QueuePair.State.UP) {
                 qp.state(QueuePair.State.DOWN);
                 qp.downs++;
-                qp.lastError = "the collector restarted (boot id " + Long.toHexString(bootId) + ") without this queue pair";
+                qp.lastError = "the collector restarted (boot id " + java.util.HexFormat.of().toHexDigits(bootId) + ") without this queue pair";
             } else if (!waiting) {
                 continue; // no session (the session's start connects it), or an attempt past its REP
             }
@@ -520,7 +520,7 @@ final class QueuePairConnections implements AutoCloseable {
         }
         for (QueuePair qp : now) {
             LOG.info("translator {}: {} announced a start (boot id {}): connecting its queue pair now", name,
-                    qp.collector.describe(), Long.toHexString(bootId));
+                    qp.collector.describe(), java.util.HexFormat.of().toHexDigits(bootId));
             connectIn(qp, 0);
         }
         publish();

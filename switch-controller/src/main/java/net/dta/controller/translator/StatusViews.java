@@ -40,7 +40,7 @@ final class StatusViews {
             out.add(new TranslatorStatus.QueuePairStatus(qp.collector().name(), i, qp.collector().addressText(),
                     qp.state().name().toLowerCase(), qp.step() == null ? "" : qp.step().label(), hex(TranslatorTables.qpnOf(qp.collector())),
                     qp.remoteQpn() < 0 ? "" : hex(qp.remoteQpn()), qp.startPsn() < 0 ? "" : hex(qp.startPsn()),
-                    qp.bootId() == 0 ? "" : Long.toHexString(qp.bootId()), qp.connects(), qp.downs(), qp.failures(),
+                    qp.bootId() == 0 ? "" : java.util.HexFormat.of().toHexDigits(qp.bootId()), qp.connects(), qp.downs(), qp.failures(),
                     qp.collectorRestarts(), qp.lastError(), qp.sinceMillis(), c != null && c.qpUp()[i] == 1, c == null ? 0 : c.nextPsn()[i],
                     c == null ? 0 : c.lostPackets()[i], c == null ? 0 : c.sentPackets()[i], c == null ? 0 : c.sentBytes()[i],
                     c == null ? 0 : c.acks()[i], naks, c == null ? 0 : c.resyncs()[i], c == null ? 0 : c.probes()[i],

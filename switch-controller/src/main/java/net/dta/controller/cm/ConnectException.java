@@ -3,7 +3,7 @@ package net.dta.controller.cm;
 /**
  * A queue pair that could not be connected: which collector, which step, what happened and what
  * to check. The message is complete on its own ("collector c2 (127.0.0.22): CM REQ sent 5 times,
- * no REP: is the collector running and listening on CM port 40041?").
+ * no REP (withdrawn with a REJ, timeout): is the collector running and listening on CM port 40041?").
  */
 public final class ConnectException extends Exception {
     private final ConnectStep step;

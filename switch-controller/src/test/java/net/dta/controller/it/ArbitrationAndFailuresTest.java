@@ -116,7 +116,7 @@ class ArbitrationAndFailuresTest {
             TranslatorStatus.QueuePairStatus q = translator(controller).queuePairs().get(1);
             assertEquals("c9", q.collector());
             assertEquals("CM REQ", q.step());
-            assertEquals("collector c9 (" + net.collectorAddress(9) + "): CM REQ sent 3 times, no REP: is the collector running and "
+            assertEquals("collector c9 (" + net.collectorAddress(9) + "): CM REQ sent 3 times, no REP (withdrawn with a REJ, timeout): is the collector running and "
                     + "listening on CM port 40041? [stores queue-depth, flow-bytes, paths, drops, heavy-hitters have no shard on c9 "
                     + "until it connects; the other collectors keep working]", q.lastError());
             TranslatorStatus.StoreStatus kw = translator(controller).stores().get(0);

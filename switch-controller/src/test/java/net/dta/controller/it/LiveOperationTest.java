@@ -80,7 +80,7 @@ class LiveOperationTest {
             TestNetwork.await("the failure to name the collector and the step", 10, () -> {
                 QueuePairStatus q = qp(controller, 0);
                 return q.lastError() != null && q.lastError().startsWith("collector c0 (" + net.collectorAddress(0)
-                        + "): CM REQ sent 3 times, no REP: is the collector running and listening on CM port 40041?");
+                        + "): CM REQ sent 3 times, no REP (withdrawn with a REJ, timeout): is the collector running and listening on CM port 40041?");
             });
 
             net.collectors.get(0).start();

@@ -93,11 +93,20 @@ class CollectorCrashTest {
                 running.set(false);
                 load.join(5_000);
             }
-            TestNetwork.await("nothing in flight", 20, () -> accounting(net).inFlight() == 0 && accounting(net).held() == 0);
-            TranslatorStatus s = net.translator().status();
-            TranslatorStatus.Accounting a = accounting(net);
+            // One status snapshot for every figure: datagrams still queued in the translator's socket
+            // when the load stops are read later, so "nothing in flight" alone can be true too early.
+            TranslatorStatus[] settled = new TranslatorStatus[1];
+            TestNetwork.await("every report sent accepted or dropped, nothing held or in flight", 20, () -> {
+                TranslatorStatus now = net.translator().status();
+                settled[0] = now;
+                TranslatorStatus.Accounting n = now.accounting().get("key_increment");
+                return n.inFlight() == 0 && n.held() == 0
+                        && now.reports().accepted().get("key_increment") + ingressDrops(now) == sent.get();
+            });
+            TranslatorStatus s = settled[0];
+            TranslatorStatus.Accounting a = s.accounting().get("key_increment");
             long accepted = s.reports().accepted().get("key_increment");
-            long ingressDrops = s.reports().dropped().values().stream().mapToLong(Long::longValue).sum();
+            long ingressDrops = ingressDrops(s);
             long lost = a.lost().values().stream().mapToLong(Long::longValue).sum();
             String detail = a + ", sent " + sent.get() + ", accepted " + accepted + ", ingress drops " + s.reports().dropped()
                     + ", controller " + qp(controller);
@@ -145,6 +154,10 @@ class CollectorCrashTest {
 
     private static boolean ready(Controller c) {
         return c.status().translators().get(0).stores().stream().allMatch(st -> st.programmed());
+    }
+
+    private static long ingressDrops(TranslatorStatus s) {
+        return s.reports().dropped().values().stream().mapToLong(Long::longValue).sum();
     }
 
     private static TranslatorStatus.Accounting accounting(TestNetwork net) {

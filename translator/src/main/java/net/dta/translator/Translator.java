@@ -268,12 +268,14 @@ public final class Translator implements AutoCloseable {
             for (int k = 0; k < 4; k++) {
                 naks.put(kinds[k], counters.packets(Counters.QP_NAKS, c * 4 + k));
             }
+            // The switch requester has no send window and no retransmit timeout: -1 for both.
+            long[] window = engine.requester().retransmit() ? engine.sendWindowAndTimeout(c) : new long[] {-1, -1_000};
             qps.add(new TranslatorStatus.QueuePair(c, hex(q.localQpn()), Ipv4.format(q.collectorIp()), Ipv4.format(q.translatorIp()),
                     hex(q.remoteQpn()), q.egress().name().toLowerCase(java.util.Locale.ROOT), regs.get(Registers.QP_UP, c) == 1,
                     hex(regs.get(Registers.NEXT_PSN, c)), hex(regs.get(Registers.LAST_ACKED_PSN, c)),
                     regs.get(Registers.LOST_PACKETS, c) & 0xFFFF_FFFFL, counters.packets(Counters.QP_SENT, c),
                     counters.bytes(Counters.QP_SENT, c), counters.packets(Counters.QP_ACKS, c), naks,
-                    counters.packets(Counters.QP_RESYNCS, c), counters.packets(Counters.QP_PROBES, c)));
+                    counters.packets(Counters.QP_RESYNCS, c), counters.packets(Counters.QP_PROBES, c), (int) window[0], window[1] / 1_000));
         }
         Map<String, Long> dp = new LinkedHashMap<>();
         for (EngineCounter ec : EngineCounter.values()) {

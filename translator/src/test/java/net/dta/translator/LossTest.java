@@ -172,6 +172,11 @@ class LossTest {
             assertTrue(s.dataPlane().get("retransmitted") >= 5, s.dataPlane().toString());
             assertEquals(0, d.controller.readCounter(CTR_QP_RESYNCS, 0).getPacketCount(), "no resynchronisation");
             assertEquals(1, d.controller.readRegister(REG_QP_UP, 0));
+            // After a go-back-N the send window follows the loss rate: below the ring, and shown in status.
+            TranslatorStatus.QueuePair qp = s.queuePairs().get(0);
+            assertTrue(qp.sendWindow() >= 2 && qp.sendWindow() < s.requester().window(), qp + " " + s.requester());
+            assertTrue(qp.retransmitTimeoutMicros() >= 1_000 && qp.retransmitTimeoutMicros() <= s.requester().timeoutMicros(),
+                    qp + " " + s.requester());
         }
     }
 
@@ -211,6 +216,9 @@ class LossTest {
             assertEquals(3, d.relay.dropped());
             assertTrue(lost >= 3, "at least the 3 dropped requests are lost, got " + lost);
             assertEquals(1, d.controller.readCounter(CTR_QP_NAKS, 0).getPacketCount(), "one NAK per gap");
+            TranslatorStatus.QueuePair status = d.translator.status().queuePairs().get(0);
+            assertEquals(-1, status.sendWindow(), "the switch requester has no send window: " + status);
+            assertEquals(-1, status.retransmitTimeoutMicros(), "nor a retransmit timeout: " + status);
 
             // The queue pair goes on: everything sent now lands.
             long before = atomics.getAsLong();

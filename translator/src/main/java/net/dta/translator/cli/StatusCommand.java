@@ -80,16 +80,21 @@ public final class StatusCommand implements Callable<Integer> {
         }
         out.println();
         Table t = new Table("COLLECTOR", "QPN", "ADDRESS", "REMOTE QPN", "ROUTE", "UP", "NEXT PSN", "ACKED", "SENT", "ACKS", "NAKS",
-                "RESYNCS", "LOST", "PROBES");
+                "RESYNCS", "LOST", "PROBES", "WINDOW", "RTO");
         for (TranslatorStatus.QueuePair q : s.queuePairs()) {
             t.row(q.collector(), StatusOptions.shown(q.localQpn()), q.collectorIp(), StatusOptions.shown(q.remoteQpn()), q.route(),
-                    q.up() ? "up" : "DOWN", StatusOptions.shown(q.nextPsn()), StatusOptions.shown(q.lastAckedPsn()), q.sent(), q.acks(), counts(q.naks()), q.resyncs(), q.lostPackets(), q.probes());
+                    q.up() ? "up" : "DOWN", StatusOptions.shown(q.nextPsn()), StatusOptions.shown(q.lastAckedPsn()), q.sent(), q.acks(), counts(q.naks()), q.resyncs(), q.lostPackets(), q.probes(),
+                    q.sendWindow() < 0 ? "-" : q.sendWindow(), q.sendWindow() < 0 ? "-" : rto(q.retransmitTimeoutMicros()));
         }
         if (t.isEmpty()) {
             out.println("no queue pairs (the controller has not connected any collector)");
         } else {
             t.print(out, "");
         }
+    }
+
+    private static String rto(long micros) {
+        return micros >= 10_000 ? micros / 1_000 + " ms" : String.format(java.util.Locale.ROOT, "%.1f ms", micros / 1_000.0);
     }
 
     private static String counts(Map<String, Long> m) {

@@ -66,6 +66,12 @@ public final class TranslatorMetrics {
             m.counter("dta_translator_queue_pair_lost_packets_total", "Packets lost to PSN resynchronisation (dta_lost_packets)",
                     q.lostPackets(), "collector", c);
             m.counter("dta_translator_queue_pair_probes_total", "Liveness probes sent", q.probes(), "collector", c);
+            if (q.sendWindow() >= 0) {
+                m.gauge("dta_translator_queue_pair_send_window", "Requests the retransmitting requester may have unacknowledged now "
+                        + "(adapts to the loss rate, protocol.md 5.6)", q.sendWindow(), "collector", c);
+                m.gauge("dta_translator_queue_pair_retransmit_timeout_seconds", "The retransmit timeout now (RFC 6298 from measured "
+                        + "round trips, at most the configured one)", q.retransmitTimeoutMicros() / 1e6, "collector", c);
+            }
         }
         TranslatorStatus.Held h = s.held();
         m.gauge("dta_translator_postcard_flows_held", "Postcard cache entries holding a flow", h.postcardFlows());

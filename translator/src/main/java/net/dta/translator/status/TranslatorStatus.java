@@ -30,10 +30,19 @@ public record TranslatorStatus(String translator, long deviceId, long startedAtM
     public record Reports(Map<String, Long> accepted, Map<String, Long> acceptedBytes, Map<String, Long> dropped) {
     }
 
-    /** The QPNs and PSNs are left out of a status served without client authentication (docs/security.md). */
+    /**
+     * The QPNs and PSNs are left out of a status served without client authentication (docs/security.md).
+     *
+     * @param sendWindow              requests the retransmitting requester may have unacknowledged now: the
+     *                                whole ring until the first loss, then twice the run between losses
+     *                                (protocol.md 5.6); -1 with the switch requester
+     * @param retransmitTimeoutMicros its retransmit timeout now (RFC 6298 from measured round trips, at
+     *                                most the configured one); -1 with the switch requester
+     */
     public record QueuePair(int collector, @Secret String localQpn, String collectorIp, String translatorIp, @Secret String remoteQpn,
                             String route, boolean up, @Secret String nextPsn, @Secret String lastAckedPsn, long lostPackets, long sent,
-                            long sentBytes, long acks, Map<String, Long> naks, long resyncs, long probes) {
+                            long sentBytes, long acks, Map<String, Long> naks, long resyncs, long probes, int sendWindow,
+                            long retransmitTimeoutMicros) {
     }
 
     /**

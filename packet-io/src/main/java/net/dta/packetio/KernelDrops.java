@@ -43,7 +43,7 @@ public final class KernelDrops {
                 return Long.parseLong(target, 8, target.length() - 1, 10);
             }
         } catch (IOException | UnsupportedOperationException | NumberFormatException e) {
-            // not Linux, or not a socket: unknown
+            // not Linux, or not a socket: the count is unknown (-1), which status shows as such
         }
         return -1;
     }

@@ -25,7 +25,7 @@ public final class OpaqueIds {
     private OpaqueIds() {
     }
 
-    /** {@code prefix-xxxxxxxx}: 32 bits of the keyed hash of (prefix, value). */
+    /** The prefix, a dash and 8 hex digits (e.g. {@code qp-1a2b3c4d}): 32 bits of the keyed hash of (prefix, value). */
     public static String of(String prefix, long value) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -35,7 +35,7 @@ public record StatusReport(long takenAtMillis, List<CollectorHealth> collectors,
     }
 
     /**
-     * @param id the collector's name for the queue pair ({@code qp-xxxxxxxx}): QPNs and PSNs are not part of the query
+     * @param id the collector's name for the queue pair ({@code qp-} and 8 hex digits, e.g. {@code qp-1a2b3c4d}): QPNs and PSNs are not part of the query
      *           service's status, which anyone allowed to query may read (docs/security.md, "What status shows")
      */
     public record QueuePairHealth(String id, String remote, String state, boolean up, long packets,

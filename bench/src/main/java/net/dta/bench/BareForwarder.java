@@ -7,7 +7,11 @@ import net.dta.protocol.Bytes;
 import net.dta.packetio.ChannelOptions;
 import net.dta.packetio.Ipv4;
 import net.dta.packetio.PacketBatch;
+import net.dta.packetio.PacketChannel;
+import net.dta.packetio.RawPacketChannel;
 import net.dta.packetio.UdpPacketChannel;
+import net.dta.packetio.wire.EthernetHeader;
+import net.dta.packetio.wire.Ipv4Header;
 import net.dta.protocol.UdpFrame;
 import net.dta.reporter.Frames;
 import org.agrona.concurrent.Agent;
@@ -23,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@code address:4791} for what it emits, batches of 64, non-blocking receives and the same
  * spin-yield-park idle strategy) and no processing: every report received is copied into one UDP
  * datagram to the destination, sent with sendmmsg after each receive batch. One thread, an Agrona
- * agent.
+ * agent. In raw mode the two channels are {@link RawPacketChannel}s (the translator's raw mode):
+ * the datagram goes out with the IPv4 and UDP headers written here (UDP checksum 0, as IPv4 allows).
  */
 final class BareForwarder implements Agent, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BareForwarder.class);
@@ -33,9 +38,12 @@ final class BareForwarder implements Agent, AutoCloseable {
     private static final long YIELDS = 20;
     private static final long MIN_PARK_NANOS = 1_000;
     private static final long MAX_PARK_NANOS = 500_000;
+    private static final int UDP_LENGTH_OFFSET = EthernetHeader.LENGTH + Ipv4Header.LENGTH + 4;
 
-    private final UdpPacketChannel reports;
-    private final UdpPacketChannel out;
+    private final PacketChannel reports;
+    private final PacketChannel out;
+    private final int reportPort;
+    private final int address;
     private final PacketBatch in = new PacketBatch(BATCH);
     private final PacketBatch send = new PacketBatch(BATCH);
     private final String name;
@@ -51,11 +59,36 @@ final class BareForwarder implements Agent, AutoCloseable {
      * @param destination where each report goes, to port 4791
      */
     BareForwarder(int address, int reportPort, int destination) throws IOException {
-        this.reports = UdpPacketChannel.open(address, reportPort, ChannelOptions.DEFAULT);
-        this.out = UdpPacketChannel.open(address, 4791, ChannelOptions.DEFAULT);
+        this(false, address, reportPort, destination);
+    }
+
+    /**
+     * @param raw        raw sockets (needs CAP_NET_RAW; {@code reportPort} must then be a fixed port), as the translator's raw mode
+     */
+    BareForwarder(boolean raw, int address, int reportPort, int destination) throws IOException {
+        this.address = address;
+        if (raw) {
+            this.reports = RawPacketChannel.open(address, reportPort, ChannelOptions.DEFAULT);
+            this.out = RawPacketChannel.open(address, 4791, ChannelOptions.DEFAULT);
+            this.reportPort = reportPort;
+        } else {
+            UdpPacketChannel udp = UdpPacketChannel.open(address, reportPort, ChannelOptions.DEFAULT);
+            this.reports = udp;
+            this.out = UdpPacketChannel.open(address, 4791, ChannelOptions.DEFAULT);
+            this.reportPort = udp.port();
+        }
         MemorySegment s = send.segment();
         for (int i = 0; i < BATCH; i++) {
+            long ip = send.frameOffset(i) + EthernetHeader.LENGTH;
+            // What a raw send puts on the wire as is (Linux fills in the total length and header checksum); UDP mode reads
+            // only the destination address and port.
+            Bytes.u8(s, ip, 0x45);
+            Bytes.u16(s, ip + 6, 0x4000);
+            Bytes.u8(s, ip + 8, 64);
+            Bytes.u8(s, ip + 9, 17);
+            Bytes.u32(s, ip + 12, address & 0xFFFF_FFFFL);
             Bytes.u32(s, send.frameOffset(i) + Frames.IPV4_DESTINATION_OFFSET, destination & 0xFFFF_FFFFL);
+            Bytes.u16(s, ip + Ipv4Header.LENGTH, 4791);
             Bytes.u16(s, send.frameOffset(i) + Frames.UDP_DESTINATION_PORT_OFFSET, 4791);
         }
         this.name = "dta-bare-forwarder-" + Ipv4.format(address);
@@ -91,6 +124,7 @@ final class BareForwarder implements Agent, AutoCloseable {
                 MemorySegment.copy(rx, in.frameOffset(i) + UdpFrame.PAYLOAD_OFFSET, tx,
                         send.frameOffset(m) + UdpFrame.PAYLOAD_OFFSET, length - UdpFrame.PAYLOAD_OFFSET);
                 send.length(m, length);
+                Bytes.u16(tx, send.frameOffset(m) + UDP_LENGTH_OFFSET, length - EthernetHeader.LENGTH - Ipv4Header.LENGTH);
                 m++;
             }
         }
@@ -124,8 +158,12 @@ final class BareForwarder implements Agent, AutoCloseable {
         return reports.kernelDrops();
     }
 
+    int address() {
+        return address;
+    }
+
     int reportPort() {
-        return reports.port();
+        return reportPort;
     }
 
     @Override

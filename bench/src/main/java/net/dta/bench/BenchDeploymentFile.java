@@ -18,10 +18,11 @@ final class BenchDeploymentFile {
     }
 
     /**
+     * @param translatorAddress the translator's data-plane address
      * @param appendBatch Append entries per RDMA WRITE
      * @param probeMillis the translator's liveness probe interval
      */
-    static String yaml(String name, List<Collector> collectors, Translator t, int appendBatch, int probeMillis) {
+    static String yaml(String name, List<Collector> collectors, Translator t, String translatorAddress, int appendBatch, int probeMillis) {
         StringBuilder y = new StringBuilder();
         y.append("""
                 deployment: {name: bench-%s}
@@ -51,7 +52,7 @@ final class BenchDeploymentFile {
                     report-port: %d
                     settings: {ack-interval: 64, flush-interval: 1ms, probe-interval: %dms}
                 """.formatted(t.config().name(), t.p4runtimeAddress().getHostString(), t.p4runtimeAddress().getPort(), t.config().deviceId(),
-                DtaDeployment.TRANSLATOR_ADDRESS, t.reportAddress().getPort(), probeMillis));
+                translatorAddress, t.reportAddress().getPort(), probeMillis));
         return y.toString();
     }
 }

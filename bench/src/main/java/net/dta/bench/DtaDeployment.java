@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import p4.v1.P4RuntimeOuterClass.Update;
 
+import net.dta.bench.netns.VethPath;
 import net.dta.collector.Collector;
 import net.dta.collector.DefaultBackends;
 import net.dta.collector.config.CollectorConfig;
@@ -44,6 +45,22 @@ import net.dta.translator.pipeline.Registers;
  */
 final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchmark.ForwardingSetup {
     static final String TRANSLATOR_ADDRESS = BenchAddresses.host(1);
+
+    /**
+     * Where the translator (and the controller programming it) and the collectors run, and their addresses.
+     *
+     * @param p4runtimeAddress where the translator's P4Runtime server listens for the controller: a loopback address (the
+     *                         translator refuses a plain-text P4Runtime server elsewhere); with namespaces, the translator
+     *                         namespace's own loopback, where the controller runs too
+     * @param collectorAddress collector i's address
+     */
+    record Site(Placement placement, String translatorAddress, String p4runtimeAddress,
+                java.util.function.IntFunction<String> collectorAddress) {
+    }
+
+    /** Everything on loopback in this process's namespace (the run's {@link BenchAddresses}). */
+    static final Site LOOPBACK = new Site(Placement.HERE, TRANSLATOR_ADDRESS, TRANSLATOR_ADDRESS, DtaDeployment::collectorAddress);
+
     private static final long TRANSLATOR_MAC = 0x02_00_00_00_00_01L;
     /**
      * Liveness probe interval. The default (100 ms) assumes the translator hears an ACK at least that
@@ -60,6 +77,7 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
     private final Thread dataPlane;
     private final String name;
     private final Path dir;
+    private final Site site;
     private LossyRelay relay;
     /** The switch controller programming the translator (null for the lossy set-up). */
     private Controller controller;
@@ -90,30 +108,44 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
      */
     DtaDeployment(Path dir, int collectorCount, Mode mode, int appendBatch, String name,
                   java.util.function.UnaryOperator<TranslatorConfig> configure, boolean lossy) throws Exception {
+        this(LOOPBACK, dir, collectorCount, mode, appendBatch, name, configure, lossy);
+    }
+
+    /**
+     * @param site where the translator and the collectors run (collectors started in the collector role's namespace,
+     *             the translator and its controller in the translator role's); a lossy link needs {@link #LOOPBACK}
+     */
+    DtaDeployment(Site site, Path dir, int collectorCount, Mode mode, int appendBatch, String name,
+                  java.util.function.UnaryOperator<TranslatorConfig> configure, boolean lossy) throws Exception {
+        if (lossy && site != LOOPBACK) {
+            throw new IllegalArgumentException("a lossy link is a loopback set-up (its relay runs in this namespace)");
+        }
         this.name = name;
         this.dir = dir;
+        this.site = site;
         Translator t = null;
         try {
             // A secret of this run only, in the directory the collectors' configurations are read from.
             cmSecret = net.dta.protocol.auth.CmSecret.generate(dir.resolve("cm.secret"));
             for (int i = 0; i < collectorCount; i++) {
-                String address = collectorAddress(i);
+                String address = site.collectorAddress().apply(i);
                 String yaml = "collector: {name: bench-c" + i + "}\n"
                         + "network: {address: " + address + ", ingest: " + (mode == Mode.RAW ? "raw" : "udp") + "}\n"
                         + "data-dir: " + dir.resolve("c" + i) + "\n"
                         + "admin: {enabled: false}\n" + "cm: {secret-file: cm.secret}\n"
                         + "queue-pairs: {restore-on-restart: false}\n" + BenchStores.yaml();
                 CollectorConfig config = ConfigLoader.parse("bench-c" + i + ".yaml", new StringReader(yaml), dir, dir.resolve("c" + i + ".yaml"));
-                Collector c = Collector.start(config, new DefaultBackends());
+                Collector c = site.placement().call(VethPath.Role.COLLECTOR, () -> Collector.start(config, new DefaultBackends()));
                 collectors.add(c);
                 responders.add(ThreadCpu.named("dta-rdma-" + address));
             }
-            TranslatorConfig tc = TranslatorConfig.forTest(TRANSLATOR_ADDRESS, mode).withName("bench")
-                    .withAdmin(new TranslatorConfig.Admin(false, TRANSLATOR_ADDRESS, 0));
-            t = Translator.start(configure.apply(tc));
+            TranslatorConfig tc = TranslatorConfig.forTest(site.translatorAddress(), mode).withName("bench")
+                    .withAdmin(new TranslatorConfig.Admin(false, site.translatorAddress(), 0)).withP4Runtime(site.p4runtimeAddress(), 0);
+            t = site.placement().call(VethPath.Role.TRANSLATOR, () -> Translator.start(configure.apply(tc)));
             relay = lossy ? new LossyRelay(RELAY_ADDRESS, TRANSLATOR_ADDRESS, collectorAddress(0)) : null;
             if (relay == null) {
-                controller = startController(t, appendBatch);
+                Translator started = t;
+                controller = site.placement().call(VethPath.Role.TRANSLATOR, () -> startController(started, appendBatch));
             } else {
                 programThroughRelay(t, appendBatch);
             }
@@ -162,7 +194,7 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
      */
     private Controller startController(Translator t, int appendBatch) throws Exception {
         Path file = dir.resolve("deployment.yaml");
-        Files.writeString(file, BenchDeploymentFile.yaml(name, collectors, t, appendBatch, PROBE_INTERVAL_MILLIS));
+        Files.writeString(file, BenchDeploymentFile.yaml(name, collectors, t, site.translatorAddress(), appendBatch, PROBE_INTERVAL_MILLIS));
         Deployment deployment = DeploymentLoader.load(file);
         Controller c = Controller.start(deployment);
         try {
@@ -224,7 +256,7 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
 
     @Override
     public ReporterOptions target() {
-        return ReporterOptions.to(Ipv4.parse(TRANSLATOR_ADDRESS)).withPort(translator.reportAddress().getPort());
+        return ReporterOptions.to(Ipv4.parse(site.translatorAddress())).withPort(translator.reportAddress().getPort());
     }
 
     /** The responder thread of the first collector (benchmarks use one collector for CPU per report). */

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
+import net.dta.bench.netns.VethPath;
 import net.dta.protocol.catalog.ConnectReplyData;
 import net.dta.protocol.catalog.ConnectRequestData;
 import net.dta.rdma.cm.CmAttribute;
@@ -70,12 +71,23 @@ public final class ResponderIngestBenchmark {
         new java.security.SecureRandom().nextBytes(s);
         return s;
     }
-    private static final int COLLECTOR = Ipv4.parse("127.77.9.1");
+    private static final int LOOPBACK_COLLECTOR = Ipv4.parse("127.77.9.1");
+    /** The loopback set-up of {@code ./dta bench responder}: collector and senders in this namespace. */
+    static final Site LOOPBACK = new Site(Placement.HERE, LOOPBACK_COLLECTOR, s -> LOOPBACK_COLLECTOR + 1 + s);
     private static final int BATCH = 64;
     private static final int ACK_INTERVAL = 64;
     private static final ChannelOptions OPTIONS = new ChannelOptions(32 << 20, 8 << 20, 20);
 
     private ResponderIngestBenchmark() {
+    }
+
+    /**
+     * Where the responder (or bare loop) and the senders run.
+     *
+     * @param collector the responder's address (in the collector role's namespace)
+     * @param sender    sender {@code s}'s address (in the translator role's namespace: the senders act as translator queue pairs)
+     */
+    record Site(Placement placement, int collector, java.util.function.IntUnaryOperator sender) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -108,8 +120,8 @@ public final class ResponderIngestBenchmark {
         out.println("mode  setup       received/s   writes/s      sent/s  rx-cpu-ns/pkt  capacity/s  ratio  naks");
         for (String m : mode.equals("both") ? List.of("udp", "raw") : List.of(mode)) {
             boolean raw = m.equals("raw");
-            Result bare = measureBare(raw, seconds, senders);
-            Result responder = measureResponder(raw, seconds, senders);
+            Result bare = measureBare(LOOPBACK, raw, seconds, senders);
+            Result responder = measureResponder(LOOPBACK, raw, false, seconds, senders);
             print(out, m, "bare", bare, bare);
             print(out, m, "responder", responder, bare);
         }
@@ -129,8 +141,13 @@ public final class ResponderIngestBenchmark {
      *                          where the sender cannot saturate the receiver (2 cores, a single
      *                          sender thread), this is the honest measure of the receive cost
      */
+    /**
+     * @param writesPerSecond        requests the responder executed per second (WRITEs, or FETCH_ADDs), -1 for the bare loop
+     * @param senderCpuNanosPerPacket CPU time of the sender threads per packet they sent (the load generator's own cost)
+     * @param kernelDrops            packets the kernel dropped at the receiving socket (its buffer full) in the window, -1 when unknown
+     */
     record Result(double receivedPerSecond, double writesPerSecond, double sentPerSecond, double cpuNanosPerPacket,
-                  long naks, long resyncs) {
+                  long naks, long resyncs, double senderCpuNanosPerPacket, long kernelDrops, String health) {
         /** Packets per second one receiving thread could take if it had a core to itself. */
         double capacity() {
             return 1e9 / cpuNanosPerPacket;
@@ -139,8 +156,9 @@ public final class ResponderIngestBenchmark {
 
     // ---------------------------------------------------------------- bare receive loop
 
-    private static Result measureBare(boolean raw, double seconds, int senders) throws Exception {
-        try (PacketChannel rx = open(raw, COLLECTOR); PacketBatch batch = new PacketBatch(BATCH)) {
+    static Result measureBare(Site site, boolean raw, double seconds, int senders) throws Exception {
+        try (PacketChannel rx = site.placement().call(VethPath.Role.COLLECTOR, () -> open(raw, site.collector()));
+             PacketBatch batch = new PacketBatch(BATCH)) {
             LongAdder received = new LongAdder();
             AtomicBoolean running = new AtomicBoolean(true);
             Thread receiver = new Thread(() -> {
@@ -151,9 +169,12 @@ public final class ResponderIngestBenchmark {
             receiver.start();
             List<Sender> load = new ArrayList<>();
             for (int s = 0; s < senders; s++) {
-                load.add(new Sender(raw, COLLECTOR + 1 + s, 0x11, 0, 0x1000, 0x100 + s));
+                int index = s;
+                load.add(site.placement().call(VethPath.Role.TRANSLATOR, () -> new Sender(raw, site.sender().applyAsInt(index),
+                        site.collector(), 0x11, 0, 0x1000, 0x100 + index, false)));
             }
-            Result r = drive(load, seconds, received::sum, () -> -1, receiver);
+            Result r = drive(load, seconds, received::sum, () -> -1,
+                    site.placement().drops(VethPath.Role.COLLECTOR, raw, site.collector(), 4791, rx::kernelDrops), receiver);
             running.set(false);
             receiver.join();
             for (Sender s : load) {
@@ -165,35 +186,57 @@ public final class ResponderIngestBenchmark {
 
     // ---------------------------------------------------------------- the responder
 
-    private static Result measureResponder(boolean raw, double seconds, int senders) throws Exception {
+    /** @param atomics send FETCH_ADDs (one ATOMIC ACK each) instead of WRITEs */
+    static Result measureResponder(Site site, boolean raw, boolean atomics, double seconds, int senders) throws Exception {
         SoftRoceConfig config = SoftRoceConfig.of(raw ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP,
-                Ipv4.format(COLLECTOR), CmPolicy.withSecret(SECRET)).withChannel(OPTIONS).withBatchSize(BATCH);
+                Ipv4.format(site.collector()), CmPolicy.withSecret(SECRET)).withChannel(OPTIONS).withBatchSize(BATCH);
         // The backend closes first (resources close in reverse): its responder thread may still be
         // executing queued WRITEs into the region when the senders stop.
-        try (Arena arena = Arena.ofShared(); SoftRoceBackend backend = SoftRoceBackend.open(config)) {
+        try (Arena arena = Arena.ofShared();
+             SoftRoceBackend backend = site.placement().call(VethPath.Role.COLLECTOR, () -> SoftRoceBackend.open(config))) {
             MemorySegment memory = arena.allocate(1 << 20, 4096);
-            RegisteredRegion region = backend.register(memory, EnumSet.of(Access.REMOTE_WRITE), RegionRequest.ANY);
-            backend.start(new AcceptAll());
+            RegisteredRegion region = backend.register(memory, EnumSet.of(Access.REMOTE_WRITE, Access.REMOTE_ATOMIC),
+                    RegionRequest.ANY);
+            site.placement().call(VethPath.Role.COLLECTOR, () -> {
+                backend.start(new AcceptAll());
+                return null;
+            });
             List<Sender> load = new ArrayList<>();
             for (int s = 0; s < senders; s++) {
-                Sender sender = new Sender(raw, COLLECTOR + 1 + s, 0, 0, 0, 0x100 + s);
+                int index = s;
+                Sender sender = site.placement().call(VethPath.Role.TRANSLATOR, () -> new Sender(raw, site.sender().applyAsInt(index),
+                        site.collector(), 0, 0, 0, 0x100 + index, atomics));
                 load.add(sender.target(sender.connect(), region.va(), region.rkeys()[0]));
             }
-            Thread agent = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().equals("dta-rdma-" + Ipv4.format(COLLECTOR))).findFirst().orElseThrow();
+            Thread agent = ThreadCpu.named("dta-rdma-" + Ipv4.format(site.collector()));
             Result r = drive(load, seconds, () -> backend.counters().packetsReceived(),
-                    () -> backend.queuePairs().stream().mapToLong(QueuePairInfo::writes).sum(), agent);
+                    () -> backend.queuePairs().stream().mapToLong(q -> q.writes() + q.atomics()).sum(),
+                    site.placement().drops(VethPath.Role.COLLECTOR, raw, site.collector(), 4791,
+                            () -> backend.counters().drops().getOrDefault(SoftRoceBackend.KERNEL_RECEIVE_BUFFER, -1L)), agent);
             for (Sender s : load) {
                 s.close();
             }
-            return r;
+            return new Result(r.receivedPerSecond(), r.writesPerSecond(), r.sentPerSecond(), r.cpuNanosPerPacket(), r.naks(),
+                    r.resyncs(), r.senderCpuNanosPerPacket(), r.kernelDrops(), health(backend));
         }
+    }
+
+    /** The responder's queue pairs: state, executed requests, gaps, duplicates, NAKs and drops (printed with the progress). */
+    private static String health(SoftRoceBackend backend) {
+        StringBuilder b = new StringBuilder();
+        for (QueuePairInfo q : backend.queuePairs()) {
+            b.append(b.isEmpty() ? "" : "; ").append("QP 0x").append(Integer.toHexString(q.qpn())).append(' ').append(q.state())
+                    .append(": ").append(q.writes()).append(" writes, ").append(q.atomics()).append(" atomics, ").append(q.psnGaps())
+                    .append(" PSN gaps, ").append(q.duplicates()).append(" duplicates, NAKs ").append(q.naksBySyndrome())
+                    .append(", drops ").append(q.drops());
+        }
+        return b.toString();
     }
 
     /** Runs the senders, measures after a one-second warm-up. */
     private static Result drive(List<Sender> senders, double seconds, java.util.function.LongSupplier received,
-                                java.util.function.LongSupplier writes, Thread receiver)
-            throws InterruptedException {
+                                java.util.function.LongSupplier writes, java.util.function.LongSupplier kernelDrops,
+                                Thread receiver) throws InterruptedException {
         java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         AtomicBoolean running = new AtomicBoolean(true);
         List<Thread> threads = new ArrayList<>();
@@ -207,9 +250,13 @@ public final class ResponderIngestBenchmark {
         long w0 = writes.getAsLong();
         long s0 = senders.stream().mapToLong(s -> s.sent.sum()).sum();
         long c0 = cpu.getThreadCpuTime(receiver.threadId());
+        long k0 = kernelDrops.getAsLong();
+        long sc0 = threads.stream().mapToLong(ThreadCpu::nanos).sum();
         long t0 = System.nanoTime();
         Thread.sleep((long) (seconds * 1000));
         long c1 = cpu.getThreadCpuTime(receiver.threadId());
+        long sc1 = threads.stream().mapToLong(ThreadCpu::nanos).sum();
+        long k1 = kernelDrops.getAsLong();
         long r1 = received.getAsLong();
         long w1 = writes.getAsLong();
         long s1 = senders.stream().mapToLong(s -> s.sent.sum()).sum();
@@ -221,7 +268,8 @@ public final class ResponderIngestBenchmark {
         long naks = senders.stream().mapToLong(s -> s.naks).sum();
         long resyncs = senders.stream().mapToLong(s -> s.resyncs).sum();
         return new Result((r1 - r0) / dt, w0 < 0 ? -1 : (w1 - w0) / dt, (s1 - s0) / dt,
-                (double) (c1 - c0) / Math.max(1, r1 - r0), naks, resyncs);
+                (double) (c1 - c0) / Math.max(1, r1 - r0), naks, resyncs, (double) (sc1 - sc0) / Math.max(1, s1 - s0),
+                k0 < 0 || k1 < 0 ? -1 : k1 - k0, "");
     }
 
     private static PacketChannel open(boolean raw, int address) throws IOException {
@@ -232,6 +280,8 @@ public final class ResponderIngestBenchmark {
     private static final class Sender implements AutoCloseable {
         final PacketChannel channel;
         final int address;
+        final int collector;
+        final boolean atomics;
         final int translatorQpn;
         int destQp;
         long va;
@@ -246,9 +296,12 @@ public final class ResponderIngestBenchmark {
         long naks;
         long resyncs;
 
-        Sender(boolean raw, int address, int destQp, long va, int rkey, int translatorQpn) throws IOException {
+        Sender(boolean raw, int address, int collector, int destQp, long va, int rkey, int translatorQpn, boolean atomics)
+                throws IOException {
             this.channel = open(raw, address);
             this.address = address;
+            this.collector = collector;
+            this.atomics = atomics;
             this.translatorQpn = translatorQpn;
             this.destQp = destQp;
             this.va = va;
@@ -265,15 +318,15 @@ public final class ResponderIngestBenchmark {
 
         RoceRoute route(int qpn) {
             int port = channel.sourcePort() >= 0 ? channel.sourcePort() : RoceRoute.sourcePortOf(qpn);
-            return new RoceRoute(0, 0, address, COLLECTOR, port);
+            return new RoceRoute(0, 0, address, collector, port);
         }
 
         /** CM REQ → REP; returns the collector's QPN. */
         int connect() throws RdmaException {
             byte[] data = ConnectRequestData.fresh(SECRET, 1, new CmBinding(address, RoceRoute.sourcePortOf(translatorQpn),
-                    COLLECTOR, ServiceId.DEFAULT_CM_PORT, translatorQpn));
+                    collector, ServiceId.DEFAULT_CM_PORT, translatorQpn));
             ReqParameters p = new ReqParameters(0x5000 + translatorQpn, ServiceId.DEFAULT_CM_PORT, 1, translatorQpn,
-                    0, PathMtu.code(1024), address, COLLECTOR, RoceRoute.sourcePortOf(translatorQpn), data);
+                    0, PathMtu.code(1024), address, collector, RoceRoute.sourcePortOf(translatorQpn), data);
             out.length(0, new CmFrameWriter().req(out.segment(), 0, route(1), 0, 1, p));
             channel.send(out, 1);
             long deadline = System.currentTimeMillis() + 3000;
@@ -284,6 +337,9 @@ public final class ResponderIngestBenchmark {
                             && reply.opcode().code() == RoceOpcode.UD_SEND_ONLY) {
                         CmPacket cm = new CmPacket();
                         if (cm.parse(reply) == CmParseResult.OK && cm.attributeId() == CmAttribute.REP) {
+                            // The responder expects the PSN its REP names (protocol.md, "Which Starting PSN means what"): elsewhere,
+                            // every WRITE lands in the duplicate window and is acknowledged but not executed.
+                            nextPsn = cm.rep().startingPsn();
                             return cm.rep().localQpn();
                         }
                     }
@@ -299,8 +355,11 @@ public final class ResponderIngestBenchmark {
                     int psn = nextPsn;
                     nextPsn = (nextPsn + 1) & 0xFF_FFFF;
                     long slotVa = va + ((psn & 0xFFF) << 3);
-                    out.length(i, writer.writeOnly(out.segment(), out.frameOffset(i), route, destQp, psn,
-                            RoceFrameWriter.ackRequested(psn, ACK_INTERVAL), slotVa, rkey, payload, 0, 8));
+                    // FETCH_ADDs are answered one by one (an ATOMIC ACK each); WRITEs ask for an ACK every ACK_INTERVAL PSNs.
+                    out.length(i, atomics
+                            ? writer.fetchAdd(out.segment(), out.frameOffset(i), route, destQp, psn, true, slotVa, rkey, 1)
+                            : writer.writeOnly(out.segment(), out.frameOffset(i), route, destQp, psn,
+                                    RoceFrameWriter.ackRequested(psn, ACK_INTERVAL), slotVa, rkey, payload, 0, 8));
                 }
                 sent.add(channel.send(out, BATCH));
                 followReplies();

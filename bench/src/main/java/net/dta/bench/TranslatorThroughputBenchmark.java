@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
+import net.dta.bench.netns.VethPath;
 import net.dta.common.cli.Table;
 import net.dta.packetio.Ipv4;
 import net.dta.reporter.Primitive;
@@ -27,6 +28,7 @@ import net.dta.translator.config.Mode;
 public final class TranslatorThroughputBenchmark {
     static final int BARE_ADDRESS = Ipv4.parse(BenchAddresses.host(101));
     static final int BARE_SINK_ADDRESS = Ipv4.parse(BenchAddresses.host(102));
+    static final int BARE_REPORT_PORT = 40040;
 
     /** What the benchmark needs from a forwarding set-up. */
     public interface ForwardingSetup extends AutoCloseable {
@@ -76,8 +78,9 @@ public final class TranslatorThroughputBenchmark {
      * @param kernelDrops reports the kernel dropped at the report socket (its receive buffer full), -1 when unknown
      * @param jitMillis   milliseconds the JIT compilers worked during the window (a recompilation of the hot loop shows here)
      */
+    /** @param senderCpuNanos CPU time of the load generator's sender threads per report sent (its own cost) */
     public record Row(Primitive primitive, String setup, double offered, double reports, double packets, double received,
-                      double cpuNanos, long dropped, long kernelDrops, long jitMillis) {
+                      double cpuNanos, long dropped, long kernelDrops, long jitMillis, double senderCpuNanos) {
         /** Reports/s one forwarding thread could take with a core to itself. */
         double capacity() {
             return 1e9 / cpuNanos;
@@ -104,7 +107,7 @@ public final class TranslatorThroughputBenchmark {
             for (String setup : o.setups()) {
                 Path dir = Files.createDirectories(o.workDir().resolve("tp-" + p.shortName() + "-" + setup));
                 try (ForwardingSetup s = open(setup, dir, o)) {
-                    rows.add(measure(s, p, o, progress));
+                    rows.add(measure(Placement.HERE, s, p, o, progress));
                 }
             }
         }
@@ -114,22 +117,33 @@ public final class TranslatorThroughputBenchmark {
 
     private static ForwardingSetup open(String setup, Path dir, Options o) throws Exception {
         return switch (setup) {
-            case "bare" -> new BareSetup();
+            case "bare" -> new BareSetup(Placement.HERE, false, BARE_ADDRESS, BARE_REPORT_PORT, BARE_SINK_ADDRESS);
             case "translator" -> new DtaDeployment(dir, 1, o.mode(), o.appendBatch(), "translator");
             default -> throw new IllegalArgumentException("setups: unknown set-up " + setup + " (bare, translator)");
         };
     }
 
-    private static Row measure(ForwardingSetup s, Primitive p, Options o, PrintWriter progress) throws Exception {
+    /** @param placement where the load generator runs: the reporter role's namespace */
+    static Row measure(Placement placement, ForwardingSetup s, Primitive p, Options o, PrintWriter progress) throws Exception {
+        int address = s.target().destination();
+        return measure(placement, s, p, o, progress, placement.drops(VethPath.Role.TRANSLATOR, o.mode() == Mode.RAW,
+                address, s.target().port(), s::kernelDrops));
+    }
+
+    /** @param kernelDrops reports the kernel dropped at the report socket so far (-1 unknown) */
+    private static Row measure(Placement placement, ForwardingSetup s, Primitive p, Options o, PrintWriter progress,
+                               LongSupplier kernelDrops) throws Exception {
         LoadSpec spec = LoadSpec.builder(s.target()).rate(0).duration(o.warmup().plus(o.window()).plusSeconds(30))
                 .mix(p.shortName() + "=1").keys(o.keys()).sketch(2, 16, o.sketchCounters()).flowsInFlight(2).threads(o.senders()).build();
-        boolean dropsKnown = s.kernelDrops() >= 0;
+        boolean dropsKnown = kernelDrops.getAsLong() >= 0;
         Window.Probe probe = new Window.Probe(new LongSupplier[] {() -> s.reports(p), s::packetsSent, s::dropped, s::packetsReceived,
-                s::kernelDrops, Jit::millis}, new Thread[] {s.forwardingThread()});
-        Window.Deltas d = Window.measure(spec, o.warmup(), o.window(), o.jitSettle(), probe, progress, p.shortName() + "/" + s.name());
+                kernelDrops, Jit::millis}, new Thread[] {s.forwardingThread()});
+        Window.Deltas d = placement.call(VethPath.Role.REPORTER,
+                () -> Window.measure(spec, o.warmup(), o.window(), o.jitSettle(), probe, progress, p.shortName() + "/" + s.name()));
         long reports = Math.max(1, d.counters()[0]);
         Row row = new Row(p, s.name(), d.sent() / d.seconds(), d.rate(0), d.rate(1), d.rate(3), (double) d.cpuNanos()[0] / reports,
-                d.counters()[2], dropsKnown ? d.counters()[4] : -1, Jit.millis() < 0 ? -1 : d.counters()[5]);
+                d.counters()[2], dropsKnown ? d.counters()[4] : -1, Jit.millis() < 0 ? -1 : d.counters()[5],
+                (double) d.senderCpuNanos() / Math.max(1, d.sent()));
         progress.printf(Locale.ROOT, "  %s/%s: %,.0f reports/s, %,.0f packets/s, %.0f ns/report%s%n", p.shortName(), s.name(),
                 row.reports(), row.packets(), row.cpuNanos(), s.health().isEmpty() ? "" : "; " + s.health());
         progress.flush();
@@ -156,14 +170,18 @@ public final class TranslatorThroughputBenchmark {
     }
 
     /** The bare forwarding loop and a sink that drains what it sends. */
-    private static final class BareSetup implements ForwardingSetup {
+    static final class BareSetup implements ForwardingSetup {
         private final PacketSink sink;
         private final BareForwarder forwarder;
 
-        BareSetup() throws Exception {
-            this.sink = new PacketSink(BARE_SINK_ADDRESS, 4791);
+        /**
+         * @param placement the forwarder runs in the translator role's namespace, the sink in the collector role's
+         * @param raw       raw sockets for the forwarder (the translator's raw mode)
+         */
+        BareSetup(Placement placement, boolean raw, int address, int reportPort, int sinkAddress) throws Exception {
+            this.sink = placement.call(VethPath.Role.COLLECTOR, () -> new PacketSink(sinkAddress, 4791));
             try {
-                this.forwarder = new BareForwarder(BARE_ADDRESS, 40040, BARE_SINK_ADDRESS);
+                this.forwarder = placement.call(VethPath.Role.TRANSLATOR, () -> new BareForwarder(raw, address, reportPort, sinkAddress));
             } catch (Exception e) {
                 sink.close();
                 throw e;
@@ -177,7 +195,7 @@ public final class TranslatorThroughputBenchmark {
 
         @Override
         public ReporterOptions target() {
-            return ReporterOptions.to(BARE_ADDRESS).withPort(forwarder.reportPort());
+            return ReporterOptions.to(forwarder.address()).withPort(forwarder.reportPort());
         }
 
         @Override

@@ -20,8 +20,11 @@ final class Window {
     record Probe(LongSupplier[] counters, Thread[] threads) {
     }
 
-    /** Deltas over the window: counters, CPU nanoseconds per thread (-1 for a null thread), reports the load sent. */
-    record Deltas(double seconds, long[] counters, long[] cpuNanos, long sent, LoadResult load) {
+    /**
+     * Deltas over the window: counters, CPU nanoseconds per thread (-1 for a null thread), reports the load sent, and the
+     * CPU nanoseconds the load generator's sender threads used (its own cost: is the sender the bottleneck?).
+     */
+    record Deltas(double seconds, long[] counters, long[] cpuNanos, long sent, LoadResult load, long senderCpuNanos) {
         double rate(int counter) {
             return counters[counter] / seconds;
         }
@@ -60,11 +63,13 @@ final class Window {
             long[] c0 = counters(probe);
             long[] t0 = cpu(probe);
             long s0 = g.sent();
+            long g0 = senderCpu();
             long n0 = System.nanoTime();
             sleepWithProgress(window, g, progress, label + " measuring");
             long[] c1 = counters(probe);
             long[] t1 = cpu(probe);
             long s1 = g.sent();
+            long g1 = senderCpu();
             long n1 = System.nanoTime();
             g.stop();
             runner.join();
@@ -79,7 +84,7 @@ final class Window {
             for (int i = 0; i < dt.length; i++) {
                 dt[i] = t0[i] < 0 ? -1 : t1[i] - t0[i];
             }
-            return new Deltas((n1 - n0) / 1e9, dc, dt, s1 - s0, result.get());
+            return new Deltas((n1 - n0) / 1e9, dc, dt, s1 - s0, result.get(), g1 - g0);
         }
     }
 
@@ -101,6 +106,17 @@ final class Window {
                 lastShown = shown;
             }
         }
+    }
+
+    /** CPU time of the load generator's sender threads ({@code dta-load-N}, one load runs at a time in a benchmark). */
+    private static long senderCpu() {
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("dta-load-")) {
+                sum += Math.max(0, ThreadCpu.nanos(t));
+            }
+        }
+        return sum;
     }
 
     private static long[] counters(Probe p) {

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
         description = {"The benchmarks of docs/performance.md. Progress goes to stderr, the tables to stdout."},
         subcommands = {BenchCommand.Translator.class, BenchCommand.CollectorCpu.class, BenchCommand.Responder.class,
                 HashingCommand.class, BenchCommand.IntIngest.class, BenchCommand.Loss.class, QueryBenchCommand.class,
+                BenchCommand.PathCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Documentation: docs/performance.md"})
 public final class BenchCommand implements Runnable {
@@ -41,8 +42,8 @@ public final class BenchCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Options both benchmarks take. */
-    static final class Common {
+    /** Options every load benchmark takes (the packet-path one too: it has packet paths instead of one socket mode). */
+    static class Measurement {
         @Option(names = "--warmup", defaultValue = "2s", paramLabel = "D", description = "Warm-up per measurement. Default: ${DEFAULT-VALUE}.")
         String warmup;
 
@@ -60,10 +61,6 @@ public final class BenchCommand implements Runnable {
                 description = "Counters per Sketch-Merge report (each one FETCH_ADD on the DTA path). Default: ${DEFAULT-VALUE}.")
         int sketchCounters;
 
-        @Option(names = "--mode", defaultValue = "udp", paramLabel = "udp|raw",
-                description = "Socket mode of the DTA translator and collector: udp, or raw (exact ICRCs, needs root). Default: ${DEFAULT-VALUE}.")
-        String mode;
-
         @Option(names = "--append-batch", defaultValue = "16", paramLabel = "N",
                 description = "Append entries per RDMA WRITE on the DTA path, 1, 2, 4, 8 or 16. Default: ${DEFAULT-VALUE}.")
         int appendBatch;
@@ -71,21 +68,6 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--work-dir", paramLabel = "DIR",
                 description = "Where stores are created (default: a temporary directory, deleted after).")
         Path workDir;
-
-        Mode mode() {
-            return switch (mode.strip().toLowerCase(java.util.Locale.ROOT)) {
-                case "udp" -> Mode.UDP;
-                case "raw" -> Mode.RAW;
-                default -> throw new IllegalArgumentException("mode: must be udp or raw, got \"" + mode + "\"");
-            };
-        }
-
-        int appendBatch() {
-            if (Integer.bitCount(appendBatch) != 1 || appendBatch > 16) {
-                throw new IllegalArgumentException("append-batch: must be 1, 2, 4, 8 or 16, got " + appendBatch);
-            }
-            return appendBatch;
-        }
 
         List<Primitive> primitives() {
             List<Primitive> list = new ArrayList<>();
@@ -102,6 +84,28 @@ public final class BenchCommand implements Runnable {
         /** Runs the body with the work directory; a temporary one is deleted after. */
         int inWorkDir(WorkDirBody body) throws Exception {
             return BenchCommand.inWorkDir(workDir, body);
+        }
+
+        int appendBatch() {
+            if (Integer.bitCount(appendBatch) != 1 || appendBatch > 16) {
+                throw new IllegalArgumentException("append-batch: must be 1, 2, 4, 8 or 16, got " + appendBatch);
+            }
+            return appendBatch;
+        }
+    }
+
+    /** Options the loopback benchmarks take: the measurement's, and the socket mode. */
+    static final class Common extends Measurement {
+        @Option(names = "--mode", defaultValue = "udp", paramLabel = "udp|raw",
+                description = "Socket mode of the DTA translator and collector: udp, or raw (exact ICRCs, needs root). Default: ${DEFAULT-VALUE}.")
+        String mode;
+
+        Mode mode() {
+            return switch (mode.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "udp" -> Mode.UDP;
+                case "raw" -> Mode.RAW;
+                default -> throw new IllegalArgumentException("mode: must be udp or raw, got \"" + mode + "\"");
+            };
         }
     }
 
@@ -283,6 +287,48 @@ public final class BenchCommand implements Runnable {
                     Numbers.duration(common.warmup, "warmup"), Numbers.duration(common.seconds, "seconds"), common.primitives(),
                     List.of(setups.split(",")), Numbers.count(common.keys, "keys"), distribution, common.sketchCounters, senders,
                     common.mode(), common.appendBatch(), dir), out, err));
+        }
+    }
+
+    /** The packet path over veth in network namespaces (docs/performance.md "Packet path over veth"). */
+    @Command(name = "path", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "The packet path over veth pairs in network namespaces made for the run (reporter ns -> translator ns -> "
+                    + "collector ns; needs root): bare receive and forwarding loops, the software responder (WRITE, FETCH_ADD) and "
+                    + "the software translator per primitive, per packet path, in one run. Table on stdout, progress on stderr.")
+    static final class PathCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Measurement measurement;
+
+        @Option(names = "--paths", defaultValue = "udp,raw", paramLabel = "P,..",
+                description = "Packet paths: udp (kernel UDP sockets), raw (raw IPv4 sockets, exact ICRCs). Default: ${DEFAULT-VALUE}.")
+        String paths;
+
+        @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
+                description = "Data-plane threads of the translator and the responder: 1 (both run one today). Default: ${DEFAULT-VALUE}.")
+        int threads;
+
+        @Option(names = "--senders", defaultValue = "1", paramLabel = "N",
+                description = "Sender threads (batched sendmmsg; their own CPU per packet is a column). Default: ${DEFAULT-VALUE}.")
+        int senders;
+
+        @Option(names = "--jit-settle", defaultValue = "10s", paramLabel = "D",
+                description = "After the warm-up, wait up to this long for the JIT to go quiet. Default: ${DEFAULT-VALUE}.")
+        String jitSettle;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Measurement m = measurement;
+            List<Primitive> primitives = m.primitives();
+            int appendBatch = m.appendBatch();
+            return m.inWorkDir(dir -> net.dta.bench.PathBenchmark.run(new net.dta.bench.PathBenchmark.Options(
+                    Numbers.duration(m.warmup, "warmup"), Numbers.duration(m.seconds, "seconds"), Numbers.duration(jitSettle, "jit-settle"),
+                    List.of(paths.split(",")), primitives, threads, Numbers.count(m.keys, "keys"), m.sketchCounters, senders, appendBatch,
+                    dir), out, err));
         }
     }
 

@@ -77,8 +77,8 @@ public final class TranslatorThroughputBenchmark {
      * @param cpuNanos    CPU time of the forwarding thread per report taken in
      * @param kernelDrops reports the kernel dropped at the report socket (its receive buffer full), -1 when unknown
      * @param jitMillis   milliseconds the JIT compilers worked during the window (a recompilation of the hot loop shows here)
+     * @param senderCpuNanos CPU time of the load generator's sender threads per report sent (its own cost: is the sender the limit?)
      */
-    /** @param senderCpuNanos CPU time of the load generator's sender threads per report sent (its own cost) */
     public record Row(Primitive primitive, String setup, double offered, double reports, double packets, double received,
                       double cpuNanos, long dropped, long kernelDrops, long jitMillis, double senderCpuNanos) {
         /** Reports/s one forwarding thread could take with a core to itself. */
@@ -152,14 +152,15 @@ public final class TranslatorThroughputBenchmark {
 
     static void print(List<Row> rows, PrintWriter out) {
         Table t = new Table("PRIMITIVE", "SETUP", "SENT/S", "REPORTS/S", "PACKETS-OUT/S", "PKTS/REPORT", "RECEIVED/S", "CPU-NS/REPORT",
-                "CAPACITY-REPORTS/S", "VS-BARE", "DROPPED", "KERNEL-DROPS", "JIT-MS");
+                "CAPACITY-REPORTS/S", "VS-BARE", "DROPPED", "KERNEL-DROPS", "JIT-MS", "SENDER-CPU-NS/REPORT");
         for (Row r : rows) {
             Row bare = rows.stream().filter(x -> x.primitive() == r.primitive() && x.setup().equals("bare")).findFirst().orElse(null);
             t.row(r.primitive().shortName(), r.setup(), fmt(r.offered()), fmt(r.reports()), fmt(r.packets()),
                     String.format(Locale.ROOT, "%.2f", r.packets() / Math.max(1, r.reports())), fmt(r.received()), fmt(r.cpuNanos()),
                     fmt(r.capacity()),
                     bare == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.capacity() / bare.capacity()), r.dropped(),
-                    r.kernelDrops() < 0 ? "-" : fmt(r.kernelDrops()), r.jitMillis() < 0 ? "-" : fmt(r.jitMillis()));
+                    r.kernelDrops() < 0 ? "-" : fmt(r.kernelDrops()), r.jitMillis() < 0 ? "-" : fmt(r.jitMillis()),
+                    fmt(r.senderCpuNanos()));
         }
         t.print(out, "");
         out.flush();

@@ -161,21 +161,27 @@ public final class VethPath implements AutoCloseable {
      */
     private void startAnchor(Role r) throws IOException {
         AtomicReference<Path> net = new AtomicReference<>();
+        AtomicReference<IOException> failure = new AtomicReference<>();
         java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
-        Thread t = thread(r, "dta-netns-anchor-" + namespace(r), () -> {
+        String ns = namespace(r);
+        Thread t = new Thread(() -> {
             try {
+                Setns.enter(ns);
                 // /proc/thread-self links to <pid>/task/<tid>: this thread's own view of /proc.
                 net.set(Path.of("/proc").resolve(Files.readSymbolicLink(Path.of("/proc/thread-self"))).resolve("net"));
             } catch (IOException e) {
-                net.set(null);
+                failure.set(e);
+                return;
+            } finally {
+                ready.countDown();
             }
-            ready.countDown();
             try {
                 closing.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        });
+        }, "dta-netns-anchor-" + ns);
+        t.setDaemon(true);
         t.start();
         try {
             ready.await();
@@ -183,8 +189,8 @@ public final class VethPath implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while entering " + namespace(r));
         }
-        if (net.get() == null) {
-            throw new IOException("cannot read /proc/thread-self in namespace " + namespace(r));
+        if (failure.get() != null) {
+            throw new IOException("namespace " + ns + ": " + failure.get().getMessage(), failure.get());
         }
         anchors.put(r, t);
         procNet.put(r, net.get());
@@ -193,7 +199,8 @@ public final class VethPath implements AutoCloseable {
     /**
      * Packets the kernel dropped at the receiving socket bound to {@code address} in the role's namespace (its receive
      * buffer full: {@code sk_drops}, the last column of the socket table): the UDP socket on {@code address:port}, or, for
-     * raw, the raw UDP sockets on {@code address}. -1 when no such socket is listed.
+     * raw, the raw UDP sockets on {@code address}. IPv4 (AF_INET) sockets only, as packet-io opens them: a Java NIO
+     * channel opened without a protocol family is AF_INET6 and listed in udp6. -1 when no such socket is listed.
      */
     public long socketDrops(Role r, boolean raw, int address, int port) {
         Path table = procNet.get(r).resolve(raw ? "raw" : "udp");
@@ -257,13 +264,16 @@ public final class VethPath implements AutoCloseable {
     public <T> T call(Role r, Callable<T> body) throws Exception {
         AtomicReference<T> result = new AtomicReference<>();
         AtomicReference<Exception> failure = new AtomicReference<>();
-        Thread t = thread(r, "dta-netns-call-" + r.name().toLowerCase(Locale.ROOT), () -> {
+        String ns = namespace(r);
+        Thread t = new Thread(() -> {
             try {
+                Setns.enter(ns); // a failure here is the caller's too: nothing runs outside the namespace
                 result.set(body.call());
             } catch (Exception e) {
                 failure.set(e);
             }
-        });
+        }, "dta-netns-call-" + r.name().toLowerCase(Locale.ROOT));
+        t.setDaemon(true);
         t.start();
         t.join();
         if (failure.get() != null) {
@@ -272,7 +282,10 @@ public final class VethPath implements AutoCloseable {
         return result.get();
     }
 
-    /** A thread (not started) that enters the role's namespace, then runs {@code body}. */
+    /**
+     * A daemon thread (not started) that enters the role's namespace, then runs {@code body}; if it cannot enter, it ends
+     * with an {@link IllegalStateException} (the thread's uncaught-exception handler reports it) and {@code body} never runs.
+     */
     public Thread thread(Role r, String name, Runnable body) {
         String ns = namespace(r);
         Thread t = new Thread(() -> {

@@ -117,7 +117,7 @@ public final class ResponderIngestBenchmark {
         out.printf(Locale.ROOT, "responder ingest: 8-byte RDMA WRITE Only over loopback, %d sender thread(s), "
                 + "%.1f s per measurement, %d cores, %s%n", senders, seconds, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name") + " " + Runtime.version());
-        out.println("mode  setup       received/s   writes/s      sent/s  rx-cpu-ns/pkt  capacity/s  ratio  naks");
+        out.println("mode  setup       received/s   writes/s      sent/s  rx-cpu-ns/pkt  capacity/s  ratio  naks  tx-cpu-ns/pkt");
         for (String m : mode.equals("both") ? List.of("udp", "raw") : List.of(mode)) {
             boolean raw = m.equals("raw");
             Result bare = measureBare(LOOPBACK, raw, seconds, senders);
@@ -129,11 +129,11 @@ public final class ResponderIngestBenchmark {
     }
 
     private static void print(PrintStream out, String mode, String setup, Result r, Result bare) {
-        out.printf(Locale.ROOT, "%-5s %-10s %11.0f %10s %11.0f %14.0f %11.0f %5.1f%% %5d%n", mode, setup,
+        out.printf(Locale.ROOT, "%-5s %-10s %11.0f %10s %11.0f %14.0f %11.0f %5.1f%% %5d %14.0f%n", mode, setup,
                 r.receivedPerSecond(),
                 r.writesPerSecond() < 0 ? "-" : String.format(Locale.ROOT, "%.0f", r.writesPerSecond()),
                 r.sentPerSecond(), r.cpuNanosPerPacket(), r.capacity(), 100.0 * r.capacity() / bare.capacity(),
-                r.naks());
+                r.naks(), r.senderCpuNanosPerPacket());
     }
 
     /**

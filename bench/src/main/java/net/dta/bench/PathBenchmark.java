@@ -165,7 +165,12 @@ public final class PathBenchmark {
             try (DtaDeployment d = new DtaDeployment(site, dir, 1, mode, o.appendBatch(), "translator",
                     java.util.function.UnaryOperator.identity(), false)) {
                 TranslatorThroughputBenchmark.Row r = TranslatorThroughputBenchmark.measure(placement, d, p, to, progress);
-                rows.add(row(path, "translator", p, o, r, "bare-forward", settle(d, p)));
+                Settled settled = settle(d, p);
+                progress.printf(Locale.ROOT, "  %s/%s after the load: %,d reports accepted, %,d dropped, %,d requests sent, %,d executed%s%n",
+                        path, p.shortName(), settled.reportsAccepted(), settled.reportsDropped(), settled.requestsSent(),
+                        settled.requestsExecuted(), settled.quiet() ? "" : " (still in flight after " + SETTLE.toSeconds() + " s)");
+                progress.flush();
+                rows.add(row(path, "translator", p, o, r, "bare-forward", settled));
             }
         }
         return rows;

@@ -59,37 +59,53 @@ final class AppendBatcher {
 
     /** An Append report that passed every check; {@code offset} is its entry's ({@link #nextOffset}). */
     void append(Report r, StoreConfig st, long offset) {
+        // In small steps, each below C2's FreqInlineSize (docs/performance.md, "The slow mode").
         AppendLayout layout = (AppendLayout) st.layout;
         long list = r.list();
         int slot = (int) (st.tailBase + list);
         int tail = regs.appendTail(slot);
-        int held = count[slot];
-        if (held != 0) {
-            boolean isIdle = x.now - idle.time(slot) >= x.t.settings().flushIntervalNanos();
-            boolean otherStore = store[slot] != st.storeId;
-            boolean otherSegment = (layout.entryOffset(list, tail - held) >>> EngineState.SEGMENT_SHIFT)
-                    != (offset >>> EngineState.SEGMENT_SHIFT);
-            if (isIdle || otherStore || otherSegment) {
-                if (isIdle) {
-                    x.count(EngineCounter.APPEND_IDLE_FLUSHES);
-                }
-                flush(slot);
-                held = 0;
-            }
-        }
+        int held = joinable(slot, st, layout, list, tail, offset);
         values[slot * CELLS + held] = r.appendValue();
         count[slot] = held + 1;
         store[slot] = st.storeId;
         x.ledger.hold(Report.OPCODE_APPEND, 1);
         regs.appendTail(slot, tail + 1);
-        int batch = Math.max(1, Math.min(CELLS, st.batch));
-        boolean ringEnd = ((tail + 1) & (layout.entries() - 1)) == 0;
-        boolean segmentEnd = (layout.entryOffset(list, tail + 1) & EngineState.SEGMENT_MASK) == 0;
-        if (held + 1 >= batch || ringEnd || segmentEnd) {
+        if (batchEnds(st, layout, list, tail, held + 1)) {
             flush(slot);
         } else {
             idle.touch(slot, x.now);
         }
+    }
+
+    /**
+     * The entries held for the slot that the new entry at {@code offset} joins: the batch held, or
+     * 0 once a batch it cannot join (idle, another store's, another region segment's) is written.
+     */
+    private int joinable(int slot, StoreConfig st, AppendLayout layout, long list, int tail, long offset) {
+        int held = count[slot];
+        if (held == 0) {
+            return 0;
+        }
+        boolean isIdle = x.now - idle.time(slot) >= x.t.settings().flushIntervalNanos();
+        boolean otherStore = store[slot] != st.storeId;
+        boolean otherSegment = (layout.entryOffset(list, tail - held) >>> EngineState.SEGMENT_SHIFT)
+                != (offset >>> EngineState.SEGMENT_SHIFT);
+        if (!(isIdle || otherStore || otherSegment)) {
+            return held;
+        }
+        if (isIdle) {
+            x.count(EngineCounter.APPEND_IDLE_FLUSHES);
+        }
+        flush(slot);
+        return 0;
+    }
+
+    /** Whether a batch of {@code held} entries ending at tail + 1 is written now: full, at the ring's end or a segment's. */
+    private static boolean batchEnds(StoreConfig st, AppendLayout layout, long list, int tail, int held) {
+        int batch = Math.max(1, Math.min(CELLS, st.batch));
+        boolean ringEnd = ((tail + 1) & (layout.entries() - 1)) == 0;
+        boolean segmentEnd = (layout.entryOffset(list, tail + 1) & EngineState.SEGMENT_MASK) == 0;
+        return held >= batch || ringEnd || segmentEnd;
     }
 
     /** Writes the batches idle for {@code flushNanos}. */

@@ -126,6 +126,7 @@ final class AppendBatcher {
 
     /** Writes the entries held for a tail slot (positions tail - held .. tail - 1) as one WRITE. */
     void flush(int slot) {
+        // In small steps, each below C2's FreqInlineSize (docs/performance.md, "The slow mode").
         int k = count[slot];
         if (k == 0) {
             return;
@@ -134,32 +135,53 @@ final class AppendBatcher {
         idle.remove(slot);
         x.ledger.release(Report.OPCODE_APPEND, k);
         int first = regs.appendTail(slot) - k;
+        if (!writeBatch(slot, k, first)) {
+            batchLost(slot, k);
+        }
+    }
+
+    /**
+     * Sends the slot's k entries from list position {@code first} where their store, collector,
+     * queue pair and region still are (or counts them lost to a full window); false when one is gone.
+     */
+    private boolean writeBatch(int slot, int k, int first) {
         Tables t = x.t;
         StoreConfig st = t.store(store[slot]);
-        if (st != null && st.kind == Report.OPCODE_APPEND && slot >= st.tailBase
-                && slot - (long) st.tailBase < ((AppendLayout) st.layout).lists()) {
-            long list = slot - (long) st.tailBase;
-            long off = ((AppendLayout) st.layout).entryOffset(list, first);
-            int c = t.collector(st.storeId, (int) (list & 0xFF));
-            QueuePairEntry qp = c < 0 ? null : t.queuePair(c);
-            RegionEntry region = qp == null ? null : t.region(c, st.storeId, (int) (off >>> EngineState.SEGMENT_SHIFT));
-            if (region != null && regs.qpUp(c) && !requester.room(c, 1)) {
-                requester.windowFull(c, Report.OPCODE_APPEND, k, 1);
-                return;
-            }
-            if (region != null && regs.qpUp(c)) {
-                long frame = requester.beginWrite(c, qp, region, off, 8 * k);
-                long p = requester.writer().payloadOffset();
-                MemorySegment seg = requester.frames();
-                for (int i = 0; i < k; i++) {
-                    Bytes.u32(seg, p + 8L * i, (first + 1 + i) & 0xFFFF_FFFFL);
-                    Bytes.u32(seg, p + 8L * i + 4, values[slot * CELLS + i] & 0xFFFF_FFFFL);
-                }
-                requester.finishRequest(c, qp, frame, requester.writer().skip(8 * k).finish(), Report.OPCODE_APPEND, k);
-                x.count(EngineCounter.APPEND_BATCHES);
-                return;
-            }
+        if (st == null || st.kind != Report.OPCODE_APPEND || slot < st.tailBase
+                || slot - (long) st.tailBase >= ((AppendLayout) st.layout).lists()) {
+            return false;
         }
+        long list = slot - (long) st.tailBase;
+        long off = ((AppendLayout) st.layout).entryOffset(list, first);
+        int c = t.collector(st.storeId, (int) (list & 0xFF));
+        QueuePairEntry qp = c < 0 ? null : t.queuePair(c);
+        RegionEntry region = qp == null ? null : t.region(c, st.storeId, (int) (off >>> EngineState.SEGMENT_SHIFT));
+        if (region == null || !regs.qpUp(c)) {
+            return false;
+        }
+        if (!requester.room(c, 1)) {
+            requester.windowFull(c, Report.OPCODE_APPEND, k, 1);
+        } else {
+            writeEntries(c, qp, region, off, slot, k, first);
+        }
+        return true;
+    }
+
+    /** One WRITE of k entries (position + 1, value), the slot's held values in order. */
+    private void writeEntries(int c, QueuePairEntry qp, RegionEntry region, long off, int slot, int k, int first) {
+        long frame = requester.beginWrite(c, qp, region, off, 8 * k);
+        long p = requester.writer().payloadOffset();
+        MemorySegment seg = requester.frames();
+        for (int i = 0; i < k; i++) {
+            Bytes.u32(seg, p + 8L * i, (first + 1 + i) & 0xFFFF_FFFFL);
+            Bytes.u32(seg, p + 8L * i + 4, values[slot * CELLS + i] & 0xFFFF_FFFFL);
+        }
+        requester.finishRequest(c, qp, frame, requester.writer().skip(8 * k).finish(), Report.OPCODE_APPEND, k);
+        x.count(EngineCounter.APPEND_BATCHES);
+    }
+
+    /** The slot's k entries could not be written: lost, counted, logged once. */
+    private void batchLost(int slot, int k) {
         x.count(EngineCounter.APPEND_ENTRIES_LOST, k);
         x.ledger.lost(Report.OPCODE_APPEND, k, ReportLedger.LossReason.NOT_WRITABLE);
         if (x.logOnce.pending(EngineState.LOG_HELD_LOST)) {

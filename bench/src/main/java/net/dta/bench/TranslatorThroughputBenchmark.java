@@ -58,6 +58,14 @@ public final class TranslatorThroughputBenchmark {
         /** Reports it dropped (any reason), or 0. */
         long dropped();
 
+        /**
+         * Reports it accepted and then lost (the translator's ledger, every reason: mostly a full
+         * retransmit window when the collector falls behind), -1 when it does not count them.
+         */
+        default long lost() {
+            return -1;
+        }
+
         /** Reports the kernel dropped at its report socket (the receive buffer was full), -1 when unknown. */
         default long kernelDrops() {
             return -1;
@@ -105,9 +113,10 @@ public final class TranslatorThroughputBenchmark {
      * @param cpuNanos    CPU time of the forwarding thread per report taken in
      * @param kernelDrops reports the kernel dropped at the report socket (its receive buffer full), -1 when unknown
      * @param jitMillis   milliseconds the JIT compilers worked during the window (a recompilation of the hot loop shows here)
+     * @param lost        reports accepted and then lost (retransmit window full, ...), -1 when unknown
      */
     public record Row(String load, String setup, double offered, double reports, double packets, double received,
-                      double cpuNanos, long dropped, long kernelDrops, long jitMillis) {
+                      double cpuNanos, long dropped, long kernelDrops, long jitMillis, long lost) {
         /** Reports/s one forwarding thread could take with a core to itself. */
         double capacity() {
             return 1e9 / cpuNanos;
@@ -160,12 +169,13 @@ public final class TranslatorThroughputBenchmark {
             }
         }
         boolean dropsKnown = s.kernelDrops() >= 0;
+        boolean lossKnown = s.lost() >= 0;
         Window.Probe probe = new Window.Probe(new LongSupplier[] {() -> s.reports(sent), s::packetsSent, s::dropped, s::packetsReceived,
-                s::kernelDrops, Jit::millis}, new Thread[] {s.forwardingThread()});
+                s::kernelDrops, Jit::millis, s::lost}, new Thread[] {s.forwardingThread()});
         Window.Deltas d = Window.measure(spec, o.warmup(), o.window(), o.jitSettle(), probe, progress, load.name() + "/" + s.name());
         long reports = Math.max(1, d.counters()[0]);
         Row row = new Row(load.name(), s.name(), d.sent() / d.seconds(), d.rate(0), d.rate(1), d.rate(3), (double) d.cpuNanos()[0] / reports,
-                d.counters()[2], dropsKnown ? d.counters()[4] : -1, Jit.millis() < 0 ? -1 : d.counters()[5]);
+                d.counters()[2], dropsKnown ? d.counters()[4] : -1, Jit.millis() < 0 ? -1 : d.counters()[5], lossKnown ? d.counters()[6] : -1);
         progress.printf(Locale.ROOT, "  %s/%s: %,.0f reports/s, %,.0f packets/s, %.0f ns/report%s%n", load.name(), s.name(),
                 row.reports(), row.packets(), row.cpuNanos(), s.health().isEmpty() ? "" : "; " + s.health());
         progress.flush();
@@ -174,13 +184,14 @@ public final class TranslatorThroughputBenchmark {
 
     static void print(List<Row> rows, PrintWriter out) {
         Table t = new Table("PRIMITIVE", "SETUP", "SENT/S", "REPORTS/S", "PACKETS-OUT/S", "PKTS/REPORT", "RECEIVED/S", "CPU-NS/REPORT",
-                "CAPACITY-REPORTS/S", "VS-BARE", "DROPPED", "KERNEL-DROPS", "JIT-MS");
+                "CAPACITY-REPORTS/S", "VS-BARE", "DROPPED", "LOST", "KERNEL-DROPS", "JIT-MS");
         for (Row r : rows) {
             Row bare = rows.stream().filter(x -> x.load().equals(r.load()) && x.setup().equals("bare")).findFirst().orElse(null);
             t.row(r.load(), r.setup(), fmt(r.offered()), fmt(r.reports()), fmt(r.packets()),
                     String.format(Locale.ROOT, "%.2f", r.packets() / Math.max(1, r.reports())), fmt(r.received()), fmt(r.cpuNanos()),
                     fmt(r.capacity()),
                     bare == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.capacity() / bare.capacity()), r.dropped(),
+                    r.lost() < 0 ? "-" : fmt(r.lost()),
                     r.kernelDrops() < 0 ? "-" : fmt(r.kernelDrops()), r.jitMillis() < 0 ? "-" : fmt(r.jitMillis()));
         }
         t.print(out, "");

@@ -1,6 +1,5 @@
 package net.dta.translator.dataplane;
 
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,6 +10,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +57,8 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
     private final PacketBatch reportBatch;
     private final PacketBatch roceBatch;
     private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
-    private final ArrayBlockingQueue<PacketOut> packetOuts = new ArrayBlockingQueue<>(PACKET_OUT_QUEUE);
+    // Lock-free (the loop polls it every round; an ArrayBlockingQueue took its lock there each time).
+    private final ManyToOneConcurrentArrayQueue<PacketOut> packetOuts = new ManyToOneConcurrentArrayQueue<>(PACKET_OUT_QUEUE);
     private final AgentRunner runner;
     private volatile Thread thread;
     /** Set by the loop's last act (or by close() when it never started): commands then run on their caller. */

@@ -3,6 +3,7 @@ package net.dta.translator.dataplane;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import net.dta.protocol.UdpFrame;
@@ -10,7 +11,6 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,8 +57,10 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
     private final PacketBatch reportBatch;
     private final PacketBatch roceBatch;
     private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
-    // Lock-free (the loop polls it every round; an ArrayBlockingQueue took its lock there each time).
-    private final ManyToOneConcurrentArrayQueue<PacketOut> packetOuts = new ManyToOneConcurrentArrayQueue<>(PACKET_OUT_QUEUE);
+    // Lock-free, bounded by a count (the loop polls it every round; an ArrayBlockingQueue took its
+    // lock there each time; Agrona's queues need jdk.internal.misc exported, which the launcher does not).
+    private final ConcurrentLinkedQueue<PacketOut> packetOuts = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger packetOutsQueued = new AtomicInteger();
     private final AgentRunner runner;
     private volatile Thread thread;
     /** Set by the loop's last act (or by close() when it never started): commands then run on their caller. */
@@ -145,11 +147,13 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
 
     /** Queues a PacketOut; false when the queue is full (the caller reports it). */
     public boolean packetOut(byte[] frame, int egressPort) {
-        boolean queued = packetOuts.offer(new PacketOut(frame, egressPort));
-        if (queued) {
-            unpark();
+        if (packetOutsQueued.incrementAndGet() > PACKET_OUT_QUEUE) {
+            packetOutsQueued.decrementAndGet();
+            return false;
         }
-        return queued;
+        packetOuts.add(new PacketOut(frame, egressPort));
+        unpark();
+        return true;
     }
 
     private void unpark() {
@@ -226,6 +230,7 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
         int n = 0;
         PacketOut p;
         while (n < 64 && (p = packetOuts.poll()) != null) {
+            packetOutsQueued.decrementAndGet();
             engine.packetOut(p.frame(), p.egressPort());
             n++;
         }

@@ -48,21 +48,47 @@ public final class RawPacketChannel implements PacketChannel {
     }
 
     public static RawPacketChannel open(int address, int port, ChannelOptions options) throws IOException {
+        return open(address, port, options, ShardSteering.single(), 0);
+    }
+
+    /**
+     * Opens {@code steering.shards()} channels on {@code address:port}: channel i's receiver filter
+     * accepts only shard i's packets (every raw socket sees every packet); only channel 0 holds the
+     * UDP sink socket.
+     */
+    public static java.util.List<RawPacketChannel> openSharded(int address, int port, ChannelOptions options,
+                                                               ShardSteering steering) throws IOException {
+        java.util.List<RawPacketChannel> group = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < steering.shards(); i++) {
+                group.add(open(address, port, options, steering, i));
+            }
+            return java.util.List.copyOf(group);
+        } catch (IOException e) {
+            group.forEach(RawPacketChannel::close);
+            throw e;
+        }
+    }
+
+    private static RawPacketChannel open(int address, int port, ChannelOptions options, ShardSteering steering,
+                                         int shard) throws IOException {
         NativeSocket receiver = null;
         NativeSocket sender = null;
         NativeSocket sink = null;
         try {
             receiver = NativeSocket.open(Libc.SOCK_RAW, Libc.IPPROTO_UDP, "raw receive");
-            receiver.attachFilter(udpFilter(address, port));
+            receiver.attachFilter(steering.rawFilter(address, port, shard));
             receiver.drain();
             receiver.receiveBuffer(options.receiveBufferBytes());
             receiver.receiveTimeout(options.pollTimeoutMillis());
             receiver.bind(address, 0);
             sender = NativeSocket.open(Libc.SOCK_RAW, Libc.IPPROTO_RAW, "raw send");
             sender.sendBuffer(options.sendBufferBytes());
-            sink = NativeSocket.open(Libc.SOCK_DGRAM, Libc.IPPROTO_UDP, "UDP sink");
-            sink.setInt(Libc.SOL_SOCKET, Libc.SO_RCVBUF, SINK_BUFFER_BYTES, "SO_RCVBUF");
-            sink.bind(address, port);
+            if (shard == 0) {
+                sink = NativeSocket.open(Libc.SOCK_DGRAM, Libc.IPPROTO_UDP, "UDP sink");
+                sink.setInt(Libc.SOL_SOCKET, Libc.SO_RCVBUF, SINK_BUFFER_BYTES, "SO_RCVBUF");
+                sink.bind(address, port);
+            }
             return new RawPacketChannel(receiver, sender, sink, address, port);
         } catch (IOException e) {
             for (NativeSocket s : new NativeSocket[] {receiver, sender, sink}) {
@@ -188,6 +214,8 @@ public final class RawPacketChannel implements PacketChannel {
     public void close() {
         receiver.close();
         sender.close();
-        sink.close();
+        if (sink != null) {
+            sink.close();
+        }
     }
 }

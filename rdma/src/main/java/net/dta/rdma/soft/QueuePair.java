@@ -16,8 +16,9 @@ import net.dta.rdma.wire.RoceRoute;
  * responder state (expected PSN, MSN, outstanding sequence NAK, the last 16 atomic results, the
  * write in progress) and counters.
  *
- * <p>Single writer: the endpoint's thread. Other threads read identity (final fields) and the
- * counters and gauges of {@link #counters} (opaque reads), never the plain state fields.
+ * <p>Single writer: the data-plane thread that owns it (QPN mod threads). Other threads read
+ * identity (final fields) and the counters and gauges of {@link #counters} (opaque reads), never
+ * the plain state fields; the CM thread alone uses the CM fields (RTU, REP).
  */
 final class QueuePair {
     static final int STATE_RTS = 0;
@@ -111,6 +112,11 @@ final class QueuePair {
 
     boolean inError() {
         return state == STATE_ERROR;
+    }
+
+    /** For other threads than the owner: the state as published in the counters. */
+    boolean inErrorPublished() {
+        return counters.get(GAUGE_STATE) == STATE_ERROR;
     }
 
     void saveAtomic(int psn, long original) {

@@ -447,7 +447,7 @@ abstract class ResponderLoopbackTestBase extends LoopbackFixture {
 
         SoftRoceConfig.Mode mode = raw() ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP;
         SoftRoceBackend restarted = SoftRoceBackend.open(SoftRoceConfig.of(mode, collectorAddress(), CmPolicy.withSecret(net.dta.testkit.TestCmSecret.bytes()))
-                .withChannel(new ChannelOptions(4 << 20, 1 << 20, 20)));
+                .withChannel(new ChannelOptions(4 << 20, 1 << 20, 20)).withThreads(threads()));
         closeables.add(restarted);
         RegisteredRegion again = restarted.register(memory, EnumSet.of(Access.REMOTE_WRITE),
                 new RegionRequest(va, rkeys));
@@ -459,5 +459,36 @@ abstract class ResponderLoopbackTestBase extends LoopbackFixture {
         assertAck(ack, AethSyndrome.ACK, 0x102);
         assertEquals(3, ack.aeth().msn(), "the MSN continues");
         assertArrayEquals(bytes(8, 3), memory(16, 8));
+    }
+
+    @Test
+    void shouldServeEveryQueuePairOnTheThreadThatOwnsIt() throws Exception {
+        start(true);
+        int n = threads();
+        assertEquals(n, backend.threads());
+        // QPNs are random: connect until every thread owns one (QPN mod threads).
+        java.util.Map<Integer, Integer> qpnByOwner = new java.util.TreeMap<>();
+        for (int k = 0; k < 30 && qpnByOwner.size() < n; k++) {
+            int qpn = connect(0x200 + k, 0x100, 1024);
+            qpnByOwner.putIfAbsent(qpn % n, qpn);
+        }
+        assertEquals(n, qpnByOwner.size(), "a queue pair owned by every thread: " + qpnByOwner);
+        long[] before = backend.packetsPerThread();
+        int i = 0;
+        for (int qpn : qpnByOwner.values()) {
+            requester.writeOnly(qpn, 0x100, true, region.va() + 8L * i, region.rkeys()[0], bytes(8, 40 + i));
+            requester.flush();
+            RocePacket ack = onlyReply("the WRITE to queue pair 0x" + Integer.toHexString(qpn));
+            assertEquals(RoceOpcode.RC_ACKNOWLEDGE, ack.opcode().code());
+            assertEquals(AethSyndrome.ACK, ack.aeth().syndrome(), "served by the thread that owns it");
+            assertArrayEquals(bytes(8, 40 + i), memory(8L * i, 8));
+            i++;
+        }
+        long[] after = backend.packetsPerThread();
+        for (int t = 0; t < n; t++) {
+            assertTrue(after[t] > before[t], "thread " + t + " took its queue pair's packet: before "
+                    + java.util.Arrays.toString(before) + ", after " + java.util.Arrays.toString(after));
+        }
+        assertEquals(0L, backend.counters().drops().get("unknown_qp"), "no packet reached a thread that does not own it");
     }
 }

@@ -212,7 +212,8 @@ public final class ResponderIngestBenchmark {
     private static Result measureResponder(boolean raw, boolean atomic, int threads, double seconds, int senders)
             throws Exception {
         SoftRoceConfig config = SoftRoceConfig.of(raw ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP,
-                Ipv4.format(COLLECTOR), CmPolicy.withSecret(SECRET)).withChannel(OPTIONS).withBatchSize(BATCH);
+                Ipv4.format(COLLECTOR), CmPolicy.withSecret(SECRET)).withChannel(OPTIONS).withBatchSize(BATCH)
+                .withThreads(threads);
         // The backend closes first (resources close in reverse): its responder thread may still be
         // executing queued WRITEs into the region when the senders stop.
         try (Arena arena = Arena.ofShared(); SoftRoceBackend backend = SoftRoceBackend.open(config)) {
@@ -222,8 +223,17 @@ public final class ResponderIngestBenchmark {
             backend.start(new AcceptAll());
             List<Sender> load = new ArrayList<>();
             for (int s = 0; s < senders; s++) {
-                Sender sender = new Sender(raw, atomic, COLLECTOR + 1 + s, 0, 0, 0, 0x100 + s);
-                load.add(sender.target(sender.connect(), region.va(), region.rkeys()[0]));
+                // QPNs are random: connect again (a new translator QPN) until sender s's queue pair is
+                // owned by thread s mod threads, so that the senders load every thread.
+                for (int attempt = 0; ; attempt++) {
+                    Sender sender = new Sender(raw, atomic, COLLECTOR + 1 + s, 0, 0, 0, 0x100 + s + 0x1000 * attempt);
+                    int qpn = sender.connect();
+                    if (config.ownerOf(qpn) == s % threads || attempt == 30) {
+                        load.add(sender.target(qpn, region.va(), region.rkeys()[0]));
+                        break;
+                    }
+                    sender.close();
+                }
             }
             String prefix = "dta-rdma-" + Ipv4.format(COLLECTOR);
             List<Thread> agents = Thread.getAllStackTraces().keySet().stream()

@@ -111,11 +111,13 @@ public final class SoftRoceBackend implements RdmaBackend {
     }
 
     /** Data-plane threads (each owns the queue pairs whose QPN mod this is its index). */
+    @Override
     public int threads() {
         return channels.size();
     }
 
     /** Packets each data-plane thread received, by thread index (status: whether the load is spread). */
+    @Override
     public long[] packetsPerThread() {
         return engine.packetsPerThread();
     }

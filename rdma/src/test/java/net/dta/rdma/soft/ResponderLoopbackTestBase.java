@@ -201,19 +201,34 @@ abstract class ResponderLoopbackTestBase extends LoopbackFixture {
     }
 
     @Test
-    void shouldDropADuplicateAtomicNoLongerSaved() throws Exception {
+    void shouldReplayADuplicateAtomicOfTheLast1024PsnsAndDropAnOlderOne() throws Exception {
         start(true);
         int qpn = connect(0x103, 0x100, 1024);
-        for (int i = 0; i < 17; i++) {
-            requester.fetchAdd(qpn, 0x100 + i, region.va() + 8L * i, region.rkeys()[0], 1);
+        int depth = QueuePair.ATOMIC_PSNS;
+        int rkey = region.rkeys()[0];
+        requester.fetchAdd(qpn, 0x100, region.va(), rkey, 1);
+        for (int i = 1; i < depth; i++) { // WRITEs without AckReq: no replies, the PSNs move on
+            requester.writeOnly(qpn, 0x100 + i, false, region.va() + 8, rkey, bytes(8, 1));
+            if (i % 32 == 0) {
+                requester.flush();
+            }
         }
         requester.flush();
-        assertEquals(17, requester.receive(17, 2000).size());
-        requester.fetchAdd(qpn, 0x100, region.va(), region.rkeys()[0], 1); // 17 atomics ago: evicted
+        assertEquals(1, requester.receive(1, 2000).size(), "the FETCH_ADD's ATOMIC ACK");
+        requester.fetchAdd(qpn, 0x100, region.va(), rkey, 1); // 1023 PSNs ago: still saved
+        requester.flush();
+        RocePacket replay = onlyReply("a duplicate FETCH_ADD of the last 1024 PSNs");
+        assertEquals(RoceOpcode.RC_ATOMIC_ACKNOWLEDGE, replay.opcode().code());
+        assertEquals(0x100, replay.bth().psn());
+        assertEquals(0, replay.atomicAckEth().originalData());
+        requester.fetchAdd(qpn, 0x100 + depth, region.va() + 16, rkey, 1); // 1024 PSNs on: takes its slot
+        requester.flush();
+        assertEquals(1, requester.receive(1, 2000).size());
+        requester.fetchAdd(qpn, 0x100, region.va(), rkey, 1);
         requester.flush();
         assertEquals(List.of(), requester.receiveNone());
         awaitCount(1, () -> queuePair(qpn).drops().get("duplicate_atomic_not_saved"), "duplicate_atomic_not_saved");
-        assertEquals(1, Atomics.loadBigEndian(memory, 0));
+        assertEquals(1, Atomics.loadBigEndian(memory, 0), "never executed twice");
     }
 
     @Test

@@ -106,18 +106,29 @@ public final class RawPacketChannel implements PacketChannel {
      * host (several collectors, a translator, parallel test runs) would wake for all RoCEv2 traffic.
      */
     static int[][] udpFilter(int address, int port) {
+        int[][] checks = udpChecks(address, port, 1);
+        int[][] program = java.util.Arrays.copyOf(checks, checks.length + 2);
+        program[checks.length] = new int[] {0x06, 0, 0, 0xFFFF};   // accept
+        program[checks.length + 1] = new int[] {0x06, 0, 0, 0};    // drop
+        return program;
+    }
+
+    /**
+     * The checks of {@link #udpFilter} (X = the IPv4 header length after them), for programs that go
+     * on from there: {@code between} instructions follow before the drop instruction, which every
+     * failed check jumps to.
+     */
+    static int[][] udpChecks(int address, int port, int between) {
         return new int[][] {
-                {0x30, 0, 0, 9},          // ldb [9]          IPv4 protocol
-                {0x15, 0, 8, 17},         // jeq #17 ? next : drop
-                {0x20, 0, 0, 16},         // ld [16]          IPv4 destination address
-                {0x15, 0, 6, address},    // jeq #address ? next : drop
-                {0x28, 0, 0, 6},          // ldh [6]          flags + fragment offset
-                {0x45, 4, 0, 0x3FFF},     // jset MF|offset ? drop : next
-                {0xB1, 0, 0, 0},          // ldxb 4*([0]&0xf) IPv4 header length
-                {0x48, 0, 0, 2},          // ldh [x+2]        UDP destination port
-                {0x15, 0, 1, port},       // jeq #port ? accept : drop
-                {0x06, 0, 0, 0xFFFF},     // accept
-                {0x06, 0, 0, 0},          // drop
+                {0x30, 0, 0, 9},                     // ldb [9]          IPv4 protocol
+                {0x15, 0, 7 + between, 17},          // jeq #17 ? next : drop
+                {0x20, 0, 0, 16},                    // ld [16]          IPv4 destination address
+                {0x15, 0, 5 + between, address},     // jeq #address ? next : drop
+                {0x28, 0, 0, 6},                     // ldh [6]          flags + fragment offset
+                {0x45, 3 + between, 0, 0x3FFF},      // jset MF|offset ? drop : next
+                {0xB1, 0, 0, 0},                     // ldxb 4*([0]&0xf) IPv4 header length
+                {0x48, 0, 0, 2},                     // ldh [x+2]        UDP destination port
+                {0x15, 0, between, port},            // jeq #port ? next : drop
         };
     }
 

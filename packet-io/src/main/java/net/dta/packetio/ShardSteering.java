@@ -61,16 +61,7 @@ public record ShardSteering(int payloadOffset, int mask, int shards) {
             return RawPacketChannel.udpFilter(address, port);
         }
         int shortTarget = shard == 0 ? 4 : 5; // a payload too short for the word: shard 0 counts it (accept), others drop
-        return new int[][] {
-                {0x30, 0, 0, 9},                       // ldb [9]          IPv4 protocol
-                {0x15, 0, 15, 17},                     // jeq #17 ? next : drop
-                {0x20, 0, 0, 16},                      // ld [16]          IPv4 destination address
-                {0x15, 0, 13, address},                // jeq #address ? next : drop
-                {0x28, 0, 0, 6},                       // ldh [6]          flags + fragment offset
-                {0x45, 11, 0, 0x3FFF},                 // jset MF|offset ? drop : next
-                {0xB1, 0, 0, 0},                       // ldxb 4*([0]&0xf) IPv4 header length
-                {0x48, 0, 0, 2},                       // ldh [x+2]        UDP destination port
-                {0x15, 0, 8, port},                    // jeq #port ? next : drop
+        int[][] shardCheck = {
                 {0x80, 0, 0, 0},                       // ld len           the packet's length
                 {0x1C, 0, 0, 0},                       // sub x            minus the IPv4 header
                 {0x35, 0, shortTarget, 8 + payloadOffset + 4}, // jge #(UDP header + word end) ? next : short
@@ -81,5 +72,9 @@ public record ShardSteering(int payloadOffset, int mask, int shards) {
                 {0x06, 0, 0, 0xFFFF},                  // accept
                 {0x06, 0, 0, 0},                       // drop
         };
+        int[][] checks = RawPacketChannel.udpChecks(address, port, shardCheck.length - 1);
+        int[][] program = java.util.Arrays.copyOf(checks, checks.length + shardCheck.length);
+        System.arraycopy(shardCheck, 0, program, checks.length, shardCheck.length);
+        return program;
     }
 }

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import net.dta.rdma.cm.CmParseResult;
 import net.dta.rdma.region.AccessResult;
 import net.dta.rdma.region.Atomics;
 import net.dta.rdma.region.RegionAccess;
@@ -99,7 +100,7 @@ final class Responder {
                 if (cm != null) {
                     cm.onPacket(packet, sink);
                 } else {
-                    stats.cm(net.dta.rdma.cm.CmParseResult.NOT_QP1); // steered here: not to QP 1
+                    stats.cm(CmParseResult.NOT_QP1); // steered here: not to QP 1
                 }
                 return;
             }

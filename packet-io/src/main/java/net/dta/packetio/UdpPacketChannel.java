@@ -54,6 +54,10 @@ public final class UdpPacketChannel implements PacketChannel {
         if (port == 0) {
             throw new IllegalArgumentException("a sharded channel needs a fixed port");
         }
+        // SO_REUSEPORT would let a second endpoint on this address join the group and take a share of
+        // its packets: an exclusive bind first fails, as with one shard, when the address is taken,
+        // and a later endpoint's exclusive bind fails against this group.
+        open(address, port, options).close();
         java.util.List<UdpPacketChannel> group = new java.util.ArrayList<>();
         try {
             for (int i = 0; i < steering.shards(); i++) {

@@ -41,6 +41,21 @@ class ShardSteeringTest {
     }
 
     @Test
+    void shouldRefuseASecondGroupOnTheSameAddressAndPort() throws Exception {
+        int ip = Ipv4.parse(net.dta.testkit.Loopback.uniqueSubnet() + "1");
+        List<UdpPacketChannel> first = UdpPacketChannel.openSharded(ip, 4791, OPTIONS, BY_QPN);
+        try {
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> UdpPacketChannel.openSharded(ip, 4791, OPTIONS, BY_QPN), "a second group would share the packets");
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("another process already uses it"), e.getMessage());
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> UdpPacketChannel.open(ip, 4791, OPTIONS).close(), "and so would a single socket");
+        } finally {
+            first.forEach(PacketChannel::close);
+        }
+    }
+
+    @Test
     void shouldLetEachRawSocketAcceptOnlyTheQueuePairsOfItsShard() throws Exception {
         RawSockets.require();
         String ip = net.dta.testkit.Loopback.uniqueSubnet() + "1";

@@ -100,7 +100,8 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
             for (int i = 0; i < collectorCount; i++) {
                 String address = collectorAddress(i);
                 String yaml = "collector: {name: bench-c" + i + "}\n"
-                        + "network: {address: " + address + ", ingest: " + (mode == Mode.RAW ? "raw" : "udp") + "}\n"
+                        // One responder thread: the CPU column measures that thread (ThreadCpu.named below).
+                        + "network: {address: " + address + ", ingest: " + (mode == Mode.RAW ? "raw" : "udp") + ", threads: 1}\n"
                         + "data-dir: " + dir.resolve("c" + i) + "\n"
                         + "admin: {enabled: false}\n" + "cm: {secret-file: cm.secret}\n"
                         + "queue-pairs: {restore-on-restart: false}\n" + BenchStores.yaml();

@@ -75,6 +75,23 @@ class BenchmarksTest {
     }
 
     @Test
+    void responderIngestExecutesTheWritesAndFetchAddsItReceivesWithOneAndTwoThreads() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        int code = ResponderIngestBenchmark.run(new String[] {"--mode", "udp", "--op", "both", "--seconds", "0.3",
+                "--senders", "2", "--threads", "1,2"}, new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        String out = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, code, out);
+        List<String[]> responderRows = out.lines().map(l -> l.trim().split("\\s+"))
+                .filter(c -> c.length >= 6 && c[2].equals("responder")).toList();
+        assertEquals(4, responderRows.size(), "write and atomic, 1 and 2 threads:\n" + out);
+        for (String[] row : responderRows) {
+            // exec/s: what the responder executed, not ACKed as duplicates or dropped (senders start at the REP's PSN)
+            assertTrue(Double.parseDouble(row[5]) > 0, String.join(" ", row) + "\n" + out);
+        }
+        assertTrue(out.contains("bare-reply"), out);
+    }
+
+    @Test
     void unknownSetUpsAreRefusedBeforeAnythingStarts() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CollectorCpuBenchmark.run(
                 new CollectorCpuBenchmark.Options(1, Duration.ZERO, Duration.ZERO, List.of(Primitive.APPEND), List.of("nic"), 1, "uniform",

@@ -293,8 +293,8 @@ public final class BenchCommand implements Runnable {
 
     /** The software responder's benchmark (docs/performance.md "Responder ingest"). */
     @Command(name = "responder", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Software RoCEv2 responder ingest of Key-Write-sized RDMA WRITEs vs a bare receive loop on the same "
-                    + "socket set-up, UDP and raw mode (raw needs root), in one run.")
+            description = "Software RoCEv2 responder ingest of Key-Write-sized RDMA WRITEs and Key-Increment FETCH_ADDs vs a "
+                    + "bare receive loop on the same socket set-up, UDP and raw mode (raw needs root), in one run.")
     static final class Responder implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -308,10 +308,18 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--senders", paramLabel = "N", defaultValue = "1", description = "Sender threads. Default: ${DEFAULT-VALUE}.")
         int senders;
 
+        @Option(names = "--op", paramLabel = "write|atomic|both", defaultValue = "both",
+                description = "RDMA WRITE Only (Key-Write), FETCH_ADD (Key-Increment) or both. Default: ${DEFAULT-VALUE}.")
+        String op;
+
+        @Option(names = "--threads", paramLabel = "N[,N...]", defaultValue = "1",
+                description = "The responder's data-plane threads; a list measures each in the same run. Default: ${DEFAULT-VALUE}.")
+        String threads;
+
         @Override
         public Integer call() throws Exception {
-            return net.dta.bench.ResponderIngestBenchmark.run(new String[] {"--mode", mode, "--seconds", Double.toString(seconds),
-                    "--senders", Integer.toString(senders)}, System.out);
+            return net.dta.bench.ResponderIngestBenchmark.run(new String[] {"--mode", mode, "--op", op, "--seconds",
+                    Double.toString(seconds), "--senders", Integer.toString(senders), "--threads", threads}, System.out);
         }
     }
 }

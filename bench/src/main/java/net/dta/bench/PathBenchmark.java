@@ -41,7 +41,7 @@ public final class PathBenchmark {
     /**
      * @param paths   packet paths: udp, raw
      * @param senders sender threads of the load (reports, and RDMA requests to the responder)
-     * @param threads data-plane threads of the translator and responder (1: what they run today)
+     * @param threads data-plane threads of the responder rows (the translator runs one: its rows say 1)
      */
     public record Options(Duration warmup, Duration window, Duration jitSettle, List<String> paths, List<Primitive> primitives,
                           int threads, long keys, int sketchCounters, int senders, int appendBatch, Path workDir) {
@@ -91,9 +91,8 @@ public final class PathBenchmark {
                 throw new IllegalArgumentException("paths: unknown packet path \"" + p + "\" (udp, raw)");
             }
         }
-        if (o.threads() != 1) {
-            throw new IllegalArgumentException("threads: the software translator and responder run one data-plane thread on this "
-                    + "branch (N threads are issue 16 item 2); use --threads 1");
+        if (o.threads() < 1 || o.threads() > 64) {
+            throw new IllegalArgumentException("threads: the responder's data-plane threads, 1..64, got " + o.threads());
         }
         String why = VethPath.unavailable();
         if (why != null) {
@@ -131,11 +130,12 @@ public final class PathBenchmark {
             progress.printf(Locale.ROOT, "%s/%s: measuring %.0f s after 1 s of warm-up...%n", path, setup, seconds);
             progress.flush();
             ResponderIngestBenchmark.Result r = switch (setup) {
-                case "bare-receive" -> ResponderIngestBenchmark.measureBare(site, raw, seconds, o.senders());
-                case "responder-write" -> ResponderIngestBenchmark.measureResponder(site, raw, false, seconds, o.senders());
-                default -> ResponderIngestBenchmark.measureResponder(site, raw, true, seconds, o.senders());
+                case "bare-receive" -> ResponderIngestBenchmark.measureBare(site, raw, false, false, seconds, o.senders());
+                case "responder-write" -> ResponderIngestBenchmark.measureResponder(site, raw, false, o.threads(), seconds, o.senders());
+                default -> ResponderIngestBenchmark.measureResponder(site, raw, true, o.threads(), seconds, o.senders());
             };
-            Row row = new Row(path, setup, "-", o.threads(), r.sentPerSecond(), r.receivedPerSecond(), r.writesPerSecond(),
+            Row row = new Row(path, setup, "-", setup.equals("bare-receive") ? 1 : o.threads(), r.sentPerSecond(),
+                    r.receivedPerSecond(), r.executedPerSecond(),
                     r.cpuNanosPerPacket(), r.senderCpuNanosPerPacket(), r.kernelDrops(), setup.equals("bare-receive") ? "" : "bare-receive",
                     null);
             progress.printf(Locale.ROOT, "  %s/%s: %,.0f packets/s received, %.0f ns/packet, sender %.0f ns/packet, %d NAKs%s%n", path,
@@ -149,7 +149,7 @@ public final class PathBenchmark {
     private static List<Row> translatorRows(Placement placement, String path, Options o, PrintWriter progress) throws Exception {
         Mode mode = path.equals("raw") ? Mode.RAW : Mode.UDP;
         TranslatorThroughputBenchmark.Options to = new TranslatorThroughputBenchmark.Options(o.warmup(), o.window(), o.jitSettle(),
-                o.primitives(), List.of(), o.keys(), o.sketchCounters(), o.senders(), mode, o.appendBatch(), o.workDir());
+                o.primitives(), List.of(), o.keys(), o.sketchCounters(), o.senders(), mode, o.appendBatch(), o.workDir(), "none");
         DtaDeployment.Site site = new DtaDeployment.Site(placement, Ipv4.format(VethPath.TRANSLATOR_ADDRESS), "127.0.0.1",
                 i -> Ipv4.format(VethPath.collectorAddress(i)));
         List<Row> rows = new ArrayList<>();
@@ -157,14 +157,14 @@ public final class PathBenchmark {
         Primitive first = o.primitives().get(0);
         try (TranslatorThroughputBenchmark.ForwardingSetup bare = new TranslatorThroughputBenchmark.BareSetup(placement,
                 mode == Mode.RAW, BARE_FORWARDER, TranslatorThroughputBenchmark.BARE_REPORT_PORT, SINK)) {
-            rows.add(row(path, "bare-forward", first, o, TranslatorThroughputBenchmark.measure(placement, bare, first, to, progress), "",
-                    null));
+            rows.add(row(path, "bare-forward", first, o, TranslatorThroughputBenchmark.measure(placement, bare, load(first), to, progress),
+                    "", null));
         }
         for (Primitive p : o.primitives()) {
             Path dir = Files.createDirectories(o.workDir().resolve("path-" + path + "-" + p.shortName()));
             try (DtaDeployment d = new DtaDeployment(site, dir, 1, mode, o.appendBatch(), "translator",
                     java.util.function.UnaryOperator.identity(), false)) {
-                TranslatorThroughputBenchmark.Row r = TranslatorThroughputBenchmark.measure(placement, d, p, to, progress);
+                TranslatorThroughputBenchmark.Row r = TranslatorThroughputBenchmark.measure(placement, d, load(p), to, progress);
                 Settled settled = settle(d, p);
                 progress.printf(Locale.ROOT, "  %s/%s after the load: %,d reports accepted, %,d dropped, %,d requests sent, %,d executed%s%n",
                         path, p.shortName(), settled.reportsAccepted(), settled.reportsDropped(), settled.requestsSent(),
@@ -176,9 +176,14 @@ public final class PathBenchmark {
         return rows;
     }
 
+    private static TranslatorThroughputBenchmark.Load load(Primitive p) {
+        return new TranslatorThroughputBenchmark.Load(p.shortName(), p.shortName() + "=1");
+    }
+
+    /** Translator and bare-forward rows: one forwarding thread (the translator runs one data-plane thread). */
     private static Row row(String path, String setup, Primitive p, Options o, TranslatorThroughputBenchmark.Row r, String baseline,
                            Settled settled) {
-        return new Row(path, setup, p.shortName(), o.threads(), r.offered(), r.reports(),
+        return new Row(path, setup, p.shortName(), 1, r.offered(), r.reports(),
                 setup.equals("translator") ? r.received() : -1, r.cpuNanos(), r.senderCpuNanos(), r.kernelDrops(), baseline, settled);
     }
 

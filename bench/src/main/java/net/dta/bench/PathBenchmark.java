@@ -41,10 +41,10 @@ public final class PathBenchmark {
     /**
      * @param paths   packet paths: udp, raw
      * @param senders sender threads of the load (reports, and RDMA requests to the responder)
-     * @param threads data-plane threads of the responder rows (the translator runs one: its rows say 1)
+     * @param threads data-plane thread counts of the responder rows, each measured (the translator runs one: its rows say 1)
      */
     public record Options(Duration warmup, Duration window, Duration jitSettle, List<String> paths, List<Primitive> primitives,
-                          int threads, long keys, int sketchCounters, int senders, int appendBatch, Path workDir) {
+                          List<Integer> threads, long keys, int sketchCounters, int senders, int appendBatch, Path workDir) {
     }
 
     /**
@@ -91,8 +91,8 @@ public final class PathBenchmark {
                 throw new IllegalArgumentException("paths: unknown packet path \"" + p + "\" (udp, raw)");
             }
         }
-        if (o.threads() < 1 || o.threads() > 64) {
-            throw new IllegalArgumentException("threads: the responder's data-plane threads, 1..64, got " + o.threads());
+        if (o.threads().isEmpty() || o.threads().stream().anyMatch(t -> t < 1 || t > 64)) {
+            throw new IllegalArgumentException("threads: the responder's data-plane thread counts, each 1..64, got " + o.threads());
         }
         String why = VethPath.unavailable();
         if (why != null) {
@@ -100,7 +100,7 @@ public final class PathBenchmark {
         }
         out.printf(Locale.ROOT, "packet path over veth: reporter ns -> translator ns -> collector ns, %d sender thread(s), "
                         + "%.0f s warm-up + %.0f s measured, %,d uniform keys, %d sketch counters per report, Append batches of %d, "
-                        + "%d data-plane thread(s)%n", o.senders(), o.warmup().toNanos() / 1e9, o.window().toNanos() / 1e9, o.keys(),
+                        + "responder data-plane threads %s%n", o.senders(), o.warmup().toNanos() / 1e9, o.window().toNanos() / 1e9, o.keys(),
                 o.sketchCounters(), o.appendBatch(), o.threads());
         out.println(Machine.describe());
         out.flush();
@@ -126,15 +126,24 @@ public final class PathBenchmark {
                 VethPath::senderAddress);
         double seconds = o.window().toNanos() / 1e9;
         List<Row> rows = new ArrayList<>();
-        for (String setup : List.of("bare-receive", "responder-write", "responder-fetch-add")) {
-            progress.printf(Locale.ROOT, "%s/%s: measuring %.0f s after 1 s of warm-up...%n", path, setup, seconds);
+        List<String> setups = new ArrayList<>(List.of("bare-receive"));
+        List<Integer> counts = new ArrayList<>(List.of(1));
+        for (int t : o.threads()) {
+            setups.addAll(List.of("responder-write", "responder-fetch-add"));
+            counts.addAll(List.of(t, t));
+        }
+        for (int i = 0; i < setups.size(); i++) {
+            String setup = setups.get(i);
+            int threads = counts.get(i);
+            progress.printf(Locale.ROOT, "%s/%s (%d thread(s)): measuring %.0f s after 1 s of warm-up...%n", path, setup, threads,
+                    seconds);
             progress.flush();
             ResponderIngestBenchmark.Result r = switch (setup) {
                 case "bare-receive" -> ResponderIngestBenchmark.measureBare(site, raw, false, false, seconds, o.senders());
-                case "responder-write" -> ResponderIngestBenchmark.measureResponder(site, raw, false, o.threads(), seconds, o.senders());
-                default -> ResponderIngestBenchmark.measureResponder(site, raw, true, o.threads(), seconds, o.senders());
+                case "responder-write" -> ResponderIngestBenchmark.measureResponder(site, raw, false, threads, seconds, o.senders());
+                default -> ResponderIngestBenchmark.measureResponder(site, raw, true, threads, seconds, o.senders());
             };
-            Row row = new Row(path, setup, "-", setup.equals("bare-receive") ? 1 : o.threads(), r.sentPerSecond(),
+            Row row = new Row(path, setup, "-", threads, r.sentPerSecond(),
                     r.receivedPerSecond(), r.executedPerSecond(),
                     r.cpuNanosPerPacket(), r.senderCpuNanosPerPacket(), r.kernelDrops(), setup.equals("bare-receive") ? "" : "bare-receive",
                     null);

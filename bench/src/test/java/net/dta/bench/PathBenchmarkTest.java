@@ -40,7 +40,7 @@ class PathBenchmarkTest {
         StringWriter out = new StringWriter();
         StringWriter progress = new StringWriter();
         List<PathBenchmark.Row> rows = PathBenchmark.run(new PathBenchmark.Options(Duration.ofMillis(500), Duration.ofMillis(700),
-                Duration.ZERO, List.of("udp"), List.of(Primitive.KEY_INCREMENT), 1, 1024, 4, 1, 16, dir),
+                Duration.ZERO, List.of("udp"), List.of(Primitive.KEY_INCREMENT), List.of(2), 1024, 4, 1, 16, dir),
                 new PrintWriter(out), new PrintWriter(progress));
 
         assertEquals(List.of("bare-receive", "responder-write", "responder-fetch-add", "bare-forward", "translator"),

@@ -311,9 +311,10 @@ public final class BenchCommand implements Runnable {
                 description = "Packet paths: udp (kernel UDP sockets), raw (raw IPv4 sockets, exact ICRCs). Default: ${DEFAULT-VALUE}.")
         String paths;
 
-        @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
-                description = "Data-plane threads of the software responder in the responder rows (the translator runs one). Default: ${DEFAULT-VALUE}.")
-        int threads;
+        @Option(names = "--threads", defaultValue = "1", paramLabel = "N,..",
+                description = "Data-plane thread counts of the software responder, each measured (e.g. 1,2; the translator runs one). "
+                        + "Default: ${DEFAULT-VALUE}.")
+        String threads;
 
         @Option(names = "--senders", defaultValue = "1", paramLabel = "N",
                 description = "Sender threads (batched sendmmsg; their own CPU per packet is a column). Default: ${DEFAULT-VALUE}.")
@@ -332,8 +333,20 @@ public final class BenchCommand implements Runnable {
             int appendBatch = m.appendBatch();
             return m.inWorkDir(dir -> net.dta.bench.PathBenchmark.run(new net.dta.bench.PathBenchmark.Options(
                     Numbers.duration(m.warmup, "warmup"), Numbers.duration(m.seconds, "seconds"), Numbers.duration(jitSettle, "jit-settle"),
-                    List.of(paths.split(",")), primitives, threads, Numbers.count(m.keys, "keys"), m.sketchCounters, senders, appendBatch,
+                    List.of(paths.split(",")), primitives, threadCounts(), Numbers.count(m.keys, "keys"), m.sketchCounters, senders, appendBatch,
                     dir), out, err));
+        }
+
+        private List<Integer> threadCounts() {
+            List<Integer> counts = new ArrayList<>();
+            for (String t : threads.split(",")) {
+                try {
+                    counts.add(Integer.parseInt(t.strip()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("threads: \"" + t.strip() + "\" is not a number (e.g. --threads 1,2)");
+                }
+            }
+            return counts;
         }
     }
 

@@ -85,6 +85,24 @@ class Services:
         self.procs.remove(proc)
         return proc.log
 
+    def start_translator(self, host, config):
+        """The software translator in `host`'s namespace (the software variant's translator router)."""
+        ready = os.path.join(os.path.dirname(config), "ready")
+        _remove(ready)
+        p = self._start("translator-" + host.name, ["translator", "run", "--config", config, "--ready-file", ready], host)
+        return read_ready(ready, p, 120, "the software translator on " + host.name)
+
+    def start_agents(self, hosts_configs):
+        """A reporter agent in each router's namespace (the software variant): all started, then awaited."""
+        started = []
+        for host, config in hosts_configs:
+            ready = os.path.join(os.path.dirname(config), "agent.ready")
+            _remove(ready)
+            started.append((host, ready, self._start("agent-" + host.name, ["reporter", "agent", "--config", config,
+                                                                            "--ready-file", ready], host)))
+        for host, ready, p in started:
+            read_ready(ready, p, 120, "the reporter agent on " + host.name)
+
     def start_controller(self, deployment):
         ready = os.path.join(self.run_dir, "controller.ready")
         _remove(ready)

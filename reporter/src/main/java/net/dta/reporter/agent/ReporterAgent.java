@@ -73,14 +73,15 @@ public final class ReporterAgent implements Runnable, AutoCloseable {
     static final String[] COUNTER_NAMES = {"frames", "forwarded", "monitored", "postcards", "key_writes", "key_increments",
             "drop_events", "congestion_events", "queue_drop_events", "queue_dropped_packets", "bad_frames", "errors"};
 
-    private final AgentConfig config;
     private final int switchId;
     private final int address;
-    private final FlowTable flows;
-    private final Prefix[] routes;
-    private final int eventsStore;
-    private final long eventsList;
-    private final int congestionThreshold;
+    private final ConfigWatch watch;
+    private AgentConfig config;
+    private FlowTable flows;
+    private Prefix[] routes;
+    private int eventsStore;
+    private long eventsList;
+    private int congestionThreshold;
     private final PacketTap tap;
     private final QdiscStats qdiscs;
     private final DtaReporter reporter;
@@ -91,18 +92,18 @@ public final class ReporterAgent implements Runnable, AutoCloseable {
     private final CounterArray counters = new CounterArray(COUNTER_NAMES.length);
     private final LogOnce logOnce = new LogOnce(LOG, 2);
     private final long dropIntervalNanos;
+    private volatile long reloads;
     private volatile boolean running = true;
 
-    private ReporterAgent(AgentConfig config, PacketTap tap, QdiscStats qdiscs, DtaReporter reporter, Map<Integer, String> interfaces) {
+    private ReporterAgent(AgentConfig config, ConfigWatch watch, PacketTap tap, QdiscStats qdiscs, DtaReporter reporter,
+                          Map<Integer, String> interfaces) {
         this.config = config;
+        this.watch = watch;
         this.switchId = (int) config.switchId();
         this.address = config.address32();
         this.flows = new FlowTable(config.flowRules());
-        this.routes = config.routePrefixes().stream().map(Prefix::parse).toArray(Prefix[]::new);
-        AgentConfig.Events e = config.events();
-        this.eventsStore = e == null ? 0 : e.store();
-        this.eventsList = e == null ? 0 : e.list();
-        this.congestionThreshold = e == null || e.congestionThreshold() == null ? 0 : e.congestionThreshold();
+        this.routes = routes(config);
+        events(config.events());
         this.tap = tap;
         this.qdiscs = qdiscs;
         this.reporter = reporter;
@@ -114,15 +115,29 @@ public final class ReporterAgent implements Runnable, AutoCloseable {
         }
     }
 
-    /** Opens the tap, the rtnetlink socket and the report socket (bound to the router's address). */
-    public static ReporterAgent open(AgentConfig config) throws IOException {
+    private void events(AgentConfig.Events e) {
+        eventsStore = e == null ? 0 : e.store();
+        eventsList = e == null ? 0 : e.list();
+        congestionThreshold = e == null || e.congestionThreshold() == null ? 0 : e.congestionThreshold();
+    }
+
+    private static Prefix[] routes(AgentConfig config) {
+        return config.routePrefixes().stream().map(Prefix::parse).toArray(Prefix[]::new);
+    }
+
+    /**
+     * Opens the tap, the rtnetlink socket and the report socket (bound to the router's address).
+     * With a {@code watch}, the flow rules, routes and events' threshold are taken again from the
+     * file when it changes (what a controller's rewrite of a P4 reporter's tables does).
+     */
+    public static ReporterAgent open(AgentConfig config, ConfigWatch watch) throws IOException {
         PacketTap tap = PacketTap.open(TAP_SLOTS, POLL_MILLIS);
         QdiscStats qdiscs = null;
         try {
             qdiscs = QdiscStats.open();
             ReporterOptions options = ReporterOptions.parse(config.translator()).withBindAddress(config.address32()).withBatchSize(8);
             DtaReporter reporter = DtaReporter.open(options);
-            return new ReporterAgent(config, tap, qdiscs, reporter, interfaces());
+            return new ReporterAgent(config, watch, tap, qdiscs, reporter, interfaces());
         } catch (IOException | RuntimeException e) {
             tap.close();
             if (qdiscs != null) {
@@ -163,6 +178,7 @@ public final class ReporterAgent implements Runnable, AutoCloseable {
             if (now - nextDropRead >= 0) {
                 nextDropRead = now + dropIntervalNanos;
                 queueDrops();
+                reload();
             }
             if (reporter.pending() > 0) {
                 reporter.flush();
@@ -235,6 +251,33 @@ public final class ReporterAgent implements Runnable, AutoCloseable {
             event(EVENT_CONGESTION, depth, CONGESTION_EVENTS);
         }
         return refreshed;
+    }
+
+    /** A changed, valid file replaces the rules; an invalid one is logged and the rules stay. */
+    private void reload() {
+        if (watch == null) {
+            return;
+        }
+        AgentConfig next;
+        try {
+            next = watch.changed();
+        } catch (IllegalArgumentException e) {
+            counters.increment(ERRORS);
+            LOG.warn("configuration not reloaded, the rules stay as they were: {}", e.getMessage());
+            return;
+        }
+        if (next == null) {
+            return;
+        }
+        if (next.switchId() != switchId || next.address32() != address || !next.translator().equals(config.translator())) {
+            LOG.warn("configuration reloaded without switch-id, address and translator: those need a restart");
+        }
+        config = next;
+        flows = new FlowTable(next.flowRules());
+        routes = routes(next);
+        events(next.events());
+        reloads++;
+        LOG.info("configuration reloaded: {} flow rule(s), {} route(s)", flows.size(), routes.length);
     }
 
     private boolean refreshQueues() {
@@ -310,12 +353,13 @@ public final class ReporterAgent implements Runnable, AutoCloseable {
         }
         List<InterfaceStatus> ifs = new ArrayList<>();
         interfaces.forEach((ifindex, name) -> ifs.add(new InterfaceStatus(name, ifindex, qdiscs.queueLength(ifindex), lastDrops[ifindex])));
-        return new Status(config.name(), config.switchId(), config.address(), config.translator(), flows.size(), c,
+        return new Status(config.name(), config.switchId(), config.address(), config.translator(), flows.size(), reloads, c,
                 reporter.counters().sent(), reporter.counters().sendErrors(), ifs,
                 "queue depth: packets in the egress interface's root qdisc (rtnetlink), read after the packet left it");
     }
 
-    public record Status(String name, long switchId, String address, String translator, int flowRules, Map<String, Long> counters,
+    public record Status(String name, long switchId, String address, String translator, int flowRules, long reloads,
+                         Map<String, Long> counters,
                          long reportsSent, long reportSendErrors, List<InterfaceStatus> interfaces, String queueDepth) {
     }
 

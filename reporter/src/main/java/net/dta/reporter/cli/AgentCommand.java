@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import net.dta.common.admin.AdminServer;
 import net.dta.reporter.agent.AgentConfig;
+import net.dta.reporter.agent.ConfigWatch;
 import net.dta.reporter.agent.ReporterAgent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,7 +48,7 @@ public final class AgentCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        ReporterAgent agent = ReporterAgent.open(c);
+        ReporterAgent agent = ReporterAgent.open(c, new ConfigWatch(config));
         AdminServer admin = null;
         if (c.admin() != null) {
             int colon = c.admin().lastIndexOf(':');

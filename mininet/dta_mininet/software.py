@@ -1,0 +1,110 @@
+"""The software variant (`--software`, docs/mininet.md "The software variant"): no BMv2. Every
+switch of the topology is a Linux router in its own network namespace (a Mininet host with IPv4
+forwarding on), with the routes the P4 variant's controller writes (Fabric.routes: a /32 per host
+and one to the translator, each out of a port to a next-hop MAC, as static neighbour entries).
+Each leaf and spine runs a reporter agent (./dta reporter agent) that watches what the router
+forwards and sends the P4 reporter's reports; the translator's namespace runs the software
+translator (./dta translator run, raw mode), which the controller programs over P4Runtime on its
+management link."""
+
+import json
+import os
+import subprocess
+
+from . import deployment
+
+QUEUE_LIMIT = 16         # packets the congestion scenario's bottleneck qdisc holds (as BMv2's queue there)
+QUEUE_RATE_BITS = 40000  # its rate: ~20 datagrams/s of the burst's size, as BMv2's 20 packets/s
+
+
+def add_routers(net, fabric):
+    """The switches as plain hosts (router namespaces); their interfaces get the switch's MAC after build."""
+    from mininet.node import Host
+    for name in fabric.switches:
+        net.addHost(name, cls=Host, ip=None)
+
+
+def configure_routers(net, fabric):
+    """IPv4 forwarding, the router's address on its loopback, every interface with the switch's MAC
+    (frames addressed to the router by its neighbours' static entries), and the routes."""
+    for name, sw in fabric.switches.items():
+        node = net.get(name)
+        node.cmd("sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 "
+                 "net.ipv4.conf.all.send_redirects=0 net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1")
+        node.cmd("ip addr add %s/32 dev lo" % sw.address)
+        for intf in node.intfList():
+            if intf.name == "lo" or intf.name.endswith("-eth%d" % deployment.MGMT_PORT):
+                continue
+            node.cmd("ip link set %s address %s" % (intf.name, sw.mac))
+            node.cmd("sysctl -qw net.ipv4.conf.%s.rp_filter=0 net.ipv6.conf.%s.disable_ipv6=1" % (
+                intf.name.replace(".", "/"), intf.name.replace(".", "/")))
+            node.cmd("ethtool -K %s tx off" % intf.name)
+        apply_routes(net, fabric, name)
+
+
+def apply_routes(net, fabric, switch):
+    """The switch's routes from the topology: each /32 out of its port, with a static neighbour entry
+    for the next hop's MAC (the routers answer no ARP for each other's routes: like the P4 variant,
+    the next hop's MAC is in the route). Routes of a port that went away are replaced."""
+    node = net.get(switch)
+    for prefix, port, mac in fabric.routes(switch):
+        dst = prefix.split("/")[0]
+        intf = "%s-eth%d" % (switch, port)
+        node.cmd("ip route replace %s dev %s" % (prefix, intf))
+        node.cmd("ip neigh replace %s lladdr %s dev %s nud permanent" % (dst, mac, intf))
+
+
+def start_translator(services, net, fabric, run_dir):
+    tr = fabric.translator().name
+    return services.start_translator(net.get(tr), os.path.join(run_dir, tr, "translator.yaml"))
+
+
+def start_agents(services, net, fabric, run_dir):
+    services.start_agents([(net.get(sw.name), os.path.join(run_dir, sw.name, "agent.yaml")) for sw in fabric.reporters()])
+
+
+def agent_status(net, switch):
+    """A reporter agent's /status, read inside its namespace (its admin endpoint is on the namespace's loopback)."""
+    out = net.get(switch).cmd("%s -c 'import urllib.request,sys; sys.stdout.write(urllib.request.urlopen("
+                              "\"http://127.0.0.1:%d/status\", timeout=10).read().decode())'"
+                              % ("/usr/bin/python3", deployment.AGENT_ADMIN_PORT))
+    try:
+        return json.loads(out)
+    except ValueError:
+        return {"error": out.strip()}
+
+
+def agents_sent(net, fabric):
+    """Reports the agents sent, by kind, summed over the routers."""
+    total = {}
+    for sw in fabric.reporters():
+        counters = agent_status(net, sw.name).get("counters", {})
+        for k in ("postcards", "key_writes", "key_increments", "drop_events", "congestion_events", "queue_drop_events"):
+            total[k] = total.get(k, 0) + counters.get(k, 0)
+    return total
+
+
+def limit_queue(net, switch, port):
+    """The bottleneck: an htb at QUEUE_RATE_BITS with a QUEUE_LIMIT-packet FIFO on the switch's port:
+    its root qdisc's queue length is the depth the agent reports, its drops the queue-drop events."""
+    intf = "%s-eth%d" % (switch, port)
+    node = net.get(switch)
+    for cmd in ("tc qdisc replace dev %s root handle 5: htb default 1" % intf,
+                "tc class replace dev %s parent 5: classid 5:1 htb rate %dbit burst 1600" % (intf, QUEUE_RATE_BITS),
+                "tc qdisc replace dev %s parent 5:1 handle 10: pfifo limit %d" % (intf, QUEUE_LIMIT)):
+        out = node.cmd(cmd + " 2>&1")
+        if "rror" in out:
+            raise RuntimeError("%s: %s: %s" % (switch, cmd, out.strip()))
+
+
+def cut_link(net, fabric, a, b):
+    """Both ends of the link down (a Linux router, unlike BMv2, carries on with its other ports)."""
+    for sw, peer in ((a, b), (b, a)):
+        net.get(sw).cmd("ip link set %s-eth%d down" % (sw, fabric.switches[sw].ports[peer]))
+
+
+def reroute(net, fabric):
+    """After a link went down: every router's routes again from the topology (the agents re-read
+    their rewritten files themselves)."""
+    for name in fabric.switches:
+        apply_routes(net, fabric, name)

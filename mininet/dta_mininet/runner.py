@@ -258,15 +258,14 @@ def main(argv=None):
         net, root = build_network(fabric, bin_dir, log_dir)
         net.start()
         configure_hosts(net, fabric)
-        for c in fabric.hosts_of("collector"):
+        if args.software:
+            print("*** collectors on %s (raw ingest), the software translator on %s (raw mode), reporter agents on %d routers"
+                  % (", ".join(c.name for c in fabric.hosts_of("collector")), fabric.translator().name,
+                     len(fabric.reporters())), flush=True)
+            software.start_components(services, net, fabric, run_dir)
+        for c in ([] if args.software else fabric.hosts_of("collector")):
             print("*** collector on %s (%s, raw ingest)" % (c.name, c.ip), flush=True)
             services.start_collector(net.get(c.name))
-        if args.software:
-            tr = fabric.translator()
-            print("*** software translator on %s (%s, raw mode)" % (tr.name, tr.address), flush=True)
-            software.start_translator(services, net, fabric, run_dir)
-            print("*** reporter agents on %d routers" % len(fabric.reporters()), flush=True)
-            software.start_agents(services, net, fabric, run_dir)
         print("*** switch controller (root namespace), programming the fabric", flush=True)
         services.start_controller(deployment_file)
         services.await_fabric_programmed(180)
@@ -315,9 +314,10 @@ def main(argv=None):
                 failure = scenarios.link_failure(net, fabric, services, lambda: deployment.write(
                     fabric, run_dir, reporter_json, translator_json), http, TRAFFIC, PYTHON)
                 failure["seconds"] = round(time.time() - t0, 1)
-                print("*** link %s-%s down: the controller applied the new routes in %.0f s; a new flow's path %s "
+                print("*** link %s-%s down: %s applied the new routes in %.0f s; a new flow's path %s "
                       "(before the failure %s), %d/%d datagrams arrived" % (
-                          failure["link"][0], failure["link"][1], failure["reroute_seconds"], failure["valid_hops"],
+                          failure["link"][0], failure["link"][1], "routers and agents" if fabric.software else "the controller",
+                          failure["reroute_seconds"], failure["valid_hops"],
                           failure["path_before"], failure["received"], failure["sent"]), flush=True)
             if args.check:
                 with open(args.check, "w") as out:

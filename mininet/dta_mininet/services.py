@@ -70,11 +70,7 @@ class Services:
         return proc
 
     def start_collector(self, host):
-        ready = os.path.join(self.run_dir, host.name, "ready")
-        _remove(ready)
-        p = self._start("collector-" + host.name, ["collector", "run", "--config",
-                        os.path.join(self.run_dir, host.name, "collector.yaml"), "--ready-file", ready], host)
-        return read_ready(ready, p, 120, "collector on " + host.name)
+        return self.start_together([self.collector_start(host)])[0]
 
     def kill(self, name):
         """SIGKILL to the process started as `name` (a crash: no clean stop, no state saved at exit);
@@ -85,23 +81,19 @@ class Services:
         self.procs.remove(proc)
         return proc.log
 
-    def start_translator(self, host, config):
-        """The software translator in `host`'s namespace (the software variant's translator router)."""
-        ready = os.path.join(os.path.dirname(config), "ready")
-        _remove(ready)
-        p = self._start("translator-" + host.name, ["translator", "run", "--config", config, "--ready-file", ready], host)
-        return read_ready(ready, p, 120, "the software translator on " + host.name)
-
-    def start_agents(self, hosts_configs):
-        """A reporter agent in each router's namespace (the software variant): all started, then awaited."""
+    def start_together(self, starts):
+        """Several processes started at once, then awaited (JVM starts overlap): `starts` are
+        (name, ./dta arguments without --ready-file, host, ready file, what). Returns their ready files' contents."""
         started = []
-        for host, config in hosts_configs:
-            ready = os.path.join(os.path.dirname(config), "agent.ready")
+        for name, args, host, ready, what in starts:
             _remove(ready)
-            started.append((host, ready, self._start("agent-" + host.name, ["reporter", "agent", "--config", config,
-                                                                            "--ready-file", ready], host)))
-        for host, ready, p in started:
-            read_ready(ready, p, 120, "the reporter agent on " + host.name)
+            started.append((ready, what, self._start(name, args + ["--ready-file", ready], host)))
+        return [read_ready(ready, p, 120, what) for ready, what, p in started]
+
+    def collector_start(self, host):
+        """start_together's entry for a collector on its host."""
+        return ("collector-" + host.name, ["collector", "run", "--config", os.path.join(self.run_dir, host.name, "collector.yaml")],
+                host, os.path.join(self.run_dir, host.name, "ready"), "collector on " + host.name)
 
     def start_controller(self, deployment):
         ready = os.path.join(self.run_dir, "controller.ready")

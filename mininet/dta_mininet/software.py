@@ -9,12 +9,11 @@ management link."""
 
 import json
 import os
-import subprocess
+import time
 
 from . import deployment
 
-QUEUE_LIMIT = 16         # packets the congestion scenario's bottleneck qdisc holds (as BMv2's queue there)
-QUEUE_RATE_BITS = 40000  # its rate: ~20 datagrams/s of the burst's size, as BMv2's 20 packets/s
+QUEUE_RATE_BITS = 40000  # the congestion scenario's bottleneck: ~20 of the burst's 242-byte frames/s, as BMv2's 20 packets/s
 
 
 def add_routers(net, fabric):
@@ -54,13 +53,17 @@ def apply_routes(net, fabric, switch):
         node.cmd("ip neigh replace %s lladdr %s dev %s nud permanent" % (dst, mac, intf))
 
 
-def start_translator(services, net, fabric, run_dir):
+def start_components(services, net, fabric, run_dir):
+    """The collectors, the software translator in the translator router's namespace and a reporter
+    agent in every other router's, started together (their JVM starts overlap), then awaited."""
     tr = fabric.translator().name
-    return services.start_translator(net.get(tr), os.path.join(run_dir, tr, "translator.yaml"))
-
-
-def start_agents(services, net, fabric, run_dir):
-    services.start_agents([(net.get(sw.name), os.path.join(run_dir, sw.name, "agent.yaml")) for sw in fabric.reporters()])
+    starts = [services.collector_start(net.get(c.name)) for c in fabric.hosts_of("collector")]
+    starts.append(("translator-" + tr, ["translator", "run", "--config", os.path.join(run_dir, tr, "translator.yaml")],
+                   net.get(tr), os.path.join(run_dir, tr, "ready"), "the software translator on " + tr))
+    for sw in fabric.reporters():
+        starts.append(("agent-" + sw.name, ["reporter", "agent", "--config", os.path.join(run_dir, sw.name, "agent.yaml")],
+                       net.get(sw.name), os.path.join(run_dir, sw.name, "agent.ready"), "the reporter agent on " + sw.name))
+    services.start_together(starts)
 
 
 def agent_status(net, switch):
@@ -84,14 +87,14 @@ def agents_sent(net, fabric):
     return total
 
 
-def limit_queue(net, switch, port):
-    """The bottleneck: an htb at QUEUE_RATE_BITS with a QUEUE_LIMIT-packet FIFO on the switch's port:
+def limit_queue(net, switch, port, limit):
+    """The bottleneck: an htb at QUEUE_RATE_BITS with a `limit`-packet FIFO on the switch's port:
     its root qdisc's queue length is the depth the agent reports, its drops the queue-drop events."""
     intf = "%s-eth%d" % (switch, port)
     node = net.get(switch)
     for cmd in ("tc qdisc replace dev %s root handle 5: htb default 1" % intf,
                 "tc class replace dev %s parent 5: classid 5:1 htb rate %dbit burst 1600" % (intf, QUEUE_RATE_BITS),
-                "tc qdisc replace dev %s parent 5:1 handle 10: pfifo limit %d" % (intf, QUEUE_LIMIT)):
+                "tc qdisc replace dev %s parent 5:1 handle 10: pfifo limit %d" % (intf, limit)):
         out = node.cmd(cmd + " 2>&1")
         if "rror" in out:
             raise RuntimeError("%s: %s: %s" % (switch, cmd, out.strip()))
@@ -108,3 +111,25 @@ def reroute(net, fabric):
     their rewritten files themselves)."""
     for name in fabric.switches:
         apply_routes(net, fabric, name)
+
+
+def agent_files(fabric, run_dir):
+    """Each agent's configuration file's text."""
+    out = {}
+    for sw in fabric.reporters():
+        with open(os.path.join(run_dir, sw.name, "agent.yaml")) as f:
+            out[sw.name] = f.read()
+    return out
+
+
+def await_agents_reloaded(net, fabric, run_dir, before, deadline):
+    """Until every agent whose file the rewrite changed has reloaded it (they poll their files; the
+    failure scenario's rewrite is the only one of a run: its first reload). Returns their names."""
+    changed = [name for name, text in agent_files(fabric, run_dir).items() if before[name] != text]
+    while True:
+        pending = [n for n in changed if agent_status(net, n).get("reloads", 0) < 1]
+        if not pending:
+            return changed
+        if time.time() > deadline:
+            raise RuntimeError("reporter agents %s did not reload their rewritten configuration" % pending)
+        time.sleep(0.3)

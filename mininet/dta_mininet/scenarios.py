@@ -106,7 +106,9 @@ def _await_answers(result, http, timeout):
         result["events"] = [decode_event(e["value"]) for e in answer.get("entries", [])]
         kinds = {e["event"] for e in result["events"]}
         wanted = {EVENT_DROP, EVENT_CONGESTION} | ({EVENT_QUEUE_DROPS} if result.get("software") else set())
-        if wanted <= kinds and sum(e["event"] == EVENT_DROP for e in result["events"]) \
+        lost = sum(result["flows"][n]["sent"] - result["flows"][n]["received"] for n in ("background", "probe"))
+        queue_drops = sum(e["queue_depth"] for e in result["events"] if e["event"] == EVENT_QUEUE_DROPS)
+        if wanted <= kinds and (not result.get("software") or queue_drops >= lost) and sum(e["event"] == EVENT_DROP for e in result["events"]) \
                 >= result["flows"]["unrouted"]["sent"] or time.time() > deadline:
             return
         time.sleep(0.5)

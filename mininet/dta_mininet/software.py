@@ -56,14 +56,19 @@ def apply_routes(net, fabric, switch):
 def start_components(services, net, fabric, run_dir):
     """The collectors, the software translator in the translator router's namespace and a reporter
     agent in every other router's, started together (their JVM starts overlap), then awaited."""
-    tr = fabric.translator().name
     starts = [services.collector_start(net.get(c.name)) for c in fabric.hosts_of("collector")]
-    starts.append(("translator-" + tr, ["translator", "run", "--config", os.path.join(run_dir, tr, "translator.yaml")],
-                   net.get(tr), os.path.join(run_dir, tr, "ready"), "the software translator on " + tr))
+    starts.append(translator_start(services, net, fabric))
     for sw in fabric.reporters():
         starts.append(("agent-" + sw.name, ["reporter", "agent", "--config", os.path.join(run_dir, sw.name, "agent.yaml")],
                        net.get(sw.name), os.path.join(run_dir, sw.name, "agent.ready"), "the reporter agent on " + sw.name))
     services.start_together(starts)
+
+
+def translator_start(services, net, fabric):
+    """Services.start_together's entry for the software translator in the translator router's namespace."""
+    tr = fabric.translator().name
+    return ("translator-" + tr, ["translator", "run", "--config", os.path.join(services.run_dir, tr, "translator.yaml")],
+            net.get(tr), os.path.join(services.run_dir, tr, "ready"), "the software translator on " + tr)
 
 
 def agent_status(net, switch):

@@ -57,14 +57,15 @@ class Services:
         self.controller_admin = None
         self.env = dict(os.environ, DTA_NO_BUILD="1")
 
-    def _start(self, name, args, host=None):
+    def _start(self, name, args, host=None, java_opts=None):
         log = os.path.join(self.log_dir, name + ".log")
+        env = dict(self.env, DTA_JAVA_OPTS=(self.env.get("DTA_JAVA_OPTS", "") + " " + java_opts).strip()) if java_opts else self.env
         with open(log, "a") as out:      # a restarted process appends to its first run's log
             cmd = [os.path.join(self.repo, "dta")] + args
             if host is None:
-                p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=self.env, start_new_session=True)
+                p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
             else:
-                p = host.popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=self.env)
+                p = host.popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
         proc = Process(name, p, log)
         self.procs.append(proc)
         return proc
@@ -83,11 +84,12 @@ class Services:
 
     def start_together(self, starts):
         """Several processes started at once, then awaited (JVM starts overlap): `starts` are
-        (name, ./dta arguments without --ready-file, host, ready file, what). Returns their ready files' contents."""
+        (name, ./dta arguments without --ready-file, host, ready file, what[, JVM options]). Returns their
+        ready files' contents."""
         started = []
-        for name, args, host, ready, what in starts:
+        for name, args, host, ready, what, *java_opts in starts:
             _remove(ready)
-            started.append((ready, what, self._start(name, args + ["--ready-file", ready], host)))
+            started.append((ready, what, self._start(name, args + ["--ready-file", ready], host, *java_opts)))
         return [read_ready(ready, p, 120, what) for ready, what, p in started]
 
     def collector_start(self, host):

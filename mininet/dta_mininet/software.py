@@ -9,10 +9,13 @@ management link."""
 
 import json
 import os
+import tempfile
 import time
 
 from . import deployment
 
+# One JVM per router: small, quick to start (C1 only, serial GC); a Mininet fabric's rates are low.
+AGENT_JAVA_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx96m -Xss512k"
 QUEUE_RATE_BITS = 40000  # the congestion scenario's bottleneck: ~20 of the burst's 242-byte frames/s, as BMv2's 20 packets/s
 
 
@@ -30,27 +33,38 @@ def configure_routers(net, fabric):
         node = net.get(name)
         node.cmd("sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 "
                  "net.ipv4.conf.all.send_redirects=0 net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1")
-        node.cmd("ip addr add %s/32 dev lo" % sw.address)
-        for intf in node.intfList():
-            if intf.name == "lo" or intf.name.endswith("-eth%d" % deployment.MGMT_PORT):
-                continue
-            node.cmd("ip link set %s address %s" % (intf.name, sw.mac))
-            node.cmd("sysctl -qw net.ipv4.conf.%s.rp_filter=0 net.ipv6.conf.%s.disable_ipv6=1" % (
-                intf.name.replace(".", "/"), intf.name.replace(".", "/")))
-            node.cmd("ethtool -K %s tx off" % intf.name)
+        ports = [i.name for i in node.intfList() if i.name != "lo" and not i.name.endswith("-eth%d" % deployment.MGMT_PORT)]
+        _ip_batch(node, ["address add %s/32 dev lo" % sw.address] +
+                  ["link set dev %s address %s" % (p, sw.mac) for p in ports], "addresses")
+        node.cmd(" ; ".join("sysctl -qw net.ipv4.conf.%s.rp_filter=0 net.ipv6.conf.%s.disable_ipv6=1 ; ethtool -K %s tx off"
+                            " >/dev/null" % (p, p, p) for p in ports))
         apply_routes(net, fabric, name)
 
 
 def apply_routes(net, fabric, switch):
     """The switch's routes from the topology: each /32 out of its port, with a static neighbour entry
     for the next hop's MAC (the routers answer no ARP for each other's routes: like the P4 variant,
-    the next hop's MAC is in the route). Routes of a port that went away are replaced."""
-    node = net.get(switch)
+    the next hop's MAC is in the route). Routes of a port that went away are replaced (a core switch
+    of a fat-tree whose only link into a pod is down keeps none into it). One
+    `ip -batch` per router (hundreds of single commands take minutes on a loaded machine)."""
+    lines = []
+    neighbour = {port: name for name, port in fabric.switches[switch].ports.items()}
     for prefix, port, mac in fabric.routes(switch):
-        dst = prefix.split("/")[0]
+        if not fabric.is_up(switch, neighbour[port]):
+            continue        # a down link's routes are gone (the kernel removed them); nothing replaces them here
         intf = "%s-eth%d" % (switch, port)
-        node.cmd("ip route replace %s dev %s" % (prefix, intf))
-        node.cmd("ip neigh replace %s lladdr %s dev %s nud permanent" % (dst, mac, intf))
+        lines.append("route replace %s dev %s" % (prefix, intf))
+        lines.append("neigh replace %s lladdr %s dev %s nud permanent" % (prefix.split("/")[0], mac, intf))
+    _ip_batch(net.get(switch), lines, "routes")
+
+
+def _ip_batch(node, lines, what):
+    with tempfile.NamedTemporaryFile("w", prefix="dta-%s-" % node.name, suffix=".ip") as f:
+        f.write("\n".join(lines) + "\n")
+        f.flush()
+        out = node.cmd("ip -batch %s 2>&1" % f.name)
+    if out.strip():
+        raise RuntimeError("%s: %s: %s" % (node.name, what, out.strip()))
 
 
 def start_components(services, net, fabric, run_dir):
@@ -60,7 +74,8 @@ def start_components(services, net, fabric, run_dir):
     starts.append(translator_start(services, net, fabric))
     for sw in fabric.reporters():
         starts.append(("agent-" + sw.name, ["reporter", "agent", "--config", os.path.join(run_dir, sw.name, "agent.yaml")],
-                       net.get(sw.name), os.path.join(run_dir, sw.name, "agent.ready"), "the reporter agent on " + sw.name))
+                       net.get(sw.name), os.path.join(run_dir, sw.name, "agent.ready"), "the reporter agent on " + sw.name,
+                       AGENT_JAVA_OPTS))
     services.start_together(starts)
 
 

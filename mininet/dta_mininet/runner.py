@@ -224,7 +224,8 @@ def main(argv=None):
         return 2
     run_dir = os.path.abspath(args.run_dir or os.path.join(repo, ".dta", "mininet-software" if args.software else "mininet"))
     if os.path.isdir(run_dir) and os.listdir(run_dir):
-        if not os.path.exists(os.path.join(run_dir, "deployment.yaml")):
+        # an earlier run's directory: its deployment, or only the logs of a run that failed before writing one
+        if not os.path.exists(os.path.join(run_dir, "deployment.yaml")) and os.listdir(run_dir) != ["logs"]:
             print("dta mininet: --run-dir %s is not empty and holds no deployment.yaml of an earlier run: "
                   "name a new or an earlier run's directory (it is emptied at start)" % run_dir, file=sys.stderr)
             return 2

@@ -141,7 +141,7 @@ public final class QueryService implements Queries, AutoCloseable {
         Resolved s = store(store, "a key-write get", StoreKind.KEY_WRITE);
         byte[] k = key(key);
         int n = redundancy(s, redundancy);
-        return route(s, collector, () -> placement.collectorForKey(store, k), "key " + Keys.hex(k)).keyWrite(s.definition(), k, n);
+        return route(s, collector, () -> placement.collectorForKey(store, k), () -> "key " + Keys.hex(k)).keyWrite(s.definition(), k, n);
     }
 
     /** Key-Write get of many keys: each collector's keys are read together; answers in the order of the keys. */
@@ -157,7 +157,7 @@ public final class QueryService implements Queries, AutoCloseable {
         for (String text : keys) {
             byte[] k = key(text);
             parsed.add(k);
-            CollectorSource source = route(s, collector, () -> placement.collectorForKey(store, k), "key " + Keys.hex(k));
+            CollectorSource source = route(s, collector, () -> placement.collectorForKey(store, k), () -> "key " + Keys.hex(k));
             byCollector.computeIfAbsent(source, x -> new ArrayList<>()).add(parsed.size() - 1);
         }
         Answers.KeyWrite[] answers = new Answers.KeyWrite[keys.size()];
@@ -190,7 +190,7 @@ public final class QueryService implements Queries, AutoCloseable {
         Resolved s = store(store, "a counter estimate", StoreKind.KEY_INCREMENT, StoreKind.SKETCH);
         byte[] k = key(key);
         if (s.definition().kind() == StoreKind.KEY_INCREMENT || (collector != null && !collector.isEmpty())) {
-            return route(s, collector, () -> placement.collectorForKey(store, k), "key " + Keys.hex(k)).counters(s.definition(), k);
+            return route(s, collector, () -> placement.collectorForKey(store, k), () -> "key " + Keys.hex(k)).counters(s.definition(), k);
         }
         CounterLayout layout = (CounterLayout) s.definition().layout();
         DtaHash hash = HASH.get();
@@ -198,7 +198,8 @@ public final class QueryService implements Queries, AutoCloseable {
         Map<String, Answers.Counter> byCollector = new LinkedHashMap<>();
         for (int r = 0; r < layout.rows(); r++) {
             long column = hash.index(k, r, layout.log2Columns()) & 0xFFFF_FFFFL;
-            CollectorSource source = route(s, "", () -> placement.collectorForColumn(store, column), "column " + column + " of row " + r);
+            int row = r;
+            CollectorSource source = route(s, "", () -> placement.collectorForColumn(store, column), () -> "column " + column + " of row " + row);
             rowCollector[r] = source.name();
             if (!byCollector.containsKey(source.name())) {
                 byCollector.put(source.name(), source.counters(s.definition(), k));
@@ -220,7 +221,7 @@ public final class QueryService implements Queries, AutoCloseable {
     public Answers.Path path(String store, String key, String collector) {
         Resolved s = store(store, "a flow path", StoreKind.POSTCARD);
         byte[] k = key(key);
-        return route(s, collector, () -> placement.collectorForKey(store, k), "flow " + Keys.hex(k)).path(s.definition(), k);
+        return route(s, collector, () -> placement.collectorForKey(store, k), () -> "flow " + Keys.hex(k)).path(s.definition(), k);
     }
 
     /** @param from null: the oldest entry still in the ring */
@@ -231,7 +232,7 @@ public final class QueryService implements Queries, AutoCloseable {
         if (from != null && (from < 0 || from > AppendStore.MAX_POSITION)) {
             throw new QueryException(Reason.BAD_ARGUMENT, "from must be a position 0.." + AppendStore.MAX_POSITION + ", got " + from);
         }
-        return route(s, collector, () -> placement.collectorForList(store, list), "list " + list).append(s.definition(), list, from, m);
+        return route(s, collector, () -> placement.collectorForList(store, list), () -> "list " + list).append(s.definition(), list, from, m);
     }
 
     /**
@@ -241,7 +242,7 @@ public final class QueryService implements Queries, AutoCloseable {
     @Override
     public Answers.Append appendTail(String store, int list, String collector) {
         Resolved s = appendStore(store, list);
-        CollectorSource source = route(s, collector, () -> placement.collectorForList(store, list), "list " + list);
+        CollectorSource source = route(s, collector, () -> placement.collectorForList(store, list), () -> "list " + list);
         long tail = source.appendTail(s.definition(), list);
         return new Answers.Append(store, list, source.name(), tail, List.of(), tail, 0);
     }
@@ -419,7 +420,8 @@ public final class QueryService implements Queries, AutoCloseable {
         return true;
     }
 
-    private CollectorSource route(Resolved s, String collector, Supplier<String> byBucket, String what) {
+    /** @param what names the key, list or column in an error message (built only then: not per query) */
+    private CollectorSource route(Resolved s, String collector, Supplier<String> byBucket, Supplier<String> what) {
         String store = s.placed().name();
         if (collector != null && !collector.isEmpty()) {
             CollectorSource source = source(collector);
@@ -431,7 +433,7 @@ public final class QueryService implements Queries, AutoCloseable {
         }
         String c = byBucket.get();
         if (c == null) {
-            throw new QueryException(Reason.NO_COLLECTOR, "the bucket of " + what + " maps to no collector for store \"" + store
+            throw new QueryException(Reason.NO_COLLECTOR, "the bucket of " + what.get() + " maps to no collector for store \"" + store
                     + "\" in " + placement.describe());
         }
         return source(c);

@@ -28,15 +28,18 @@ class BenchmarksTest {
         List<TranslatorThroughputBenchmark.Row> rows = TranslatorThroughputBenchmark.run(new TranslatorThroughputBenchmark.Options(
                 Duration.ofMillis(300), Duration.ofMillis(500), Duration.ofSeconds(2), List.of(Primitive.KEY_INCREMENT),
                 List.of("bare", "translator"),
-                1024, 4, 1, Mode.UDP, 4, dir), new PrintWriter(out), new PrintWriter(progress));
-        assertEquals(2, rows.size());
+                1024, 4, 1, Mode.UDP, 4, dir, "ki=1,ap=1"), new PrintWriter(out), new PrintWriter(progress));
+        assertEquals(4, rows.size());
         for (TranslatorThroughputBenchmark.Row r : rows) {
             assertTrue(r.reports() > 0 && r.packets() > 0 && r.cpuNanos() > 0, r.toString());
             // The report socket is found in /proc/net/udp while it is open (Linux), and the JVM reports compile time.
             assertTrue(r.kernelDrops() >= 0 && r.jitMillis() >= 0, r.toString());
+            // The translator's ledger counts reports lost after acceptance; the bare loop has none.
+            assertTrue(r.setup().equals("bare") ? r.lost() == -1 : r.lost() >= 0, r.toString());
         }
-        assertTrue(out.toString().contains("VS-BARE") && out.toString().contains("KERNEL-DROPS") && out.toString().contains("machine:"), out.toString());
-        assertTrue(progress.toString().contains("ki/bare"), progress.toString());
+        assertTrue(out.toString().contains("VS-BARE") && out.toString().contains("KERNEL-DROPS") && out.toString().contains("LOST") && out.toString().contains("machine:"), out.toString());
+        assertTrue(progress.toString().contains("ki/bare") && progress.toString().contains("mix/translator"), progress.toString());
+        assertEquals(TranslatorThroughputBenchmark.MIX, rows.get(3).load());
     }
 
     @Test

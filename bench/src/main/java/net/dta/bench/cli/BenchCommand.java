@@ -234,6 +234,11 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--senders", defaultValue = "2", paramLabel = "N", description = "Sender threads. Default: ${DEFAULT-VALUE}.")
         int senders;
 
+        @Option(names = "--mix", defaultValue = "kw=1,ki=1,pc=1,ap=1,sk=1", paramLabel = "W",
+                description = "After the per-primitive rows, a row of one stream interleaving the primitives with these weights "
+                        + "(reports), as a translator in production sees them; none: no such row. Default: ${DEFAULT-VALUE}.")
+        String mix;
+
         @Option(names = "--jit-settle", defaultValue = "20s", paramLabel = "D",
                 description = "After the warm-up, wait up to this long for the JIT compilers to go quiet before measuring (0s: "
                         + "measure right away; a window that overlaps a recompilation of the hot loop measures C1 code, see "
@@ -248,7 +253,7 @@ public final class BenchCommand implements Runnable {
                     Numbers.duration(common.warmup, "warmup"), Numbers.duration(common.seconds, "seconds"),
                     Numbers.duration(jitSettle, "jit-settle"), common.primitives(),
                     List.of(setups.split(",")), Numbers.count(common.keys, "keys"), common.sketchCounters, senders, common.mode(),
-                    common.appendBatch(), dir), out, err));
+                    common.appendBatch(), dir, mix), out, err));
         }
     }
 

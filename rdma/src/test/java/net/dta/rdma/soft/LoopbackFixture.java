@@ -55,6 +55,11 @@ abstract class LoopbackFixture {
 
     abstract boolean raw();
 
+    /** The responder's data-plane threads (the suites run with 1 and 2). */
+    int threads() {
+        return 1;
+    }
+
     /** This mode's collector address; the requester is the next one. */
     abstract String collectorAddress();
 
@@ -70,7 +75,7 @@ abstract class LoopbackFixture {
         SoftRoceConfig.Mode mode = raw() ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP;
         IdSource random = IdSource.random();
         SoftRoceConfig config = SoftRoceConfig.of(mode, collectorAddress(), policy).withErrorOnNak(errorOnNak)
-                .withAtomicsLittleEndian(atomicsLittleEndian)
+                .withAtomicsLittleEndian(atomicsLittleEndian).withThreads(threads())
                 .withChannel(new ChannelOptions(4 << 20, 1 << 20, 20)).withIds(new IdSource() {
                     @Override
                     public int nextCommId() {

@@ -87,6 +87,9 @@ public record AgentConfig(String name, long switchId, String address, String tra
                         + " (path-length 0..8, hop below it)");
             }
         }
+        if (c.admin != null && !c.admin.matches("[^:]+:\\d{1,5}")) {
+            problems.add("admin: '" + c.admin + "' is not host:port (e.g. 127.0.0.1:40250)");
+        }
         if (c.queueDropInterval != null && c.queueDropInterval < 10) {
             problems.add("queue-drop-interval: " + c.queueDropInterval + " ms; at least 10");
         }

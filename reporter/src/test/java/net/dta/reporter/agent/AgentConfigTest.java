@@ -66,11 +66,13 @@ class AgentConfigTest {
     @Test
     void shouldNameEveryBadField() throws IOException {
         String bad = GOOD.replace("\"switch-id\": 101", "\"switch-id\": 300").replace("\"10.0.2.0/24\"", "\"10.0.2.0/33\"")
-                .replace("\"hop\": 0, \"path-length\": 3", "\"hop\": 3, \"path-length\": 3");
+                .replace("\"hop\": 0, \"path-length\": 3", "\"hop\": 3, \"path-length\": 3")
+                .replace("127.0.0.1:40250", "40250");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AgentConfig.load(write(bad)));
         assertTrue(e.getMessage().contains("switch-id: 300"), e.getMessage());
         assertTrue(e.getMessage().contains("routes[1]"), e.getMessage());
         assertTrue(e.getMessage().contains("flows[0].postcard"), e.getMessage());
+        assertTrue(e.getMessage().contains("admin: '40250' is not host:port"), e.getMessage());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> AgentConfig.load(write(GOOD.replace("\"queue-drop-interval\"", "\"queue-drop-intervall\""))));
         assertTrue(unknown.getMessage().contains("unknown field 'queue-drop-intervall'"), unknown.getMessage());

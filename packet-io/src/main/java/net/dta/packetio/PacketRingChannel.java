@@ -26,6 +26,7 @@ import net.dta.packetio.wire.EthernetHeader;
  * AF_XDP, the kernel's stack also gets every datagram, so a sink UDP socket (as in raw mode)
  * keeps it from answering "port unreachable".
  */
+@SuppressWarnings("restricted") // the ring is mapped from the kernel with the size we asked for
 public final class PacketRingChannel implements PacketChannel {
     private static final Logger LOG = LoggerFactory.getLogger(PacketRingChannel.class);
     private static final int AF_PACKET = 17;

@@ -59,6 +59,7 @@ public final class XdpPacketChannel implements PacketChannel {
     private static final long UMEM_ALIGNMENT = 2L << 20;
     private static final int DESCRIPTOR_BYTES = 16;
     private static final int QUEUE = 0;
+    private static final long BUSY_RETRY_MILLIS = 2000;
     /** Kicks of the TX ring per send before giving up on what is still queued (the rest goes with the next send). */
     private static final int MAX_KICKS = 64;
 
@@ -125,7 +126,9 @@ public final class XdpPacketChannel implements PacketChannel {
             reg.set(ValueLayout.JAVA_LONG, 0, umem.address());
             reg.set(ValueLayout.JAVA_LONG, 8, umem.byteSize());
             reg.set(ValueLayout.JAVA_INT, 16, FRAME_BYTES);
-            xdpOption(a, XDP_UMEM_REG, reg, "XDP_UMEM_REG");
+            if (Libc.setsockopt(socket.errno, socket.fd, SOL_XDP, XDP_UMEM_REG, reg, (int) reg.byteSize()) != 0) {
+                throw new IOException("XDP_UMEM_REG on the AF_XDP socket: " + Libc.strerror(socket.lastErrno()));
+            }
             for (int option : new int[] {XDP_UMEM_FILL_RING, XDP_UMEM_COMPLETION_RING, XDP_RX_RING, XDP_TX_RING}) {
                 socket.setInt(SOL_XDP, option, RING_SIZE, "the ring size (option " + option + ")");
             }
@@ -154,28 +157,41 @@ public final class XdpPacketChannel implements PacketChannel {
         steering.steer(QUEUE, socket.fd);
     }
 
-    private void xdpOption(Arena a, int option, MemorySegment value, String what) throws IOException {
-        if (Libc.setsockopt(socket.errno, socket.fd, SOL_XDP, option, value, (int) value.byteSize()) != 0) {
-            throw new IOException(what + " on the AF_XDP socket: " + Libc.strerror(socket.lastErrno()));
-        }
-    }
-
-    /** Binds to queue 0 in copy mode, asking for need-wakeup (fewer syscalls) and doing without when refused. */
+    /**
+     * Binds to queue 0 in copy mode, asking for need-wakeup (fewer syscalls) and doing without when
+     * refused. EBUSY is retried for up to {@link #BUSY_RETRY_MILLIS}: the kernel releases the queue
+     * of a closed AF_XDP socket in deferred work, so a channel reopened at once (a restart) can find
+     * it still taken.
+     */
     private void bind() throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment sxdp = a.allocate(16, 4);
             sxdp.set(ValueLayout.JAVA_SHORT, 0, (short) AF_XDP);
-            sxdp.set(ValueLayout.JAVA_SHORT, 2, (short) (XDP_COPY | XDP_USE_NEED_WAKEUP));
             sxdp.set(ValueLayout.JAVA_INT, 4, link.index());
             sxdp.set(ValueLayout.JAVA_INT, 8, QUEUE);
-            if (Libc.bind(socket.errno, socket.fd, sxdp, 16) == 0) {
-                return;
-            }
-            needWakeup = false;
-            sxdp.set(ValueLayout.JAVA_SHORT, 2, (short) XDP_COPY);
-            if (Libc.bind(socket.errno, socket.fd, sxdp, 16) != 0) {
-                throw new IOException("cannot bind the AF_XDP socket to " + link + " queue " + QUEUE + ": "
-                        + Libc.strerror(socket.lastErrno()));
+            long deadline = System.nanoTime() + BUSY_RETRY_MILLIS * 1_000_000L;
+            while (true) {
+                sxdp.set(ValueLayout.JAVA_SHORT, 2, (short) (XDP_COPY | XDP_USE_NEED_WAKEUP));
+                needWakeup = true;
+                if (Libc.bind(socket.errno, socket.fd, sxdp, 16) == 0) {
+                    return;
+                }
+                needWakeup = false;
+                sxdp.set(ValueLayout.JAVA_SHORT, 2, (short) XDP_COPY);
+                if (Libc.bind(socket.errno, socket.fd, sxdp, 16) == 0) {
+                    return;
+                }
+                int e = socket.lastErrno();
+                if (e != Libc.EBUSY || System.nanoTime() > deadline) {
+                    throw new IOException("cannot bind the AF_XDP socket to " + link + " queue " + QUEUE + ": "
+                            + Libc.strerror(e) + (e == Libc.EBUSY ? " (another AF_XDP socket uses the queue)" : ""));
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for queue " + QUEUE + " of " + link);
+                }
             }
         }
     }

@@ -12,6 +12,7 @@ import java.lang.invoke.VarHandle;
  * that owns an index keeps a local copy and publishes it with a release store, the other side's
  * index is read with an acquire load, so entries are visible before the index that covers them.
  */
+@SuppressWarnings("restricted") // the ring is mapped from the kernel: its size is known from XDP_MMAP_OFFSETS
 final class XdpRing {
     private static final VarHandle INDEX = ValueLayout.JAVA_INT.varHandle();
     /** XDP_RING_NEED_WAKEUP in the ring's flags word. */

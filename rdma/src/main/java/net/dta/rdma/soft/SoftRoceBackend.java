@@ -18,6 +18,7 @@ import net.dta.rdma.endpoint.RdmaException;
 import net.dta.rdma.endpoint.RegionRequest;
 import net.dta.rdma.endpoint.RegisteredRegion;
 import net.dta.packetio.Ipv4;
+import net.dta.packetio.LinkLayerChannels;
 import net.dta.packetio.PacketBatch;
 import net.dta.packetio.PacketChannel;
 import net.dta.packetio.RawPacketChannel;
@@ -28,7 +29,8 @@ import net.dta.packetio.wire.UdpHeader;
 /**
  * The software RoCEv2 responder as an {@link RdmaBackend}: behaves like the RC responder of an
  * RDMA NIC for what DTA uses (protocol.md 5.4, 5.5, 7), over a {@link UdpPacketChannel} (portable,
- * no ICRC check) or a {@link RawPacketChannel} (CAP_NET_RAW, ICRC verified).
+ * no ICRC check), a {@link RawPacketChannel} (CAP_NET_RAW, ICRC verified) or, in xdp mode, the
+ * channel {@link LinkLayerChannels} opens (AF_XDP or its packet-ring fallback, ICRC verified).
  *
  * <p>Life cycle: {@link #open} binds the sockets (so a bad address or missing privilege fails
  * at once, naming the problem); register regions and restore queue pairs; {@link #start} starts
@@ -63,9 +65,11 @@ public final class SoftRoceBackend implements RdmaBackend {
     public static SoftRoceBackend open(SoftRoceConfig config) throws RdmaException {
         PacketChannel channel;
         try {
-            channel = config.mode() == SoftRoceConfig.Mode.RAW
-                    ? RawPacketChannel.open(config.localAddress(), UdpHeader.ROCE_PORT, config.channel())
-                    : UdpPacketChannel.open(config.localAddress(), UdpHeader.ROCE_PORT, config.channel());
+            channel = switch (config.mode()) {
+                case RAW -> RawPacketChannel.open(config.localAddress(), UdpHeader.ROCE_PORT, config.channel());
+                case XDP -> LinkLayerChannels.open(config.localAddress(), UdpHeader.ROCE_PORT, config.channel());
+                case UDP -> UdpPacketChannel.open(config.localAddress(), UdpHeader.ROCE_PORT, config.channel());
+            };
         } catch (IOException e) {
             throw new RdmaException("software RoCEv2 endpoint (" + config.mode() + " mode) on "
                     + Ipv4.format(config.localAddress()) + ": " + e.getMessage(), e);
@@ -75,7 +79,7 @@ public final class SoftRoceBackend implements RdmaBackend {
 
     @Override
     public String name() {
-        return config.mode() == SoftRoceConfig.Mode.RAW ? "soft-raw" : "soft-udp";
+        return "soft-" + config.mode().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     @Override

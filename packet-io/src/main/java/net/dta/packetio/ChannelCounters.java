@@ -13,7 +13,7 @@ public final class ChannelCounters {
     public static final int PACKETS_SENT = 6;
     public static final int BYTES_SENT = 7;
     public static final int SEND_ERRORS = 8;
-    /** Frames not sent because the next hop's MAC was not (yet) known (xdp and ring paths; also in SEND_ERRORS). */
+    /** Frames sent through the kernel because the next hop's MAC was not (yet) known (xdp and ring paths; also in PACKETS_SENT). */
     public static final int NEIGHBOUR_UNRESOLVED = 9;
     static final int SIZE = 10;
 

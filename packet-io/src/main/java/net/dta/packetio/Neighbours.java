@@ -1,6 +1,8 @@
 package net.dta.packetio;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 import org.slf4j.Logger;
@@ -13,37 +15,31 @@ import org.slf4j.LoggerFactory;
  * with the channel, so they ask the channel's network namespace whichever thread sends.
  *
  * <p>Answers come from a small cache (open addressing, no allocation on a hit); a miss, or an
- * entry older than {@link #MAX_AGE_NANOS}, reads the tables once. A next hop the kernel has not
- * resolved yet is asked for with one empty UDP datagram to its discard port (9) through a normal
- * socket, which makes the kernel send an ARP request; the frame that found it missing is dropped
- * and counted by the caller. Probes are sent at most every {@link #PROBE_INTERVAL_NANOS}.
+ * entry older than {@link #MAX_AGE_NANOS}, reads the tables once. A frame whose next hop the
+ * kernel has not resolved yet goes through the kernel instead ({@link #sendThroughKernel}), which
+ * sends the ARP request, holds the frame and sends it once answered.
  */
 final class Neighbours implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Neighbours.class);
     static final long UNKNOWN = -1;
     private static final int SLOTS = 256;
     private static final long MAX_AGE_NANOS = 30_000_000_000L;
-    private static final long PROBE_INTERVAL_NANOS = 100_000_000L;
-    private static final int DISCARD_PORT = 9;
 
     private final LinkInfo link;
     private final int[] keys = new int[SLOTS];
     private final long[] macs = new long[SLOTS];
     private final long[] resolvedAt = new long[SLOTS];
     private final boolean[] used = new boolean[SLOTS];
-    private final NativeSocket probe;
+    private final NativeSocket kernel;
     private final RouteNetlink netlink;
-    private final java.lang.foreign.MemorySegment probeBuffer;
-    private final java.lang.foreign.MemorySegment probeAddress;
-    private final java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared();
-    private long lastProbe;
+    private final MemorySegment kernelAddress;
+    private final Arena arena = Arena.ofShared();
 
     Neighbours(LinkInfo link) throws IOException {
         this.link = link;
-        this.probe = link.loopback() ? null : NativeSocket.open(Libc.SOCK_DGRAM, Libc.IPPROTO_UDP, "neighbour probe");
+        this.kernel = link.loopback() ? null : NativeSocket.open(Libc.SOCK_RAW, Libc.IPPROTO_RAW, "kernel send");
         this.netlink = link.loopback() ? null : new RouteNetlink();
-        this.probeBuffer = arena.allocate(8);
-        this.probeAddress = arena.allocate(Libc.SOCKADDR_IN_SIZE, 8);
+        this.kernelAddress = arena.allocate(Libc.SOCKADDR_IN_SIZE, 8);
     }
 
     /** The MAC (48 bits in a long) to send a frame for {@code destination} to, or {@link #UNKNOWN}. */
@@ -77,10 +73,6 @@ final class Neighbours implements AutoCloseable {
         long mac = nextHop == 0 ? UNKNOWN : netlink.neighbour(nextHop, link.index());
         if (mac == UNKNOWN) {
             used[slot] = false;
-            if (now - lastProbe >= PROBE_INTERVAL_NANOS) {
-                lastProbe = now;
-                askKernel(nextHop == 0 ? destination : nextHop);
-            }
             return UNKNOWN;
         }
         used[slot] = true;
@@ -90,22 +82,25 @@ final class Neighbours implements AutoCloseable {
         return mac;
     }
 
-    /** One empty UDP datagram to the discard port: the kernel resolves the neighbour to send it. */
-    private void askKernel(int address) {
-        if (probe == null) {
-            return;
+    /**
+     * Sends the IPv4 packet at {@code s[ipOffset, ipOffset + length)} through the kernel (a raw
+     * socket, IP_HDRINCL: the header goes out as written, as in raw mode). The kernel resolves the
+     * next hop and holds the packet meanwhile, so a frame to an unresolved neighbour is delayed,
+     * not lost. Returns whether the kernel took it.
+     */
+    boolean sendThroughKernel(MemorySegment s, long ipOffset, int length, int destination) {
+        if (kernel == null) {
+            return false;
         }
-        Libc.sockaddrIn(probeAddress, 0, address, DISCARD_PORT);
-        if (Libc.sendto(probe.errno, probe.fd, probeBuffer, 0, Libc.MSG_DONTWAIT, probeAddress,
-                (int) Libc.SOCKADDR_IN_SIZE) < 0) {
-            LOG.debug("neighbour probe to {} failed: {}", Ipv4.format(address), Libc.strerror(probe.lastErrno()));
-        }
+        Libc.sockaddrIn(kernelAddress, 0, destination, 0);
+        return Libc.sendto(kernel.errno, kernel.fd, s.asSlice(ipOffset, length), length, Libc.MSG_DONTWAIT,
+                kernelAddress, (int) Libc.SOCKADDR_IN_SIZE) == length;
     }
 
     @Override
     public void close() {
-        if (probe != null) {
-            probe.close();
+        if (kernel != null) {
+            kernel.close();
             netlink.close();
         }
         arena.close();

@@ -20,7 +20,7 @@ import net.dta.packetio.wire.EthernetHeader;
  * {@link #BLOCK_TIMEOUT_MILLIS}, one poll per block instead of one recvmmsg per batch), with a
  * classic BPF filter that keeps only unfragmented IPv4/UDP to the channel's address and port.
  * Sends whole Ethernet frames with sendmmsg on the same socket, MACs written as in
- * {@link XdpPacketChannel} (next hop from {@link Neighbours}).
+ * {@link XdpPacketChannel} (next hop from {@link Neighbours}; through the kernel while unresolved).
  *
  * <p>Received frames are complete as on the wire (real IPv4 header: ICRC verifiable). Unlike
  * AF_XDP, the kernel's stack also gets every datagram, so a sink UDP socket (as in raw mode)
@@ -248,17 +248,13 @@ public final class PacketRingChannel implements PacketChannel {
     public int send(PacketBatch batch, int count) {
         MemorySegment frames = batch.segment();
         int messages = 0;
+        kernelSent = 0;
         for (int i = 0; i < count; i++) {
             long frame = batch.frameOffset(i);
             int destination = frames.get(Bytes.U32, frame + SyntheticHeaders.IP_OFFSET + 16);
             long mac = neighbours.macFor(destination);
             if (mac == Neighbours.UNKNOWN) {
-                counters.values.increment(ChannelCounters.NEIGHBOUR_UNRESOLVED);
-                counters.values.increment(ChannelCounters.SEND_ERRORS);
-                if (logOnce.pending(ERR_NEIGHBOUR)) {
-                    logOnce.warn(ERR_NEIGHBOUR, "dropped a frame to {}: its next hop's MAC is not in the neighbour table "
-                            + "of {} yet (the kernel was asked to resolve it)", Ipv4.format(destination), link.name());
-                }
+                viaKernel(frames, frame, batch.length(i), destination);
                 continue;
             }
             Bytes.u16(frames, frame, (int) (mac >>> 32));
@@ -295,7 +291,28 @@ public final class PacketRingChannel implements PacketChannel {
             from++;
         }
         counters.values.add(ChannelCounters.PACKETS_SENT, sent);
-        return sent;
+        return kernelSent + sent;
+    }
+
+    /** Frames of the current send that went through the kernel. */
+    private int kernelSent;
+
+    /** A frame to a next hop not resolved yet: through the kernel, which resolves it (counted; a refusal is a send error). */
+    private void viaKernel(MemorySegment frames, long frame, int length, int destination) {
+        counters.values.increment(ChannelCounters.NEIGHBOUR_UNRESOLVED);
+        if (neighbours.sendThroughKernel(frames, frame + SyntheticHeaders.IP_OFFSET, length - SyntheticHeaders.IP_OFFSET,
+                destination)) {
+            kernelSent++;
+            counters.values.increment(ChannelCounters.PACKETS_SENT);
+            counters.values.add(ChannelCounters.BYTES_SENT, length);
+            if (logOnce.pending(ERR_NEIGHBOUR)) {
+                logOnce.warn(ERR_NEIGHBOUR, "sent a frame to {} through the kernel: its next hop's MAC is not in the "
+                        + "neighbour table of {} yet (the kernel resolves it)", Ipv4.format(destination), link.name());
+            }
+        } else {
+            counters.values.increment(ChannelCounters.SEND_ERRORS);
+            logOnce.warn(ERR_SEND, "the kernel refused a frame to {} (next hop unresolved)", Ipv4.format(destination));
+        }
     }
 
     @Override

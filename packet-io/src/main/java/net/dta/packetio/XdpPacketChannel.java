@@ -28,8 +28,8 @@ import net.dta.packetio.wire.EthernetHeader;
  * {@link #seesIpHeader()} true, ICRCs verifiable). Sent frames go out byte for byte as the batch
  * holds them, with the Ethernet header replaced: our MAC as source, the next hop's from the
  * kernel's tables ({@link Neighbours}) as destination. A frame whose next hop is not resolved
- * yet is dropped and counted ({@link ChannelCounters#NEIGHBOUR_UNRESOLVED}, also a send error)
- * while the kernel is asked to resolve it. The sender writes the IPv4 total length and header
+ * yet goes through the kernel instead (a raw socket, header as written), which resolves the
+ * neighbour and sends it then; counted in {@link ChannelCounters#NEIGHBOUR_UNRESOLVED}. The sender writes the IPv4 total length and header
  * checksum and the UDP checksum (0 for RoCEv2) itself; raw mode's kernel recomputes the same
  * total length and checksum, so the two modes put identical bytes on the wire.
  *
@@ -151,9 +151,11 @@ public final class XdpPacketChannel implements PacketChannel {
             freeTx[i] = (long) (RING_SIZE + i) * FRAME_BYTES;
         }
         freeTxCount = freeTx.length;
+        // The program first: another one on the interface (a second channel) fails at once (EBUSY), before
+        // bind() would wait for a queue that a live socket holds.
+        steering = XdpSteering.attach(link.index(), address, port);
         bind();
         neighbours = new Neighbours(link);
-        steering = XdpSteering.attach(link.index(), address, port);
         steering.steer(QUEUE, socket.fd);
     }
 
@@ -255,6 +257,7 @@ public final class XdpPacketChannel implements PacketChannel {
         MemorySegment frames = batch.segment();
         MemorySegment ring = tx.memory();
         int posted = 0;
+        kernelSent = 0;
         long bytes = 0;
         for (int i = 0; i < count; i++) {
             long frame = batch.frameOffset(i);
@@ -262,12 +265,7 @@ public final class XdpPacketChannel implements PacketChannel {
             int destination = frames.get(Bytes.U32, frame + SyntheticHeaders.IP_OFFSET + 16);
             long mac = neighbours.macFor(destination);
             if (mac == Neighbours.UNKNOWN) {
-                counters.values.increment(ChannelCounters.NEIGHBOUR_UNRESOLVED);
-                counters.values.increment(ChannelCounters.SEND_ERRORS);
-                if (logOnce.pending(ERR_NEIGHBOUR)) {
-                    logOnce.warn(ERR_NEIGHBOUR, "dropped a frame to {}: its next hop's MAC is not in the neighbour table "
-                            + "of {} yet (the kernel was asked to resolve it)", Ipv4.format(destination), link.name());
-                }
+                viaKernel(frames, frame, len, destination);
                 continue;
             }
             if (freeTxCount == 0 || len > FRAME_BYTES) {
@@ -296,7 +294,7 @@ public final class XdpPacketChannel implements PacketChannel {
         }
         counters.values.add(ChannelCounters.PACKETS_SENT, posted);
         counters.values.add(ChannelCounters.BYTES_SENT, bytes);
-        return posted;
+        return kernelSent + posted;
     }
 
     /**
@@ -334,6 +332,27 @@ public final class XdpPacketChannel implements PacketChannel {
             freeTx[freeTxCount++] = ring.get(ValueLayout.JAVA_LONG, completion.entry(i));
         }
         completion.consume(n);
+    }
+
+    /** Frames of the current send that went through the kernel. */
+    private int kernelSent;
+
+    /** A frame to a next hop not resolved yet: through the kernel, which resolves it (counted; a refusal is a send error). */
+    private void viaKernel(MemorySegment frames, long frame, int length, int destination) {
+        counters.values.increment(ChannelCounters.NEIGHBOUR_UNRESOLVED);
+        if (neighbours.sendThroughKernel(frames, frame + SyntheticHeaders.IP_OFFSET, length - SyntheticHeaders.IP_OFFSET,
+                destination)) {
+            kernelSent++;
+            counters.values.increment(ChannelCounters.PACKETS_SENT);
+            counters.values.add(ChannelCounters.BYTES_SENT, length);
+            if (logOnce.pending(ERR_NEIGHBOUR)) {
+                logOnce.warn(ERR_NEIGHBOUR, "sent a frame to {} through the kernel: its next hop's MAC is not in the "
+                        + "neighbour table of {} yet (the kernel resolves it)", Ipv4.format(destination), link.name());
+            }
+        } else {
+            counters.values.increment(ChannelCounters.SEND_ERRORS);
+            logOnce.warn(ERR_SEND, "the kernel refused a frame to {} (next hop unresolved)", Ipv4.format(destination));
+        }
     }
 
     @Override

@@ -51,7 +51,11 @@ public final class VethNamespaces implements AutoCloseable {
     private final List<String> created = new ArrayList<>();
 
     private VethNamespaces(String tag, String addressA, String addressB) {
-        this.namespaceA = "dta-" + tag + "-a";
+        this(tag, addressA, addressB, true);
+    }
+
+    private VethNamespaces(String tag, String addressA, String addressB, boolean namespaceForA) {
+        this.namespaceA = namespaceForA ? "dta-" + tag + "-a" : null;
         this.namespaceB = "dta-" + tag + "-b";
         this.interfaceA = "dv" + tag + "a";
         this.interfaceB = "dv" + tag + "b";
@@ -83,6 +87,35 @@ public final class VethNamespaces implements AutoCloseable {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         String subnet = "10." + r.nextInt(1, 255) + "." + r.nextInt(0, 256) + ".";
         return create(subnet + "1", null, subnet + "2", null);
+    }
+
+    /**
+     * Creates namespace b only, with the veth pair's a end in the calling process's own namespace
+     * (the host's): for components that cannot be moved into a namespace (a gRPC server whose
+     * clients must reach it). {@link #namespaceA} is null; {@link #inA} runs the action as is.
+     * Deleting b deletes both veth ends.
+     */
+    public static VethNamespaces createHostAndNamespace(String addressA, String addressB) throws IOException {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        String tag = Long.toHexString(ProcessHandle.current().pid() & 0xFFFF) + Integer.toHexString(r.nextInt(0x1000, 0x10000));
+        VethNamespaces n = new VethNamespaces(tag, addressA, addressB, false);
+        try {
+            n.ip("netns", "add", n.namespaceB);
+            n.created.add(n.namespaceB);
+            n.ip("link", "add", n.interfaceA, "type", "veth", "peer", "name", n.interfaceB, "netns", n.namespaceB);
+            n.ip("addr", "add", addressA + "/24", "dev", n.interfaceA);
+            n.ip("link", "set", n.interfaceA, "up");
+            n.up(n.namespaceB, n.interfaceB, n.addressB);
+            return n;
+        } catch (IOException | RuntimeException e) {
+            n.close();
+            throw e;
+        }
+    }
+
+    /** Adds another address (same /24) to b's interface. */
+    public void addAddressB(String address) throws IOException {
+        ip("-n", namespaceB, "addr", "add", address + "/24", "dev", interfaceB);
     }
 
     /**
@@ -124,7 +157,7 @@ public final class VethNamespaces implements AutoCloseable {
 
     /** Runs {@code action} on this thread inside namespace a. */
     public <T> T inA(Callable<T> action) throws Exception {
-        return in(namespaceA, action);
+        return namespaceA == null ? action.call() : in(namespaceA, action);
     }
 
     /** Runs {@code action} on this thread inside namespace b. */
@@ -134,7 +167,7 @@ public final class VethNamespaces implements AutoCloseable {
 
     /** Runs a command inside namespace {@code a} or {@code b} (ip netns exec), returning its output; fails on a non-zero exit. */
     public String exec(String namespace, String... command) throws IOException {
-        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        List<String> c = namespace == null ? new ArrayList<>() : new ArrayList<>(List.of("ip", "netns", "exec", namespace));
         c.addAll(List.of(command));
         return run(c);
     }

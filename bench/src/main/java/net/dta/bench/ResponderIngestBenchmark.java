@@ -102,6 +102,10 @@ public final class ResponderIngestBenchmark {
                 }
             }
         }
+        if (mode.equals("xdp")) {
+            out.println("--mode xdp: this benchmark runs on loopback; " + net.dta.packetio.LinkLayerChannels.NOT_ON_LOOPBACK);
+            return 2;
+        }
         out.printf(Locale.ROOT, "responder ingest: 8-byte RDMA WRITE Only over loopback, %d sender thread(s), "
                 + "%.1f s per measurement, %d cores, %s%n", senders, seconds, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name") + " " + Runtime.version());

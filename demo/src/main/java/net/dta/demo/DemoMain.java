@@ -185,6 +185,8 @@ public final class DemoMain implements Callable<Integer> {
         Mode m = switch (mode.strip().toLowerCase(Locale.ROOT)) {
             case "udp" -> Mode.UDP;
             case "raw" -> Mode.RAW;
+            case "xdp" -> throw new IllegalArgumentException("--mode xdp: the demo runs on loopback; "
+                    + net.dta.packetio.LinkLayerChannels.NOT_ON_LOOPBACK);
             default -> throw new IllegalArgumentException("--mode: udp or raw, got \"" + mode + "\"");
         };
         var nm = NET.matcher(net.strip());

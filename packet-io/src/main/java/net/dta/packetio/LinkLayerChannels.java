@@ -17,11 +17,20 @@ import org.slf4j.LoggerFactory;
 public final class LinkLayerChannels {
     private static final Logger LOG = LoggerFactory.getLogger(LinkLayerChannels.class);
     public static final String PATH_PROPERTY = "dta.packet-path";
+    /** Why xdp mode refuses loopback (the demo and the loopback benchmarks say it too). */
+    public static final String NOT_ON_LOOPBACK = "xdp mode needs a link (a NIC, veth, ...), not loopback: Linux drops "
+            + "frames put on lo below the IP layer into 127/8 as martian packets, so nothing it sent would arrive "
+            + "(docs/translator.md); on loopback use raw mode";
 
     private LinkLayerChannels() {
     }
 
     public static PacketChannel open(int address, int port, ChannelOptions options) throws IOException {
+        if (LinkInfo.of(address).loopback()) {
+            // Receiving works on lo (generic XDP), sending does not: a frame put on lo below the IP layer
+            // is routed as if it came from a wire, and Linux drops 127/8 from a wire (tried: also with route_localnet).
+            throw new IOException(Ipv4.format(address) + " is on the loopback interface: " + NOT_ON_LOOPBACK);
+        }
         String path = System.getProperty(PATH_PROPERTY, "auto");
         switch (path) {
             case "ring" -> {

@@ -32,6 +32,7 @@ import net.dta.rdma.endpoint.RegionRequest;
 import net.dta.rdma.endpoint.RegisteredRegion;
 import net.dta.packetio.ChannelOptions;
 import net.dta.packetio.Ipv4;
+import net.dta.packetio.LinkLayerChannels;
 import net.dta.packetio.PacketBatch;
 import net.dta.packetio.PacketChannel;
 import net.dta.packetio.RawPacketChannel;
@@ -103,7 +104,7 @@ public final class ResponderIngestBenchmark {
             }
         }
         if (mode.equals("xdp")) {
-            out.println("--mode xdp: this benchmark runs on loopback; " + net.dta.packetio.LinkLayerChannels.NOT_ON_LOOPBACK);
+            out.println("--mode xdp: this benchmark runs on loopback; " + LinkLayerChannels.NOT_ON_LOOPBACK);
             return 2;
         }
         out.printf(Locale.ROOT, "responder ingest: 8-byte RDMA WRITE Only over loopback, %d sender thread(s), "

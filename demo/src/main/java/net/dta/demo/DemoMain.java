@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
+import net.dta.packetio.LinkLayerChannels;
 import net.dta.common.cli.CliRunner;
 import net.dta.common.config.HostPort;
 import net.dta.reporter.cli.Numbers;
@@ -186,7 +187,7 @@ public final class DemoMain implements Callable<Integer> {
             case "udp" -> Mode.UDP;
             case "raw" -> Mode.RAW;
             case "xdp" -> throw new IllegalArgumentException("--mode xdp: the demo runs on loopback; "
-                    + net.dta.packetio.LinkLayerChannels.NOT_ON_LOOPBACK);
+                    + LinkLayerChannels.NOT_ON_LOOPBACK);
             default -> throw new IllegalArgumentException("--mode: udp or raw, got \"" + mode + "\"");
         };
         var nm = NET.matcher(net.strip());

@@ -5,8 +5,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import net.dta.protocol.Bytes;
+import net.dta.packetio.status.LogOnce;
+import net.dta.packetio.wire.EthernetHeader;
 
 /**
  * Next-hop MAC addresses for a link-layer channel, from the kernel's own tables through netlink
@@ -20,7 +21,6 @@ import org.slf4j.LoggerFactory;
  * sends the ARP request, holds the frame and sends it once answered.
  */
 final class Neighbours implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Neighbours.class);
     static final long UNKNOWN = -1;
     private static final int SLOTS = 256;
     private static final long MAX_AGE_NANOS = 30_000_000_000L;
@@ -83,18 +83,42 @@ final class Neighbours implements AutoCloseable {
     }
 
     /**
-     * Sends the IPv4 packet at {@code s[ipOffset, ipOffset + length)} through the kernel (a raw
-     * socket, IP_HDRINCL: the header goes out as written, as in raw mode). The kernel resolves the
-     * next hop and holds the packet meanwhile, so a frame to an unresolved neighbour is delayed,
-     * not lost. Returns whether the kernel took it.
+     * Sends the frame at {@code s[frame, frame + length)} to {@code destination} through the kernel
+     * (a raw socket, IP_HDRINCL: its IPv4 header goes out as written, as in raw mode). The kernel
+     * resolves the next hop and holds the packet meanwhile, so a frame to an unresolved neighbour
+     * is delayed, not lost. Counts it ({@link ChannelCounters#NEIGHBOUR_UNRESOLVED} and sent, or a
+     * send error when the kernel refuses) and logs the first one. Returns whether the kernel took it.
      */
-    boolean sendThroughKernel(MemorySegment s, long ipOffset, int length, int destination) {
-        if (kernel == null) {
-            return false;
+    boolean sendThroughKernel(MemorySegment s, long frame, int length, int destination, ChannelCounters counters,
+                              LogOnce logOnce, int logReason) {
+        counters.values.increment(ChannelCounters.NEIGHBOUR_UNRESOLVED);
+        int ipLength = length - SyntheticHeaders.IP_OFFSET;
+        boolean sent = false;
+        if (kernel != null) {
+            Libc.sockaddrIn(kernelAddress, 0, destination, 0);
+            sent = Libc.sendto(kernel.errno, kernel.fd, s.asSlice(frame + SyntheticHeaders.IP_OFFSET, ipLength), ipLength,
+                    Libc.MSG_DONTWAIT, kernelAddress, (int) Libc.SOCKADDR_IN_SIZE) == ipLength;
         }
-        Libc.sockaddrIn(kernelAddress, 0, destination, 0);
-        return Libc.sendto(kernel.errno, kernel.fd, s.asSlice(ipOffset, length), length, Libc.MSG_DONTWAIT,
-                kernelAddress, (int) Libc.SOCKADDR_IN_SIZE) == length;
+        if (sent) {
+            counters.values.increment(ChannelCounters.PACKETS_SENT);
+            counters.values.add(ChannelCounters.BYTES_SENT, length);
+        } else {
+            counters.values.increment(ChannelCounters.SEND_ERRORS);
+        }
+        if (logOnce.pending(logReason)) {
+            logOnce.warn(logReason, "{} a frame to {} through the kernel: its next hop's MAC is not in the neighbour table "
+                    + "of {} yet", sent ? "sent" : "could not send", Ipv4.format(destination), link.name());
+        }
+        return sent;
+    }
+
+    /** Writes the Ethernet header of a frame to {@code mac}: our interface's MAC as source, type IPv4. */
+    void writeEthernet(MemorySegment s, long frame, long mac) {
+        Bytes.u16(s, frame, (int) (mac >>> 32));
+        Bytes.u32(s, frame + 2, mac & 0xFFFF_FFFFL);
+        Bytes.u16(s, frame + 6, (int) (link.mac() >>> 32));
+        Bytes.u32(s, frame + 8, link.mac() & 0xFFFF_FFFFL);
+        Bytes.u16(s, frame + EthernetHeader.ETHER_TYPE_OFFSET, EthernetHeader.ETHER_TYPE_IPV4);
     }
 
     @Override

@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import net.dta.protocol.Bytes;
 import net.dta.packetio.status.LogOnce;
-import net.dta.packetio.wire.EthernetHeader;
 
 /**
  * The fallback of xdp mode where AF_XDP cannot be opened (needs CAP_NET_RAW): an AF_PACKET socket
@@ -254,66 +253,24 @@ public final class PacketRingChannel implements PacketChannel {
             int destination = frames.get(Bytes.U32, frame + SyntheticHeaders.IP_OFFSET + 16);
             long mac = neighbours.macFor(destination);
             if (mac == Neighbours.UNKNOWN) {
-                viaKernel(frames, frame, batch.length(i), destination);
+                if (neighbours.sendThroughKernel(frames, frame, batch.length(i), destination, counters, logOnce, ERR_NEIGHBOUR)) {
+                    kernelSent++;
+                }
                 continue;
             }
-            Bytes.u16(frames, frame, (int) (mac >>> 32));
-            Bytes.u32(frames, frame + 2, mac & 0xFFFF_FFFFL);
-            Bytes.u16(frames, frame + 6, (int) (link.mac() >>> 32));
-            Bytes.u32(frames, frame + 8, link.mac() & 0xFFFF_FFFFL);
-            Bytes.u16(frames, frame + EthernetHeader.ETHER_TYPE_OFFSET, EthernetHeader.ETHER_TYPE_IPV4);
+            neighbours.writeEthernet(frames, frame, mac);
             // Message `messages` carries slot i; no name: the bound interface and protocol are used.
             batch.iovecTo(messages, i, 0, batch.length(i));
             batch.nameLength(messages, 0);
             messageSlot[messages] = i;
             messages++;
         }
-        int sent = 0;
-        int from = 0;
-        while (from < messages) {
-            counters.values.increment(ChannelCounters.SEND_CALLS);
-            int n = Libc.sendmmsg(socket.errno, socket.fd, from == 0 ? batch.messages : batch.messagesFrom(from),
-                    messages - from, 0);
-            if (n > 0) {
-                for (int k = from; k < from + n; k++) {
-                    counters.values.add(ChannelCounters.BYTES_SENT, batch.length(messageSlot[k]));
-                }
-                from += n;
-                sent += n;
-                continue;
-            }
-            int e = socket.lastErrno();
-            if (n < 0 && e == Libc.EINTR) {
-                continue;
-            }
-            counters.values.increment(ChannelCounters.SEND_ERRORS);
-            logOnce.warn(ERR_SEND, "sendmmsg on the packet socket failed: {}", Libc.strerror(e));
-            from++;
-        }
-        counters.values.add(ChannelCounters.PACKETS_SENT, sent);
+        int sent = messages == 0 ? 0 : MultiSend.sendAll(socket, batch, messages, counters, logOnce, ERR_SEND, 0, messageSlot);
         return kernelSent + sent;
     }
 
     /** Frames of the current send that went through the kernel. */
     private int kernelSent;
-
-    /** A frame to a next hop not resolved yet: through the kernel, which resolves it (counted; a refusal is a send error). */
-    private void viaKernel(MemorySegment frames, long frame, int length, int destination) {
-        counters.values.increment(ChannelCounters.NEIGHBOUR_UNRESOLVED);
-        if (neighbours.sendThroughKernel(frames, frame + SyntheticHeaders.IP_OFFSET, length - SyntheticHeaders.IP_OFFSET,
-                destination)) {
-            kernelSent++;
-            counters.values.increment(ChannelCounters.PACKETS_SENT);
-            counters.values.add(ChannelCounters.BYTES_SENT, length);
-            if (logOnce.pending(ERR_NEIGHBOUR)) {
-                logOnce.warn(ERR_NEIGHBOUR, "sent a frame to {} through the kernel: its next hop's MAC is not in the "
-                        + "neighbour table of {} yet (the kernel resolves it)", Ipv4.format(destination), link.name());
-            }
-        } else {
-            counters.values.increment(ChannelCounters.SEND_ERRORS);
-            logOnce.warn(ERR_SEND, "the kernel refused a frame to {} (next hop unresolved)", Ipv4.format(destination));
-        }
-    }
 
     @Override
     public boolean seesIpHeader() {

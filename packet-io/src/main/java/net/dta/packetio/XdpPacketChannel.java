@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 
 import net.dta.protocol.Bytes;
 import net.dta.packetio.status.LogOnce;
-import net.dta.packetio.wire.EthernetHeader;
 
 /**
  * xdp mode (needs CAP_NET_RAW, CAP_NET_ADMIN and CAP_BPF): an AF_XDP socket on queue 0 of the
@@ -265,7 +264,9 @@ public final class XdpPacketChannel implements PacketChannel {
             int destination = frames.get(Bytes.U32, frame + SyntheticHeaders.IP_OFFSET + 16);
             long mac = neighbours.macFor(destination);
             if (mac == Neighbours.UNKNOWN) {
-                viaKernel(frames, frame, len, destination);
+                if (neighbours.sendThroughKernel(frames, frame, len, destination, counters, logOnce, ERR_NEIGHBOUR)) {
+                    kernelSent++;
+                }
                 continue;
             }
             if (freeTxCount == 0 || len > FRAME_BYTES) {
@@ -276,11 +277,7 @@ public final class XdpPacketChannel implements PacketChannel {
             }
             long addr = freeTx[--freeTxCount];
             MemorySegment.copy(frames, frame, umem, addr, len);
-            Bytes.u16(umem, addr, (int) (mac >>> 32));
-            Bytes.u32(umem, addr + 2, mac & 0xFFFF_FFFFL);
-            Bytes.u16(umem, addr + 6, (int) (link.mac() >>> 32));
-            Bytes.u32(umem, addr + 8, link.mac() & 0xFFFF_FFFFL);
-            Bytes.u16(umem, addr + EthernetHeader.ETHER_TYPE_OFFSET, EthernetHeader.ETHER_TYPE_IPV4);
+            neighbours.writeEthernet(umem, addr, mac);
             long d = tx.entry(posted);
             ring.set(ValueLayout.JAVA_LONG, d, addr);
             ring.set(ValueLayout.JAVA_INT, d + 8, len);
@@ -336,24 +333,6 @@ public final class XdpPacketChannel implements PacketChannel {
 
     /** Frames of the current send that went through the kernel. */
     private int kernelSent;
-
-    /** A frame to a next hop not resolved yet: through the kernel, which resolves it (counted; a refusal is a send error). */
-    private void viaKernel(MemorySegment frames, long frame, int length, int destination) {
-        counters.values.increment(ChannelCounters.NEIGHBOUR_UNRESOLVED);
-        if (neighbours.sendThroughKernel(frames, frame + SyntheticHeaders.IP_OFFSET, length - SyntheticHeaders.IP_OFFSET,
-                destination)) {
-            kernelSent++;
-            counters.values.increment(ChannelCounters.PACKETS_SENT);
-            counters.values.add(ChannelCounters.BYTES_SENT, length);
-            if (logOnce.pending(ERR_NEIGHBOUR)) {
-                logOnce.warn(ERR_NEIGHBOUR, "sent a frame to {} through the kernel: its next hop's MAC is not in the "
-                        + "neighbour table of {} yet (the kernel resolves it)", Ipv4.format(destination), link.name());
-            }
-        } else {
-            counters.values.increment(ChannelCounters.SEND_ERRORS);
-            logOnce.warn(ERR_SEND, "the kernel refused a frame to {} (next hop unresolved)", Ipv4.format(destination));
-        }
-    }
 
     @Override
     public boolean seesIpHeader() {

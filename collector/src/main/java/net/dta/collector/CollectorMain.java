@@ -7,6 +7,7 @@ import net.dta.collector.cli.ReadCommand;
 import net.dta.collector.cli.RunCommand;
 import net.dta.collector.cli.StatusCommand;
 import net.dta.collector.cli.StoresCommand;
+import net.dta.collector.state.CollectorState;
 import net.dta.common.cli.CliRunner;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine;
@@ -30,6 +31,7 @@ public final class CollectorMain implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        CollectorState.initialiseBeforeSignals();
         System.exit(doMain(args));
     }
 

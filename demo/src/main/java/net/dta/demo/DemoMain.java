@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
+import net.dta.collector.state.CollectorState;
 import net.dta.packetio.LinkLayerChannels;
 import net.dta.common.cli.CliRunner;
 import net.dta.common.config.HostPort;
@@ -117,6 +118,7 @@ public final class DemoMain implements Callable<Integer> {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "net/dta/demo/logback.xml");
         }
+        CollectorState.initialiseBeforeSignals();
         System.exit(doMain(args));
     }
 

@@ -328,6 +328,9 @@ public abstract class DeviceAgent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
+            if (!current(g)) {
+                return; // closed (the controller stopped) or superseded while programming: not the device's fault
+            }
             // A P4Info that lacks a name we need, a value that does not fit: retrying cannot help, but the
             // file may be fixed; say so and retry at the longest back-off.
             log.error("{}: cannot program it: {}", device.description(), e.getMessage(), e);
@@ -337,6 +340,9 @@ public abstract class DeviceAgent implements AutoCloseable {
 
     private void schedulePoll(long g) {
         synchronized (this) {
+            if (closed) {
+                return;
+            }
             if (pollTask != null) {
                 pollTask.cancel(false);
             }

@@ -61,6 +61,17 @@ public final class CollectorState implements AutoCloseable {
         this.map = map;
     }
 
+    /**
+     * Call first thing in a process's main. Chronicle registers a JVM shutdown hook while it
+     * initialises its resource releaser, on the first map built: when a SIGTERM or Ctrl-C arrives
+     * before that (a collector stopped during start-up), the registration fails with "Shutdown in
+     * progress", the class stays unusable and every later use prints a NoClassDefFoundError trace.
+     * Initialised here, before any signal is likely, the window closes.
+     */
+    public static void initialiseBeforeSignals() {
+        net.openhft.chronicle.core.io.BackgroundResourceReleaser.isOnBackgroundResourceReleaserThread();
+    }
+
     /** Opens (or creates) the state of a data directory the caller holds the lock of. */
     public static CollectorState open(Path dataDir) throws StateException {
         Path file = dataDir.resolve(FILE);

@@ -53,9 +53,13 @@ final class CollectorCm implements AutoCloseable {
         });
     }
 
-    /** Runs a blocking CM exchange on a worker. */
+    /** Runs a blocking CM exchange on a worker; null when the workers are shut down (the controller is stopping). */
     Future<?> submit(Runnable exchange) {
-        return workers.submit(exchange);
+        try {
+            return workers.submit(exchange);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return null;
+        }
     }
 
     /** The connector of one connection attempt of the translator's queue pair to {@code c}. */
@@ -95,7 +99,7 @@ final class CollectorCm implements AutoCloseable {
     void disconnectRemoved(CollectorSpec c, CmConnector.Handshake h, Runnable done) {
         events.add("dreq_sent_removed");
         CmConnector cm = connector(c);
-        workers.submit(() -> {
+        submit(() -> {
             try {
                 cm.disconnect(h);
                 done.run();

@@ -69,6 +69,7 @@ final class QueuePairConnections implements AutoCloseable {
         /** Runs {@code r} on the session thread. */
         void post(Runnable r);
 
+        /** Runs {@code r} on the session thread after a delay; null when the agent is stopping (nothing will run). */
         ScheduledFuture<?> schedule(Runnable r, long delayMillis);
     }
 

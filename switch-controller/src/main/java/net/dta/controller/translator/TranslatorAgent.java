@@ -135,7 +135,11 @@ public final class TranslatorAgent extends DeviceAgent {
 
         @Override
         public ScheduledFuture<?> schedule(Runnable r, long delayMillis) {
-            return control.schedule(r, delayMillis, TimeUnit.MILLISECONDS);
+            try {
+                return control.schedule(r, delayMillis, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                return null; // the agent is stopping (controller shut down mid-programming): nothing to retry
+            }
         }
     }
 

@@ -72,6 +72,8 @@ public final class PacketRingChannel implements PacketChannel {
     /** Within the current (user-owned) block: packets left, and the offset of the next one (0: block not started). */
     private int left;
     private long next;
+    /** The kernel's ring drops summed over reads (reading PACKET_STATISTICS resets its count). */
+    private long droppedSoFar;
     private final ChannelCounters counters = new ChannelCounters();
     private final LogOnce logOnce = new LogOnce(LOG, 4);
 
@@ -316,8 +318,6 @@ public final class PacketRingChannel implements PacketChannel {
             return droppedSoFar;
         }
     }
-
-    private long droppedSoFar;
 
     @Override
     public void close() {

@@ -65,12 +65,28 @@ public final class VethNamespaces implements AutoCloseable {
 
     /** Skips the calling test when namespaces cannot be made here, or fails it when DTA_REQUIRE_NETNS=1. */
     public static void require() {
-        String missing = !RawSockets.available() ? "root (CAP_SYS_ADMIN, CAP_NET_ADMIN)"
+        String missing = !hasCapabilities() ? "root (CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF)"
                 : !onPath("ip") ? "iproute2 (apt-get install -y iproute2)" : null;
         if (missing != null && "1".equals(System.getenv("DTA_REQUIRE_NETNS"))) {
             throw new AssertionError("network namespaces are required (DTA_REQUIRE_NETNS=1) but need " + missing);
         }
         Assumptions.assumeTrue(missing == null, "network namespace tests need " + missing);
+    }
+
+    /** CapEff of /proc/self/status has CAP_NET_ADMIN (12), CAP_NET_RAW (13), CAP_SYS_ADMIN (21) and CAP_BPF (39). */
+    private static boolean hasCapabilities() {
+        long needed = (1L << 12) | (1L << 13) | (1L << 21) | (1L << 39);
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) {
+                    long caps = Long.parseUnsignedLong(line.substring("CapEff:".length()).strip(), 16);
+                    return (caps & needed) == needed;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+        return false;
     }
 
     private static boolean onPath(String tool) {

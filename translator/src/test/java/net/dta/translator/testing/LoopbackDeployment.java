@@ -84,34 +84,44 @@ public final class LoopbackDeployment implements AutoCloseable {
             }
             throw e;
         }
-        relay = lossy ? new LossyRelay(prefix + "9", prefix + "1", prefix + "2") : null;
-        controller = TestController.tcp(translator.p4runtimeAddress(), 10);
-        reporter = link == null ? new DatagramSocket(new InetSocketAddress(prefix + "1", 0))
-                : onCollectorSide(() -> new DatagramSocket(new InetSocketAddress(prefix + "2", 0)));
-        controller.arbitrate();
-        controller.setPipeline();
-        int translatorIp = Ipv4.parse(prefix + "1");
-        List<Update> setup = new ArrayList<>();
-        setup.add(controller.localAddress(translatorIp));
-        for (int i = 0; i < n; i++) {
-            setup.add(controller.route(collectorIp(i), 32, 0x020000000001L, 0x020000000010L + i));
-        }
-        controller.write(setup);
-        for (int i = 0; i < n; i++) {
-            // Through the relay the collector sees the relay's address: the REQ's MAC binds what it sees.
-            int seenRequester = collectorIp(i) == Ipv4.parse(prefix + (2 + i)) ? translatorIp : collectorIp(i);
-            connections.add(controller.connect(i, translatorIp, collectorIp(i), 0x100 * (i + 1), seenRequester,
-                    Ipv4.parse(prefix + (2 + i))));
-        }
-        List<Update> program = new ArrayList<>();
-        for (CatalogEntry e : connections.get(0).catalog().entries()) {
-            program.add(controller.store(e.definition(), appendBatch, 256 * (e.definition().storeId() % 64)));
-            for (int b = 0; b < 256; b++) {
-                program.add(controller.insert(controller.entry(COLLECTOR_SELECT, new long[] {e.definition().storeId(), b}, 0,
-                        SET_COLLECTOR, b % n)));
+        try {
+            relay = lossy ? new LossyRelay(prefix + "9", prefix + "1", prefix + "2") : null;
+            controller = TestController.tcp(translator.p4runtimeAddress(), 10);
+            reporter = link == null ? new DatagramSocket(new InetSocketAddress(prefix + "1", 0))
+                    : onCollectorSide(() -> new DatagramSocket(new InetSocketAddress(prefix + "2", 0)));
+            controller.arbitrate();
+            controller.setPipeline();
+            int translatorIp = Ipv4.parse(prefix + "1");
+            List<Update> setup = new ArrayList<>();
+            setup.add(controller.localAddress(translatorIp));
+            for (int i = 0; i < n; i++) {
+                setup.add(controller.route(collectorIp(i), 32, 0x020000000001L, 0x020000000010L + i));
             }
+            controller.write(setup);
+            for (int i = 0; i < n; i++) {
+                // Through the relay the collector sees the relay's address: the REQ's MAC binds what it sees.
+                int seenRequester = collectorIp(i) == Ipv4.parse(prefix + (2 + i)) ? translatorIp : collectorIp(i);
+                connections.add(controller.connect(i, translatorIp, collectorIp(i), 0x100 * (i + 1), seenRequester,
+                        Ipv4.parse(prefix + (2 + i))));
+            }
+            List<Update> program = new ArrayList<>();
+            for (CatalogEntry e : connections.get(0).catalog().entries()) {
+                program.add(controller.store(e.definition(), appendBatch, 256 * (e.definition().storeId() % 64)));
+                for (int b = 0; b < 256; b++) {
+                    program.add(controller.insert(controller.entry(COLLECTOR_SELECT, new long[] {e.definition().storeId(), b}, 0,
+                            SET_COLLECTOR, b % n)));
+                }
+            }
+            controller.write(program);
+        } catch (Exception | AssertionError e) {
+            // A deployment that did not come up leaves nothing behind (the namespace above all).
+            translator.close();
+            collectors.forEach(Collector::close);
+            if (link != null) {
+                link.close();
+            }
+            throw e;
         }
-        controller.write(program);
     }
 
     /**

@@ -27,6 +27,7 @@ import net.dta.translator.Translator;
 import net.dta.translator.config.Mode;
 import net.dta.translator.config.TranslatorConfig;
 import net.dta.translator.link.LossyRelay;
+import net.dta.translator.dataplane.ReportLedger;
 import net.dta.translator.pipeline.Counters;
 import net.dta.translator.pipeline.Registers;
 
@@ -99,7 +100,8 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
             for (int i = 0; i < collectorCount; i++) {
                 String address = collectorAddress(i);
                 String yaml = "collector: {name: bench-c" + i + "}\n"
-                        + "network: {address: " + address + ", ingest: " + (mode == Mode.RAW ? "raw" : "udp") + "}\n"
+                        // One responder thread: the CPU column measures that thread (ThreadCpu.named below).
+                        + "network: {address: " + address + ", ingest: " + (mode == Mode.RAW ? "raw" : "udp") + ", threads: 1}\n"
                         + "data-dir: " + dir.resolve("c" + i) + "\n"
                         + "admin: {enabled: false}\n" + "cm: {secret-file: cm.secret}\n"
                         + "queue-pairs: {restore-on-restart: false}\n" + BenchStores.yaml();
@@ -309,6 +311,19 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
         for (DropReason r : DropReason.values()) {
             if (r != DropReason.NONE) {
                 sum += translator.pipeline().counters().drops(r);
+            }
+        }
+        return sum;
+    }
+
+    /** Reports the translator accepted and then lost, every primitive and reason (its ledger, as status shows it). */
+    @Override
+    public long lost() {
+        ReportLedger ledger = translator.engine().ledger();
+        long sum = 0;
+        for (Primitive p : Primitive.values()) {
+            for (ReportLedger.LossReason r : ReportLedger.LossReason.values()) {
+                sum += ledger.lost(p.opcode(), r);
             }
         }
         return sum;

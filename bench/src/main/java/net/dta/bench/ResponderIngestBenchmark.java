@@ -47,19 +47,23 @@ import net.dta.rdma.wire.RocePacket;
 import net.dta.rdma.wire.RoceRoute;
 
 /**
- * Load command for the responder (issue item 7, responder part): Key-Write-sized RDMA WRITE Only
- * packets (8-byte payload, AckReq every 64 PSNs) sent over loopback with sendmmsg by sender
- * threads, each acting as one translator queue pair that re-synchronises its PSN on a NAK as
- * protocol.md 5.6 says; measured at the receiving side, in the same run, for
+ * Load command for the responder (issue item 7, responder part; issue 16 items 6 and 2):
+ * Key-Write-sized RDMA WRITE Only packets (8-byte payload, AckReq every 64 PSNs) or FETCH_ADDs as
+ * a translator sends them for Key-Increment (each answered by an ATOMIC ACK), sent over loopback
+ * with sendmmsg by sender threads, each acting as one translator queue pair that
+ * re-synchronises its PSN on a NAK as protocol.md 5.6 says; measured at the receiving side, in the
+ * same run, for
  * <ol>
- *   <li>a bare receive loop on the same socket set-up (recvmmsg, no processing), and</li>
- *   <li>the software responder (parse, ICRC in raw mode, PSN, rkey/bounds, copy, ACKs),</li>
+ *   <li>a bare receive loop on the same socket set-up (recvmmsg, no processing),</li>
+ *   <li>for FETCH_ADD also a bare loop that sends every packet back (the least a responder that
+ *       answers each request pays: one reply per packet, one sendmmsg per batch), and</li>
+ *   <li>the software responder (parse, ICRC in raw mode, PSN, rkey/bounds, copy or atomic, ACKs)
+ *       with 1 or more data-plane threads,</li>
  * </ol>
- * in UDP mode and raw mode. Prints packets/s, executed writes/s and the ratio to the bare loop.
+ * in UDP mode and raw mode. Prints packets/s, executed requests/s and the ratio to the bare loop.
  *
  * <pre>
- * java --enable-native-access=ALL-UNNAMED -cp rdma/target/classes:protocol/target/classes:$SLF4J \
- *      net.dta.bench.ResponderIngestBenchmark [--mode udp|raw|both] [--seconds 5] [--senders 1]
+ * ./dta bench responder [--mode udp|raw|both] [--op write|atomic|both] [--seconds 5] [--senders 1] [--threads 1,2]
  * </pre>
  */
 public final class ResponderIngestBenchmark {
@@ -86,15 +90,21 @@ public final class ResponderIngestBenchmark {
     /** Runs the benchmark; returns the process exit code. */
     public static int run(String[] args, PrintStream out) throws Exception {
         String mode = "both";
+        String op = "both";
         double seconds = 5;
         int senders = 1;
+        List<Integer> threads = List.of(1);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--mode" -> mode = args[++i];
+                case "--op" -> op = args[++i];
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--senders" -> senders = Integer.parseInt(args[++i]);
+                case "--threads" -> threads = java.util.Arrays.stream(args[++i].split(",")).map(String::trim)
+                        .map(Integer::valueOf).toList();
                 case "--help", "-h" -> {
-                    out.println("usage: ResponderIngestBenchmark [--mode udp|raw|both] [--seconds S] [--senders N]");
+                    out.println("usage: ResponderIngestBenchmark [--mode udp|raw|both] [--op write|atomic|both] [--seconds S] "
+                            + "[--senders N] [--threads 1,2]");
                     return 0;
                 }
                 default -> {
@@ -107,36 +117,52 @@ public final class ResponderIngestBenchmark {
             out.println("--mode xdp: this benchmark runs on loopback; " + LinkLayerChannels.NOT_ON_LOOPBACK);
             return 2;
         }
-        out.printf(Locale.ROOT, "responder ingest: 8-byte RDMA WRITE Only over loopback, %d sender thread(s), "
+        if (!List.of("udp", "raw", "both").contains(mode) || !List.of("write", "atomic", "both").contains(op)
+                || threads.stream().anyMatch(t -> t < 1 || t > 64)) {
+            out.println("--mode udp|raw|both, --op write|atomic|both, --threads 1..64 (a comma list)");
+            return 2;
+        }
+        out.printf(Locale.ROOT, "responder ingest: 8-byte RDMA WRITE Only and FETCH_ADD over loopback, %d sender thread(s), "
                 + "%.1f s per measurement, %d cores, %s%n", senders, seconds, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name") + " " + Runtime.version());
-        out.println("mode  setup       received/s   writes/s      sent/s  rx-cpu-ns/pkt  capacity/s  ratio  naks");
+        out.println("mode op     setup        thr  received/s     exec/s      sent/s  rx-cpu-ns/pkt  capacity/s  ratio  naks  alloc-b/pkt");
         for (String m : mode.equals("both") ? List.of("udp", "raw") : List.of(mode)) {
             boolean raw = m.equals("raw");
-            Result bare = measureBare(raw, seconds, senders);
-            Result responder = measureResponder(raw, seconds, senders);
-            print(out, m, "bare", bare, bare);
-            print(out, m, "responder", responder, bare);
+            for (String o : op.equals("both") ? List.of("write", "atomic") : List.of(op)) {
+                boolean atomic = o.equals("atomic");
+                Result bare = measureBare(raw, atomic, false, seconds, senders);
+                print(out, m, o, "bare", 1, bare, bare);
+                if (atomic) {
+                    // The least a responder must do per FETCH_ADD: receive it and send one reply (batched).
+                    print(out, m, o, "bare-reply", 1, measureBare(raw, true, true, seconds, senders), bare);
+                }
+                for (int t : threads) {
+                    print(out, m, o, "responder", t, measureResponder(raw, atomic, t, seconds, senders), bare);
+                }
+            }
         }
         return 0;
     }
 
-    private static void print(PrintStream out, String mode, String setup, Result r, Result bare) {
-        out.printf(Locale.ROOT, "%-5s %-10s %11.0f %10s %11.0f %14.0f %11.0f %5.1f%% %5d%n", mode, setup,
-                r.receivedPerSecond(),
-                r.writesPerSecond() < 0 ? "-" : String.format(Locale.ROOT, "%.0f", r.writesPerSecond()),
+    private static void print(PrintStream out, String mode, String op, String setup, int threads, Result r, Result bare) {
+        out.printf(Locale.ROOT, "%-4s %-6s %-11s %4d %11.0f %10s %11.0f %14.0f %11.0f %5.1f%% %5d %12.2f%n", mode, op, setup,
+                threads, r.receivedPerSecond(),
+                r.executedPerSecond() < 0 ? "-" : String.format(Locale.ROOT, "%.0f", r.executedPerSecond()),
                 r.sentPerSecond(), r.cpuNanosPerPacket(), r.capacity(), 100.0 * r.capacity() / bare.capacity(),
-                r.naks());
+                r.naks(), r.allocatedPerPacket());
     }
 
     /**
-     * @param cpuNanosPerPacket CPU time of the receiving thread per received packet: on a machine
+     * @param executedPerSecond WRITEs or FETCH_ADDs the responder executed per second (-1: a bare loop)
+     * @param cpuNanosPerPacket CPU time of the receiving thread(s) per received packet: on a machine
      *                          where the sender cannot saturate the receiver (2 cores, a single
      *                          sender thread), this is the honest measure of the receive cost
+     * @param allocatedPerPacket heap bytes the receiving thread(s) allocated per packet (0: the
+     *                          per-packet path allocates nothing)
      */
-    record Result(double receivedPerSecond, double writesPerSecond, double sentPerSecond, double cpuNanosPerPacket,
-                  long naks, long resyncs) {
-        /** Packets per second one receiving thread could take if it had a core to itself. */
+    record Result(double receivedPerSecond, double executedPerSecond, double sentPerSecond, double cpuNanosPerPacket,
+                  double allocatedPerPacket, long naks, long resyncs) {
+        /** Packets per second the receiving thread(s) could take with one core's worth of CPU time. */
         double capacity() {
             return 1e9 / cpuNanosPerPacket;
         }
@@ -144,21 +170,27 @@ public final class ResponderIngestBenchmark {
 
     // ---------------------------------------------------------------- bare receive loop
 
-    private static Result measureBare(boolean raw, double seconds, int senders) throws Exception {
+    /** A receive loop on the same channel set-up; with {@code reply}, every frame is sent back (one sendmmsg per batch). */
+    private static Result measureBare(boolean raw, boolean atomic, boolean reply, double seconds, int senders)
+            throws Exception {
         try (PacketChannel rx = open(raw, COLLECTOR); PacketBatch batch = new PacketBatch(BATCH)) {
             LongAdder received = new LongAdder();
             AtomicBoolean running = new AtomicBoolean(true);
             Thread receiver = new Thread(() -> {
                 while (running.get()) {
-                    received.add(rx.receive(batch));
+                    int n = rx.receive(batch);
+                    if (reply && n > 0) {
+                        echo(rx, batch, n);
+                    }
+                    received.add(n);
                 }
             }, "bare-receiver");
             receiver.start();
             List<Sender> load = new ArrayList<>();
             for (int s = 0; s < senders; s++) {
-                load.add(new Sender(raw, COLLECTOR + 1 + s, 0x11, 0, 0x1000, 0x100 + s));
+                load.add(new Sender(raw, atomic, COLLECTOR + 1 + s, 0x11, 0, 0x1000, 0x100 + s));
             }
-            Result r = drive(load, seconds, received::sum, () -> -1, receiver);
+            Result r = drive(load, seconds, received::sum, () -> -1, List.of(receiver));
             running.set(false);
             receiver.join();
             for (Sender s : load) {
@@ -168,28 +200,57 @@ public final class ResponderIngestBenchmark {
         }
     }
 
+    /** Sends the received frames back to their sources (IPv4 addresses swapped: the header checksum stays valid). */
+    private static void echo(PacketChannel channel, PacketBatch batch, int n) {
+        MemorySegment s = batch.segment();
+        for (int i = 0; i < n; i++) {
+            long ip = batch.frameOffset(i) + RoceFrameWriter.IP_OFFSET;
+            int source = s.get(net.dta.protocol.Bytes.U32, ip + 12);
+            s.set(net.dta.protocol.Bytes.U32, ip + 12, s.get(net.dta.protocol.Bytes.U32, ip + 16));
+            s.set(net.dta.protocol.Bytes.U32, ip + 16, source);
+        }
+        channel.send(batch, n);
+    }
+
     // ---------------------------------------------------------------- the responder
 
-    private static Result measureResponder(boolean raw, double seconds, int senders) throws Exception {
+    private static Result measureResponder(boolean raw, boolean atomic, int threads, double seconds, int senders)
+            throws Exception {
         SoftRoceConfig config = SoftRoceConfig.of(raw ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP,
-                Ipv4.format(COLLECTOR), CmPolicy.withSecret(SECRET)).withChannel(OPTIONS).withBatchSize(BATCH);
+                Ipv4.format(COLLECTOR), CmPolicy.withSecret(SECRET)).withChannel(OPTIONS).withBatchSize(BATCH)
+                .withThreads(threads);
         // The backend closes first (resources close in reverse): its responder thread may still be
         // executing queued WRITEs into the region when the senders stop.
         try (Arena arena = Arena.ofShared(); SoftRoceBackend backend = SoftRoceBackend.open(config)) {
             MemorySegment memory = arena.allocate(1 << 20, 4096);
-            RegisteredRegion region = backend.register(memory, EnumSet.of(Access.REMOTE_WRITE), RegionRequest.ANY);
+            RegisteredRegion region = backend.register(memory, EnumSet.of(Access.REMOTE_WRITE, Access.REMOTE_ATOMIC),
+                    RegionRequest.ANY);
             backend.start(new AcceptAll());
             List<Sender> load = new ArrayList<>();
             for (int s = 0; s < senders; s++) {
-                Sender sender = new Sender(raw, COLLECTOR + 1 + s, 0, 0, 0, 0x100 + s);
-                load.add(sender.target(sender.connect(), region.va(), region.rkeys()[0]));
+                // QPNs are random: connect again (a new translator QPN) until sender s's queue pair is
+                // owned by thread s mod threads, so that the senders load every thread.
+                for (int attempt = 0; ; attempt++) {
+                    Sender sender = new Sender(raw, atomic, COLLECTOR + 1 + s, 0, 0, 0, 0x100 + s + 0x1000 * attempt);
+                    int qpn = sender.connect();
+                    if (config.ownerOf(qpn) == s % threads || attempt == 30) {
+                        load.add(sender.target(qpn, region.va(), region.rkeys()[0]));
+                        break;
+                    }
+                    sender.close();
+                }
             }
-            Thread agent = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().equals("dta-rdma-" + Ipv4.format(COLLECTOR))).findFirst().orElseThrow();
+            String prefix = "dta-rdma-" + Ipv4.format(COLLECTOR);
+            List<Thread> agents = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith(prefix)).toList();
             Result r = drive(load, seconds, () -> backend.counters().packetsReceived(),
-                    () -> backend.queuePairs().stream().mapToLong(QueuePairInfo::writes).sum(), agent);
+                    () -> backend.queuePairs().stream().mapToLong(q -> atomic ? q.atomics() : q.writes()).sum(), agents);
             for (Sender s : load) {
                 s.close();
+            }
+            if (System.getenv("DTA_BENCH_DEBUG") != null) {
+                backend.queuePairs().forEach(System.err::println);
+                System.err.println(backend.counters());
             }
             return r;
         }
@@ -197,7 +258,7 @@ public final class ResponderIngestBenchmark {
 
     /** Runs the senders, measures after a one-second warm-up. */
     private static Result drive(List<Sender> senders, double seconds, java.util.function.LongSupplier received,
-                                java.util.function.LongSupplier writes, Thread receiver)
+                                java.util.function.LongSupplier writes, List<Thread> receivers)
             throws InterruptedException {
         java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         AtomicBoolean running = new AtomicBoolean(true);
@@ -211,10 +272,12 @@ public final class ResponderIngestBenchmark {
         long r0 = received.getAsLong();
         long w0 = writes.getAsLong();
         long s0 = senders.stream().mapToLong(s -> s.sent.sum()).sum();
-        long c0 = cpu.getThreadCpuTime(receiver.threadId());
+        long c0 = cpuTime(cpu, receivers);
+        long a0 = allocated(cpu, receivers);
         long t0 = System.nanoTime();
         Thread.sleep((long) (seconds * 1000));
-        long c1 = cpu.getThreadCpuTime(receiver.threadId());
+        long c1 = cpuTime(cpu, receivers);
+        long a1 = allocated(cpu, receivers);
         long r1 = received.getAsLong();
         long w1 = writes.getAsLong();
         long s1 = senders.stream().mapToLong(s -> s.sent.sum()).sum();
@@ -226,16 +289,32 @@ public final class ResponderIngestBenchmark {
         long naks = senders.stream().mapToLong(s -> s.naks).sum();
         long resyncs = senders.stream().mapToLong(s -> s.resyncs).sum();
         return new Result((r1 - r0) / dt, w0 < 0 ? -1 : (w1 - w0) / dt, (s1 - s0) / dt,
-                (double) (c1 - c0) / Math.max(1, r1 - r0), naks, resyncs);
+                (double) (c1 - c0) / Math.max(1, r1 - r0), (double) (a1 - a0) / Math.max(1, r1 - r0), naks, resyncs);
+    }
+
+    /** Heap bytes the threads allocated (HotSpot's per-thread counter), or -1 where unsupported. */
+    private static long allocated(java.lang.management.ThreadMXBean cpu, List<Thread> threads) {
+        if (!(cpu instanceof com.sun.management.ThreadMXBean hotspot)) {
+            return -1;
+        }
+        return threads.stream().mapToLong(t -> hotspot.getThreadAllocatedBytes(t.threadId())).sum();
+    }
+
+    private static long cpuTime(java.lang.management.ThreadMXBean cpu, List<Thread> threads) {
+        return threads.stream().mapToLong(t -> cpu.getThreadCpuTime(t.threadId())).sum();
     }
 
     private static PacketChannel open(boolean raw, int address) throws IOException {
         return raw ? RawPacketChannel.open(address, 4791, OPTIONS) : UdpPacketChannel.open(address, 4791, OPTIONS);
     }
 
-    /** One translator queue pair: sends WRITE Only batches, follows NAKs (protocol.md 5.6). */
+    /**
+     * One translator queue pair: sends WRITE Only (or FETCH_ADD, as for Key-Increment) batches,
+     * follows NAKs (protocol.md 5.6).
+     */
     private static final class Sender implements AutoCloseable {
         final PacketChannel channel;
+        final boolean atomic;
         final int address;
         final int translatorQpn;
         int destQp;
@@ -251,8 +330,10 @@ public final class ResponderIngestBenchmark {
         long naks;
         long resyncs;
 
-        Sender(boolean raw, int address, int destQp, long va, int rkey, int translatorQpn) throws IOException {
+        Sender(boolean raw, boolean atomic, int address, int destQp, long va, int rkey, int translatorQpn)
+                throws IOException {
             this.channel = open(raw, address);
+            this.atomic = atomic;
             this.address = address;
             this.translatorQpn = translatorQpn;
             this.destQp = destQp;
@@ -273,7 +354,7 @@ public final class ResponderIngestBenchmark {
             return new RoceRoute(0, 0, address, COLLECTOR, port);
         }
 
-        /** CM REQ → REP; returns the collector's QPN. */
+        /** CM REQ → REP; returns the collector's QPN and starts at the REP's starting PSN. */
         int connect() throws RdmaException {
             byte[] data = ConnectRequestData.fresh(SECRET, 1, new CmBinding(address, RoceRoute.sourcePortOf(translatorQpn),
                     COLLECTOR, ServiceId.DEFAULT_CM_PORT, translatorQpn));
@@ -289,6 +370,9 @@ public final class ResponderIngestBenchmark {
                             && reply.opcode().code() == RoceOpcode.UD_SEND_ONLY) {
                         CmPacket cm = new CmPacket();
                         if (cm.parse(reply) == CmParseResult.OK && cm.attributeId() == CmAttribute.REP) {
+                            // The requester sends from the PSN the REP announces (protocol.md 7.3): from
+                            // any other, half of the PSN space reads as duplicates, never executed.
+                            nextPsn = cm.rep().startingPsn();
                             return cm.rep().localQpn();
                         }
                     }
@@ -304,17 +388,30 @@ public final class ResponderIngestBenchmark {
                     int psn = nextPsn;
                     nextPsn = (nextPsn + 1) & 0xFF_FFFF;
                     long slotVa = va + ((psn & 0xFFF) << 3);
-                    out.length(i, writer.writeOnly(out.segment(), out.frameOffset(i), route, destQp, psn,
-                            RoceFrameWriter.ackRequested(psn, ACK_INTERVAL), slotVa, rkey, payload, 0, 8));
+                    boolean ackReq = RoceFrameWriter.ackRequested(psn, ACK_INTERVAL);
+                    out.length(i, atomic
+                            ? writer.fetchAdd(out.segment(), out.frameOffset(i), route, destQp, psn, ackReq, slotVa, rkey, 1)
+                            : writer.writeOnly(out.segment(), out.frameOffset(i), route, destQp, psn, ackReq, slotVa, rkey,
+                                    payload, 0, 8));
                 }
                 sent.add(channel.send(out, BATCH));
                 followReplies();
             }
         }
 
-        /** A NAK (PSN sequence error) names the PSN the responder expects: continue from there. */
+        /**
+         * A NAK (PSN sequence error) names the PSN the responder expects: continue from there. Reads
+         * every queued reply (each FETCH_ADD has its ATOMIC ACK).
+         */
         private void followReplies() {
-            int n = channel.receiveNow(in);
+            int n;
+            do {
+                n = channel.receiveNow(in);
+                followBatch(n);
+            } while (n == in.capacity());
+        }
+
+        private void followBatch(int n) {
             for (int i = 0; i < n; i++) {
                 if (reply.parse(in.segment(), in.frameOffset(i), in.length(i), false) == MalformedReason.OK
                         && reply.opcode().code() == RoceOpcode.RC_ACKNOWLEDGE

@@ -40,6 +40,15 @@ public final class TranslatorThroughputBenchmark {
         /** Reports of a primitive it took in (accepted, for the translator). */
         long reports(Primitive p);
 
+        /** Reports of these primitives it took in (a mixed load's). */
+        default long reports(List<Primitive> primitives) {
+            long sum = 0;
+            for (Primitive p : primitives) {
+                sum += reports(p);
+            }
+            return sum;
+        }
+
         /** Packets it emitted. */
         long packetsSent();
 
@@ -48,6 +57,14 @@ public final class TranslatorThroughputBenchmark {
 
         /** Reports it dropped (any reason), or 0. */
         long dropped();
+
+        /**
+         * Reports it accepted and then lost (the translator's ledger, every reason: mostly a full
+         * retransmit window when the collector falls behind), -1 when it does not count them.
+         */
+        default long lost() {
+            return -1;
+        }
 
         /** Reports the kernel dropped at its report socket (the receive buffer was full), -1 when unknown. */
         default long kernelDrops() {
@@ -66,18 +83,40 @@ public final class TranslatorThroughputBenchmark {
     /**
      * @param jitSettle after the warm-up, how long at most to wait for the JIT to go quiet before measuring
      *                  (zero: measure right after the warm-up, as before 2026-12-08)
+     * @param mix       weights of a mixed load measured after the per-primitive rows, as the reporter's
+     *                  {@code --mix} takes them ("kw=1,ki=1,pc=1,ap=1,sk=1": one stream interleaving the
+     *                  primitives, as a translator in production sees them), or "none"
      */
     public record Options(Duration warmup, Duration window, Duration jitSettle, List<Primitive> primitives, List<String> setups,
-                          long keys, int sketchCounters, int senders, Mode mode, int appendBatch, Path workDir) {
+                          long keys, int sketchCounters, int senders, Mode mode, int appendBatch, Path workDir, String mix) {
+        /** The loads measured, in order: one per primitive, then the mix (unless "none"). */
+        List<Load> loads() {
+            List<Load> loads = new ArrayList<>();
+            for (Primitive p : primitives) {
+                loads.add(new Load(p.shortName(), p.shortName() + "=1"));
+            }
+            if (!mix.isBlank() && !mix.strip().equalsIgnoreCase("none")) {
+                loads.add(new Load(MIX, mix.strip()));
+            }
+            return loads;
+        }
+    }
+
+    /** The name of the mixed load's rows. */
+    public static final String MIX = "mix";
+
+    /** What the load generator sends: one primitive, or several interleaved ({@code weights} as LoadSpec's mix takes them). */
+    record Load(String name, String weights) {
     }
 
     /**
      * @param cpuNanos    CPU time of the forwarding thread per report taken in
      * @param kernelDrops reports the kernel dropped at the report socket (its receive buffer full), -1 when unknown
      * @param jitMillis   milliseconds the JIT compilers worked during the window (a recompilation of the hot loop shows here)
+     * @param lost        reports accepted and then lost (retransmit window full, ...), -1 when unknown
      */
-    public record Row(Primitive primitive, String setup, double offered, double reports, double packets, double received,
-                      double cpuNanos, long dropped, long kernelDrops, long jitMillis) {
+    public record Row(String load, String setup, double offered, double reports, double packets, double received,
+                      double cpuNanos, long dropped, long kernelDrops, long jitMillis, long lost) {
         /** Reports/s one forwarding thread could take with a core to itself. */
         double capacity() {
             return 1e9 / cpuNanos;
@@ -100,11 +139,11 @@ public final class TranslatorThroughputBenchmark {
         out.println(Machine.describe());
         out.flush();
         List<Row> rows = new ArrayList<>();
-        for (Primitive p : o.primitives()) {
+        for (Load load : o.loads()) {
             for (String setup : o.setups()) {
-                Path dir = Files.createDirectories(o.workDir().resolve("tp-" + p.shortName() + "-" + setup));
+                Path dir = Files.createDirectories(o.workDir().resolve("tp-" + load.name() + "-" + setup));
                 try (ForwardingSetup s = open(setup, dir, o)) {
-                    rows.add(measure(s, p, o, progress));
+                    rows.add(measure(s, load, o, progress));
                 }
             }
         }
@@ -120,17 +159,24 @@ public final class TranslatorThroughputBenchmark {
         };
     }
 
-    private static Row measure(ForwardingSetup s, Primitive p, Options o, PrintWriter progress) throws Exception {
+    private static Row measure(ForwardingSetup s, Load load, Options o, PrintWriter progress) throws Exception {
         LoadSpec spec = LoadSpec.builder(s.target()).rate(0).duration(o.warmup().plus(o.window()).plusSeconds(30))
-                .mix(p.shortName() + "=1").keys(o.keys()).sketch(2, 16, o.sketchCounters()).flowsInFlight(2).threads(o.senders()).build();
+                .mix(load.weights()).keys(o.keys()).sketch(2, 16, o.sketchCounters()).flowsInFlight(2).threads(o.senders()).build();
+        List<Primitive> sent = new ArrayList<>();
+        for (Primitive p : Primitive.values()) {
+            if (spec.uses(p)) {
+                sent.add(p);
+            }
+        }
         boolean dropsKnown = s.kernelDrops() >= 0;
-        Window.Probe probe = new Window.Probe(new LongSupplier[] {() -> s.reports(p), s::packetsSent, s::dropped, s::packetsReceived,
-                s::kernelDrops, Jit::millis}, new Thread[] {s.forwardingThread()});
-        Window.Deltas d = Window.measure(spec, o.warmup(), o.window(), o.jitSettle(), probe, progress, p.shortName() + "/" + s.name());
+        boolean lossKnown = s.lost() >= 0;
+        Window.Probe probe = new Window.Probe(new LongSupplier[] {() -> s.reports(sent), s::packetsSent, s::dropped, s::packetsReceived,
+                s::kernelDrops, Jit::millis, s::lost}, new Thread[] {s.forwardingThread()});
+        Window.Deltas d = Window.measure(spec, o.warmup(), o.window(), o.jitSettle(), probe, progress, load.name() + "/" + s.name());
         long reports = Math.max(1, d.counters()[0]);
-        Row row = new Row(p, s.name(), d.sent() / d.seconds(), d.rate(0), d.rate(1), d.rate(3), (double) d.cpuNanos()[0] / reports,
-                d.counters()[2], dropsKnown ? d.counters()[4] : -1, Jit.millis() < 0 ? -1 : d.counters()[5]);
-        progress.printf(Locale.ROOT, "  %s/%s: %,.0f reports/s, %,.0f packets/s, %.0f ns/report%s%n", p.shortName(), s.name(),
+        Row row = new Row(load.name(), s.name(), d.sent() / d.seconds(), d.rate(0), d.rate(1), d.rate(3), (double) d.cpuNanos()[0] / reports,
+                d.counters()[2], dropsKnown ? d.counters()[4] : -1, Jit.millis() < 0 ? -1 : d.counters()[5], lossKnown ? d.counters()[6] : -1);
+        progress.printf(Locale.ROOT, "  %s/%s: %,.0f reports/s, %,.0f packets/s, %.0f ns/report%s%n", load.name(), s.name(),
                 row.reports(), row.packets(), row.cpuNanos(), s.health().isEmpty() ? "" : "; " + s.health());
         progress.flush();
         return row;
@@ -138,13 +184,14 @@ public final class TranslatorThroughputBenchmark {
 
     static void print(List<Row> rows, PrintWriter out) {
         Table t = new Table("PRIMITIVE", "SETUP", "SENT/S", "REPORTS/S", "PACKETS-OUT/S", "PKTS/REPORT", "RECEIVED/S", "CPU-NS/REPORT",
-                "CAPACITY-REPORTS/S", "VS-BARE", "DROPPED", "KERNEL-DROPS", "JIT-MS");
+                "CAPACITY-REPORTS/S", "VS-BARE", "DROPPED", "LOST", "KERNEL-DROPS", "JIT-MS");
         for (Row r : rows) {
-            Row bare = rows.stream().filter(x -> x.primitive() == r.primitive() && x.setup().equals("bare")).findFirst().orElse(null);
-            t.row(r.primitive().shortName(), r.setup(), fmt(r.offered()), fmt(r.reports()), fmt(r.packets()),
+            Row bare = rows.stream().filter(x -> x.load().equals(r.load()) && x.setup().equals("bare")).findFirst().orElse(null);
+            t.row(r.load(), r.setup(), fmt(r.offered()), fmt(r.reports()), fmt(r.packets()),
                     String.format(Locale.ROOT, "%.2f", r.packets() / Math.max(1, r.reports())), fmt(r.received()), fmt(r.cpuNanos()),
                     fmt(r.capacity()),
                     bare == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.capacity() / bare.capacity()), r.dropped(),
+                    r.lost() < 0 ? "-" : fmt(r.lost()),
                     r.kernelDrops() < 0 ? "-" : fmt(r.kernelDrops()), r.jitMillis() < 0 ? "-" : fmt(r.jitMillis()));
         }
         t.print(out, "");
@@ -187,6 +234,12 @@ public final class TranslatorThroughputBenchmark {
 
         @Override
         public long reports(Primitive p) {
+            return forwarder.received();
+        }
+
+        /** The loop does not look at what it forwards: every report it took in. */
+        @Override
+        public long reports(List<Primitive> primitives) {
             return forwarder.received();
         }
 

@@ -231,7 +231,8 @@ public final class Collector implements AutoCloseable {
         CollectorConfig.Network net = config.network();
         CollectorStatus.Ingest ingest = new CollectorStatus.Ingest(net.ingest().configName(), backend.name(), backend.describe(),
                 backend.verifiesIcrc(), net.address().getHostAddress(), net.rocePort(), net.cmPort(), net.pathMtu(),
-                config.queuePairs().errorOnNak());
+                config.queuePairs().errorOnNak(), backend.threads(),
+                java.util.Arrays.stream(backend.packetsPerThread()).boxed().toList());
         ConnectReplyData rep = handler.replyData();
         CollectorStatus.CatalogInfo catalog = new CollectorStatus.CatalogInfo(rep.catalogGeneration(), rep.storeCount(),
                 "0x" + Long.toHexString(rep.catalogVa()), "0x" + Integer.toHexString(rep.catalogRkey()), rep.catalogLength());

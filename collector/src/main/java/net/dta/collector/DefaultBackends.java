@@ -30,7 +30,8 @@ public final class DefaultBackends implements BackendFactory {
                 SoftRoceConfig soft = SoftRoceConfig.of(mode, net.address().getHostAddress(), config.cm().policy())
                         .withCmPort(net.cmPort())
                         .withErrorOnNak(config.queuePairs().errorOnNak())
-                        .withAtomicsLittleEndian(net.countersLittleEndian());
+                        .withAtomicsLittleEndian(net.countersLittleEndian())
+                        .withThreads(net.threads());
                 yield SoftRoceBackend.open(soft);
             }
             // A real RDMA NIC: fails with an RdmaException naming what to install when libdisni or

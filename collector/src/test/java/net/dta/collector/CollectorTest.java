@@ -225,6 +225,20 @@ class CollectorTest {
     }
 
     @Test
+    void statusAndMetricsShowTheSoftwareResponderThreads() throws Exception {
+        String address = net.dta.testkit.Loopback.uniqueSubnet() + "1";
+        try (Collector c = Collector.start(config("network: {address: " + address + ", threads: 2}\n"), new DefaultBackends())) {
+            net.dta.collector.status.CollectorStatus s = c.status();
+            assertEquals(2, s.ingest().threads());
+            assertEquals(List.of(0L, 0L), s.ingest().packetsPerThread());
+            assertTrue(s.ingest().description().contains("2 data-plane threads"), s.ingest().description());
+            String metrics = net.dta.collector.status.CollectorMetrics.render(s);
+            assertTrue(metrics.contains("dta_collector_endpoint_threads 2.0"), metrics);
+            assertTrue(metrics.contains("dta_collector_endpoint_thread_packets_received_total{thread=\"1\"} 0.0"), metrics);
+        }
+    }
+
+    @Test
     void statusAndMetricsShowTheSameCounters() throws Exception {
         FakeBackend backend = new FakeBackend();
         try (Collector c = Collector.start(config(""), cfg -> backend)) {

@@ -19,6 +19,17 @@ public final class ChannelCounters {
 
     final CounterArray values = new CounterArray(SIZE);
 
+    /** The counters of several channels added up (a new object, for status). */
+    public static ChannelCounters sum(java.util.List<ChannelCounters> parts) {
+        ChannelCounters total = new ChannelCounters();
+        for (ChannelCounters c : parts) {
+            for (int i = 0; i < SIZE; i++) {
+                total.values.add(i, c.get(i));
+            }
+        }
+        return total;
+    }
+
     public long get(int counter) {
         return values.get(counter);
     }

@@ -30,10 +30,12 @@ public final class Libc {
     public static final int SO_REUSEADDR = 2;
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
+    public static final int SO_REUSEPORT = 15;
     public static final int SO_RCVTIMEO = 20;
     public static final int SO_ATTACH_FILTER = 26;
     public static final int SO_RCVBUFFORCE = 33;
     public static final int SO_SNDBUFFORCE = 32;
+    public static final int SO_ATTACH_REUSEPORT_CBPF = 51;
     public static final int IP_HDRINCL = 3;
     public static final int IP_MTU_DISCOVER = 10;
     public static final int IP_PMTUDISC_DO = 2;

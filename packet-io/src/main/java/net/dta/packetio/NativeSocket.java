@@ -111,6 +111,18 @@ final class NativeSocket implements AutoCloseable {
 
     /** Attaches a classic BPF program (instructions as {code, jt, jf, k}). */
     void attachFilter(int[][] program) throws IOException {
+        attach(program, Libc.SO_ATTACH_FILTER, "the packet filter");
+    }
+
+    /**
+     * Attaches a classic BPF program that picks the socket of a SO_REUSEPORT group (its return value
+     * is the index of the socket in the group, in bind order).
+     */
+    void attachReuseportProgram(int[][] program) throws IOException {
+        attach(program, Libc.SO_ATTACH_REUSEPORT_CBPF, "the SO_REUSEPORT steering program");
+    }
+
+    private void attach(int[][] program, int option, String what) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment insns = a.allocate(8L * program.length, 8);
             for (int i = 0; i < program.length; i++) {
@@ -122,8 +134,8 @@ final class NativeSocket implements AutoCloseable {
             MemorySegment fprog = a.allocate(16, 8);
             fprog.set(ValueLayout.JAVA_SHORT, 0, (short) program.length);
             fprog.set(ValueLayout.ADDRESS, 8, insns);
-            if (Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, fprog, 16) != 0) {
-                throw new IOException("cannot attach the packet filter to the " + role + " socket: "
+            if (Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, option, fprog, 16) != 0) {
+                throw new IOException("cannot attach " + what + " to the " + role + " socket: "
                         + Libc.strerror(Libc.errno(errno)));
             }
         }

@@ -48,21 +48,47 @@ public final class RawPacketChannel implements PacketChannel {
     }
 
     public static RawPacketChannel open(int address, int port, ChannelOptions options) throws IOException {
+        return open(address, port, options, ShardSteering.single(), 0);
+    }
+
+    /**
+     * Opens {@code steering.shards()} channels on {@code address:port}: channel i's receiver filter
+     * accepts only shard i's packets (every raw socket sees every packet); only channel 0 holds the
+     * UDP sink socket.
+     */
+    public static java.util.List<RawPacketChannel> openSharded(int address, int port, ChannelOptions options,
+                                                               ShardSteering steering) throws IOException {
+        java.util.List<RawPacketChannel> group = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < steering.shards(); i++) {
+                group.add(open(address, port, options, steering, i));
+            }
+            return java.util.List.copyOf(group);
+        } catch (IOException e) {
+            group.forEach(RawPacketChannel::close);
+            throw e;
+        }
+    }
+
+    private static RawPacketChannel open(int address, int port, ChannelOptions options, ShardSteering steering,
+                                         int shard) throws IOException {
         NativeSocket receiver = null;
         NativeSocket sender = null;
         NativeSocket sink = null;
         try {
             receiver = NativeSocket.open(Libc.SOCK_RAW, Libc.IPPROTO_UDP, "raw receive");
-            receiver.attachFilter(udpFilter(address, port));
+            receiver.attachFilter(steering.rawFilter(address, port, shard));
             receiver.drain();
             receiver.receiveBuffer(options.receiveBufferBytes());
             receiver.receiveTimeout(options.pollTimeoutMillis());
             receiver.bind(address, 0);
             sender = NativeSocket.open(Libc.SOCK_RAW, Libc.IPPROTO_RAW, "raw send");
             sender.sendBuffer(options.sendBufferBytes());
-            sink = NativeSocket.open(Libc.SOCK_DGRAM, Libc.IPPROTO_UDP, "UDP sink");
-            sink.setInt(Libc.SOL_SOCKET, Libc.SO_RCVBUF, SINK_BUFFER_BYTES, "SO_RCVBUF");
-            sink.bind(address, port);
+            if (shard == 0) {
+                sink = NativeSocket.open(Libc.SOCK_DGRAM, Libc.IPPROTO_UDP, "UDP sink");
+                sink.setInt(Libc.SOL_SOCKET, Libc.SO_RCVBUF, SINK_BUFFER_BYTES, "SO_RCVBUF");
+                sink.bind(address, port);
+            }
             return new RawPacketChannel(receiver, sender, sink, address, port);
         } catch (IOException e) {
             for (NativeSocket s : new NativeSocket[] {receiver, sender, sink}) {
@@ -80,18 +106,29 @@ public final class RawPacketChannel implements PacketChannel {
      * host (several collectors, a translator, parallel test runs) would wake for all RoCEv2 traffic.
      */
     static int[][] udpFilter(int address, int port) {
+        int[][] checks = udpChecks(address, port, 1);
+        int[][] program = java.util.Arrays.copyOf(checks, checks.length + 2);
+        program[checks.length] = new int[] {0x06, 0, 0, 0xFFFF};   // accept
+        program[checks.length + 1] = new int[] {0x06, 0, 0, 0};    // drop
+        return program;
+    }
+
+    /**
+     * The checks of {@link #udpFilter} (X = the IPv4 header length after them), for programs that go
+     * on from there: {@code between} instructions follow before the drop instruction, which every
+     * failed check jumps to.
+     */
+    static int[][] udpChecks(int address, int port, int between) {
         return new int[][] {
-                {0x30, 0, 0, 9},          // ldb [9]          IPv4 protocol
-                {0x15, 0, 8, 17},         // jeq #17 ? next : drop
-                {0x20, 0, 0, 16},         // ld [16]          IPv4 destination address
-                {0x15, 0, 6, address},    // jeq #address ? next : drop
-                {0x28, 0, 0, 6},          // ldh [6]          flags + fragment offset
-                {0x45, 4, 0, 0x3FFF},     // jset MF|offset ? drop : next
-                {0xB1, 0, 0, 0},          // ldxb 4*([0]&0xf) IPv4 header length
-                {0x48, 0, 0, 2},          // ldh [x+2]        UDP destination port
-                {0x15, 0, 1, port},       // jeq #port ? accept : drop
-                {0x06, 0, 0, 0xFFFF},     // accept
-                {0x06, 0, 0, 0},          // drop
+                {0x30, 0, 0, 9},                     // ldb [9]          IPv4 protocol
+                {0x15, 0, 7 + between, 17},          // jeq #17 ? next : drop
+                {0x20, 0, 0, 16},                    // ld [16]          IPv4 destination address
+                {0x15, 0, 5 + between, address},     // jeq #address ? next : drop
+                {0x28, 0, 0, 6},                     // ldh [6]          flags + fragment offset
+                {0x45, 3 + between, 0, 0x3FFF},      // jset MF|offset ? drop : next
+                {0xB1, 0, 0, 0},                     // ldxb 4*([0]&0xf) IPv4 header length
+                {0x48, 0, 0, 2},                     // ldh [x+2]        UDP destination port
+                {0x15, 0, between, port},            // jeq #port ? next : drop
         };
     }
 
@@ -188,6 +225,8 @@ public final class RawPacketChannel implements PacketChannel {
     public void close() {
         receiver.close();
         sender.close();
-        sink.close();
+        if (sink != null) {
+            sink.close();
+        }
     }
 }

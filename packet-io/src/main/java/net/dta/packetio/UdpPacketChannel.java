@@ -38,8 +38,46 @@ public final class UdpPacketChannel implements PacketChannel {
 
     /** Opens and binds; port 0 picks a free port. */
     public static UdpPacketChannel open(int address, int port, ChannelOptions options) throws IOException {
+        return open(address, port, options, false);
+    }
+
+    /**
+     * Opens {@code steering.shards()} sockets on {@code address:port} (not 0), the datagrams spread
+     * over them by the steering program in the kernel (a SO_REUSEPORT group); channel i receives
+     * shard i. One shard: {@link #open} (an exclusive bind).
+     */
+    public static java.util.List<UdpPacketChannel> openSharded(int address, int port, ChannelOptions options,
+                                                               ShardSteering steering) throws IOException {
+        if (steering.shards() == 1) {
+            return java.util.List.of(open(address, port, options));
+        }
+        if (port == 0) {
+            throw new IllegalArgumentException("a sharded channel needs a fixed port");
+        }
+        // SO_REUSEPORT would let a second endpoint on this address join the group and take a share of
+        // its packets: an exclusive bind first fails, as with one shard, when the address is taken,
+        // and a later endpoint's exclusive bind fails against this group.
+        open(address, port, options).close();
+        java.util.List<UdpPacketChannel> group = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < steering.shards(); i++) {
+                group.add(open(address, port, options, true)); // the group's index is the bind order
+            }
+            group.getFirst().socket.attachReuseportProgram(steering.reuseportProgram());
+            return java.util.List.copyOf(group);
+        } catch (IOException e) {
+            group.forEach(UdpPacketChannel::close);
+            throw e;
+        }
+    }
+
+    private static UdpPacketChannel open(int address, int port, ChannelOptions options, boolean reusePort)
+            throws IOException {
         NativeSocket s = NativeSocket.open(Libc.SOCK_DGRAM, Libc.IPPROTO_UDP, "UDP");
         try {
+            if (reusePort) {
+                s.setInt(Libc.SOL_SOCKET, Libc.SO_REUSEPORT, 1, "SO_REUSEPORT");
+            }
             s.receiveBuffer(options.receiveBufferBytes());
             s.sendBuffer(options.sendBufferBytes());
             s.receiveTimeout(options.pollTimeoutMillis());

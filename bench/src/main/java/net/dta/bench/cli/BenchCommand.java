@@ -236,6 +236,11 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--senders", defaultValue = "2", paramLabel = "N", description = "Sender threads. Default: ${DEFAULT-VALUE}.")
         int senders;
 
+        @Option(names = "--mix", defaultValue = "kw=1,ki=1,pc=1,ap=1,sk=1", paramLabel = "W",
+                description = "After the per-primitive rows, a row of one stream interleaving the primitives with these weights "
+                        + "(reports), as a translator in production sees them; none: no such row. Default: ${DEFAULT-VALUE}.")
+        String mix;
+
         @Option(names = "--jit-settle", defaultValue = "20s", paramLabel = "D",
                 description = "After the warm-up, wait up to this long for the JIT compilers to go quiet before measuring (0s: "
                         + "measure right away; a window that overlaps a recompilation of the hot loop measures C1 code, see "
@@ -250,7 +255,7 @@ public final class BenchCommand implements Runnable {
                     Numbers.duration(common.warmup, "warmup"), Numbers.duration(common.seconds, "seconds"),
                     Numbers.duration(jitSettle, "jit-settle"), common.primitives(),
                     List.of(setups.split(",")), Numbers.count(common.keys, "keys"), common.sketchCounters, senders, common.mode(),
-                    common.appendBatch(), dir), out, err));
+                    common.appendBatch(), dir, mix), out, err));
         }
     }
 
@@ -290,8 +295,8 @@ public final class BenchCommand implements Runnable {
 
     /** The software responder's benchmark (docs/performance.md "Responder ingest"). */
     @Command(name = "responder", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Software RoCEv2 responder ingest of Key-Write-sized RDMA WRITEs vs a bare receive loop on the same "
-                    + "socket set-up, UDP and raw mode (raw needs root), in one run.")
+            description = "Software RoCEv2 responder ingest of Key-Write-sized RDMA WRITEs and Key-Increment FETCH_ADDs vs a "
+                    + "bare receive loop on the same socket set-up, UDP and raw mode (raw needs root), in one run.")
     static final class Responder implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -305,10 +310,18 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--senders", paramLabel = "N", defaultValue = "1", description = "Sender threads. Default: ${DEFAULT-VALUE}.")
         int senders;
 
+        @Option(names = "--op", paramLabel = "write|atomic|both", defaultValue = "both",
+                description = "RDMA WRITE Only (Key-Write), FETCH_ADD (Key-Increment) or both. Default: ${DEFAULT-VALUE}.")
+        String op;
+
+        @Option(names = "--threads", paramLabel = "N[,N...]", defaultValue = "1",
+                description = "The responder's data-plane threads; a list measures each in the same run. Default: ${DEFAULT-VALUE}.")
+        String threads;
+
         @Override
         public Integer call() throws Exception {
-            return net.dta.bench.ResponderIngestBenchmark.run(new String[] {"--mode", mode, "--seconds", Double.toString(seconds),
-                    "--senders", Integer.toString(senders)}, System.out);
+            return net.dta.bench.ResponderIngestBenchmark.run(new String[] {"--mode", mode, "--op", op, "--seconds",
+                    Double.toString(seconds), "--senders", Integer.toString(senders), "--threads", threads}, System.out);
         }
     }
 }

@@ -51,6 +51,9 @@ public final class StatusCommand implements Callable<Integer> {
         out.println("collector " + s.collector() + "  boot id " + s.bootId() + "  up " + Duration.ofMillis(s.uptimeMillis()).toSeconds() + " s");
         out.println("ingest     " + in.mode() + " on " + in.address() + ":" + in.rocePort() + " (" + in.description() + "), ICRC "
                 + (in.icrcVerified() ? "verified" : "NOT verified") + ", error-on-nak " + in.errorOnNak());
+        if (in.threads() > 0) {
+            out.println("threads    " + in.threads() + " data-plane threads, packets per thread " + in.packetsPerThread());
+        }
         out.println("catalog    generation " + s.catalog().generation() + ", " + s.catalog().storeCount() + " stores, va "
                 + StatusOptions.shown(s.catalog().va()) + " rkey " + StatusOptions.shown(s.catalog().rkey()));
         CollectorStatus.Connections c = s.connections();

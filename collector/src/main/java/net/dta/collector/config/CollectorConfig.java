@@ -41,9 +41,15 @@ public record CollectorConfig(Path source, String name, Network network, Path da
      *                             false (big-endian) for the software responder and NVIDIA NICs
      * @param pathMtu the path MTU the collector expects; queue pairs use the MTU of their REQ
      *                (protocol.md 7.3), and a REQ for a larger one is logged
+     * @param threads the software responder's data-plane threads ({@code network.threads}; default: the
+     *                processors): each owns the queue pairs whose QPN mod threads is its index
      */
     public record Network(Inet4Address address, int rocePort, int cmPort, IngestMode ingest, int pathMtu,
-                          boolean countersLittleEndian) {
+                          boolean countersLittleEndian, int threads) {
+        /** The default of {@code network.threads}: one per processor (at most 64). */
+        public static int defaultThreads() {
+            return Math.min(Runtime.getRuntime().availableProcessors(), net.dta.rdma.soft.SoftRoceConfig.MAX_THREADS);
+        }
     }
 
     /** The admin HTTP endpoint ({@code /status}, {@code /metrics}); port 0 picks a free port. */

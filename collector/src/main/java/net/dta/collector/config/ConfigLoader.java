@@ -110,8 +110,9 @@ public final class ConfigLoader {
                 f.problem("path-mtu", "must be 256, 512, 1024, 2048 or 4096 (an InfiniBand MTU), got " + mtu);
             }
             String order = f.choice("atomic-byte-order", "big-endian", List.of("big-endian", "little-endian"));
+            int threads = f.integer("threads", Network.defaultThreads(), 1, net.dta.rdma.soft.SoftRoceConfig.MAX_THREADS);
             f.rejectUnknown("network");
-            return new Network(address, rocePort, cmPort, ingest, mtu, order.equals("little-endian"));
+            return new Network(address, rocePort, cmPort, ingest, mtu, order.equals("little-endian"), threads);
         }
 
         private Admin admin(Fields f) {

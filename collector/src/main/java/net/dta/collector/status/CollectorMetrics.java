@@ -42,6 +42,13 @@ public final class CollectorMetrics {
         gauge("dta_collector_endpoint_running", "1 while the endpoint's responder thread runs, 0 once it failed (status: endpoint.failure)",
                 e.failure() == null ? 1 : 0);
         counter("dta_collector_endpoint_packets_received_total", "RoCEv2 packets received", e.packetsReceived());
+        gauge("dta_collector_endpoint_threads", "Data-plane threads of the software responder (0 with a NIC)",
+                in.threads());
+        for (int t = 0; t < in.packetsPerThread().size(); t++) {
+            counter("dta_collector_endpoint_thread_packets_received_total",
+                    "RoCEv2 packets each data-plane thread received (queue pairs steered by QPN mod threads)",
+                    in.packetsPerThread().get(t), "thread", Integer.toString(t));
+        }
         counter("dta_collector_endpoint_bytes_received_total", "RoCEv2 bytes received", e.bytesReceived());
         counter("dta_collector_endpoint_packets_sent_total", "RoCEv2 packets sent (ACKs, NAKs, READ responses, CM)", e.packetsSent());
         counter("dta_collector_endpoint_icrc_failures_total", "Packets dropped for a bad ICRC", e.icrcFailures());

@@ -24,8 +24,13 @@ public record CollectorStatus(String collector, String bootId, long startedAtMil
     }
 
     /** How packets arrive: the backend, its description, and whether ICRCs are verified. */
+    /**
+     * @param threads          the software responder's data-plane threads (0 with a NIC)
+     * @param packetsPerThread packets each of them received, by thread index (is the load spread?)
+     */
     public record Ingest(String mode, String backend, String description, boolean icrcVerified, String address,
-                         int rocePort, int cmPort, int pathMtu, boolean errorOnNak) {
+                         int rocePort, int cmPort, int pathMtu, boolean errorOnNak, int threads,
+                         List<Long> packetsPerThread) {
     }
 
     /** What a REP advertises. */

@@ -38,6 +38,7 @@ class ConfigLoaderTest {
               ingest: raw
               path-mtu: 2048
               atomic-byte-order: little-endian
+              threads: 3
             data-dir: /var/lib/dta/c1
             admin:
               address: 0.0.0.0:9000
@@ -106,6 +107,7 @@ class ConfigLoaderTest {
         assertEquals(IngestMode.RAW, c.network().ingest());
         assertEquals(2048, c.network().pathMtu());
         assertTrue(c.network().countersLittleEndian());
+        assertEquals(3, c.network().threads());
         assertEquals(Path.of("/var/lib/dta/c1"), c.dataDir());
         assertEquals("0.0.0.0", c.admin().host());
         assertEquals(9000, c.admin().port());
@@ -120,7 +122,7 @@ class ConfigLoaderTest {
         assertEquals(new CounterLayout(StoreKind.SKETCH, 3, 12), c.stores().get(4).definition().layout());
         assertEquals(5, c.stores().get(4).definition().storeId());
         assertTrue(c.stores().get(1).definition().countersLittleEndian(), "the NIC's atomic byte order applies to counter stores");
-        assertEquals(18, c.stores().get(0).line(), "where the store starts, for later messages");
+        assertEquals(19, c.stores().get(0).line(), "where the store starts, for later messages");
     }
 
     @Test
@@ -136,6 +138,7 @@ class ConfigLoaderTest {
         assertEquals(IngestMode.UDP, c.network().ingest());
         assertEquals(1024, c.network().pathMtu());
         assertFalse(c.network().countersLittleEndian());
+        assertEquals(Math.min(64, Runtime.getRuntime().availableProcessors()), c.network().threads(), "one per processor");
         assertEquals(Path.of("/etc/dta/data/collector"), c.dataDir(), "relative to the configuration file's directory");
         assertTrue(c.admin().enabled());
         assertEquals("127.0.0.1:40042", c.admin().address());
@@ -183,6 +186,7 @@ class ConfigLoaderTest {
                   address: 10.0.0.300
                   ingest: rdma
                   path-mtu: 1000
+                  threads: 0
                 admin:
                   address: localhost
                 queue-pairs:
@@ -198,9 +202,10 @@ class ConfigLoaderTest {
                 "collector.yaml:2:12: network.address: must be an IPv4 address",
                 "collector.yaml:3:11: network.ingest: must be one of udp, raw, xdp, disni, got \"rdma\"",
                 "collector.yaml:4:13: network.path-mtu: must be 256, 512, 1024, 2048 or 4096",
-                "collector.yaml:6:12: admin.address: must be host:port",
-                "collector.yaml:8:17: queue-pairs.error-on-nak: must be true or false",
-                "collector.yaml:9:21: queue-pairs.persist-interval: must be a duration",
+                "network.threads: must be an integer 1..64, got 0",
+                "collector.yaml:7:12: admin.address: must be host:port",
+                "collector.yaml:9:17: queue-pairs.error-on-nak: must be true or false",
+                "collector.yaml:10:21: queue-pairs.persist-interval: must be a duration",
                 "stores[0].id: must be an integer 1..65535, got 0",
                 "stores[0].value-bytes: must be 4, 12 or 28",
                 "stores[0].redundancy: must be an integer 1..8, got 9",

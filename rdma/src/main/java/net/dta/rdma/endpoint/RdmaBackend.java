@@ -61,4 +61,14 @@ public interface RdmaBackend extends AutoCloseable {
 
     @Override
     void close();
+
+    /** Data-plane threads of a software backend (0: a NIC serves the requests, no thread of ours). */
+    default int threads() {
+        return 0;
+    }
+
+    /** Packets each data-plane thread received, by thread index (empty for a NIC). */
+    default long[] packetsPerThread() {
+        return new long[0];
+    }
 }

@@ -23,7 +23,7 @@ import net.dta.rdma.endpoint.RegisteredRegion;
  * sequential ones let an off-path sender guess them (issue 13 item 6). rkey 0 is never used (a
  * liveness probe carries rkey 0).
  *
- * <p>Deregistration waits until the responder thread has stopped using the old table (see
+ * <p>Deregistration waits until every responder thread has stopped using the old table (see
  * {@link ReaderGate}), so that the caller may unmap the memory right after.
  */
 public final class RegionRegistry {
@@ -32,30 +32,50 @@ public final class RegionRegistry {
     private static final long QUIESCE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final List<MemoryRegion> regions = new ArrayList<>();
-    private final ReaderGate gate = new ReaderGate();
+    private final ReaderGate gate;
     private volatile RegionTable table = RegionTable.EMPTY;
     private final java.security.SecureRandom random = new java.security.SecureRandom();
     private long version;
+
+    /** A registry read by one responder thread. */
+    public RegionRegistry() {
+        this(1);
+    }
+
+    /** A registry read by {@code readers} responder threads (reader indices 0..readers-1). */
+    public RegionRegistry(int readers) {
+        this.gate = new ReaderGate(readers);
+    }
 
     /** The current snapshot (lock-free read). */
     public RegionTable table() {
         return table;
     }
 
-    /**
-     * For the responder thread: the current table, marking the thread as using it until
-     * {@link #exitTable()}. A deregistration waits for that exit.
-     */
+    /** {@link #enterTable(int)} for reader 0. */
     public RegionTable enterTable() {
-        gate.enterUnknown();
+        return enterTable(0);
+    }
+
+    /**
+     * For responder thread {@code reader}: the current table, marking the thread as using it until
+     * {@link #exitTable(int)}. A deregistration waits for that exit.
+     */
+    public RegionTable enterTable(int reader) {
+        gate.enterUnknown(reader);
         RegionTable t = table;
-        gate.using(t.version());
+        gate.using(reader, t.version());
         return t;
     }
 
-    /** The responder thread is done with the table it entered. */
+    /** {@link #exitTable(int)} for reader 0. */
     public void exitTable() {
-        gate.exit();
+        exitTable(0);
+    }
+
+    /** Responder thread {@code reader} is done with the table it entered. */
+    public void exitTable(int reader) {
+        gate.exit(reader);
     }
 
     public synchronized RegisteredRegion register(MemorySegment memory, Set<Access> access, RegionRequest request)

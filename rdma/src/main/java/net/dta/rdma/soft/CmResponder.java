@@ -30,6 +30,9 @@ import net.dta.rdma.wire.RoceRoute;
  * The passive side of RDMA CM on QP 1 (protocol.md 7.2, 7.3): REQ → the collector's
  * {@link ConnectionHandler} → REP with its private data (or REJ), a repeated REQ → the same REP,
  * RTU, DREQ → DREP, REJ from the requester. Control path: allocation is fine here.
+ *
+ * <p>Runs on the data-plane thread that owns QPN 1; it creates and closes queue pairs in the
+ * {@link QueuePairTable}, which hands each to the thread that owns it.
  */
 final class CmResponder {
     private static final Logger LOG = LoggerFactory.getLogger(CmResponder.class);
@@ -271,8 +274,8 @@ final class CmResponder {
         closedIds[closedNext] = (long) qp.localCommId << 32 | (qp.remoteCommId & 0xFFFF_FFFFL);
         closedNext = (closedNext + 1) % CLOSED_REMEMBERED;
         LOG.info("queue pair 0x{} closed: {}", Integer.toHexString(qp.qpn), reason);
-        if (!qp.inError()) {
-            events.closed(qp, reason); // an ERROR queue pair was reported when it failed
+        if (!qp.inErrorPublished()) {
+            events.closed(qp, reason); // an ERROR queue pair was reported by its thread when it failed
         }
     }
 

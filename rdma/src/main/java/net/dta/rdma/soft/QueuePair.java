@@ -13,11 +13,12 @@ import net.dta.rdma.wire.RoceRoute;
 
 /**
  * One RC queue pair of the software responder (protocol.md 5.5): connection identity, the
- * responder state (expected PSN, MSN, outstanding sequence NAK, the last 16 atomic results, the
+ * responder state (expected PSN, MSN, outstanding sequence NAK, the atomic results of the last 1024 PSNs, the
  * write in progress) and counters.
  *
- * <p>Single writer: the endpoint's thread. Other threads read identity (final fields) and the
- * counters and gauges of {@link #counters} (opaque reads), never the plain state fields.
+ * <p>Single writer: the data-plane thread that owns it (QPN mod threads). Other threads read
+ * identity (final fields) and the counters and gauges of {@link #counters} (opaque reads), never
+ * the plain state fields; the CM thread alone uses the CM fields (RTU, REP).
  */
 final class QueuePair {
     static final int STATE_RTS = 0;
@@ -46,7 +47,15 @@ final class QueuePair {
     static final int READ_RESPONSES = 19;
     private static final int COUNTERS = 20;
 
-    static final int ATOMIC_CACHE = 16;
+    /**
+     * FETCH_ADD results are kept for duplicates by PSN, for the last 1024 PSNs: more than the 16
+     * responder resources the REP advertises (IBTA's minimum), because a requester that does not
+     * hold its FETCH_ADDs to that depth (the software translator's send window is 1024 requests)
+     * resends, after lost ATOMIC ACKs, up to a window of FETCH_ADDs this responder executed; each
+     * then gets its saved result instead of being dropped. Indexed by PSN: O(1) to save and find.
+     */
+    static final int ATOMIC_PSNS = 1024;
+    private static final int SAVED = 0x8000_0000;
 
     final int qpn;
     final int remoteIp;
@@ -67,10 +76,9 @@ final class QueuePair {
     boolean nakOutstanding;
     boolean rtuReceived;
 
-    final int[] atomicPsn = new int[ATOMIC_CACHE];
-    final long[] atomicOriginal = new long[ATOMIC_CACHE];
-    int atomicCount;
-    int atomicNext;
+    /** Slot psn mod ATOMIC_PSNS: that PSN with the SAVED bit (0: empty), and its FETCH_ADD's original value. */
+    private final int[] atomicPsn = new int[ATOMIC_PSNS];
+    final long[] atomicOriginal = new long[ATOMIC_PSNS];
 
     boolean writeInProgress;
     MemorySegment writeMemory;
@@ -113,24 +121,21 @@ final class QueuePair {
         return state == STATE_ERROR;
     }
 
-    void saveAtomic(int psn, long original) {
-        atomicPsn[atomicNext] = psn;
-        atomicOriginal[atomicNext] = original;
-        atomicNext = (atomicNext + 1) & (ATOMIC_CACHE - 1);
-        if (atomicCount < ATOMIC_CACHE) {
-            atomicCount++;
-        }
+    /** For other threads than the owner: the state as published in the counters. */
+    boolean inErrorPublished() {
+        return counters.get(GAUGE_STATE) == STATE_ERROR;
     }
 
-    /** Index of the saved result of the atomic with this PSN, or -1. */
+    void saveAtomic(int psn, long original) {
+        int slot = psn & (ATOMIC_PSNS - 1);
+        atomicPsn[slot] = psn | SAVED;
+        atomicOriginal[slot] = original;
+    }
+
+    /** Index of the saved result of the FETCH_ADD with this PSN, or -1 (none, or overwritten by a later one). */
     int findAtomic(int psn) {
-        for (int i = 0; i < atomicCount; i++) {
-            int slot = (atomicNext - 1 - i) & (ATOMIC_CACHE - 1);
-            if (atomicPsn[slot] == psn) {
-                return slot;
-            }
-        }
-        return -1;
+        int slot = psn & (ATOMIC_PSNS - 1);
+        return atomicPsn[slot] == (psn | SAVED) ? slot : -1;
     }
 
     QueuePairInfo info() {

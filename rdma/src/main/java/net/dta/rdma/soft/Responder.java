@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import net.dta.rdma.cm.CmParseResult;
 import net.dta.rdma.region.AccessResult;
 import net.dta.rdma.region.Atomics;
 import net.dta.rdma.region.RegionAccess;
@@ -25,8 +26,9 @@ import net.dta.rdma.wire.RoceRoute;
  * unknown QP, wrong source, QP in ERROR, then the PSN (duplicate, ahead, expected) and, for the
  * expected packet, rkey / right / alignment / bounds before anything is written.
  *
- * <p>Single-threaded, allocation-free per data packet; errors become counters and one log line
- * per reason.
+ * <p>One per data-plane thread, for the queue pairs that thread owns; single-threaded,
+ * allocation-free per data packet; errors become counters and one log line per reason. CM
+ * (UD to QP 1) is served by the thread that owns QPN 1 (the only one the kernel steers it to).
  */
 final class Responder {
     private static final Logger LOG = LoggerFactory.getLogger(Responder.class);
@@ -41,7 +43,9 @@ final class Responder {
 
     private final SoftRoceConfig config;
     private final RegionRegistry regions;
-    private final QueuePairTable queuePairs;
+    private final OwnedQueuePairs queuePairs;
+    private final int thread;
+    /** Null on the threads that do not run CM. */
     private final CmResponder cm;
     private final EndpointStats stats;
     private final ConnectionEvents events;
@@ -51,25 +55,27 @@ final class Responder {
     private final LogOnce logOnce = new LogOnce(LOG, LOG_REASONS);
     private RegionTable table;
 
-    Responder(SoftRoceConfig config, RegionRegistry regions, QueuePairTable queuePairs, CmResponder cm,
+    Responder(SoftRoceConfig config, RegionRegistry regions, OwnedQueuePairs queuePairs, int thread, CmResponder cm,
               EndpointStats stats, ConnectionEvents events) {
         this.config = config;
         this.regions = regions;
         this.queuePairs = queuePairs;
+        this.thread = thread;
         this.cm = cm;
         this.stats = stats;
         this.events = events;
         this.table = regions.table();
     }
 
-    /** Takes the current region table for the frames of one batch. */
+    /** Takes queue pairs handed over by CM and the current region table for the frames of one batch. */
     void beginBatch() {
-        table = regions.enterTable();
+        queuePairs.applyChanges();
+        table = regions.enterTable(thread);
     }
 
-    /** Releases it (a deregistration may be waiting). */
+    /** Releases the table (a deregistration may be waiting). */
     void endBatch() {
-        regions.exitTable();
+        regions.exitTable(thread);
     }
 
     void onFrame(MemorySegment segment, long offset, int length, boolean verifyIcrc, ReplySink sink) {
@@ -91,7 +97,11 @@ final class Responder {
             }
             RoceOpcode op = packet.opcode();
             if (op.code() == RoceOpcode.UD_SEND_ONLY) {
-                cm.onPacket(packet, sink);
+                if (cm != null) {
+                    cm.onPacket(packet, sink);
+                } else {
+                    stats.cm(CmParseResult.NOT_QP1); // steered here: not to QP 1
+                }
                 return;
             }
             if (op.fromResponder()) {

@@ -7,10 +7,11 @@ import net.dta.packetio.PacketBatch;
 import net.dta.packetio.PacketChannel;
 
 /**
- * The endpoint's one thread, Aeron-agent style: receive a batch (recvmmsg, waiting up to the
- * channel's poll timeout), run every frame through the {@link Responder}, send the replies as one
- * batch (sendmmsg). It is the single writer of queue-pair state; status is read elsewhere from
- * counters.
+ * One data-plane thread of the endpoint, Aeron-agent style: receive a batch from its own channel
+ * (recvmmsg, waiting up to the channel's poll timeout), run every frame through its
+ * {@link Responder}, send the replies as one batch (sendmmsg): WRITE ACKs, and an ATOMIC ACK per
+ * FETCH_ADD, written in place in the reply batch, one system call per received batch. It is the
+ * single writer of the queue pairs it owns; status is read elsewhere from counters.
  *
  * <p>An {@link Error} (an OutOfMemoryError, a StackOverflowError) stops the loop: going on would
  * log it at line rate with the responder in an unknown state. The failure is kept for status and

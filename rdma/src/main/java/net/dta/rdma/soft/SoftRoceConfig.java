@@ -26,10 +26,12 @@ import net.dta.packetio.Ipv4;
  *                     catalog. Default big-endian.
  * @param cmPolicy     the deployment's CM secret and the connection limits (protocol.md 7.3)
  * @param clock        the time REQ timestamps are checked against (tests reproduce protocol.md's vectors with it)
+ * @param threads      data-plane threads (1..64): each owns the queue pairs whose QPN mod threads is its
+ *                     index, and its own socket the kernel steers those packets to (docs/rdma.md)
  */
 public record SoftRoceConfig(Mode mode, int localAddress, int cmPort, int firstQpn, boolean errorOnNak,
                              long maxReadBytes, int batchSize, ChannelOptions channel, long caGuid, IdSource ids,
-                             boolean atomicsLittleEndian, CmPolicy cmPolicy, InstantSource clock) {
+                             boolean atomicsLittleEndian, CmPolicy cmPolicy, InstantSource clock, int threads) {
     public enum Mode {
         /** Portable: a UDP socket; cannot see IPv4 headers, so ICRCs are not verified. */
         UDP,
@@ -46,6 +48,7 @@ public record SoftRoceConfig(Mode mode, int localAddress, int cmPort, int firstQ
     public static final int DEFAULT_FIRST_QPN = 0x000011;
     public static final long DEFAULT_MAX_READ_BYTES = 64L << 20;
     public static final int DEFAULT_BATCH = 64;
+    public static final int MAX_THREADS = net.dta.packetio.ShardSteering.MAX_SHARDS;
 
     public SoftRoceConfig {
         if (firstQpn < 2 || firstQpn > 0xFF_FFFF) {
@@ -63,72 +66,86 @@ public record SoftRoceConfig(Mode mode, int localAddress, int cmPort, int firstQ
         if (maxReadBytes < 0) {
             throw new IllegalArgumentException("maxReadBytes must be >= 0");
         }
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("threads must be 1.." + MAX_THREADS + ", got " + threads);
+        }
     }
 
     /**
      * Defaults: CM port 40041, QPNs from 0x11, error on NAK, 64 MiB READs, batches of 64, random ids,
-     * the system clock; REQs must carry a MAC made with the policy's secret.
+     * the system clock, one data-plane thread; REQs must carry a MAC made with the policy's secret.
      */
     public static SoftRoceConfig of(Mode mode, String localAddress, CmPolicy cmPolicy) {
         int address = Ipv4.parse(localAddress);
         return new SoftRoceConfig(mode, address, ServiceId.DEFAULT_CM_PORT, DEFAULT_FIRST_QPN, true,
                 DEFAULT_MAX_READ_BYTES, DEFAULT_BATCH, ChannelOptions.DEFAULT, caGuidOf(address), IdSource.random(), false,
-                cmPolicy, InstantSource.system());
+                cmPolicy, InstantSource.system(), 1);
     }
 
     public SoftRoceConfig withCmPolicy(CmPolicy policy) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, batchSize, channel,
-                caGuid, ids, atomicsLittleEndian, policy, clock);
+                caGuid, ids, atomicsLittleEndian, policy, clock, threads);
     }
 
     public SoftRoceConfig withClock(InstantSource source) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, batchSize, channel,
-                caGuid, ids, atomicsLittleEndian, cmPolicy, source);
+                caGuid, ids, atomicsLittleEndian, cmPolicy, source, threads);
     }
 
     public SoftRoceConfig withAtomicsLittleEndian(boolean value) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, batchSize, channel,
-                caGuid, ids, value, cmPolicy, clock);
+                caGuid, ids, value, cmPolicy, clock, threads);
     }
 
     public SoftRoceConfig withCmPort(int port) {
         return new SoftRoceConfig(mode, localAddress, port, firstQpn, errorOnNak, maxReadBytes, batchSize, channel,
-                caGuid, ids, atomicsLittleEndian, cmPolicy, clock);
+                caGuid, ids, atomicsLittleEndian, cmPolicy, clock, threads);
     }
 
     public SoftRoceConfig withErrorOnNak(boolean value) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, value, maxReadBytes, batchSize, channel,
-                caGuid, ids, atomicsLittleEndian, cmPolicy, clock);
+                caGuid, ids, atomicsLittleEndian, cmPolicy, clock, threads);
     }
 
     public SoftRoceConfig withFirstQpn(int qpn) {
         return new SoftRoceConfig(mode, localAddress, cmPort, qpn, errorOnNak, maxReadBytes, batchSize, channel,
-                caGuid, ids, atomicsLittleEndian, cmPolicy, clock);
+                caGuid, ids, atomicsLittleEndian, cmPolicy, clock, threads);
     }
 
     public SoftRoceConfig withIds(IdSource source) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, batchSize, channel,
-                caGuid, source, atomicsLittleEndian, cmPolicy, clock);
+                caGuid, source, atomicsLittleEndian, cmPolicy, clock, threads);
     }
 
     public SoftRoceConfig withCaGuid(long guid) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, batchSize, channel,
-                guid, ids, atomicsLittleEndian, cmPolicy, clock);
+                guid, ids, atomicsLittleEndian, cmPolicy, clock, threads);
     }
 
     public SoftRoceConfig withBatchSize(int size) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, size, channel,
-                caGuid, ids, atomicsLittleEndian, cmPolicy, clock);
+                caGuid, ids, atomicsLittleEndian, cmPolicy, clock, threads);
     }
 
     public SoftRoceConfig withChannel(ChannelOptions options) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, batchSize, options,
-                caGuid, ids, atomicsLittleEndian, cmPolicy, clock);
+                caGuid, ids, atomicsLittleEndian, cmPolicy, clock, threads);
+    }
+
+    /** Data-plane threads (default 1; the collector's {@code network.threads} defaults to the processors). */
+    public SoftRoceConfig withThreads(int count) {
+        return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, maxReadBytes, batchSize, channel,
+                caGuid, ids, atomicsLittleEndian, cmPolicy, clock, count);
+    }
+
+    /** The thread that owns queue pair {@code qpn} (the kernel steers its packets to that thread's socket). */
+    public int ownerOf(int qpn) {
+        return Integer.remainderUnsigned(qpn & 0xFF_FFFF, threads);
     }
 
     public SoftRoceConfig withMaxReadBytes(long bytes) {
         return new SoftRoceConfig(mode, localAddress, cmPort, firstQpn, errorOnNak, bytes, batchSize, channel, caGuid,
-                ids, atomicsLittleEndian, cmPolicy, clock);
+                ids, atomicsLittleEndian, cmPolicy, clock, threads);
     }
 
     /** A software endpoint has no NIC GUID: derive a stable one from the IPv4 address (02:00:a.b.c.d as a MAC). */

@@ -16,26 +16,48 @@ import net.dta.packetio.Ipv4;
 import net.dta.rdma.region.RegionRegistry;
 
 /**
- * The responder's state and logic without sockets: regions, queue pairs, counters, the RC
- * {@link Responder} and the CM {@link CmResponder}. {@link SoftRoceBackend} drives it from a
- * packet channel; tests drive it frame by frame.
+ * The responder's state and logic without sockets: regions, queue pairs, counters, one RC
+ * {@link Responder} per data-plane thread and the CM {@link CmResponder} (on the thread that owns
+ * QPN 1). {@link SoftRoceBackend} drives it from packet channels; tests drive it frame by frame.
  */
 final class SoftRoceEngine {
     private static final Logger LOG = LoggerFactory.getLogger(SoftRoceEngine.class);
 
+    /** One data-plane thread's part: its queue pairs, counters and responder. */
+    record Shard(OwnedQueuePairs queuePairs, EndpointStats stats, Responder responder) {
+    }
+
     final SoftRoceConfig config;
-    final RegionRegistry regions = new RegionRegistry();
-    final QueuePairTable queuePairs = new QueuePairTable();
-    final EndpointStats stats = new EndpointStats();
+    final RegionRegistry regions;
+    final QueuePairTable queuePairs;
     final ConnectionEvents events = new ConnectionEvents();
     final CmResponder cm;
+    final Shard[] shards;
+    /** Thread 0's responder and counters (the only ones with one thread, as tests use it). */
     final Responder responder;
+    final EndpointStats stats;
 
     /** @param forcedSourcePort the UDP source port of every sent frame (UDP mode), or -1 */
     SoftRoceEngine(SoftRoceConfig config, int forcedSourcePort) {
         this.config = config;
-        this.cm = new CmResponder(config, queuePairs, stats, events, forcedSourcePort);
-        this.responder = new Responder(config, regions, queuePairs, cm, stats, events);
+        int n = config.threads();
+        this.regions = new RegionRegistry(n);
+        OwnedQueuePairs[] owned = new OwnedQueuePairs[n];
+        EndpointStats[] stats = new EndpointStats[n];
+        for (int i = 0; i < n; i++) {
+            owned[i] = new OwnedQueuePairs();
+            stats[i] = new EndpointStats();
+        }
+        this.queuePairs = new QueuePairTable(owned);
+        int cmThread = config.ownerOf(1);
+        this.cm = new CmResponder(config, queuePairs, stats[cmThread], events, forcedSourcePort);
+        this.shards = new Shard[n];
+        for (int i = 0; i < n; i++) {
+            shards[i] = new Shard(owned[i], stats[i], new Responder(config, regions, owned[i], i,
+                    i == cmThread ? cm : null, stats[i], events));
+        }
+        this.responder = shards[0].responder();
+        this.stats = shards[0].stats();
     }
 
     void handler(ConnectionHandler handler) {
@@ -103,10 +125,31 @@ final class SoftRoceEngine {
         return restored;
     }
 
+    /** The counters of every thread added up, with CM's refusals. */
     EndpointCounters counters() {
-        EndpointCounters c = stats.snapshot();
-        java.util.Map<String, Long> drops = new java.util.LinkedHashMap<>(c.drops());
+        long packets = 0;
+        long bytes = 0;
+        long sent = 0;
+        long icrc = 0;
+        java.util.Map<String, Long> drops = new java.util.LinkedHashMap<>();
+        for (Shard shard : shards) {
+            EndpointCounters c = shard.stats().snapshot();
+            packets += c.packetsReceived();
+            bytes += c.bytesReceived();
+            sent += c.packetsSent();
+            icrc += c.icrcFailures();
+            c.drops().forEach((k, v) -> drops.merge(k, v, Long::sum));
+        }
         drops.putAll(cm.refusals());
-        return new EndpointCounters(c.packetsReceived(), c.bytesReceived(), c.packetsSent(), c.icrcFailures(), drops);
+        return new EndpointCounters(packets, bytes, sent, icrc, drops);
+    }
+
+    /** Packets each data-plane thread received, by thread index (status: is the load spread?). */
+    long[] packetsPerThread() {
+        long[] out = new long[shards.length];
+        for (int i = 0; i < shards.length; i++) {
+            out[i] = shards[i].stats().get(EndpointStats.PACKETS);
+        }
+        return out;
     }
 }

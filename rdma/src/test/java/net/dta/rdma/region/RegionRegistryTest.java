@@ -147,6 +147,22 @@ class RegionRegistryTest {
     }
 
     @Test
+    void shouldWaitForEveryResponderThreadBeforeDeregistering() throws Exception {
+        RegionRegistry shared = new RegionRegistry(2);
+        RegisteredRegion r = shared.register(arena.allocate(64, 8), ALL, RegionRequest.ANY);
+        shared.enterTable(0);
+        shared.enterTable(1); // both threads hold the old table
+        Thread t = new Thread(() -> shared.deregister(r));
+        t.start();
+        shared.exitTable(0);
+        t.join(300);
+        assertTrue(t.isAlive(), "deregister must wait while thread 1 still uses the old table");
+        shared.exitTable(1);
+        t.join(5000);
+        assertFalse(t.isAlive());
+    }
+
+    @Test
     void shouldGiveOneRkeyPerTwoGibSegmentOfAMappedFile(@TempDir Path dir) throws IOException, RdmaException {
         long size = 5L << 30; // 5 GiB, sparse: costs no disk or memory
         try (FileChannel ch = FileChannel.open(dir.resolve("big.dta"), StandardOpenOption.CREATE,

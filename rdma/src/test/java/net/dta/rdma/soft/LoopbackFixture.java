@@ -56,6 +56,11 @@ abstract class LoopbackFixture {
     /** Whether the mode sees IPv4 headers (raw, xdp): ICRCs verified, replies parsed with their real headers. */
     abstract boolean raw();
 
+    /** The responder's data-plane threads (the suites run with 1 and 2). */
+    int threads() {
+        return 1;
+    }
+
     /** The responder's mode; the requester uses raw sockets when {@link #raw()}, else UDP. */
     SoftRoceConfig.Mode mode() {
         return raw() ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP;
@@ -86,7 +91,7 @@ abstract class LoopbackFixture {
         SoftRoceConfig.Mode mode = mode();
         IdSource random = IdSource.random();
         SoftRoceConfig config = SoftRoceConfig.of(mode, collectorAddress(), policy).withErrorOnNak(errorOnNak)
-                .withAtomicsLittleEndian(atomicsLittleEndian)
+                .withAtomicsLittleEndian(atomicsLittleEndian).withThreads(threads())
                 .withChannel(new ChannelOptions(4 << 20, 1 << 20, 20)).withIds(new IdSource() {
                     @Override
                     public int nextCommId() {

@@ -201,19 +201,34 @@ abstract class ResponderLoopbackTestBase extends LoopbackFixture {
     }
 
     @Test
-    void shouldDropADuplicateAtomicNoLongerSaved() throws Exception {
+    void shouldReplayADuplicateAtomicOfTheLast1024PsnsAndDropAnOlderOne() throws Exception {
         start(true);
         int qpn = connect(0x103, 0x100, 1024);
-        for (int i = 0; i < 17; i++) {
-            requester.fetchAdd(qpn, 0x100 + i, region.va() + 8L * i, region.rkeys()[0], 1);
+        int depth = QueuePair.ATOMIC_PSNS;
+        int rkey = region.rkeys()[0];
+        requester.fetchAdd(qpn, 0x100, region.va(), rkey, 1);
+        for (int i = 1; i < depth; i++) { // WRITEs without AckReq: no replies, the PSNs move on
+            requester.writeOnly(qpn, 0x100 + i, false, region.va() + 8, rkey, bytes(8, 1));
+            if (i % 32 == 0) {
+                requester.flush();
+            }
         }
         requester.flush();
-        assertEquals(17, requester.receive(17, 2000).size());
-        requester.fetchAdd(qpn, 0x100, region.va(), region.rkeys()[0], 1); // 17 atomics ago: evicted
+        assertEquals(1, requester.receive(1, 2000).size(), "the FETCH_ADD's ATOMIC ACK");
+        requester.fetchAdd(qpn, 0x100, region.va(), rkey, 1); // 1023 PSNs ago: still saved
+        requester.flush();
+        RocePacket replay = onlyReply("a duplicate FETCH_ADD of the last 1024 PSNs");
+        assertEquals(RoceOpcode.RC_ATOMIC_ACKNOWLEDGE, replay.opcode().code());
+        assertEquals(0x100, replay.bth().psn());
+        assertEquals(0, replay.atomicAckEth().originalData());
+        requester.fetchAdd(qpn, 0x100 + depth, region.va() + 16, rkey, 1); // 1024 PSNs on: takes its slot
+        requester.flush();
+        assertEquals(1, requester.receive(1, 2000).size());
+        requester.fetchAdd(qpn, 0x100, region.va(), rkey, 1);
         requester.flush();
         assertEquals(List.of(), requester.receiveNone());
         awaitCount(1, () -> queuePair(qpn).drops().get("duplicate_atomic_not_saved"), "duplicate_atomic_not_saved");
-        assertEquals(1, Atomics.loadBigEndian(memory, 0));
+        assertEquals(1, Atomics.loadBigEndian(memory, 0), "never executed twice");
     }
 
     @Test
@@ -447,7 +462,7 @@ abstract class ResponderLoopbackTestBase extends LoopbackFixture {
 
         SoftRoceBackend restarted = onCollectorSide(() -> SoftRoceBackend.open(SoftRoceConfig.of(mode(), collectorAddress(),
                         CmPolicy.withSecret(net.dta.testkit.TestCmSecret.bytes()))
-                .withChannel(new ChannelOptions(4 << 20, 1 << 20, 20))));
+                .withChannel(new ChannelOptions(4 << 20, 1 << 20, 20)).withThreads(threads())));
         closeables.add(restarted);
         RegisteredRegion again = restarted.register(memory, EnumSet.of(Access.REMOTE_WRITE),
                 new RegionRequest(va, rkeys));
@@ -462,5 +477,36 @@ abstract class ResponderLoopbackTestBase extends LoopbackFixture {
         assertAck(ack, AethSyndrome.ACK, 0x102);
         assertEquals(3, ack.aeth().msn(), "the MSN continues");
         assertArrayEquals(bytes(8, 3), memory(16, 8));
+    }
+
+    @Test
+    void shouldServeEveryQueuePairOnTheThreadThatOwnsIt() throws Exception {
+        start(true);
+        int n = threads();
+        assertEquals(n, backend.threads());
+        // QPNs are random: connect until every thread owns one (QPN mod threads).
+        java.util.Map<Integer, Integer> qpnByOwner = new java.util.TreeMap<>();
+        for (int k = 0; k < 30 && qpnByOwner.size() < n; k++) {
+            int qpn = connect(0x200 + k, 0x100, 1024);
+            qpnByOwner.putIfAbsent(qpn % n, qpn);
+        }
+        assertEquals(n, qpnByOwner.size(), "a queue pair owned by every thread: " + qpnByOwner);
+        long[] before = backend.packetsPerThread();
+        int i = 0;
+        for (int qpn : qpnByOwner.values()) {
+            requester.writeOnly(qpn, 0x100, true, region.va() + 8L * i, region.rkeys()[0], bytes(8, 40 + i));
+            requester.flush();
+            RocePacket ack = onlyReply("the WRITE to queue pair 0x" + Integer.toHexString(qpn));
+            assertEquals(RoceOpcode.RC_ACKNOWLEDGE, ack.opcode().code());
+            assertEquals(AethSyndrome.ACK, ack.aeth().syndrome(), "served by the thread that owns it");
+            assertArrayEquals(bytes(8, 40 + i), memory(8L * i, 8));
+            i++;
+        }
+        long[] after = backend.packetsPerThread();
+        for (int t = 0; t < n; t++) {
+            assertTrue(after[t] > before[t], "thread " + t + " took its queue pair's packet: before "
+                    + java.util.Arrays.toString(before) + ", after " + java.util.Arrays.toString(after));
+        }
+        assertEquals(0L, backend.counters().drops().get("unknown_qp"), "no packet reached a thread that does not own it");
     }
 }

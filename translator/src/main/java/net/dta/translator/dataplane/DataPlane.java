@@ -1,9 +1,9 @@
 package net.dta.translator.dataplane;
 
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import net.dta.protocol.UdpFrame;
@@ -57,7 +57,10 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
     private final PacketBatch reportBatch;
     private final PacketBatch roceBatch;
     private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
-    private final ArrayBlockingQueue<PacketOut> packetOuts = new ArrayBlockingQueue<>(PACKET_OUT_QUEUE);
+    // Lock-free, bounded by a count (the loop polls it every round; an ArrayBlockingQueue took its
+    // lock there each time; Agrona's queues need jdk.internal.misc exported, which the launcher does not).
+    private final ConcurrentLinkedQueue<PacketOut> packetOuts = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger packetOutsQueued = new AtomicInteger();
     private final AgentRunner runner;
     private volatile Thread thread;
     /** Set by the loop's last act (or by close() when it never started): commands then run on their caller. */
@@ -144,11 +147,13 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
 
     /** Queues a PacketOut; false when the queue is full (the caller reports it). */
     public boolean packetOut(byte[] frame, int egressPort) {
-        boolean queued = packetOuts.offer(new PacketOut(frame, egressPort));
-        if (queued) {
-            unpark();
+        if (packetOutsQueued.incrementAndGet() > PACKET_OUT_QUEUE) {
+            packetOutsQueued.decrementAndGet();
+            return false;
         }
-        return queued;
+        packetOuts.add(new PacketOut(frame, egressPort));
+        unpark();
+        return true;
     }
 
     private void unpark() {
@@ -163,11 +168,31 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
 
     /** One round of the loop; returns the work done (0: the idle strategy backs off). */
     private int doWork() {
+        // In small steps, each below C2's FreqInlineSize (docs/performance.md, "The slow mode").
         int work = runCommands();
         engine.refresh();
-        // Replies first, and all of them (bounded): one report may cost several requests,
-        // each answered (ATOMIC ACKs), and a NAK queued behind thousands of ACKs would let
-        // the translator go on sending into a gap that the responder drops (protocol 5.6).
+        work += receiveReplies();
+        work += receiveReports();
+        if (intReports != null) {
+            work += receiveInt();
+        }
+        work += runPacketOuts();
+        long now = engine.now();
+        if (now - lastTick >= TICK_NANOS) {
+            engine.tick();
+            lastTick = now;
+        }
+        engine.flush();
+        return work;
+    }
+
+    /**
+     * Replies first, and all of them (bounded): one report may cost several requests, each
+     * answered (ATOMIC ACKs), and a NAK queued behind thousands of ACKs would let the translator
+     * go on sending into a gap that the responder drops (protocol 5.6).
+     */
+    private int receiveReplies() {
+        int work = 0;
         int rounds = 0;
         int m;
         do {
@@ -180,6 +205,11 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
             }
             work += m;
         } while (m == roceBatch.capacity() && ++rounds < MAX_REPLY_ROUNDS);
+        return work;
+    }
+
+    /** One batch of report datagrams through the engine. */
+    private int receiveReports() {
         int n = reports.receiveNow(reportBatch);
         long oversized = reports.counters().oversized();
         if (oversized != oversizedSeen) {
@@ -192,25 +222,19 @@ public final class DataPlane implements Pipeline.Executor, AutoCloseable {
                 engine.report(reportBatch.segment(), reportBatch.frameOffset(i) + UdpFrame.PAYLOAD_OFFSET, len - UdpFrame.PAYLOAD_OFFSET);
             }
         }
-        work += n;
-        if (intReports != null) {
-            work += receiveInt();
-        }
-        for (int i = 0; i < 64; i++) {
-            PacketOut p = packetOuts.poll();
-            if (p == null) {
-                break;
-            }
+        return n;
+    }
+
+    /** Up to 64 queued PacketOuts. */
+    private int runPacketOuts() {
+        int n = 0;
+        PacketOut p;
+        while (n < 64 && (p = packetOuts.poll()) != null) {
+            packetOutsQueued.decrementAndGet();
             engine.packetOut(p.frame(), p.egressPort());
-            work++;
+            n++;
         }
-        long now = engine.now();
-        if (now - lastTick >= TICK_NANOS) {
-            engine.tick();
-            lastTick = now;
-        }
-        engine.flush();
-        return work;
+        return n;
     }
 
     /** The agent the runner drives: any Throwable ends the loop and is kept for status and health. */

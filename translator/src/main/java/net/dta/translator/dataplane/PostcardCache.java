@@ -59,28 +59,48 @@ final class PostcardCache {
      * collector c: held with the other hops of its flow; the row is written once the path is full.
      */
     void postcard(Report r, StoreConfig st, byte[] key, int keyHash, int c, QueuePairEntry qp, RegionEntry region, long offset) {
-        MemorySegment s = r.segment();
-        long hi = s.get(Bytes.U64, r.keyOffset());
-        long lo = s.get(Bytes.U64, r.keyOffset() + 8);
+        // In small steps, each below C2's FreqInlineSize (325 bytes of bytecode), so the whole
+        // path inlines into Engine's (docs/performance.md, "The slow mode").
+        int e = DtaHash.index(keyHash, 0, log2Entries);
         int hop = r.hop();
         int v = r.postcardValue();
         long cell = ((long) v << 32) | (hash.postcardCheck(key, hop, v) & 0xFFFF_FFFFL);
-        int e = DtaHash.index(keyHash, 0, log2Entries);
+        int b = addHop(e, entryFor(r, st, e), hop, cell);
+        int full = (1 << pathLength[e]) - 1;
+        if ((b & full) == full) {
+            writeRow(st, c, qp, region, offset, b, e);
+            clear(e);
+        } else {
+            idle.touch(e, x.now);
+        }
+    }
+
+    /**
+     * Cache entry e for the report's flow: the hops it holds already, or 0 when the flow starts
+     * afresh there (the row of another flow, or of this flow gone idle, is written first).
+     */
+    private int entryFor(Report r, StoreConfig st, int e) {
+        MemorySegment s = r.segment();
+        long hi = s.get(Bytes.U64, r.keyOffset());
+        long lo = s.get(Bytes.U64, r.keyOffset() + 8);
         int b = bitmap[e];
-        boolean held = b != 0;
-        boolean sameFlow = held && keyHi[e] == hi && keyLo[e] == lo && store[e] == st.storeId;
-        boolean same = sameFlow && x.now - idle.time(e) < x.t.settings().flushIntervalNanos();
-        if (held && !same) {
+        if (b != 0) {
+            boolean sameFlow = keyHi[e] == hi && keyLo[e] == lo && store[e] == st.storeId;
+            if (sameFlow && x.now - idle.time(e) < x.t.settings().flushIntervalNanos()) {
+                return b;
+            }
             x.count(sameFlow ? EngineCounter.POSTCARD_IDLE_FLUSHES : EngineCounter.POSTCARD_EVICTIONS);
             writeHeldRow(e);
         }
-        if (!same) {
-            keyHi[e] = hi;
-            keyLo[e] = lo;
-            store[e] = st.storeId;
-            pathLength[e] = r.pathLength() == 0 ? ((PostcardLayout) st.layout).hops() : r.pathLength();
-            b = 0;
-        }
+        keyHi[e] = hi;
+        keyLo[e] = lo;
+        store[e] = st.storeId;
+        pathLength[e] = r.pathLength() == 0 ? ((PostcardLayout) st.layout).hops() : r.pathLength();
+        return 0;
+    }
+
+    /** Holds hop's cell in entry e (a hop received twice keeps the later, the earlier is lost); returns the new bitmap. */
+    private int addHop(int e, int b, int hop, long cell) {
         cells[e * CELLS + hop] = cell;
         if ((b & (1 << hop)) != 0) {
             x.ledger.lost(Report.OPCODE_POSTCARD, 1, ReportLedger.LossReason.SUPERSEDED);
@@ -89,13 +109,7 @@ final class PostcardCache {
         }
         b |= 1 << hop;
         bitmap[e] = b;
-        int full = (1 << pathLength[e]) - 1;
-        if ((b & full) == full) {
-            writeRow(st, c, qp, region, offset, b, e);
-            clear(e);
-        } else {
-            idle.touch(e, x.now);
-        }
+        return b;
     }
 
     /** Writes the rows of flows idle for {@code flushNanos}. */
@@ -116,36 +130,47 @@ final class PostcardCache {
     /** Writes the row of the flow held by cache entry e (evicted or idle) and empties the entry. */
     private void writeHeldRow(int e) {
         int b = bitmap[e];
+        if (!writeHeldRowIfWritable(e, b)) {
+            heldRowLost(e, b);
+        }
+        clear(e);
+    }
+
+    /** Writes entry e's row where its flow's store, collector, queue pair and region still are; false when one is gone. */
+    private boolean writeHeldRowIfWritable(int e, int b) {
+        Tables t = x.t;
+        StoreConfig st = t.store(store[e]);
+        if (st == null || st.kind != Report.OPCODE_POSTCARD) {
+            return false;
+        }
         MemorySegment k = MemorySegment.ofArray(heldKey);
         k.set(Bytes.U64, 0, keyHi[e]);
         k.set(Bytes.U64, 8, keyLo[e]);
-        Tables t = x.t;
-        StoreConfig st = t.store(store[e]);
-        boolean written = false;
-        if (st != null && st.kind == Report.OPCODE_POSTCARD) {
-            int c = t.collector(st.storeId, hash.bucket(heldKey));
-            QueuePairEntry qp = c < 0 ? null : t.queuePair(c);
-            if (qp != null && x.regs.qpUp(c)) {
-                PostcardLayout layout = (PostcardLayout) st.layout;
-                long off = layout.rowOffset(hash.index(heldKey, 0, layout.log2Rows()));
-                RegionEntry region = t.region(c, st.storeId, (int) (off >>> EngineState.SEGMENT_SHIFT));
-                if (region != null) {
-                    writeRow(st, c, qp, region, off, b, e);
-                    written = true;
-                }
-            }
+        int c = t.collector(st.storeId, hash.bucket(heldKey));
+        QueuePairEntry qp = c < 0 ? null : t.queuePair(c);
+        if (qp == null || !x.regs.qpUp(c)) {
+            return false;
         }
-        if (!written) {
-            int reports = Integer.bitCount(b);
-            x.ledger.release(Report.OPCODE_POSTCARD, reports);
-            x.ledger.lost(Report.OPCODE_POSTCARD, reports, ReportLedger.LossReason.NOT_WRITABLE);
-            x.count(EngineCounter.POSTCARD_ROWS_LOST);
-            if (x.logOnce.pending(EngineState.LOG_HELD_LOST)) {
-                x.logOnce.warn(EngineState.LOG_HELD_LOST, "a held postcard row of store {} could not be written: its store, "
-                        + "collector, queue pair or region is gone or down", store[e]);
-            }
+        PostcardLayout layout = (PostcardLayout) st.layout;
+        long off = layout.rowOffset(hash.index(heldKey, 0, layout.log2Rows()));
+        RegionEntry region = t.region(c, st.storeId, (int) (off >>> EngineState.SEGMENT_SHIFT));
+        if (region == null) {
+            return false;
         }
-        clear(e);
+        writeRow(st, c, qp, region, off, b, e);
+        return true;
+    }
+
+    /** The reports held in entry e could not be written: released from the ledger as lost, counted, logged once. */
+    private void heldRowLost(int e, int b) {
+        int reports = Integer.bitCount(b);
+        x.ledger.release(Report.OPCODE_POSTCARD, reports);
+        x.ledger.lost(Report.OPCODE_POSTCARD, reports, ReportLedger.LossReason.NOT_WRITABLE);
+        x.count(EngineCounter.POSTCARD_ROWS_LOST);
+        if (x.logOnce.pending(EngineState.LOG_HELD_LOST)) {
+            x.logOnce.warn(EngineState.LOG_HELD_LOST, "a held postcard row of store {} could not be written: its store, "
+                    + "collector, queue pair or region is gone or down", store[e]);
+        }
     }
 
     private void writeRow(StoreConfig st, int c, QueuePairEntry qp, RegionEntry region, long offset, int b, int e) {

@@ -210,6 +210,7 @@ final class Requester {
 
     /** An ACK, ATOMIC ACK or NAK from collector c (the frame goes to the controller on a queue-pair error). */
     void reply(int c, int op, int psn, int syndrome, String opcode, MemorySegment s, long frame, int length) {
+        // In small steps, each below C2's FreqInlineSize (docs/performance.md, "The slow mode").
         int kind = (syndrome >>> 5) & 0x7;
         int npsn = regs.nextPsn(c);
         // Sequence NAK: the expected PSN e is in (last acked, next PSN]; e = next PSN loses nothing.
@@ -217,12 +218,7 @@ final class Requester {
         // is spoofed or stale, and a resync from it could count up to 2^24 lost requests.
         boolean sequenceNak = kind == 3 && (syndrome & 0x1F) == 0;
         if (kind == 0 && psn == regs.lastAcked(c) && regs.qpUp(c)) {
-            // Nothing new acknowledged: the answer to a duplicate (a PSN query, or a retransmitted
-            // request the responder had executed). The responder is alive and expects psn + 1.
-            x.count(EngineCounter.DUPLICATE_ACKS);
-            qpTimer[c] = x.now;
-            probesOut[c] = 0;
-            retransmitter.answered(c, op, psn);
+            duplicateAck(c, op, psn);
             return;
         }
         if (!(outstanding(c, psn) || (sequenceNak && psn == npsn))) {
@@ -243,23 +239,39 @@ final class Requester {
             acknowledge(c, psn);
             retransmitter.answered(c, op, psn);
         } else if (kind == 3) {
-            x.counters.count(Counters.QP_NAKS, c * 4 + (syndrome & 3));
-            x.count(EngineCounter.NAKS);
-            if ((syndrome & 0x1F) == 0) {
-                sequenceError(c, psn, npsn);
-            } else {
-                // The responder put the queue pair in error: down, and tell the controller.
-                queuePairDown(c);
-                x.count(EngineCounter.QP_ERRORS);
-                EngineState.LOG.warn("queue pair to collector {} is down: NAK syndrome 0x{} at PSN 0x{}", c,
-                        Integer.toHexString(syndrome), Integer.toHexString(psn));
-                egress.packetIn(TranslatorP4Names.REASON_QUEUE_PAIR_ERROR, TranslatorP4Names.NETWORK_PORT, s, frame, length, true);
-            }
+            nak(c, psn, syndrome, npsn, s, frame, length);
         } else {
             x.count(EngineCounter.RNR_NAKS);
         }
         qpTimer[c] = x.now;
         probesOut[c] = 0;
+    }
+
+    /**
+     * Nothing new acknowledged: the answer to a duplicate (a PSN query, or a retransmitted request
+     * the responder had executed). The responder is alive and expects psn + 1.
+     */
+    private void duplicateAck(int c, int op, int psn) {
+        x.count(EngineCounter.DUPLICATE_ACKS);
+        qpTimer[c] = x.now;
+        probesOut[c] = 0;
+        retransmitter.answered(c, op, psn);
+    }
+
+    /** A NAK for an outstanding PSN: a sequence error resends or resynchronises; any other takes the queue pair down. */
+    private void nak(int c, int psn, int syndrome, int npsn, MemorySegment s, long frame, int length) {
+        x.counters.count(Counters.QP_NAKS, c * 4 + (syndrome & 3));
+        x.count(EngineCounter.NAKS);
+        if ((syndrome & 0x1F) == 0) {
+            sequenceError(c, psn, npsn);
+            return;
+        }
+        // The responder put the queue pair in error: down, and tell the controller.
+        queuePairDown(c);
+        x.count(EngineCounter.QP_ERRORS);
+        EngineState.LOG.warn("queue pair to collector {} is down: NAK syndrome 0x{} at PSN 0x{}", c,
+                Integer.toHexString(syndrome), Integer.toHexString(psn));
+        egress.packetIn(TranslatorP4Names.REASON_QUEUE_PAIR_ERROR, TranslatorP4Names.NETWORK_PORT, s, frame, length, true);
     }
 
     /** PSN sequence error at e = psn: everything before e arrived, nothing from e on was executed. */

@@ -37,24 +37,18 @@ final class RoceIngress {
 
     /** One frame from the RoCEv2 socket. */
     void receive(MemorySegment s, long frame, int length) {
+        // In small steps, each below C2's FreqInlineSize (docs/performance.md, "The slow mode"):
+        // this is the per-reply path (an ACK per 64 requests, an ATOMIC ACK per FETCH_ADD).
         x.count(EngineCounter.ROCE_RECEIVED);
         MalformedReason m = packet.parse(s, frame, length, verifyIcrc);
         if (m != MalformedReason.OK) {
-            malformed.increment(m.ordinal());
-            x.count(m == MalformedReason.BAD_ICRC ? EngineCounter.ROCE_BAD_ICRC : EngineCounter.ROCE_MALFORMED);
-            if (x.logOnce.pending(EngineState.LOG_MALFORMED)) {
-                x.logOnce.warn(EngineState.LOG_MALFORMED, "dropped a RoCEv2 packet to the translator: {}", m.label());
-            }
+            dropMalformed(m);
             return;
         }
         Tables t = x.t;
         int destination = packet.ip().destination();
         if (!t.isLocal(destination)) {
-            x.count(EngineCounter.ROCE_NOT_LOCAL);
-            if (x.logOnce.pending(EngineState.LOG_NOT_LOCAL)) {
-                x.logOnce.warn(EngineState.LOG_NOT_LOCAL, "dropped a RoCEv2 packet to {}: not in dta_local_addresses (the "
-                        + "controller must write the translator's addresses there)", Ipv4.format(destination));
-            }
+            dropNotLocal(destination);
             return;
         }
         int op = packet.opcode().code();
@@ -71,22 +65,45 @@ final class RoceIngress {
         if (packet.ip().source() != t.queuePair(c).collectorIp()) {
             // Replies count only from the queue pair's collector (protocol.md 5.6): a spoofed NAK
             // must not rewind the PSN, a spoofed READ response must not keep a dead queue pair alive.
-            x.count(EngineCounter.REPLIES_WRONG_SOURCE);
-            if (x.logOnce.pending(EngineState.LOG_SPOOFED)) {
-                x.logOnce.warn(EngineState.LOG_SPOOFED, "ignored a {} for queue pair 0x{} from {}: not its collector's address",
-                        packet.opcode().name(), Integer.toHexString(qpn), Ipv4.format(packet.ip().source()));
-            }
+            ignoreWrongSource(qpn);
             return;
         }
-        if (op >= RoceOpcode.RC_RDMA_READ_RESPONSE_FIRST && op <= RoceOpcode.RC_RDMA_READ_RESPONSE_ONLY) {
-            readResponse(c, op, s, frame, length);
-            return;
-        }
+        fromCollector(c, op, s, frame, length);
+    }
+
+    /** A frame of queue pair c's collector: a reply to the requester, a READ response, or anything else to the controller. */
+    private void fromCollector(int c, int op, MemorySegment s, long frame, int length) {
         if (op == RoceOpcode.RC_ACKNOWLEDGE || op == RoceOpcode.RC_ATOMIC_ACKNOWLEDGE) {
             requester.reply(c, op, packet.bth().psn(), packet.aeth().syndrome(), packet.opcode().name(), s, frame, length);
-            return;
+        } else if (op >= RoceOpcode.RC_RDMA_READ_RESPONSE_FIRST && op <= RoceOpcode.RC_RDMA_READ_RESPONSE_ONLY) {
+            readResponse(c, op, s, frame, length);
+        } else {
+            egress.packetIn(TranslatorP4Names.REASON_TO_CPU, TranslatorP4Names.NETWORK_PORT, s, frame, length, true);
         }
-        egress.packetIn(TranslatorP4Names.REASON_TO_CPU, TranslatorP4Names.NETWORK_PORT, s, frame, length, true);
+    }
+
+    private void dropMalformed(MalformedReason m) {
+        malformed.increment(m.ordinal());
+        x.count(m == MalformedReason.BAD_ICRC ? EngineCounter.ROCE_BAD_ICRC : EngineCounter.ROCE_MALFORMED);
+        if (x.logOnce.pending(EngineState.LOG_MALFORMED)) {
+            x.logOnce.warn(EngineState.LOG_MALFORMED, "dropped a RoCEv2 packet to the translator: {}", m.label());
+        }
+    }
+
+    private void dropNotLocal(int destination) {
+        x.count(EngineCounter.ROCE_NOT_LOCAL);
+        if (x.logOnce.pending(EngineState.LOG_NOT_LOCAL)) {
+            x.logOnce.warn(EngineState.LOG_NOT_LOCAL, "dropped a RoCEv2 packet to {}: not in dta_local_addresses (the "
+                    + "controller must write the translator's addresses there)", Ipv4.format(destination));
+        }
+    }
+
+    private void ignoreWrongSource(int qpn) {
+        x.count(EngineCounter.REPLIES_WRONG_SOURCE);
+        if (x.logOnce.pending(EngineState.LOG_SPOOFED)) {
+            x.logOnce.warn(EngineState.LOG_SPOOFED, "ignored a {} for queue pair 0x{} from {}: not its collector's address",
+                    packet.opcode().name(), Integer.toHexString(qpn), Ipv4.format(packet.ip().source()));
+        }
     }
 
     private void readResponse(int c, int op, MemorySegment s, long frame, int length) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import net.dta.rdma.wire.AethSyndrome;
 import net.dta.testkit.VethNamespaces;
 
 /**
@@ -35,6 +36,25 @@ class XdpModeResponderTest extends ResponderLoopbackTestBase {
         assertTrue(backend.describe().contains(expectedPath()), backend.describe());
         assertTrue(backend.verifiesIcrc());
         org.junit.jupiter.api.Assertions.assertEquals("soft-xdp", backend.name());
+    }
+
+    /** One AF_XDP socket on queue 0: more threads asked for run as one, and the suite still holds (connect, write). */
+    @Test
+    void shouldRunOneDataPlaneThreadWhenMoreAreAskedFor() throws Exception {
+        askedThreads = 2;
+        start(true);
+        org.junit.jupiter.api.Assertions.assertEquals(1, backend.threads());
+        int qpn = connect(0x103, 0x100, 1024);
+        requester.writeOnly(qpn, 0x100, true, region.va(), region.rkeys()[0], bytes(8, 1));
+        requester.flush();
+        assertAck(onlyReply("WRITE Only"), AethSyndrome.ACK, 0x100);
+    }
+
+    private int askedThreads = 1;
+
+    @Override
+    int threads() {
+        return askedThreads;
     }
 
     @Override

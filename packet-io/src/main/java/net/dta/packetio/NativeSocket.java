@@ -25,14 +25,18 @@ final class NativeSocket implements AutoCloseable {
     }
 
     static NativeSocket open(int type, int protocol, String role) throws IOException {
+        return open(Libc.AF_INET, type, protocol, role);
+    }
+
+    static NativeSocket open(int domain, int type, int protocol, String role) throws IOException {
         Arena arena = Arena.ofShared();
         MemorySegment errno = Libc.allocateErrno(arena);
-        int fd = Libc.socket(errno, Libc.AF_INET, type | Libc.SOCK_CLOEXEC, protocol);
+        int fd = Libc.socket(errno, domain, type | Libc.SOCK_CLOEXEC, protocol);
         if (fd < 0) {
             int e = Libc.errno(errno);
             arena.close();
             String hint = (e == Libc.EPERM || e == Libc.EACCES)
-                    ? ": raw sockets need CAP_NET_RAW (run as root, or use the UDP mode)" : "";
+                    ? ": raw, packet and XDP sockets need CAP_NET_RAW (run as root, or use the UDP mode)" : "";
             throw new IOException("cannot open the " + role + " socket: " + Libc.strerror(e) + hint);
         }
         return new NativeSocket(arena, errno, fd, role);

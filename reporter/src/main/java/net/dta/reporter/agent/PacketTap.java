@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import net.dta.packetio.Libc;
+import net.dta.packetio.NativeSocket;
 
 /**
  * One AF_PACKET socket ({@code SOCK_RAW}, {@code ETH_P_ALL}) on every interface of the network
@@ -32,15 +33,18 @@ final class PacketTap implements AutoCloseable {
     private static final int SLL_PKTTYPE = 10;
 
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment errno = Libc.allocateErrno(arena);
+    private final NativeSocket socket;
+    private final MemorySegment errno;
     private final int fd;
     private final int slots;
     private final MemorySegment vector;
     private final MemorySegment frames;
     private final MemorySegment names;
 
-    private PacketTap(int fd, int slots) {
-        this.fd = fd;
+    private PacketTap(NativeSocket socket, int slots) {
+        this.socket = socket;
+        this.errno = socket.errno();
+        this.fd = socket.fd();
         this.slots = slots;
         this.vector = arena.allocate(Libc.MMSGHDR.byteSize() * slots, 8);
         this.frames = arena.allocate((long) SNAP_BYTES * slots, 8);
@@ -59,67 +63,22 @@ final class PacketTap implements AutoCloseable {
 
     /** Opens the tap (CAP_NET_RAW); {@code pollMillis}: how long a receive waits when nothing comes. */
     static PacketTap open(int slots, int pollMillis) throws IOException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment e = Libc.allocateErrno(a);
-            int fd = Libc.socket(e, AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Short.reverseBytes((short) ETH_P_ALL) & 0xFFFF);
-            if (fd < 0) {
-                int err = Libc.errno(e);
-                throw new IOException("cannot open the AF_PACKET socket: " + Libc.strerror(err)
-                        + (err == Libc.EPERM || err == Libc.EACCES ? ": it needs CAP_NET_RAW (run as root)" : ""));
-            }
-            PacketTap tap = new PacketTap(fd, slots);
-            try {
-                tap.attachIpv4Filter();
-                tap.receiveTimeout(pollMillis);
-            } catch (IOException ex) {
-                tap.close();
-                throw ex;
-            }
-            return tap;
+        NativeSocket socket = NativeSocket.open(AF_PACKET, Libc.SOCK_RAW, Short.reverseBytes((short) ETH_P_ALL) & 0xFFFF, "AF_PACKET tap");
+        try {
+            // ldh [12] (EtherType); IPv4 ? accept the first SNAP_BYTES : drop.
+            socket.attachFilter(new int[][] {
+                    {0x28, 0, 0, 12},
+                    {0x15, 0, 1, 0x0800},
+                    {0x06, 0, 0, SNAP_BYTES},
+                    {0x06, 0, 0, 0},
+            });
+            socket.drain(); // what was queued before the filter was attached is not filtered
+            socket.receiveTimeout(pollMillis);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
         }
-    }
-
-    /** ldh [12] (EtherType); IPv4 ? accept the first SNAP_BYTES : drop. */
-    private void attachIpv4Filter() throws IOException {
-        int[][] program = {
-                {0x28, 0, 0, 12},
-                {0x15, 0, 1, 0x0800},
-                {0x06, 0, 0, SNAP_BYTES},
-                {0x06, 0, 0, 0},
-        };
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment insns = a.allocate(8L * program.length, 8);
-            for (int i = 0; i < program.length; i++) {
-                insns.set(ValueLayout.JAVA_SHORT, 8L * i, (short) program[i][0]);
-                insns.set(ValueLayout.JAVA_BYTE, 8L * i + 2, (byte) program[i][1]);
-                insns.set(ValueLayout.JAVA_BYTE, 8L * i + 3, (byte) program[i][2]);
-                insns.set(ValueLayout.JAVA_INT, 8L * i + 4, program[i][3]);
-            }
-            MemorySegment fprog = a.allocate(16, 8);
-            fprog.set(ValueLayout.JAVA_SHORT, 0, (short) program.length);
-            fprog.set(ValueLayout.ADDRESS, 8, insns);
-            if (Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, fprog, 16) != 0) {
-                throw new IOException("cannot attach the IPv4 filter to the AF_PACKET socket: " + Libc.strerror(Libc.errno(errno)));
-            }
-        }
-        // What was queued before the filter was attached is not filtered: discard it.
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment buffer = a.allocate(2048);
-            while (Libc.recv(errno, fd, buffer, buffer.byteSize(), Libc.MSG_DONTWAIT) >= 0) {
-                // discard
-            }
-        }
-    }
-
-    private void receiveTimeout(int millis) throws IOException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment tv = a.allocate(16, 8);
-            tv.set(ValueLayout.JAVA_LONG, 0, millis / 1000);
-            tv.set(ValueLayout.JAVA_LONG, 8, (millis % 1000) * 1000L);
-            if (Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, tv, 16) != 0) {
-                throw new IOException("cannot set SO_RCVTIMEO on the AF_PACKET socket: " + Libc.strerror(Libc.errno(errno)));
-            }
-        }
+        return new PacketTap(socket, slots);
     }
 
     /** Receives up to the ring's size of frames, waiting at most the poll time for the first; returns the count (0: none). */
@@ -162,7 +121,7 @@ final class PacketTap implements AutoCloseable {
 
     @Override
     public void close() {
-        Libc.close(errno, fd);
+        socket.close();
         arena.close();
     }
 }

@@ -21,6 +21,9 @@ CONGESTION_THRESHOLD = 4    # packets queued at the bottleneck from which a pack
 P4RUNTIME_BASE = 50000      # switch with device id d: 127.0.0.1:50000+d (root namespace)
 QUERY_GRPC, QUERY_HTTP = 40045, 40046
 CONTROLLER_ADMIN_PORT = 40244
+REPORT_PORT = 40040         # the translator's report port (the P4 programs' and the deployment's default)
+AGENT_ADMIN_PORT = 40250    # a reporter agent's admin endpoint, on its router namespace's loopback
+MGMT_PORT = 9    # a management link's interface on its host: q1-eth9, c1-eth9
 MANAGEMENT_NET = "172.31.254.0/24"     # links from the query and collector hosts to the root namespace
 
 
@@ -28,10 +31,13 @@ def management(fabric):
     """The management links: the query host and each collector get a /30 to the root namespace,
     {host name: (the host's address, the root namespace's address)}. The query service listens on
     the query host's; the controller's admin endpoint on the root's end of the first link, where
-    the collectors announce their starts (POST /announce) over their own links."""
+    the collectors announce their starts (POST /announce) over their own links. In the software
+    variant the translator's router namespace gets one too (its P4Runtime server listens there)."""
     base = ipaddress.IPv4Network(MANAGEMENT_NET).network_address
-    hosts = fabric.hosts_of("query") + fabric.hosts_of("collector")
-    return {h.name: (str(base + 4 * i + 1), str(base + 4 * i + 2)) for i, h in enumerate(hosts)}
+    names = [h.name for h in fabric.hosts_of("query") + fabric.hosts_of("collector")]
+    if fabric.software:
+        names.append(fabric.translator().name)
+    return {name: (str(base + 4 * i + 1), str(base + 4 * i + 2)) for i, name in enumerate(names)}
 
 
 def query_address(fabric):
@@ -42,6 +48,14 @@ def query_address(fabric):
 def controller_admin(fabric):
     """host:port of the controller's admin endpoint (status, metrics, announcements)."""
     return "%s:%d" % (management(fabric)[fabric.hosts_of("query")[0].name][1], CONTROLLER_ADMIN_PORT)
+
+
+def p4runtime_address(fabric, switch):
+    """Where the controller reaches a switch's P4Runtime server: BMv2's on the root namespace's
+    loopback; the software translator's on its namespace's end of its management link."""
+    if fabric.software:
+        return "%s:%d" % (management(fabric)[switch][0], p4runtime_port(fabric, switch))
+    return "127.0.0.1:%d" % p4runtime_port(fabric, switch)
 
 
 def p4runtime_port(fabric, switch):
@@ -113,10 +127,9 @@ def deployment(fabric, run_dir, reporter_json, translator_json):
         "stores": [{"name": s["name"], "id": s["id"], "kind": s["kind"]} for s in STORES],
         "translators": [{
             "name": tr.name,
-            "p4runtime": "127.0.0.1:%d" % p4runtime_port(fabric, tr.name),
+            "p4runtime": p4runtime_address(fabric, tr.name),
             "device-id": device_id(fabric, tr.name),
-            "pipeline": "bmv2",
-            "device-config": translator_json,
+            "pipeline": "software" if fabric.software else "bmv2",
             "address": tr.address,
             "mac": tr.mac,
             "settings": {"probe-interval": "1s", "ack-interval": 16, "flush-interval": "2s"},
@@ -124,6 +137,13 @@ def deployment(fabric, run_dir, reporter_json, translator_json):
         }],
         "reporters": [],
     }
+    if fabric.software:
+        # The software translator has one port: the controller's default /32 routes to the collectors out of
+        # it, and its namespace's kernel routes the rest. The routers' reporter agents read their own
+        # files (agent_config), not P4Runtime.
+        del d["translators"][0]["routes"]
+        return d
+    d["translators"][0]["device-config"] = translator_json
     for sw in fabric.reporters():
         port, mac = fabric.report_path(sw.name)
         d["reporters"].append({
@@ -166,6 +186,51 @@ def collector_config(fabric, run_dir, host):
     }
 
 
+def store_id(name):
+    return next(s["id"] for s in STORES if s["name"] == name)
+
+
+def agent_config(fabric, switch):
+    """A software router's reporter agent (./dta reporter agent, docs/reporter.md "Agent"): what the
+    controller writes into a P4 reporter (switch id, translator, flow rules, events), with store ids
+    for names, and the /32 prefixes the router has routes for (a packet for none of them is a drop)."""
+    sw = fabric.switches[switch]
+    tr = fabric.translator()
+    ev = events(fabric, switch)
+    flows = []
+    for rule in flow_rules(fabric, switch):
+        pc = rule["postcard"]
+        f = {"src": rule["src"] + "/32", "dst": rule["dst"] + "/32",
+             "postcard": {"store": store_id(pc["store"]), "hop": pc["hop"], "path-length": pc["path-length"]}}
+        if "bytes" in rule:
+            f["bytes"] = store_id(rule["bytes"])
+        if "queue-depth" in rule:
+            f["queue-depth"] = store_id(rule["queue-depth"])
+        flows.append(f)
+    return {"name": switch, "switch-id": sw.switch_id, "address": sw.address,
+            "translator": "%s:%d" % (tr.address, REPORT_PORT),
+            "routes": [prefix for prefix, _, _ in fabric.routes(switch)],
+            "flows": flows,
+            "events": {"store": store_id(ev["store"]), "list": ev["list"],
+                       "congestion-threshold": ev.get("congestion-threshold", 0)},
+            "queue-drop-interval": 200,
+            "admin": "127.0.0.1:%d" % AGENT_ADMIN_PORT}
+
+
+def translator_config(fabric, run_dir):
+    """The software translator in the translator's router namespace: raw mode (exact ICRCs: the
+    collectors verify every one), its P4Runtime server on its management link (the controller, in
+    the root namespace, programs it), announcing its starts to the controller."""
+    tr = fabric.translator()
+    return {
+        "translator": {"name": tr.name, "device-id": device_id(fabric, tr.name)},
+        "p4runtime": {"address": p4runtime_address(fabric, tr.name), "allow-insecure": True},
+        "network": {"address": tr.address, "mac": tr.mac, "report-port": REPORT_PORT, "mode": "raw"},
+        "admin": {"enabled": True, "address": "127.0.0.1:40043"},
+        "controller": {"admin": controller_admin(fabric)},
+    }
+
+
 def query_config(deployment_file, address):
     """The query service on the query host, listening on its management link to the root namespace
     only (an emulated lab network with no other users: plain text is accepted there on purpose)."""
@@ -189,11 +254,20 @@ def write(fabric, run_dir, reporter_json, translator_json):
         os.makedirs(os.path.join(run_dir, c.name), exist_ok=True)
         _write(os.path.join(run_dir, c.name, "collector.yaml"), collector_config(fabric, run_dir, c))
     _write(os.path.join(run_dir, "query.yaml"), query_config(path, query_address(fabric)))
+    if fabric.software:
+        for sw in fabric.reporters():
+            os.makedirs(os.path.join(run_dir, sw.name), exist_ok=True)
+            _write(os.path.join(run_dir, sw.name, "agent.yaml"), agent_config(fabric, sw.name))
+        tr = fabric.translator().name
+        os.makedirs(os.path.join(run_dir, tr), exist_ok=True)
+        _write(os.path.join(run_dir, tr, "translator.yaml"), translator_config(fabric, run_dir))
     return path
 
 
 def _write(path, doc):
-    with open(path, "w") as f:
+    """Written whole, then renamed: the controller and the agents watch these files and never read half of one."""
+    with open(path + ".tmp", "w") as f:
         f.write("# generated by ./dta mininet from the topology: edits are overwritten\n")
         json.dump(doc, f, indent=2)
         f.write("\n")
+    os.replace(path + ".tmp", path)

@@ -8,14 +8,15 @@ reconnecting it; the reports meant for that collector are dropped and counted by
 its data directory: it announces itself (POST /announce to the controller), its queue pair comes
 back, new flows land on it, and what it held before the kill is still there.
 
-translator_restart: the translator switch's simple_switch_grpc is killed with SIGKILL and started
-again on the same ports with no program. The controller finds the session gone, pushes the
+translator_restart: the translator switch's simple_switch_grpc (software variant: the software
+translator's process) is killed with SIGKILL and started again on the same ports with no program. The controller finds the session gone, pushes the
 pipeline, writes the tables and connects the queue pairs again; new flows' reports land."""
 
 import threading
 import time
 
 from . import flows as fl
+from . import software
 
 SCENARIO_PACKETS = 3        # datagrams per flow in each phase
 SCENARIO_FLOWS = 8          # flows per phase: with the keys' hashing both collectors get some
@@ -39,8 +40,11 @@ def translator_counters(status):
                             for q in t["queue_pairs"]}}
 
 
-def reports_sent(status):
-    """Reports the reporters sent, all kinds together (from their counters)."""
+def reports_sent(status, net, fabric):
+    """Reports the reporters sent, all kinds together (their counters in the controller's status; the
+    software variant's agents' own status)."""
+    if fabric.software:
+        return sum(software.agents_sent(net, fabric).values())
     return sum(v for r in status.get("reporters", []) for v in r.get("reports_sent", {}).values())
 
 
@@ -145,12 +149,19 @@ def collector_restart(net, fabric, services, http, log_dir, timeout=90):
 def translator_restart(net, fabric, services, http, log_dir, timeout=120):
     switch = net.get(fabric.translator().name)
     status0 = services.controller_status()
-    switch.crash()
+    sent_before = reports_sent(status0, net, fabric)
+    if fabric.software:         # the software translator's process in its router's namespace
+        services.kill("translator-" + switch.name)
+    else:
+        switch.crash()
     killed = time.time()
     lost = phase(net, fabric, http, log_dir, 44000, wait=False)   # reports to a switch that is not there
     time.sleep(1.5)               # the controller polls the reporters' counters every second
-    sent_while_down = reports_sent(services.controller_status()) - reports_sent(status0)
-    switch.start([])
+    sent_while_down = reports_sent(services.controller_status(), net, fabric) - sent_before
+    if fabric.software:
+        services.start_together([software.translator_start(services, net, fabric)])
+    else:
+        switch.start([])
     started_s = round(time.time() - killed, 1)
     pushes = status0["translators"][0]["pipeline_pushes"]
     _await("the controller pushes the pipeline to the restarted translator again",

@@ -11,11 +11,11 @@ import subprocess
 import sys
 import time
 
-from . import deployment, restarts, scenarios, topology
+from . import deployment, restarts, scenarios, software, topology
 from .flows import BASE_PORT, PYTHON, TRAFFIC, plan_flows, query_flows, run_traffic
 
 MISSING_PREREQUISITE = 3                                  # exit code: the test skips (or fails in CI)
-MGMT_PORT = 9            # a management link's interface on its host: q1-eth9, c1-eth9 (deployment.management)
+MGMT_PORT = deployment.MGMT_PORT
 
 
 def parse(argv):
@@ -26,6 +26,9 @@ def parse(argv):
         "generates. Needs root, Mininet (apt-get install -y mininet iputils-ping ethtool python3-thrift) and BMv2 "
         "(../shared/p4tools/install.sh or DTA_P4_BIN)."))
     p.add_argument("topology", choices=sorted(topology.TOPOLOGIES), help="the fabric")
+    p.add_argument("--software", action="store_true", help="the software variant, for machines without BMv2: "
+                   "Linux routers (network namespaces) as the switches, a reporter agent per router (./dta reporter agent), "
+                   "the software translator in the translator router's namespace; no BMv2, p4c or Thrift needed")
     p.add_argument("--k", type=int, default=4, help="fat-tree: the switches' port count k, even, 4..8 "
                    "(k=4: 20 switches, 14 servers; the collectors' rack takes one edge switch)")
     p.add_argument("--duration", type=float, help="stay up this many seconds (the --traffic run first, "
@@ -59,8 +62,8 @@ def parse(argv):
     return args
 
 
-def prerequisites(repo):
-    """Refuses clearly: names what is missing and how to install it."""
+def prerequisites(repo, software_variant=False):
+    """Refuses clearly: names what is missing and how to install it (the software variant needs no BMv2)."""
     missing = []
     if os.geteuid() != 0:
         missing.append("root (Mininet creates namespaces and interfaces): run with sudo")
@@ -69,16 +72,19 @@ def prerequisites(repo):
     except ImportError:
         missing.append("Mininet: apt-get install -y mininet iputils-ping ethtool "
                        "(run with Debian's /usr/bin/python3)")
-    try:
-        import thrift  # noqa: F401
-    except ImportError:
-        missing.append("Thrift for Python (BMv2 queue settings): apt-get install -y python3-thrift")
-    for tool, package in (("ethtool", "ethtool"), ("ip", "iproute2"), ("mnexec", "mininet"), ("ping", "iputils-ping")):
+    for tool, package in (("ethtool", "ethtool"), ("ip", "iproute2"), ("tc", "iproute2"), ("mnexec", "mininet"),
+                          ("ping", "iputils-ping")):
         if shutil.which(tool) is None:
             missing.append("%s: apt-get install -y %s" % (tool, package))
-    from .bmv2 import find_bin
-    bin_dir = find_bin()
-    if bin_dir is None:
+    bin_dir = None
+    if not software_variant:
+        try:
+            import thrift  # noqa: F401
+        except ImportError:
+            missing.append("Thrift for Python (BMv2 queue settings): apt-get install -y python3-thrift")
+        from .bmv2 import find_bin
+        bin_dir = find_bin()
+    if bin_dir is None and not software_variant:
         missing.append("BMv2 simple_switch_grpc and p4c-bm2-ss: ../shared/p4tools/install.sh (root), "
                        "or p4lang's packages on the PATH, or DTA_P4_BIN=<dir>")
     if missing:
@@ -90,13 +96,16 @@ def prerequisites(repo):
 def build_network(fabric, bin_dir, log_dir):
     from mininet.net import Mininet
     from mininet.node import Host, Node
-    from .bmv2 import Bmv2Switch, BMV2_THRIFT_PORT
     net = Mininet(topo=None, controller=None, build=False, autoSetMacs=False, autoStaticArp=False)
-    for name, sw in fabric.switches.items():
-        did = deployment.device_id(fabric, name)
-        thrift = BMV2_THRIFT_PORT if sw.role == "translator" else BMV2_THRIFT_PORT + did
-        net.addSwitch(name, cls=Bmv2Switch, bin_dir=bin_dir, device_id=did, grpc_port=deployment.p4runtime_port(fabric, name),
-                      thrift_port=thrift, log_dir=log_dir)
+    if fabric.software:
+        software.add_routers(net, fabric)
+    else:
+        from .bmv2 import Bmv2Switch, BMV2_THRIFT_PORT
+        for name, sw in fabric.switches.items():
+            did = deployment.device_id(fabric, name)
+            thrift = BMV2_THRIFT_PORT if sw.role == "translator" else BMV2_THRIFT_PORT + did
+            net.addSwitch(name, cls=Bmv2Switch, bin_dir=bin_dir, device_id=did, grpc_port=deployment.p4runtime_port(fabric, name),
+                          thrift_port=thrift, log_dir=log_dir)
     for h in fabric.hosts.values():
         net.addHost(h.name, cls=Host, ip="%s/%d" % (h.ip, h.prefix_len), mac=h.mac)
     for l in fabric.links:
@@ -127,7 +136,12 @@ def configure_hosts(net, fabric):
         node.cmd("ip neigh replace %s lladdr %s dev %s" % (h.gateway, fabric.switches[h.switch].mac, intf))
         for peer in fabric.hosts.values():
             if peer is not h and peer.switch == h.switch:
-                node.cmd("ip neigh replace %s lladdr %s dev %s" % (peer.ip, peer.mac, intf))
+                # a router (software variant) takes only frames addressed to it: a neighbour is reached through it
+                mac = fabric.switches[h.switch].mac if fabric.software else peer.mac
+                node.cmd("ip neigh replace %s lladdr %s dev %s" % (peer.ip, mac, intf))
+    if fabric.software:
+        software.configure_routers(net, fabric)
+        return
     for name in fabric.switches:
         for intf in net.get(name).intfList():
             subprocess.run(["sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % intf.name], check=False)
@@ -146,12 +160,16 @@ def ping_servers(net, fabric):
     return results
 
 
-def report_counts(status):
-    """Reports the reporters sent and the translator received, by kind (losses show here)."""
+def report_counts(status, net=None, fabric=None):
+    """Reports the reporters (or, software variant, the agents) sent and the translator received, by kind."""
     sent = {}
     for r in status.get("reporters", []):
         for k, v in r.get("reports_sent", {}).items():
             sent[k] = sent.get(k, 0) + v
+    if fabric is not None and fabric.software:
+        a = software.agents_sent(net, fabric)
+        sent = {"postcard": a.get("postcards", 0), "bytes": a.get("key_increments", 0),
+                "event": a.get("drop_events", 0) + a.get("congestion_events", 0) + a.get("queue_drop_events", 0)}
     received = status["translators"][0]["counters"]["reports"]
     return ("reporters sent %d postcards, %d byte counts, %d events; the translator received %d postcards, "
             "%d key-increments, %d appends" % (sent.get("postcard", 0), sent.get("bytes", 0), sent.get("event", 0),
@@ -160,10 +178,18 @@ def report_counts(status):
 
 
 def print_banner(fabric, net, http, flows):
-    print("\n*** DTA fabric '%s' is up" % fabric.name)
+    if fabric.software:
+        print("\n*** DTA fabric '%s' is up: SOFTWARE VARIANT (no BMv2: Linux routers, a reporter agent per router, "
+              "the software translator; queue depths and drops from the kernel's qdiscs, docs/mininet.md)" % fabric.name)
+    else:
+        print("\n*** DTA fabric '%s' is up" % fabric.name)
     for sw in fabric.switches.values():
-        print("    %-7s %-10s switch id %3d  %s  P4Runtime 127.0.0.1:%d" % (
-            sw.name, sw.role, sw.switch_id, sw.address, deployment.p4runtime_port(fabric, sw.name)))
+        if fabric.software:
+            what = ("software translator, P4Runtime %s" % deployment.p4runtime_address(fabric, sw.name)
+                    if sw.role == "translator" else "Linux router + reporter agent")
+        else:
+            what = "P4Runtime %s" % deployment.p4runtime_address(fabric, sw.name)
+        print("    %-7s %-11s switch id %3d  %s  %s" % (sw.name, sw.role, sw.switch_id, sw.address, what))
     for h in fabric.hosts.values():
         print("    %-7s %-10s %s on %s port %d" % (h.name, h.role, h.ip, h.switch, h.port))
     print("*** dashboard: http://%s/dashboard/   (query service on %s; HTTP API http://%s/api/v1)"
@@ -186,19 +212,20 @@ def print_banner(fabric, net, http, flows):
 def main(argv=None):
     args = parse(argv if argv is not None else sys.argv[1:])
     repo = deployment.REPO
-    bin_dir = prerequisites(repo)
-    from .bmv2 import compile_v1model
+    bin_dir = prerequisites(repo, args.software)
     from .services import Services
     from mininet.log import setLogLevel
     setLogLevel("output")    # the CLI prints command output at this level; Mininet's progress is "info"
 
     fabric = topology.FatTree(args.k) if args.topology == topology.FatTree.name else topology.TOPOLOGIES[args.topology]()
+    fabric.software = args.software
     if args.failure and fabric.failure_link is None:
         print("dta mininet: --failure: rerouting around a failed link is not modelled for %s" % fabric.name, file=sys.stderr)
         return 2
-    run_dir = os.path.abspath(args.run_dir or os.path.join(repo, ".dta", "mininet"))
+    run_dir = os.path.abspath(args.run_dir or os.path.join(repo, ".dta", "mininet-software" if args.software else "mininet"))
     if os.path.isdir(run_dir) and os.listdir(run_dir):
-        if not os.path.exists(os.path.join(run_dir, "deployment.yaml")):
+        # an earlier run's directory: its deployment, or only the logs of a run that failed before writing one
+        if not os.path.exists(os.path.join(run_dir, "deployment.yaml")) and os.listdir(run_dir) != ["logs"]:
             print("dta mininet: --run-dir %s is not empty and holds no deployment.yaml of an earlier run: "
                   "name a new or an earlier run's directory (it is emptied at start)" % run_dir, file=sys.stderr)
             return 2
@@ -207,11 +234,15 @@ def main(argv=None):
     os.makedirs(log_dir)
     started = time.time()
 
-    for module in ("collector", "controller", "query"):   # build once here, not inside the hosts
+    modules = ("collector", "controller", "query") + (("translator", "reporter") if args.software else ())
+    for module in modules:   # build once here, not inside the hosts
         subprocess.run([os.path.join(repo, "dta"), module, "--help"], stdout=subprocess.DEVNULL, check=True)
-    p4c_dir = os.path.join(repo, "mininet", "target", "p4c")
-    reporter_json = compile_v1model(bin_dir, repo, "reporter/reporter_v1model.p4", p4c_dir)
-    translator_json = compile_v1model(bin_dir, repo, "translator/translator_v1model.p4", p4c_dir)
+    reporter_json = translator_json = None
+    if not args.software:
+        from .bmv2 import compile_v1model
+        p4c_dir = os.path.join(repo, "mininet", "target", "p4c")
+        reporter_json = compile_v1model(bin_dir, repo, "reporter/reporter_v1model.p4", p4c_dir)
+        translator_json = compile_v1model(bin_dir, repo, "translator/translator_v1model.p4", p4c_dir)
     deployment_file = deployment.write(fabric, run_dir, reporter_json, translator_json)
     print("*** deployment: %s" % deployment_file, flush=True)
 
@@ -223,11 +254,17 @@ def main(argv=None):
     services = Services(repo, run_dir, log_dir)
     code = 0
     try:
-        print("*** starting %d BMv2 switches and %d hosts" % (len(fabric.switches), len(fabric.hosts)), flush=True)
+        print("*** starting %d %s and %d hosts" % (len(fabric.switches), "Linux routers (software variant)" if args.software
+                                                    else "BMv2 switches", len(fabric.hosts)), flush=True)
         net, root = build_network(fabric, bin_dir, log_dir)
         net.start()
         configure_hosts(net, fabric)
-        for c in fabric.hosts_of("collector"):
+        if args.software:
+            print("*** collectors on %s (raw ingest), the software translator on %s (raw mode), reporter agents on %d routers"
+                  % (", ".join(c.name for c in fabric.hosts_of("collector")), fabric.translator().name,
+                     len(fabric.reporters())), flush=True)
+            software.start_components(services, net, fabric, run_dir)
+        for c in ([] if args.software else fabric.hosts_of("collector")):
             print("*** collector on %s (%s, raw ingest)" % (c.name, c.ip), flush=True)
             services.start_collector(net.get(c.name))
         print("*** switch controller (root namespace), programming the fabric", flush=True)
@@ -257,6 +294,7 @@ def main(argv=None):
             if args.congestion:
                 t0 = time.time()
                 congestion = scenarios.congestion(net, fabric, http, TRAFFIC, PYTHON)
+                congestion["software"] = fabric.software
                 congestion["seconds"] = round(time.time() - t0, 1)
                 print("*** congestion at %s port %d: %s" % (congestion["switch"], congestion["port"],
                                                             scenarios.summary(congestion)), flush=True)
@@ -277,21 +315,23 @@ def main(argv=None):
                 failure = scenarios.link_failure(net, fabric, services, lambda: deployment.write(
                     fabric, run_dir, reporter_json, translator_json), http, TRAFFIC, PYTHON)
                 failure["seconds"] = round(time.time() - t0, 1)
-                print("*** link %s-%s down: the controller applied the new routes in %.0f s; a new flow's path %s "
+                print("*** link %s-%s down: %s applied the new routes in %.0f s; a new flow's path %s "
                       "(before the failure %s), %d/%d datagrams arrived" % (
-                          failure["link"][0], failure["link"][1], failure["reroute_seconds"], failure["valid_hops"],
+                          failure["link"][0], failure["link"][1], "routers and agents" if fabric.software else "the controller",
+                          failure["reroute_seconds"], failure["valid_hops"],
                           failure["path_before"], failure["received"], failure["sent"]), flush=True)
             if args.check:
                 with open(args.check, "w") as out:
                     json.dump({"congestion": congestion, "failure": failure, "collector_restart": collector_restart,
-                               "translator_restart": translator_restart, "topology": fabric.name, "pings": [list(p) for p in pings], "flows": flows,
+                               "translator_restart": translator_restart, "topology": fabric.name, "software": fabric.software,
+                               "pings": [list(p) for p in pings], "flows": flows,
                                "switches": {n: s.switch_id for n, s in fabric.switches.items()},
                                "controller": services.controller_status(),
                                "seconds": round(time.time() - started, 1)}, out, indent=2)
                 print("*** check written to %s" % args.check, flush=True)
             if flows:
                 time.sleep(2)    # the controller polls the translator's counters every second
-                print("*** " + report_counts(services.controller_status()), flush=True)
+                print("*** " + report_counts(services.controller_status(), net, fabric), flush=True)
             while time.time() < end:
                 time.sleep(0.5)
     except KeyboardInterrupt:

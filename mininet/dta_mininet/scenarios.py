@@ -18,12 +18,11 @@ import time
 import urllib.error
 import urllib.parse
 
-from . import deployment
-from .bmv2_runtime import Bmv2Runtime
+from . import deployment, software
 from .flows import crosses
 from .services import http_json
 
-EVENT_DROP, EVENT_CONGESTION = 1, 2
+EVENT_DROP, EVENT_CONGESTION, EVENT_QUEUE_DROPS = 1, 2, 3   # 3: the software agents' qdisc drops
 QUEUE_RATE = 20          # packets/s the bottleneck port drains during the burst
 QUEUE_DEPTH = 16         # packets it holds; more are tail-dropped by BMv2's traffic manager
 BURST = {"count": 80, "size": 200, "rate": 40}     # background: 2 s at twice the drain rate
@@ -44,9 +43,13 @@ def congestion(net, fabric, http, traffic_py, python, timeout=60):
     srcs = [h for h in fabric.hosts_of("server")
             if h.switch != neighbour and switch in fabric.path(h.name, dst.name)]
     probe_src, background_src = srcs[0], srcs[1]
-    with Bmv2Runtime(net.get(switch).thrift_port) as q:
-        q.set_queue_depth(port, QUEUE_DEPTH)
-        q.set_queue_rate(port, QUEUE_RATE)
+    if fabric.software:     # the router's port: an htb at about QUEUE_RATE packets/s into a QUEUE_DEPTH FIFO
+        software.limit_queue(net, switch, port, QUEUE_DEPTH)
+    else:
+        from .bmv2_runtime import Bmv2Runtime
+        with Bmv2Runtime(net.get(switch).thrift_port) as q:
+            q.set_queue_depth(port, QUEUE_DEPTH)
+            q.set_queue_rate(port, QUEUE_RATE)
 
     sink = net.get(dst.name).popen([python, traffic_py, "sink", "--port", str(PORTS["background"][1]),
                                     "--port", str(PORTS["probe"][1])], stdout=subprocess.PIPE, text=True)
@@ -78,7 +81,7 @@ def congestion(net, fabric, http, traffic_py, python, timeout=60):
     p = send("unrouted", probe_src, unrouted_ip, UNROUTED)
     flows["unrouted"]["sent"] = json.loads(p.communicate()[0].strip().splitlines()[-1])["packets"]
 
-    result = {"switch": switch, "switch_id": fabric.switches[switch].switch_id, "port": port,
+    result = {"software": fabric.software, "switch": switch, "switch_id": fabric.switches[switch].switch_id, "port": port,
               "towards": neighbour, "queue_rate": QUEUE_RATE, "queue_depth": QUEUE_DEPTH,
               "threshold": deployment.CONGESTION_THRESHOLD,
               "drop_switch_id": fabric.switches[probe_src.switch].switch_id, "flows": flows}
@@ -102,7 +105,10 @@ def _await_answers(result, http, timeout):
         result["events_answer_error"] = answer.get("error")
         result["events"] = [decode_event(e["value"]) for e in answer.get("entries", [])]
         kinds = {e["event"] for e in result["events"]}
-        if {EVENT_DROP, EVENT_CONGESTION} <= kinds and sum(e["event"] == EVENT_DROP for e in result["events"]) \
+        wanted = {EVENT_DROP, EVENT_CONGESTION} | ({EVENT_QUEUE_DROPS} if result.get("software") else set())
+        lost = sum(result["flows"][n]["sent"] - result["flows"][n]["received"] for n in ("background", "probe"))
+        queue_drops = sum(e["queue_depth"] for e in result["events"] if e["event"] == EVENT_QUEUE_DROPS)
+        if wanted <= kinds and (not result.get("software") or queue_drops >= lost) and sum(e["event"] == EVENT_DROP for e in result["events"]) \
                 >= result["flows"]["unrouted"]["sent"] or time.time() > deadline:
             return
         time.sleep(0.5)
@@ -112,12 +118,13 @@ def summary(result):
     f = result["flows"]
     ev = result["events"]
     return ("background %d/%d and probe %d/%d datagrams through the queue; queue depth (Key-Write) background %s, "
-            "probe %s; %d congestion events (deepest %d), %d drop events" % (
+            "probe %s; %d congestion events (deepest %d), %d drop events, %d queue-drop events (%d packets)" % (
                 f["background"]["received"], f["background"]["sent"], f["probe"]["received"], f["probe"]["sent"],
                 f["background"].get("queue_answer", {}).get("value_uint"), f["probe"].get("queue_answer", {}).get("value_uint"),
                 sum(e["event"] == EVENT_CONGESTION for e in ev),
                 max([e["queue_depth"] for e in ev if e["event"] == EVENT_CONGESTION], default=0),
-                sum(e["event"] == EVENT_DROP for e in ev)))
+                sum(e["event"] == EVENT_DROP for e in ev), sum(e["event"] == EVENT_QUEUE_DROPS for e in ev),
+                sum(e["queue_depth"] for e in ev if e["event"] == EVENT_QUEUE_DROPS)))
 
 
 def link_failure(net, fabric, services, rewrite_deployment, http, traffic_py, python, timeout=180):
@@ -132,18 +139,30 @@ def link_failure(net, fabric, services, rewrite_deployment, http, traffic_py, py
     src, dst = next((s, d) for s in servers for d in servers if s is not d and crosses(fabric.path(s.name, d.name), [(a, b)]))
     before = fabric.path(src.name, dst.name)
     t0 = time.time()
-    for sw, peer in ((a, b), (b, a)):   # not `ip link set down`: BMv2 freezes (docs/mininet.md)
-        with Bmv2Runtime(net.get(sw).thrift_port) as rt:
-            rt.remove_port(fabric.switches[sw].ports[peer])
+    if fabric.software:
+        software.cut_link(net, fabric, a, b)
+    else:
+        from .bmv2_runtime import Bmv2Runtime
+        for sw, peer in ((a, b), (b, a)):   # not `ip link set down`: BMv2 freezes (docs/mininet.md)
+            with Bmv2Runtime(net.get(sw).thrift_port) as rt:
+                rt.remove_port(fabric.switches[sw].ports[peer])
     fabric.take_down(a, b)
     after = fabric.path(src.name, dst.name)
-    rewrite_deployment()
     deadline = time.time() + timeout
-    while services.controller_status().get("reloads", 0) <= reloads:
-        if time.time() > deadline:
-            raise RuntimeError("the controller did not apply the rewritten deployment in %d s: %s"
-                               % (timeout, services.controller_status().get("reload_error")))
-        time.sleep(0.5)
+    if fabric.software:
+        # The routers' kernel routes and their agents' flow rules are what the controller writes into P4
+        # reporters: the routes set again, the agents re-read their rewritten files.
+        before_files = software.agent_files(fabric, services.run_dir)
+        rewrite_deployment()
+        software.reroute(net, fabric)
+        software.await_agents_reloaded(net, fabric, services.run_dir, before_files, deadline)
+    else:
+        rewrite_deployment()
+        while services.controller_status().get("reloads", 0) <= reloads:
+            if time.time() > deadline:
+                raise RuntimeError("the controller did not apply the rewritten deployment in %d s: %s"
+                                   % (timeout, services.controller_status().get("reload_error")))
+            time.sleep(0.5)
     services.await_fabric_programmed(max(10, deadline - time.time()))
     rerouted_s = round(time.time() - t0, 1)
     programmed = {r["name"]: {k: r.get(k) for k in ("state", "sessions", "writes", "write_failures", "flows", "last_error")}

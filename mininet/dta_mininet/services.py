@@ -57,24 +57,21 @@ class Services:
         self.controller_admin = None
         self.env = dict(os.environ, DTA_NO_BUILD="1")
 
-    def _start(self, name, args, host=None):
+    def _start(self, name, args, host=None, java_opts=None):
         log = os.path.join(self.log_dir, name + ".log")
+        env = dict(self.env, DTA_JAVA_OPTS=(self.env.get("DTA_JAVA_OPTS", "") + " " + java_opts).strip()) if java_opts else self.env
         with open(log, "a") as out:      # a restarted process appends to its first run's log
             cmd = [os.path.join(self.repo, "dta")] + args
             if host is None:
-                p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=self.env, start_new_session=True)
+                p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
             else:
-                p = host.popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=self.env)
+                p = host.popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
         proc = Process(name, p, log)
         self.procs.append(proc)
         return proc
 
     def start_collector(self, host):
-        ready = os.path.join(self.run_dir, host.name, "ready")
-        _remove(ready)
-        p = self._start("collector-" + host.name, ["collector", "run", "--config",
-                        os.path.join(self.run_dir, host.name, "collector.yaml"), "--ready-file", ready], host)
-        return read_ready(ready, p, 120, "collector on " + host.name)
+        return self.start_together([self.collector_start(host)])[0]
 
     def kill(self, name):
         """SIGKILL to the process started as `name` (a crash: no clean stop, no state saved at exit);
@@ -84,6 +81,21 @@ class Services:
         proc.popen.wait()
         self.procs.remove(proc)
         return proc.log
+
+    def start_together(self, starts):
+        """Several processes started at once, then awaited (JVM starts overlap): `starts` are
+        (name, ./dta arguments without --ready-file, host, ready file, what[, JVM options]). Returns their
+        ready files' contents."""
+        started = []
+        for name, args, host, ready, what, *java_opts in starts:
+            _remove(ready)
+            started.append((ready, what, self._start(name, args + ["--ready-file", ready], host, *java_opts)))
+        return [read_ready(ready, p, 120, what) for ready, what, p in started]
+
+    def collector_start(self, host):
+        """start_together's entry for a collector on its host."""
+        return ("collector-" + host.name, ["collector", "run", "--config", os.path.join(self.run_dir, host.name, "collector.yaml")],
+                host, os.path.join(self.run_dir, host.name, "ready"), "collector on " + host.name)
 
     def start_controller(self, deployment):
         ready = os.path.join(self.run_dir, "controller.ready")

@@ -63,6 +63,7 @@ class Fabric:
         self.bottleneck = None   # (switch, neighbour): the egress queue the congestion scenario fills
         self.down = set()        # links taken down: frozenset({a, b}); routes avoid them
         self.failure_link = None  # the link the failure scenario takes down (None: not modelled)
+        self.software = False     # the software variant: Linux routers with reporter agents, the software translator
 
     # -- building --------------------------------------------------------------------------
     def add_switch(self, name, role, switch_id, address, subnet=None):

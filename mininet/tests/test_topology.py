@@ -121,3 +121,43 @@ class GeneratedFabrics(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SoftwareVariant(unittest.TestCase):
+    """The software variant's files: each router's agent gets exactly the P4 reporter's flow rules
+    (store names as ids), routes for every host and the translator, and the translator's namespace a
+    management link for its P4Runtime server; the deployment has no P4 reporters for it."""
+
+    def software(self, fabric):
+        fabric.software = True
+        return fabric
+
+    def test_agents_get_the_p4_reporters_rules_with_store_ids(self):
+        for f in (self.software(topology.LeafSpine()), self.software(topology.FatTree(4))):
+            for sw in f.reporters():
+                agent = deployment.agent_config(f, sw.name)
+                rules = deployment.flow_rules(f, sw.name)
+                self.assertEqual(len(rules), len(agent["flows"]), (f.name, sw.name))
+                for rule, a in zip(rules, agent["flows"]):
+                    self.assertEqual(rule["src"] + "/32", a["src"])
+                    self.assertEqual(rule["postcard"]["hop"], a["postcard"]["hop"])
+                    self.assertEqual(deployment.store_id(deployment.PATHS), a["postcard"]["store"])
+                    self.assertEqual("bytes" in rule, "bytes" in a)
+                    self.assertEqual("queue-depth" in rule, "queue-depth" in a)
+                covered = {p.split("/")[0] for p in agent["routes"]}
+                self.assertEqual({h.ip for h in f.hosts.values()} | {f.translator().address}, covered, sw.name)
+                self.assertEqual(sw.switch_id, agent["switch-id"])
+
+    def test_the_deployment_has_the_software_translator_on_its_management_link_and_no_p4_reporters(self):
+        f = self.software(topology.LeafSpine())
+        d = deployment.deployment(f, "/run", None, None)
+        self.assertEqual([], d["reporters"])
+        tr = d["translators"][0]
+        self.assertEqual("software", tr["pipeline"])
+        self.assertNotIn("device-config", tr)
+        mgmt = deployment.management(f)
+        self.assertIn(f.translator().name, mgmt)
+        self.assertEqual(mgmt[f.translator().name][0], tr["p4runtime"].split(":")[0])
+        # the P4 variant's management links are unchanged by the software variant's extra one
+        p4 = deployment.management(topology.LeafSpine())
+        self.assertEqual(p4, {k: v for k, v in mgmt.items() if k in p4})

@@ -33,6 +33,7 @@ import net.dta.rdma.endpoint.RegionRequest;
 import net.dta.rdma.endpoint.RegisteredRegion;
 import net.dta.packetio.ChannelOptions;
 import net.dta.packetio.Ipv4;
+import net.dta.packetio.LinkLayerChannels;
 import net.dta.packetio.PacketBatch;
 import net.dta.packetio.PacketChannel;
 import net.dta.packetio.RawPacketChannel;
@@ -123,6 +124,10 @@ public final class ResponderIngestBenchmark {
                     return 2;
                 }
             }
+        }
+        if (mode.equals("xdp")) {
+            out.println("--mode xdp: this benchmark runs on loopback; " + LinkLayerChannels.NOT_ON_LOOPBACK);
+            return 2;
         }
         if (!List.of("udp", "raw", "both").contains(mode) || !List.of("write", "atomic", "both").contains(op)
                 || threads.stream().anyMatch(t -> t < 1 || t > 64)) {

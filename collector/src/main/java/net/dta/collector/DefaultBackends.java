@@ -16,13 +16,17 @@ public final class DefaultBackends implements BackendFactory {
     public RdmaBackend create(CollectorConfig config) throws RdmaException {
         CollectorConfig.Network net = config.network();
         return switch (net.ingest()) {
-            case UDP, RAW -> {
+            case UDP, RAW, XDP -> {
                 if (net.rocePort() != UdpHeader.ROCE_PORT) {
                     throw new RdmaException("network.roce-port is " + net.rocePort() + ", but the software responder listens on "
                             + UdpHeader.ROCE_PORT + " only (as every RoCEv2 NIC does): remove roce-port, and give each collector "
                             + "on one host its own network.address (any 127.x.y.z works on loopback)");
                 }
-                SoftRoceConfig.Mode mode = net.ingest() == IngestMode.RAW ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP;
+                SoftRoceConfig.Mode mode = switch (net.ingest()) {
+                    case RAW -> SoftRoceConfig.Mode.RAW;
+                    case XDP -> SoftRoceConfig.Mode.XDP;
+                    default -> SoftRoceConfig.Mode.UDP;
+                };
                 SoftRoceConfig soft = SoftRoceConfig.of(mode, net.address().getHostAddress(), config.cm().policy())
                         .withCmPort(net.cmPort())
                         .withErrorOnNak(config.queuePairs().errorOnNak())

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
 import net.dta.collector.state.CollectorState;
+import net.dta.packetio.LinkLayerChannels;
 import net.dta.common.cli.CliRunner;
 import net.dta.common.config.HostPort;
 import net.dta.reporter.cli.Numbers;
@@ -187,6 +188,8 @@ public final class DemoMain implements Callable<Integer> {
         Mode m = switch (mode.strip().toLowerCase(Locale.ROOT)) {
             case "udp" -> Mode.UDP;
             case "raw" -> Mode.RAW;
+            case "xdp" -> throw new IllegalArgumentException("--mode xdp: the demo runs on loopback; "
+                    + LinkLayerChannels.NOT_ON_LOOPBACK);
             default -> throw new IllegalArgumentException("--mode: udp or raw, got \"" + mode + "\"");
         };
         var nm = NET.matcher(net.strip());

@@ -62,6 +62,11 @@ class QueryLauncherTest {
             Path cache = ROOT.resolve("query-api/target/dta-query-cli.aot");
             assertTrue(Files.exists(cache), "the launcher made the AOT cache from " + jar);
             assertFalse(Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar)) < 0, "the cache is newer than the jar");
+            String training = Files.readString(ROOT.resolve("query-api/target/dta-query-cli.aot.log"));
+            for (String command : List.of("kw-get", "status", "stores", "path")) {
+                assertTrue(training.contains("training: query " + command + " --server 127.0.0.1:"),
+                        "the cache was trained on " + command + " against the training service: " + training);
+            }
 
             String second = dta("query", "kw-get", "--server", demo.ready("grpc"), "-s", "queue-depth", "-k", web, "--json");
             assertFalse(second.contains("preparing"), "the second call reuses the cache: " + second);

@@ -30,12 +30,13 @@ final class FabricRun {
         Path root = module.getParent();
         Path out = module.resolve("target/mininet");
         Files.createDirectories(out);
-        Path log = out.resolve(topology + ".log");
-        Path check = out.resolve(topology + "-check.json");
+        String name = topology + (options.contains("--software") ? "-software" : "");
+        Path log = out.resolve(name + ".log");
+        Path check = out.resolve(name + "-check.json");
         Files.deleteIfExists(check);
         List<String> command = new ArrayList<>(List.of(root.resolve("dta").toString(), "mininet", topology));
         command.addAll(options);
-        command.addAll(List.of("--run-dir", out.resolve("run").toString(), "--check", check.toString()));
+        command.addAll(List.of("--run-dir", out.resolve("run-" + name).toString(), "--check", check.toString()));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(root.toFile())
                 .redirectErrorStream(true)

@@ -13,7 +13,9 @@ public final class ChannelCounters {
     public static final int PACKETS_SENT = 6;
     public static final int BYTES_SENT = 7;
     public static final int SEND_ERRORS = 8;
-    static final int SIZE = 9;
+    /** Frames sent through the kernel because the next hop's MAC was not (yet) known (xdp and ring paths; also in PACKETS_SENT). */
+    public static final int NEIGHBOUR_UNRESOLVED = 9;
+    static final int SIZE = 10;
 
     final CounterArray values = new CounterArray(SIZE);
 
@@ -50,6 +52,10 @@ public final class ChannelCounters {
 
     public long sendErrors() {
         return get(SEND_ERRORS);
+    }
+
+    public long neighbourUnresolved() {
+        return get(NEIGHBOUR_UNRESOLVED);
     }
 
     public long receiveErrors() {

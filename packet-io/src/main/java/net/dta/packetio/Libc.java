@@ -48,6 +48,13 @@ public final class Libc {
     public static final int EACCES = 13;
     public static final int EADDRINUSE = 98;
     public static final int EADDRNOTAVAIL = 99;
+    public static final int ENOBUFS = 105;
+    public static final int EBUSY = 16;
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int MAP_SHARED = 1;
+    public static final int MAP_POPULATE = 0x8000;
+    public static final short POLLIN = 1;
 
     /** struct sockaddr_in: family (host order), port (network order), address (network order), zero. */
     public static final StructLayout SOCKADDR_IN = MemoryLayout.structLayout(
@@ -114,6 +121,21 @@ public final class Libc {
                     ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
     private static final MethodHandle CLOSE = bind("close",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle GETSOCKOPT = bind("getsockopt",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+    private static final MethodHandle MMAP = bind("mmap",
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+    private static final MethodHandle MUNMAP = bind("munmap",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+    private static final MethodHandle POLL = bind("poll",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+    /** syscall(long number, ...): the bpf() system call has no libc wrapper. Variadic arguments passed as longs. */
+    private static final MethodHandle SYSCALL3 = LINKER.downcallHandle(LIBC.findOrThrow("syscall"),
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                    ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
+            Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.findOrThrow("strerror"),
             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
 
@@ -217,6 +239,50 @@ public final class Libc {
             return (int) CLOSE.invokeExact(errno, fd);
         } catch (Throwable t) {
             throw new LinkageError("close() call failed", t);
+        }
+    }
+
+    public static int getsockopt(MemorySegment errno, int fd, int level, int name, MemorySegment value,
+                                 MemorySegment length) {
+        try {
+            return (int) GETSOCKOPT.invokeExact(errno, fd, level, name, value, length);
+        } catch (Throwable t) {
+            throw new LinkageError("getsockopt() call failed", t);
+        }
+    }
+
+    /** mmap; returns the address (MAP_FAILED = -1 as an address on error). */
+    public static MemorySegment mmap(MemorySegment errno, long length, int protection, int flags, int fd, long offset) {
+        try {
+            return (MemorySegment) MMAP.invokeExact(errno, MemorySegment.NULL, length, protection, flags, fd, offset);
+        } catch (Throwable t) {
+            throw new LinkageError("mmap() call failed", t);
+        }
+    }
+
+    public static int munmap(MemorySegment errno, MemorySegment address, long length) {
+        try {
+            return (int) MUNMAP.invokeExact(errno, address, length);
+        } catch (Throwable t) {
+            throw new LinkageError("munmap() call failed", t);
+        }
+    }
+
+    /** poll over {@code count} struct pollfd (int fd, short events, short revents). */
+    public static int poll(MemorySegment errno, MemorySegment fds, long count, int timeoutMillis) {
+        try {
+            return (int) POLL.invokeExact(errno, fds, count, timeoutMillis);
+        } catch (Throwable t) {
+            throw new LinkageError("poll() call failed", t);
+        }
+    }
+
+    /** A three-argument system call by number (bpf(cmd, attr, size)). */
+    public static long syscall(MemorySegment errno, long number, long a, MemorySegment b, long c) {
+        try {
+            return (long) SYSCALL3.invokeExact(errno, number, a, b, c);
+        } catch (Throwable t) {
+            throw new LinkageError("syscall(" + number + ") failed", t);
         }
     }
 

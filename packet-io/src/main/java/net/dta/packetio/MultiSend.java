@@ -9,6 +9,12 @@ final class MultiSend {
 
     static int sendAll(NativeSocket socket, PacketBatch batch, int count, ChannelCounters counters, LogOnce logOnce,
                        int logReason, int skippedHeaderBytes) {
+        return sendAll(socket, batch, count, counters, logOnce, logReason, skippedHeaderBytes, null);
+    }
+
+    /** As above, message {@code i} carrying slot {@code slotOfMessage[i]} (null: slot i). */
+    static int sendAll(NativeSocket socket, PacketBatch batch, int count, ChannelCounters counters, LogOnce logOnce,
+                       int logReason, int skippedHeaderBytes, int[] slotOfMessage) {
         int sent = 0;
         int next = 0;
         while (next < count) {
@@ -17,7 +23,8 @@ final class MultiSend {
                     next == 0 ? batch.messages : batch.messagesFrom(next), count - next, 0);
             if (n > 0) {
                 for (int i = next; i < next + n; i++) {
-                    counters.values.add(ChannelCounters.BYTES_SENT, batch.length(i) - skippedHeaderBytes);
+                    counters.values.add(ChannelCounters.BYTES_SENT,
+                            batch.length(slotOfMessage == null ? i : slotOfMessage[i]) - skippedHeaderBytes);
                 }
                 next += n;
                 sent += n;

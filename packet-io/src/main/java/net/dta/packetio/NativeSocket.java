@@ -8,9 +8,10 @@ import java.lang.foreign.ValueLayout;
 /**
  * One file descriptor with its errno capture segment and the set-up calls channels need. Set-up
  * failures throw {@link IOException} naming the call, the errno text and, for permissions, the
- * fix; the data path returns -1 and lets the channel count.
+ * fix; the data path returns -1 and lets the channel count. Public for sockets other modules read
+ * themselves (the reporter agent's AF_PACKET tap): open, filter, drain and time-out from here.
  */
-final class NativeSocket implements AutoCloseable {
+public final class NativeSocket implements AutoCloseable {
     private final Arena arena;
     final MemorySegment errno;
     final int fd;
@@ -25,14 +26,18 @@ final class NativeSocket implements AutoCloseable {
     }
 
     static NativeSocket open(int type, int protocol, String role) throws IOException {
+        return open(Libc.AF_INET, type, protocol, role);
+    }
+
+    public static NativeSocket open(int domain, int type, int protocol, String role) throws IOException {
         Arena arena = Arena.ofShared();
         MemorySegment errno = Libc.allocateErrno(arena);
-        int fd = Libc.socket(errno, Libc.AF_INET, type | Libc.SOCK_CLOEXEC, protocol);
+        int fd = Libc.socket(errno, domain, type | Libc.SOCK_CLOEXEC, protocol);
         if (fd < 0) {
             int e = Libc.errno(errno);
             arena.close();
             String hint = (e == Libc.EPERM || e == Libc.EACCES)
-                    ? ": raw sockets need CAP_NET_RAW (run as root, or use the UDP mode)" : "";
+                    ? ": raw, packet and XDP sockets need CAP_NET_RAW (run as root, or use the UDP mode)" : "";
             throw new IOException("cannot open the " + role + " socket: " + Libc.strerror(e) + hint);
         }
         return new NativeSocket(arena, errno, fd, role);
@@ -93,7 +98,7 @@ final class NativeSocket implements AutoCloseable {
         }
     }
 
-    void receiveTimeout(int millis) throws IOException {
+    public void receiveTimeout(int millis) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment tv = a.allocate(16, 8);
             tv.set(ValueLayout.JAVA_LONG, 0, millis / 1000);
@@ -106,7 +111,7 @@ final class NativeSocket implements AutoCloseable {
     }
 
     /** Attaches a classic BPF program (instructions as {code, jt, jf, k}). */
-    void attachFilter(int[][] program) throws IOException {
+    public void attachFilter(int[][] program) throws IOException {
         attach(program, Libc.SO_ATTACH_FILTER, "the packet filter");
     }
 
@@ -142,7 +147,7 @@ final class NativeSocket implements AutoCloseable {
      * queues every packet of the host from its creation until its filter is attached: those must
      * not reach the caller.
      */
-    int drain() {
+    public int drain() {
         int n = 0;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buffer = a.allocate(2048);
@@ -151,6 +156,16 @@ final class NativeSocket implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /** The file descriptor, for the caller's own receive calls (with {@link #errno()}). */
+    public int fd() {
+        return fd;
+    }
+
+    /** The errno capture segment to pass to {@link Libc}'s calls on this socket. */
+    public MemorySegment errno() {
+        return errno;
     }
 
     int lastErrno() {

@@ -86,9 +86,14 @@ public final class PacketBatch implements AutoCloseable {
 
     /** Points message {@code i}'s single iovec at the slot, skipping {@code skip} header bytes. */
     void iovec(int i, int skip, long length) {
-        long v = i * Libc.IOVEC.byteSize();
         // A raw address, not a slice: no segment object per packet.
-        iovecs.set(ValueLayout.JAVA_LONG, v + Libc.IOV_BASE, frames.address() + frameOffset(i) + skip);
+        iovecTo(i, i, skip, length);
+    }
+
+    /** Points message {@code message}'s single iovec at slot {@code slot} (a send that skips some slots). */
+    void iovecTo(int message, int slot, int skip, long length) {
+        long v = message * Libc.IOVEC.byteSize();
+        iovecs.set(ValueLayout.JAVA_LONG, v + Libc.IOV_BASE, frames.address() + frameOffset(slot) + skip);
         iovecs.set(ValueLayout.JAVA_LONG, v + Libc.IOV_LEN, length);
     }
 

@@ -34,12 +34,18 @@ public final class QueryMain implements Runnable {
 
     public static void main(String[] args) {
         if (args.length == 0 || !"serve".equals(args[0])) {
-            // A query command is a short-lived gRPC client: Netty logs through java.util.logging
-            // instead of starting Logback (~500 classes and an XML configuration parsed on every
-            // call). "serve" keeps SLF4J/Logback like the other daemons.
-            InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
+            useClientLogging();
         }
         System.exit(doMain(args));
+    }
+
+    /**
+     * A query command is a short-lived gRPC client: Netty logs through java.util.logging instead
+     * of starting Logback (~500 classes and an XML configuration parsed on every call). "serve"
+     * keeps SLF4J/Logback like the other daemons.
+     */
+    public static void useClientLogging() {
+        InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
     }
 
     public static int doMain(String... args) {

@@ -2,7 +2,6 @@ package net.dta.query;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,7 +140,7 @@ public final class QueryService implements Queries, AutoCloseable {
         Resolved s = store(store, "a key-write get", StoreKind.KEY_WRITE);
         byte[] k = key(key);
         int n = redundancy(s, redundancy);
-        return route(s, collector, () -> placement.collectorForKey(store, k), "key " + Keys.hex(k)).keyWrite(s.definition(), k, n);
+        return route(s, collector, () -> placement.collectorForKey(store, k), () -> "key " + Keys.hex(k)).keyWrite(s.definition(), k, n);
     }
 
     /** Key-Write get of many keys: each collector's keys are read together; answers in the order of the keys. */
@@ -157,7 +156,7 @@ public final class QueryService implements Queries, AutoCloseable {
         for (String text : keys) {
             byte[] k = key(text);
             parsed.add(k);
-            CollectorSource source = route(s, collector, () -> placement.collectorForKey(store, k), "key " + Keys.hex(k));
+            CollectorSource source = route(s, collector, () -> placement.collectorForKey(store, k), () -> "key " + Keys.hex(k));
             byCollector.computeIfAbsent(source, x -> new ArrayList<>()).add(parsed.size() - 1);
         }
         Answers.KeyWrite[] answers = new Answers.KeyWrite[keys.size()];
@@ -190,7 +189,7 @@ public final class QueryService implements Queries, AutoCloseable {
         Resolved s = store(store, "a counter estimate", StoreKind.KEY_INCREMENT, StoreKind.SKETCH);
         byte[] k = key(key);
         if (s.definition().kind() == StoreKind.KEY_INCREMENT || (collector != null && !collector.isEmpty())) {
-            return route(s, collector, () -> placement.collectorForKey(store, k), "key " + Keys.hex(k)).counters(s.definition(), k);
+            return route(s, collector, () -> placement.collectorForKey(store, k), () -> "key " + Keys.hex(k)).counters(s.definition(), k);
         }
         CounterLayout layout = (CounterLayout) s.definition().layout();
         DtaHash hash = HASH.get();
@@ -198,7 +197,8 @@ public final class QueryService implements Queries, AutoCloseable {
         Map<String, Answers.Counter> byCollector = new LinkedHashMap<>();
         for (int r = 0; r < layout.rows(); r++) {
             long column = hash.index(k, r, layout.log2Columns()) & 0xFFFF_FFFFL;
-            CollectorSource source = route(s, "", () -> placement.collectorForColumn(store, column), "column " + column + " of row " + r);
+            int row = r;
+            CollectorSource source = route(s, "", () -> placement.collectorForColumn(store, column), () -> "column " + column + " of row " + row);
             rowCollector[r] = source.name();
             if (!byCollector.containsKey(source.name())) {
                 byCollector.put(source.name(), source.counters(s.definition(), k));
@@ -220,7 +220,7 @@ public final class QueryService implements Queries, AutoCloseable {
     public Answers.Path path(String store, String key, String collector) {
         Resolved s = store(store, "a flow path", StoreKind.POSTCARD);
         byte[] k = key(key);
-        return route(s, collector, () -> placement.collectorForKey(store, k), "flow " + Keys.hex(k)).path(s.definition(), k);
+        return route(s, collector, () -> placement.collectorForKey(store, k), () -> "flow " + Keys.hex(k)).path(s.definition(), k);
     }
 
     /** @param from null: the oldest entry still in the ring */
@@ -231,7 +231,7 @@ public final class QueryService implements Queries, AutoCloseable {
         if (from != null && (from < 0 || from > AppendStore.MAX_POSITION)) {
             throw new QueryException(Reason.BAD_ARGUMENT, "from must be a position 0.." + AppendStore.MAX_POSITION + ", got " + from);
         }
-        return route(s, collector, () -> placement.collectorForList(store, list), "list " + list).append(s.definition(), list, from, m);
+        return route(s, collector, () -> placement.collectorForList(store, list), () -> "list " + list).append(s.definition(), list, from, m);
     }
 
     /**
@@ -241,7 +241,7 @@ public final class QueryService implements Queries, AutoCloseable {
     @Override
     public Answers.Append appendTail(String store, int list, String collector) {
         Resolved s = appendStore(store, list);
-        CollectorSource source = route(s, collector, () -> placement.collectorForList(store, list), "list " + list);
+        CollectorSource source = route(s, collector, () -> placement.collectorForList(store, list), () -> "list " + list);
         long tail = source.appendTail(s.definition(), list);
         return new Answers.Append(store, list, source.name(), tail, List.of(), tail, 0);
     }
@@ -364,8 +364,9 @@ public final class QueryService implements Queries, AutoCloseable {
         if (text == null || text.isBlank()) {
             throw new QueryException(Reason.BAD_KEY, "key is required: up to 32 hex digits or a 5-tuple like 10.0.0.1:8080->10.0.0.2:80/tcp");
         }
-        if (text.length() == 2 * DtaHash.KEY_BYTES && HexFormat.isHexDigit(text.charAt(0)) && isHex(text)) {
-            return HexFormat.of().parseHex(text); // the common form of scripts and forwarded queries: no pattern matching
+        byte[] hex = hexKey(text); // the common form of scripts and forwarded queries: no pattern matching
+        if (hex != null) {
+            return hex;
         }
         try {
             return Keys.parse(text);
@@ -410,16 +411,46 @@ public final class QueryService implements Queries, AutoCloseable {
                 + "and its data directory or query endpoint right?");
     }
 
-    private static boolean isHex(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (!HexFormat.isHexDigit(text.charAt(i))) {
-                return false;
-            }
+    /**
+     * Exactly 32 hex digits as a key, in one pass through a digit table (branch-free: digits and
+     * letters mixed at random would mispredict a comparison per character); null for any other
+     * text. Checking every digit with {@code HexFormat.isHexDigit} and then {@code parseHex} cost
+     * about twice as much (docs/performance.md "Queries").
+     */
+    static byte[] hexKey(String text) {
+        if (text.length() != 2 * DtaHash.KEY_BYTES) {
+            return null;
         }
-        return true;
+        byte[] key = new byte[DtaHash.KEY_BYTES];
+        int bad = 0;
+        for (int i = 0; i < DtaHash.KEY_BYTES; i++) {
+            int high = hexDigit(text.charAt(2 * i));
+            int low = hexDigit(text.charAt(2 * i + 1));
+            bad |= high | low;
+            key[i] = (byte) (high << 4 | low);
+        }
+        return bad < 0 ? null : key;
     }
 
-    private CollectorSource route(Resolved s, String collector, Supplier<String> byBucket, String what) {
+    /** 0..15 for 0-9, a-f, A-F; -1 for anything else. */
+    private static int hexDigit(char c) {
+        return c < HEX_DIGITS.length ? HEX_DIGITS[c] : -1;
+    }
+
+    private static final byte[] HEX_DIGITS = hexDigits();
+
+    private static byte[] hexDigits() {
+        byte[] digits = new byte[128];
+        java.util.Arrays.fill(digits, (byte) -1);
+        for (int i = 0; i < 16; i++) {
+            digits["0123456789abcdef".charAt(i)] = (byte) i;
+            digits["0123456789ABCDEF".charAt(i)] = (byte) i;
+        }
+        return digits;
+    }
+
+    /** @param what names the key, list or column in an error message (built only then: not per query) */
+    private CollectorSource route(Resolved s, String collector, Supplier<String> byBucket, Supplier<String> what) {
         String store = s.placed().name();
         if (collector != null && !collector.isEmpty()) {
             CollectorSource source = source(collector);
@@ -431,7 +462,7 @@ public final class QueryService implements Queries, AutoCloseable {
         }
         String c = byBucket.get();
         if (c == null) {
-            throw new QueryException(Reason.NO_COLLECTOR, "the bucket of " + what + " maps to no collector for store \"" + store
+            throw new QueryException(Reason.NO_COLLECTOR, "the bucket of " + what.get() + " maps to no collector for store \"" + store
                     + "\" in " + placement.describe());
         }
         return source(c);

@@ -2,6 +2,7 @@ package net.dta.reporter;
 
 import java.io.PrintWriter;
 
+import net.dta.reporter.cli.AgentCommand;
 import net.dta.reporter.cli.LoadCommand;
 import net.dta.reporter.cli.SendCommand;
 import net.dta.common.cli.CliRunner;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "reporter", mixinStandardHelpOptions = true, versionProvider = ReporterMain.Version.class,
         description = "DTA reporter: send telemetry reports to a translator (load generator, single reports). Benchmarks: ./dta bench.",
-        subcommands = {LoadCommand.class, SendCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {LoadCommand.class, SendCommand.class, AgentCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Documentation: docs/reporter.md"})
 public final class ReporterMain implements Runnable {
 

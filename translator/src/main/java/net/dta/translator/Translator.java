@@ -20,6 +20,8 @@ import net.dta.packetio.ChannelCounters;
 import net.dta.packetio.ChannelOptions;
 import net.dta.packetio.Ipv4;
 import net.dta.packetio.PacketChannel;
+import net.dta.packetio.LinkLayerChannels;
+import net.dta.packetio.PacketRingChannel;
 import net.dta.packetio.RawPacketChannel;
 import net.dta.packetio.UdpPacketChannel;
 import net.dta.rdma.wire.MalformedReason;
@@ -63,7 +65,8 @@ public final class Translator implements AutoCloseable {
     private final TranslatorConfig config;
     private final LifecycleStack stack = new LifecycleStack();
     private final long startedAtMillis = System.currentTimeMillis();
-    private UdpPacketChannel reports;
+    private PacketChannel reports;
+    private int reportPort;
     private UdpPacketChannel intReports;
     private IntIngress intIngress;
     private PacketChannel roce;
@@ -107,17 +110,36 @@ public final class Translator implements AutoCloseable {
                     () -> body.getBytes(StandardCharsets.UTF_8)));
         }
         try {
-            reports = stack.push("report socket", UdpPacketChannel.open(address, net.reportPort(), ChannelOptions.DEFAULT));
+            if (net.mode() == Mode.XDP) {
+                if (net.reportPort() == 0) {
+                    throw new TranslatorStartException("xdp mode needs a fixed network.report-port (its XDP program steers that port)",
+                            null);
+                }
+                reports = stack.push("report socket", LinkLayerChannels.open(address, net.reportPort(), ChannelOptions.DEFAULT));
+                reportPort = net.reportPort();
+            } else {
+                UdpPacketChannel udp = stack.push("report socket", UdpPacketChannel.open(address, net.reportPort(), ChannelOptions.DEFAULT));
+                reports = udp;
+                reportPort = udp.port();
+            }
         } catch (IOException e) {
             throw new TranslatorStartException("cannot receive reports on " + where + ":" + net.reportPort() + " (" + e.getMessage()
                     + "): change network.address or network.report-port, or stop what uses that port", e);
         }
         try {
-            roce = stack.push("RoCEv2 socket", net.mode() == Mode.RAW
-                    ? RawPacketChannel.open(address, UdpHeader.ROCE_PORT, ChannelOptions.DEFAULT)
-                    : UdpPacketChannel.open(address, UdpHeader.ROCE_PORT, ChannelOptions.DEFAULT));
+            roce = stack.push("RoCEv2 socket", switch (net.mode()) {
+                case RAW -> RawPacketChannel.open(address, UdpHeader.ROCE_PORT, ChannelOptions.DEFAULT);
+                // One XDP program per interface, and the report channel holds it: reports are the heavier inbound load.
+                case XDP -> reports.describe().startsWith("AF_XDP")
+                        ? PacketRingChannel.open(address, UdpHeader.ROCE_PORT, ChannelOptions.DEFAULT,
+                                "the interface's XDP program serves the report channel (one program per interface)")
+                        : LinkLayerChannels.open(address, UdpHeader.ROCE_PORT, ChannelOptions.DEFAULT);
+                case UDP -> UdpPacketChannel.open(address, UdpHeader.ROCE_PORT, ChannelOptions.DEFAULT);
+            });
         } catch (IOException e) {
             String hint = net.mode() == Mode.RAW ? "raw mode needs root or CAP_NET_RAW (or use network.mode: udp)"
+                    : net.mode() == Mode.XDP ? "xdp mode needs root (CAP_NET_RAW, CAP_NET_ADMIN, CAP_BPF) and an interface "
+                            + "carrying " + where + " (or use network.mode: raw or udp)"
                     : "stop what uses " + where + ":4791, or give the translator its own network.address (any 127.x.y.z on loopback)";
             throw new TranslatorStartException("cannot open the RoCEv2 socket on " + where + ":4791 in " + net.mode().configName()
                     + " mode (" + e.getMessage() + "): " + hint, e);
@@ -211,7 +233,7 @@ public final class Translator implements AutoCloseable {
 
     /** Where reports are received. */
     public InetSocketAddress reportAddress() {
-        return new InetSocketAddress(config.network().address(), reports.port());
+        return new InetSocketAddress(config.network().address(), reportPort);
     }
 
     /** The admin endpoint's bound address, or null when disabled. */
@@ -235,10 +257,11 @@ public final class Translator implements AutoCloseable {
     public TranslatorStatus status() {
         long now = System.currentTimeMillis();
         TranslatorConfig.Network net = config.network();
-        boolean raw = net.mode() == Mode.RAW;
+        boolean raw = net.mode() != Mode.UDP;
         TranslatorStatus.Network network = new TranslatorStatus.Network(net.mode().configName(), net.address().getHostAddress(),
-                reports.port(), UdpHeader.ROCE_PORT, Addresses.formatMac(net.mac()), raw, roce.seesIpHeader(),
-                raw ? "exact: the translator writes the IPv4 header it sends (IP_HDRINCL) and verifies every reply's ICRC"
+                reportPort, UdpHeader.ROCE_PORT, Addresses.formatMac(net.mac()), raw, roce.seesIpHeader(),
+                net.mode() == Mode.XDP ? "exact: the translator writes the whole frames it sends and verifies every reply's ICRC"
+                : raw ? "exact: the translator writes the IPv4 header it sends (IP_HDRINCL) and verifies every reply's ICRC"
                         : "computed for the IPv4 header Linux sends from a UDP socket (id 0, DF, source port 4791): right on Linux, "
                                 + "not guaranteed; replies' ICRCs are not verified",
                 reports.describe(), roce.describe());

@@ -104,6 +104,8 @@ public final class BenchCommand implements Runnable {
             return switch (mode.strip().toLowerCase(java.util.Locale.ROOT)) {
                 case "udp" -> Mode.UDP;
                 case "raw" -> Mode.RAW;
+                case "xdp" -> throw new IllegalArgumentException("mode xdp: this benchmark runs on loopback; "
+                        + net.dta.packetio.LinkLayerChannels.NOT_ON_LOOPBACK + " (./dta bench path --paths xdp measures it over veth)");
                 default -> throw new IllegalArgumentException("mode: must be udp or raw, got \"" + mode + "\"");
             };
         }

@@ -9,6 +9,12 @@ public enum IngestMode {
     UDP("udp"),
     /** The software responder on a raw socket: sees IP headers and verifies ICRCs (needs CAP_NET_RAW). */
     RAW("raw"),
+    /**
+     * The software responder on an AF_XDP socket fed by an XDP program (kernel bypass; needs
+     * CAP_NET_RAW, CAP_NET_ADMIN, CAP_BPF), or on an AF_PACKET ring where AF_XDP cannot open;
+     * verifies ICRCs. Not on loopback-only hosts' lo: see docs/collector.md.
+     */
+    XDP("xdp"),
     /** A real RDMA NIC through DiSNI (needs libdisni and rdma-core). */
     DISNI("disni");
 

@@ -37,15 +37,14 @@ public final class KeyWriteReader implements StoreReader {
      */
     public KeyWriteStore.Result get(byte[] key, int redundancy) {
         Keys.check(key);
-        if (redundancy < 1 || redundancy > 8) {
-            throw new IllegalArgumentException("redundancy must be 1..8, got " + redundancy);
-        }
+        checkRedundancy(redundancy);
         return store.get(key, redundancy);
     }
 
     /** Allocation-free form: value into valueOut (at least value-bytes long); returns agreeing slots, 0 = absent. */
     public int get(byte[] key, int redundancy, byte[] valueOut) {
         Keys.check(key);
+        checkRedundancy(redundancy);
         return store.get(key, redundancy, valueOut);
     }
 
@@ -57,10 +56,14 @@ public final class KeyWriteReader implements StoreReader {
         for (int k = 0; k < count; k++) {
             Keys.check(keys[k]);
         }
+        checkRedundancy(redundancy);
+        store.getMany(keys, count, redundancy, values, agree);
+    }
+
+    private static void checkRedundancy(int redundancy) {
         if (redundancy < 1 || redundancy > 8) {
             throw new IllegalArgumentException("redundancy must be 1..8, got " + redundancy);
         }
-        store.getMany(keys, count, redundancy, values, agree);
     }
 
     /** Slots holding any value (scans the whole store: for statistics, not per query). */

@@ -84,6 +84,16 @@ class ConfigLoaderTest {
                 Path.of("/etc/dta/collector.yaml"));
     }
 
+    @Test
+    void readsTheXdpIngestMode() throws Exception {
+        CollectorConfig c = parse("""
+                network: {address: 10.0.0.2, ingest: xdp}
+                stores:
+                  - {name: kw, id: 7, kind: key-write, slots: 1024}
+                """);
+        assertEquals(IngestMode.XDP, c.network().ingest());
+    }
+
     static List<String> problems(String yaml) {
         ConfigException e = assertThrows(ConfigException.class, () -> parse(yaml));
         return e.problems().stream().map(ConfigProblem::toString).toList();
@@ -190,7 +200,7 @@ class ConfigLoaderTest {
         String all = String.join("\n", p);
         for (String expected : List.of(
                 "collector.yaml:2:12: network.address: must be an IPv4 address",
-                "collector.yaml:3:11: network.ingest: must be one of udp, raw, disni, got \"rdma\"",
+                "collector.yaml:3:11: network.ingest: must be one of udp, raw, xdp, disni, got \"rdma\"",
                 "collector.yaml:4:13: network.path-mtu: must be 256, 512, 1024, 2048 or 4096",
                 "network.threads: must be an integer 1..64, got 0",
                 "collector.yaml:7:12: admin.address: must be host:port",

@@ -59,7 +59,8 @@ public final class DtaHash {
 
     /** {@code crc32(key)}: the key hash every index and the bucket derive from (compute it once per key). */
     public int keyHash(byte[] key) {
-        return h(0, key);
+        checkLength(key);
+        return KeyCrc.keyHash(key); // = h(0, key), from tables (KeyCrc says why)
     }
 
     /** {@code salt(j)}. */
@@ -94,6 +95,11 @@ public final class DtaHash {
 
     /** The Key-Write slot tag of a value. */
     public int keyWriteTag(byte[] key, byte[] value, int offset, int length) {
+        if (length == 4) {
+            checkLength(key);
+            return KeyCrc.keyWriteTag(key, (value[offset] & 0xFF) << 24 | (value[offset + 1] & 0xFF) << 16
+                    | (value[offset + 2] & 0xFF) << 8 | value[offset + 3] & 0xFF);
+        }
         return tag(key, value, offset, length);
     }
 
@@ -123,11 +129,15 @@ public final class DtaHash {
         return scratchKey;
     }
 
-    /** Puts {@code rot(key, rotation)} at the start of {@link #input}. */
-    private void rotate(int rotation, byte[] key) {
+    private static void checkLength(byte[] key) {
         if (key.length != KEY_BYTES) {
             throw new IllegalArgumentException("DTA keys are 16 bytes, got " + key.length);
         }
+    }
+
+    /** Puts {@code rot(key, rotation)} at the start of {@link #input}. */
+    private void rotate(int rotation, byte[] key) {
+        checkLength(key);
         int r = rotation & (KEY_BYTES - 1);
         System.arraycopy(key, r, input, 0, KEY_BYTES - r);
         System.arraycopy(key, 0, input, KEY_BYTES - r, r);

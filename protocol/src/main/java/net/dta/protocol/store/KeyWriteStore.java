@@ -5,7 +5,9 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 import net.dta.protocol.Bytes;
+import net.dta.protocol.Keys;
 import net.dta.protocol.hash.DtaHash;
+import net.dta.protocol.hash.KeyCrc;
 import net.dta.protocol.layout.KeyWriteLayout;
 
 /**
@@ -45,13 +47,14 @@ public final class KeyWriteStore {
      * slots agree on the answer, 0 when the key is absent. Allocation-free.
      */
     public int get(byte[] key, int redundancy, byte[] valueOut) {
-        DtaHash hash = Hashes.get();
         if (layout.slotBytes() == 8) {
-            return get8(hash, key, redundancy, valueOut);
+            return get8(key, redundancy, valueOut);
         }
+        DtaHash hash = Hashes.get();
         int v = layout.valueBytes();
-        byte[] scratch = Scratch.get(8 * v);
-        int[] votes = Scratch.votes();
+        Scratch s = Scratch.get();
+        byte[] scratch = s.bytes;
+        int[] votes = s.votes;
         int candidates = 0;
         int keyHash = hash.keyHash(key);
         for (int i = 0; i < redundancy; i++) {
@@ -86,13 +89,17 @@ public final class KeyWriteStore {
     /**
      * {@link #get} for 8-byte slots, where a slot is one aligned word: every replica's address is
      * computed first and then every word loaded, so that the N cache misses of a large store
-     * overlap; a value's expected tag is computed once for all the slots holding it.
+     * overlap; the key's part of the tag is computed after the loads are issued (it needs no slot:
+     * the CPU does it while the misses are outstanding) and a value's expected tag once for all
+     * the slots holding it. Hashes from {@link KeyCrc}'s tables; one thread-local lookup per get.
      */
-    private int get8(DtaHash hash, byte[] key, int redundancy, byte[] valueOut) {
-        long[] words = Scratch.words(redundancy);
-        addresses(hash, key, redundancy, words, 0);
+    private int get8(byte[] key, int redundancy, byte[] valueOut) {
+        Keys.check(key);
+        Scratch s = Scratch.get();
+        long[] words = s.words(redundancy);
+        addresses(key, redundancy, words, 0);
         load(words, redundancy);
-        long answer = decide8(hash, key, words, 0, redundancy);
+        long answer = decide8(KeyCrc.tagPrefix(key), words, 0, redundancy, s);
         int agree = (int) (answer >>> 32);
         if (agree > 0) {
             int v = (int) answer;
@@ -114,21 +121,24 @@ public final class KeyWriteStore {
         if (layout.slotBytes() != 8) {
             throw new IllegalArgumentException("batched reads are for stores of 8-byte slots; this one has " + layout.slotBytes());
         }
-        DtaHash hash = Hashes.get();
-        long[] words = Scratch.words(count * redundancy);
         for (int k = 0; k < count; k++) {
-            addresses(hash, keys[k], redundancy, words, k * redundancy);
+            Keys.check(keys[k]);
+        }
+        Scratch s = Scratch.get();
+        long[] words = s.words(count * redundancy);
+        for (int k = 0; k < count; k++) {
+            addresses(keys[k], redundancy, words, k * redundancy);
         }
         load(words, count * redundancy);
         for (int k = 0; k < count; k++) {
-            long answer = decide8(hash, keys[k], words, k * redundancy, redundancy);
+            long answer = decide8(KeyCrc.tagPrefix(keys[k]), words, k * redundancy, redundancy, s);
             agree[k] = (int) (answer >>> 32);
             values[k] = agree[k] == 0 ? 0 : (int) answer;
         }
     }
 
-    private void addresses(DtaHash hash, byte[] key, int redundancy, long[] words, int base) {
-        int keyHash = hash.keyHash(key);
+    private void addresses(byte[] key, int redundancy, long[] words, int base) {
+        int keyHash = KeyCrc.keyHash(key);
         for (int i = 0; i < redundancy; i++) {
             words[base + i] = layout.slotOffset(DtaHash.index(keyHash, i, layout.log2Slots()));
         }
@@ -142,10 +152,9 @@ public final class KeyWriteStore {
     }
 
     /** The majority read of protocol.md 4.2 over a key's N slot words: agreeing slots in the high half, the value in the low half. */
-    private static long decide8(DtaHash hash, byte[] key, long[] words, int base, int redundancy) {
-        int[] values = Scratch.values();
-        int[] votes = Scratch.votes();
-        byte[] valueBytes = Scratch.get(4);
+    private static long decide8(int tagPrefix, long[] words, int base, int redundancy, Scratch s) {
+        int[] values = s.values;
+        int[] votes = s.votes;
         int candidates = 0;
         boolean tagKnown = false;
         int taggedValue = 0;
@@ -157,11 +166,7 @@ public final class KeyWriteStore {
                 continue;
             }
             if (!tagKnown || value != taggedValue) {
-                valueBytes[0] = (byte) (value >>> 24);
-                valueBytes[1] = (byte) (value >>> 16);
-                valueBytes[2] = (byte) (value >>> 8);
-                valueBytes[3] = (byte) value;
-                expectedTag = hash.keyWriteTag(key, valueBytes, 0, 4);
+                expectedTag = (tagPrefix ^ KeyCrc.tagOfValue(value)) | 1; // = DtaHash.keyWriteTag(key, value)
                 taggedValue = value;
                 tagKnown = true;
             }
@@ -228,33 +233,25 @@ public final class KeyWriteStore {
         return n;
     }
 
-    /** Per-thread scratch, sized for 8 candidates. */
+    /** Per-thread scratch, sized for 8 candidates: one thread-local lookup per read (each costs a few ns). */
     private static final class Scratch {
-        private static final ThreadLocal<byte[]> BYTES = ThreadLocal.withInitial(() -> new byte[8 * 28]);
-        private static final ThreadLocal<int[]> VOTES = ThreadLocal.withInitial(() -> new int[8]);
-        private static final ThreadLocal<int[]> VALUES = ThreadLocal.withInitial(() -> new int[8]);
-        private static final ThreadLocal<long[][]> WORDS = ThreadLocal.withInitial(() -> new long[][] {new long[64]});
+        private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
 
-        static byte[] get(int length) {
-            byte[] b = BYTES.get();
-            return b.length >= length ? b : new byte[length];
-        }
+        final byte[] bytes = new byte[8 * 28];
+        final int[] votes = new int[8];
+        final int[] values = new int[8];
+        private long[] words = new long[64];
 
-        static int[] votes() {
-            return VOTES.get();
-        }
-
-        static int[] values() {
-            return VALUES.get();
+        static Scratch get() {
+            return PER_THREAD.get();
         }
 
         /** At least n words, grown (and kept) as batches need. */
-        static long[] words(int n) {
-            long[][] holder = WORDS.get();
-            if (holder[0].length < n) {
-                holder[0] = new long[Math.max(n, 2 * holder[0].length)];
+        long[] words(int n) {
+            if (words.length < n) {
+                words = new long[Math.max(n, 2 * words.length)];
             }
-            return holder[0];
+            return words;
         }
     }
 }

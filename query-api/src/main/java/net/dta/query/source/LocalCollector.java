@@ -30,7 +30,6 @@ import net.dta.protocol.hash.DtaHash;
 import net.dta.protocol.layout.CounterLayout;
 import net.dta.protocol.layout.StoreDefinition;
 import net.dta.protocol.store.AppendStore;
-import net.dta.protocol.store.KeyWriteStore;
 import net.dta.protocol.store.PostcardStore;
 import net.dta.query.QueryException;
 import net.dta.query.QueryException.Reason;
@@ -139,11 +138,12 @@ public final class LocalCollector implements CollectorSource {
     @Override
     public Answers.KeyWrite keyWrite(StoreDefinition store, byte[] key, int redundancy) {
         KeyWriteReader r = reader(store, KeyWriteReader.class);
-        KeyWriteStore.Result result = r.get(key, redundancy);
-        byte[] v = result.value();
-        Long uint = v != null && v.length == 4 ? ((v[0] & 0xFFL) << 24 | (v[1] & 0xFF) << 16 | (v[2] & 0xFF) << 8 | (v[3] & 0xFF)) : null;
-        return new Answers.KeyWrite(store.name(), Keys.hex(key), result.found(), v == null ? null : HexFormat.of().formatHex(v),
-                uint, result.agree(), result.redundancy(), name);
+        byte[] v = new byte[r.layout().valueBytes()];
+        int agree = r.get(key, redundancy, v); // the reader's allocation-free form: no Result record
+        boolean found = agree > 0;
+        Long uint = found && v.length == 4 ? ((v[0] & 0xFFL) << 24 | (v[1] & 0xFF) << 16 | (v[2] & 0xFF) << 8 | (v[3] & 0xFF)) : null;
+        return new Answers.KeyWrite(store.name(), Keys.hex(key), found, found ? HexFormat.of().formatHex(v) : null, uint, agree,
+                redundancy, name);
     }
 
     @Override

@@ -18,6 +18,7 @@ import net.dta.rdma.endpoint.RdmaException;
 import net.dta.rdma.endpoint.RegionRequest;
 import net.dta.rdma.endpoint.RegisteredRegion;
 import net.dta.packetio.Ipv4;
+import net.dta.packetio.LinkLayerChannels;
 import net.dta.packetio.PacketBatch;
 import net.dta.packetio.PacketChannel;
 import net.dta.packetio.RawPacketChannel;
@@ -29,7 +30,9 @@ import net.dta.packetio.wire.UdpHeader;
 /**
  * The software RoCEv2 responder as an {@link RdmaBackend}: behaves like the RC responder of an
  * RDMA NIC for what DTA uses (protocol.md 5.4, 5.5, 7), over {@link UdpPacketChannel}s (portable,
- * no ICRC check) or {@link RawPacketChannel}s (CAP_NET_RAW, ICRC verified).
+ * no ICRC check), {@link RawPacketChannel}s (CAP_NET_RAW, ICRC verified) or, in xdp mode, the
+ * channel {@link LinkLayerChannels} opens (AF_XDP or its packet-ring fallback, ICRC verified; one
+ * data-plane thread).
  *
  * <p>Threads: {@link SoftRoceConfig#threads()} data-plane threads, each with its own socket(s);
  * the kernel steers every packet to the thread that owns its destination queue pair (QPN mod
@@ -76,12 +79,21 @@ public final class SoftRoceBackend implements RdmaBackend {
 
     /** Opens the sockets of the configured mode on {@code localAddress:4791}, one set per data-plane thread. */
     public static SoftRoceBackend open(SoftRoceConfig config) throws RdmaException {
+        if (config.mode() == SoftRoceConfig.Mode.XDP && config.threads() > 1) {
+            // One AF_XDP socket on queue 0 of the interface: one thread (several need one socket per
+            // queue or a shared UMEM; not built yet).
+            LOG.warn("xdp mode runs one data-plane thread (one AF_XDP socket on queue 0); {} were asked for, 1 runs",
+                    config.threads());
+            config = config.withThreads(1);
+        }
         ShardSteering steering = new ShardSteering(BTH_DEST_QP_WORD, 0xFF_FFFF, config.threads());
         List<? extends PacketChannel> channels;
         try {
-            channels = config.mode() == SoftRoceConfig.Mode.RAW
-                    ? RawPacketChannel.openSharded(config.localAddress(), UdpHeader.ROCE_PORT, config.channel(), steering)
-                    : UdpPacketChannel.openSharded(config.localAddress(), UdpHeader.ROCE_PORT, config.channel(), steering);
+            channels = switch (config.mode()) {
+                case RAW -> RawPacketChannel.openSharded(config.localAddress(), UdpHeader.ROCE_PORT, config.channel(), steering);
+                case XDP -> List.of(LinkLayerChannels.open(config.localAddress(), UdpHeader.ROCE_PORT, config.channel()));
+                case UDP -> UdpPacketChannel.openSharded(config.localAddress(), UdpHeader.ROCE_PORT, config.channel(), steering);
+            };
         } catch (IOException e) {
             throw new RdmaException("software RoCEv2 endpoint (" + config.mode() + " mode) on "
                     + Ipv4.format(config.localAddress()) + ": " + e.getMessage(), e);
@@ -91,7 +103,7 @@ public final class SoftRoceBackend implements RdmaBackend {
 
     @Override
     public String name() {
-        return config.mode() == SoftRoceConfig.Mode.RAW ? "soft-raw" : "soft-udp";
+        return "soft-" + config.mode().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     @Override

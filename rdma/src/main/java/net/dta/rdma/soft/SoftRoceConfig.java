@@ -10,7 +10,7 @@ import net.dta.packetio.Ipv4;
 /**
  * Settings of the software RoCEv2 responder.
  *
- * @param mode         UDP (portable, no ICRC check) or RAW (CAP_NET_RAW, ICRC verified)
+ * @param mode         UDP (portable, no ICRC check), RAW (CAP_NET_RAW, ICRC verified) or XDP (kernel bypass, ICRC verified)
  * @param localAddress the collector's IPv4 address (network-order int); it binds address:4791
  * @param cmPort       the IP CM service port it accepts REQs for (protocol.md 7.2, default 40041)
  * @param firstQpn     the first QPN handed out (24-bit, not 0 or 1)
@@ -36,7 +36,13 @@ public record SoftRoceConfig(Mode mode, int localAddress, int cmPort, int firstQ
         /** Portable: a UDP socket; cannot see IPv4 headers, so ICRCs are not verified. */
         UDP,
         /** Raw IPv4 sockets (root / CAP_NET_RAW): every ICRC verified. */
-        RAW
+        RAW,
+        /**
+         * Kernel bypass (root: CAP_NET_RAW, CAP_NET_ADMIN, CAP_BPF): an AF_XDP socket fed by an XDP
+         * program on the address's interface, falling back to an AF_PACKET TPACKET_V3 ring where
+         * AF_XDP cannot be opened; every ICRC verified.
+         */
+        XDP
     }
 
     public static final int DEFAULT_FIRST_QPN = 0x000011;

@@ -53,11 +53,27 @@ abstract class LoopbackFixture {
     /** The collector's CM secret and limits (the requester signs with the same secret). */
     protected CmPolicy policy = CmPolicy.withSecret(net.dta.testkit.TestCmSecret.bytes());
 
+    /** Whether the mode sees IPv4 headers (raw, xdp): ICRCs verified, replies parsed with their real headers. */
     abstract boolean raw();
 
     /** The responder's data-plane threads (the suites run with 1 and 2). */
     int threads() {
         return 1;
+    }
+
+    /** The responder's mode; the requester uses raw sockets when {@link #raw()}, else UDP. */
+    SoftRoceConfig.Mode mode() {
+        return raw() ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP;
+    }
+
+    /** Runs what opens and starts the responder (in the collector's network namespace where there is one). */
+    <T> T onCollectorSide(java.util.concurrent.Callable<T> action) throws Exception {
+        return action.call();
+    }
+
+    /** Runs what opens the requester's sockets (in its network namespace where there is one). */
+    <T> T onRequesterSide(java.util.concurrent.Callable<T> action) throws Exception {
+        return action.call();
     }
 
     /** This mode's collector address; the requester is the next one. */
@@ -71,8 +87,8 @@ abstract class LoopbackFixture {
         arena.close();
     }
 
-    protected void start(boolean errorOnNak) throws RdmaException, IOException {
-        SoftRoceConfig.Mode mode = raw() ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP;
+    protected void start(boolean errorOnNak) throws Exception {
+        SoftRoceConfig.Mode mode = mode();
         IdSource random = IdSource.random();
         SoftRoceConfig config = SoftRoceConfig.of(mode, collectorAddress(), policy).withErrorOnNak(errorOnNak)
                 .withAtomicsLittleEndian(atomicsLittleEndian).withThreads(threads())
@@ -92,14 +108,17 @@ abstract class LoopbackFixture {
                         return random.nextQpn(lowest);
                     }
                 });
-        backend = SoftRoceBackend.open(config);
+        backend = onCollectorSide(() -> SoftRoceBackend.open(config));
         closeables.add(backend);
         memory = arena.allocate(REGION_BYTES, 4096);
         region = backend.register(memory, EnumSet.of(Access.REMOTE_WRITE, Access.REMOTE_READ, Access.REMOTE_ATOMIC),
                 RegionRequest.ANY);
-        backend.start(handler);
+        onCollectorSide(() -> {
+            backend.start(handler);
+            return null;
+        });
         int collector = Ipv4.parse(collectorAddress());
-        requester = new TestRequester(raw(), collector + 1, collector);
+        requester = onRequesterSide(() -> new TestRequester(raw(), collector + 1, collector));
         closeables.add(requester);
     }
 

@@ -460,14 +460,17 @@ abstract class ResponderLoopbackTestBase extends LoopbackFixture {
         int[] rkeys = region.rkeys();
         backend.close();
 
-        SoftRoceConfig.Mode mode = raw() ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP;
-        SoftRoceBackend restarted = SoftRoceBackend.open(SoftRoceConfig.of(mode, collectorAddress(), CmPolicy.withSecret(net.dta.testkit.TestCmSecret.bytes()))
-                .withChannel(new ChannelOptions(4 << 20, 1 << 20, 20)).withThreads(threads()));
+        SoftRoceBackend restarted = onCollectorSide(() -> SoftRoceBackend.open(SoftRoceConfig.of(mode(), collectorAddress(),
+                        CmPolicy.withSecret(net.dta.testkit.TestCmSecret.bytes()))
+                .withChannel(new ChannelOptions(4 << 20, 1 << 20, 20)).withThreads(threads())));
         closeables.add(restarted);
         RegisteredRegion again = restarted.register(memory, EnumSet.of(Access.REMOTE_WRITE),
                 new RegionRequest(va, rkeys));
         restarted.restoreQueuePairs(states);
-        restarted.start(handler);
+        onCollectorSide(() -> {
+            restarted.start(handler);
+            return null;
+        });
         requester.writeOnly(qpn, 0x102, true, again.va() + 16, again.rkeys()[0], bytes(8, 3));
         requester.flush();
         RocePacket ack = onlyReply("after the restart");

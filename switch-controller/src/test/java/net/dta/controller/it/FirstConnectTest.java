@@ -32,7 +32,8 @@ class FirstConnectTest {
      * collectors verify the ICRC of every CM MAD and READ the controller built, as a NIC would.
      */
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    // Not xdp: it needs a link, not loopback (docs/translator.md); translator EndToEndTest runs it across a veth pair.
+    @EnumSource(value = Mode.class, names = {"UDP", "RAW"})
     void shouldProgramTheTranslatorConnectEveryCollectorAndLandReportsWhereTheBucketMapSays(Mode mode) throws Exception {
         if (mode == Mode.RAW) {
             RawSockets.require();

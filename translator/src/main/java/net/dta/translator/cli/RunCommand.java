@@ -96,6 +96,8 @@ public final class RunCommand implements Callable<Integer> {
                 + n.reportPort() + ", RoCEv2 on 4791, " + n.mode().configName() + " mode");
         out.println("  ICRC       " + (n.mode() == Mode.RAW
                 ? "exact (raw IPv4 socket, IP_HDRINCL); replies' ICRCs verified"
+                : n.mode() == Mode.XDP
+                ? "exact (AF_XDP / AF_PACKET ring: the translator writes whole frames); replies' ICRCs verified"
                 : "computed for the IPv4 header Linux sends from a UDP socket: right on Linux, NOT guaranteed; replies' ICRCs "
                         + "not verified (network.mode: raw for exact ICRCs)"));
         out.println("  dataplane  postcard cache " + c.dataPlane().postcardCacheEntries() + " entries, " + c.dataPlane().appendTailSlots()

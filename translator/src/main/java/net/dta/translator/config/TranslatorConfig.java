@@ -91,8 +91,12 @@ public record TranslatorConfig(Path source, String name, long deviceId, P4Runtim
      */
     public static TranslatorConfig forTest(String address, Mode mode) {
         TranslatorConfig d = defaults();
-        return new TranslatorConfig(null, "translator", 1, new P4Runtime(address, 0),
-                new Network(ipv4(address), DEFAULT_MAC, 0, mode), d.dataPlane(), new Admin(true, address, 0));
+        // xdp mode runs on a link address (not loopback): the control plane stays on loopback, where it
+        // needs no TLS; its XDP program steers a fixed report port, the default one.
+        String control = mode == Mode.XDP ? "127.0.0.1" : address;
+        return new TranslatorConfig(null, "translator", 1, new P4Runtime(control, 0),
+                new Network(ipv4(address), DEFAULT_MAC, mode == Mode.XDP ? DEFAULT_REPORT_PORT : 0, mode), d.dataPlane(),
+                new Admin(true, control, 0));
     }
 
     public TranslatorConfig withName(String value) {

@@ -86,7 +86,7 @@ class CliTest {
         assertEquals(ExitCode.SOFTWARE, r.code());
         assertTrue(r.err().contains("bad.yaml:2:9: translator.name: must be"), r.err());
         assertTrue(r.err().contains("bad.yaml:4:12: network.address: must be an IPv4 address"), r.err());
-        assertTrue(r.err().contains("network.mode: must be one of udp, raw, got \"fast\""), r.err());
+        assertTrue(r.err().contains("network.mode: must be one of udp, raw, xdp, got \"fast\""), r.err());
         assertTrue(r.err().contains("network.mac: must be a MAC address"), r.err());
         assertTrue(r.err().contains("dataplane.postcard-cache-entries: must be a power of two"), r.err());
         assertTrue(r.err().contains("bad.yaml:10:3: p4runtime.adress: unknown field"), r.err());

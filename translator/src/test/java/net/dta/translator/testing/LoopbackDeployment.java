@@ -22,6 +22,7 @@ import net.dta.collector.config.CollectorConfig;
 import net.dta.protocol.catalog.CatalogEntry;
 import net.dta.packetio.Ipv4;
 import net.dta.testkit.RawSockets;
+import net.dta.testkit.VethNamespaces;
 import net.dta.translator.Translator;
 import net.dta.translator.config.Mode;
 import net.dta.translator.config.TranslatorConfig;
@@ -45,6 +46,8 @@ public final class LoopbackDeployment implements AutoCloseable {
     private final DatagramSocket reporter;
     /** The lossy link to collector 0, when asked for (UDP mode). */
     public final LossyRelay relay;
+    /** xdp mode: the veth pair to the collectors' namespace, else null. */
+    private final VethNamespaces link;
 
     private LoopbackDeployment(Mode mode, int n, String stores, Path dir, int appendBatch, boolean lossy, String prefix)
             throws Exception {
@@ -54,7 +57,11 @@ public final class LoopbackDeployment implements AutoCloseable {
     private LoopbackDeployment(Mode mode, int n, String stores, Path dir, int appendBatch, boolean lossy, String prefix,
                                java.util.function.UnaryOperator<TranslatorConfig> configure) throws Exception {
         this.prefix = prefix;
-        String ingest = mode == Mode.RAW ? "raw" : "udp";
+        String ingest = mode.configName();
+        // xdp mode needs a link, not loopback (docs/translator.md): the translator stays in this
+        // namespace (its P4Runtime server must be reachable) on one end of a veth pair, the
+        // collectors and the reporter sit in a namespace on the other end.
+        this.link = mode == Mode.XDP ? VethNamespaces.createHostAndNamespace(prefix + "1", prefix + "2") : null;
         try {
             TestCmSecret.writeTo(dir);
             for (int i = 0; i < n; i++) {
@@ -64,40 +71,57 @@ public final class LoopbackDeployment implements AutoCloseable {
                         + "admin: {enabled: false}\n" + stores;
                 CollectorConfig cc = net.dta.collector.config.ConfigLoader.parse("c" + i + ".yaml", new StringReader(yaml), dir,
                         dir.resolve("c" + i + ".yaml"));
-                collectors.add(Collector.start(cc, new DefaultBackends()));
+                if (link != null && i > 0) {
+                    link.addAddressB(prefix + (2 + i));
+                }
+                collectors.add(onCollectorSide(() -> Collector.start(cc, new DefaultBackends())));
             }
             translator = Translator.start(configure.apply(TranslatorConfig.forTest(prefix + "1", mode)));
         } catch (Exception e) {
             collectors.forEach(Collector::close);
+            if (link != null) {
+                link.close();
+            }
             throw e;
         }
-        relay = lossy ? new LossyRelay(prefix + "9", prefix + "1", prefix + "2") : null;
-        controller = TestController.tcp(translator.p4runtimeAddress(), 10);
-        reporter = new DatagramSocket(new InetSocketAddress(prefix + "1", 0));
-        controller.arbitrate();
-        controller.setPipeline();
-        int translatorIp = Ipv4.parse(prefix + "1");
-        List<Update> setup = new ArrayList<>();
-        setup.add(controller.localAddress(translatorIp));
-        for (int i = 0; i < n; i++) {
-            setup.add(controller.route(collectorIp(i), 32, 0x020000000001L, 0x020000000010L + i));
-        }
-        controller.write(setup);
-        for (int i = 0; i < n; i++) {
-            // Through the relay the collector sees the relay's address: the REQ's MAC binds what it sees.
-            int seenRequester = collectorIp(i) == Ipv4.parse(prefix + (2 + i)) ? translatorIp : collectorIp(i);
-            connections.add(controller.connect(i, translatorIp, collectorIp(i), 0x100 * (i + 1), seenRequester,
-                    Ipv4.parse(prefix + (2 + i))));
-        }
-        List<Update> program = new ArrayList<>();
-        for (CatalogEntry e : connections.get(0).catalog().entries()) {
-            program.add(controller.store(e.definition(), appendBatch, 256 * (e.definition().storeId() % 64)));
-            for (int b = 0; b < 256; b++) {
-                program.add(controller.insert(controller.entry(COLLECTOR_SELECT, new long[] {e.definition().storeId(), b}, 0,
-                        SET_COLLECTOR, b % n)));
+        try {
+            relay = lossy ? new LossyRelay(prefix + "9", prefix + "1", prefix + "2") : null;
+            controller = TestController.tcp(translator.p4runtimeAddress(), 10);
+            reporter = link == null ? new DatagramSocket(new InetSocketAddress(prefix + "1", 0))
+                    : onCollectorSide(() -> new DatagramSocket(new InetSocketAddress(prefix + "2", 0)));
+            controller.arbitrate();
+            controller.setPipeline();
+            int translatorIp = Ipv4.parse(prefix + "1");
+            List<Update> setup = new ArrayList<>();
+            setup.add(controller.localAddress(translatorIp));
+            for (int i = 0; i < n; i++) {
+                setup.add(controller.route(collectorIp(i), 32, 0x020000000001L, 0x020000000010L + i));
             }
+            controller.write(setup);
+            for (int i = 0; i < n; i++) {
+                // Through the relay the collector sees the relay's address: the REQ's MAC binds what it sees.
+                int seenRequester = collectorIp(i) == Ipv4.parse(prefix + (2 + i)) ? translatorIp : collectorIp(i);
+                connections.add(controller.connect(i, translatorIp, collectorIp(i), 0x100 * (i + 1), seenRequester,
+                        Ipv4.parse(prefix + (2 + i))));
+            }
+            List<Update> program = new ArrayList<>();
+            for (CatalogEntry e : connections.get(0).catalog().entries()) {
+                program.add(controller.store(e.definition(), appendBatch, 256 * (e.definition().storeId() % 64)));
+                for (int b = 0; b < 256; b++) {
+                    program.add(controller.insert(controller.entry(COLLECTOR_SELECT, new long[] {e.definition().storeId(), b}, 0,
+                            SET_COLLECTOR, b % n)));
+                }
+            }
+            controller.write(program);
+        } catch (Exception | AssertionError e) {
+            // A deployment that did not come up leaves nothing behind (the namespace above all).
+            translator.close();
+            collectors.forEach(Collector::close);
+            if (link != null) {
+                link.close();
+            }
+            throw e;
         }
-        controller.write(program);
     }
 
     /**
@@ -109,7 +133,21 @@ public final class LoopbackDeployment implements AutoCloseable {
         if (mode == Mode.RAW) {
             requireRaw();
         }
-        return new LoopbackDeployment(mode, collectors, stores, dir, appendBatch, false, randomPrefix());
+        if (mode == Mode.XDP) {
+            VethNamespaces.require();
+        }
+        return new LoopbackDeployment(mode, collectors, stores, dir, appendBatch, false,
+                mode == Mode.XDP ? randomLinkPrefix() : randomPrefix());
+    }
+
+    /** "10.a.b." with a random a.b: xdp mode's veth subnet. */
+    static String randomLinkPrefix() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return "10." + r.nextInt(100, 250) + "." + r.nextInt(1, 250) + ".";
+    }
+
+    private <T> T onCollectorSide(java.util.concurrent.Callable<T> action) throws Exception {
+        return link == null ? action.call() : link.inB(action);
     }
 
     /** Like {@link #start} on the addresses {@code prefix + "1"} (translator), {@code + "2"} (collector 0), ... */
@@ -117,6 +155,9 @@ public final class LoopbackDeployment implements AutoCloseable {
             throws Exception {
         if (mode == Mode.RAW) {
             requireRaw();
+        }
+        if (mode == Mode.XDP) {
+            throw new IllegalArgumentException("xdp mode runs on a veth subnet of its own, not on " + prefix);
         }
         return new LoopbackDeployment(mode, collectors, stores, dir, appendBatch, false, prefix);
     }
@@ -127,7 +168,11 @@ public final class LoopbackDeployment implements AutoCloseable {
         if (mode == Mode.RAW) {
             requireRaw();
         }
-        return new LoopbackDeployment(mode, collectors, stores, dir, appendBatch, false, randomPrefix(), configure);
+        if (mode == Mode.XDP) {
+            VethNamespaces.require();
+        }
+        return new LoopbackDeployment(mode, collectors, stores, dir, appendBatch, false,
+                mode == Mode.XDP ? randomLinkPrefix() : randomPrefix(), configure);
     }
 
     /** "127.a.b." with a random a.b, so that test runs in parallel on one machine use distinct addresses. */
@@ -193,5 +238,8 @@ public final class LoopbackDeployment implements AutoCloseable {
         }
         translator.close();
         collectors.forEach(Collector::close);
+        if (link != null) {
+            link.close();
+        }
     }
 }

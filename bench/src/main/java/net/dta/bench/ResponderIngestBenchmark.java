@@ -78,7 +78,7 @@ public final class ResponderIngestBenchmark {
     }
     private static final int LOOPBACK_COLLECTOR = Ipv4.parse("127.77.9.1");
     /** The loopback set-up of {@code ./dta bench responder}: collector and senders in this namespace. */
-    static final Site LOOPBACK = new Site(Placement.HERE, LOOPBACK_COLLECTOR, s -> LOOPBACK_COLLECTOR + 1 + s);
+    static final Site LOOPBACK = new Site(Placement.HERE, LOOPBACK_COLLECTOR, s -> LOOPBACK_COLLECTOR + 1 + s, false);
     private static final int BATCH = 64;
     private static final int ACK_INTERVAL = 64;
     private static final ChannelOptions OPTIONS = new ChannelOptions(32 << 20, 8 << 20, 20);
@@ -91,8 +91,10 @@ public final class ResponderIngestBenchmark {
      *
      * @param collector the responder's address (in the collector role's namespace)
      * @param sender    sender {@code s}'s address (in the translator role's namespace: the senders act as translator queue pairs)
+     * @param xdp       the receiving side (bare loop, responder) in xdp mode (AF_XDP, else the AF_PACKET ring; needs a link,
+     *                  not loopback), the senders on raw sockets
      */
-    record Site(Placement placement, int collector, java.util.function.IntUnaryOperator sender) {
+    record Site(Placement placement, int collector, java.util.function.IntUnaryOperator sender, boolean xdp) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -196,7 +198,8 @@ public final class ResponderIngestBenchmark {
     /** A receive loop on the same channel set-up; with {@code reply}, every frame is sent back (one sendmmsg per batch). */
     static Result measureBare(Site site, boolean raw, boolean atomic, boolean reply, double seconds, int senders)
             throws Exception {
-        try (PacketChannel rx = site.placement().call(VethPath.Role.COLLECTOR, () -> open(raw, site.collector()));
+        try (PacketChannel rx = site.placement().call(VethPath.Role.COLLECTOR, () -> site.xdp()
+                ? net.dta.packetio.LinkLayerChannels.open(site.collector(), 4791, OPTIONS) : open(raw, site.collector()));
              PacketBatch batch = new PacketBatch(BATCH)) {
             LongAdder received = new LongAdder();
             AtomicBoolean running = new AtomicBoolean(true);
@@ -243,7 +246,8 @@ public final class ResponderIngestBenchmark {
 
     static Result measureResponder(Site site, boolean raw, boolean atomic, int threads, double seconds, int senders)
             throws Exception {
-        SoftRoceConfig config = SoftRoceConfig.of(raw ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP,
+        SoftRoceConfig.Mode mode = site.xdp() ? SoftRoceConfig.Mode.XDP : raw ? SoftRoceConfig.Mode.RAW : SoftRoceConfig.Mode.UDP;
+        SoftRoceConfig config = SoftRoceConfig.of(mode,
                 Ipv4.format(site.collector()), CmPolicy.withSecret(SECRET)).withChannel(OPTIONS).withBatchSize(BATCH)
                 .withThreads(threads);
         // The backend closes first (resources close in reverse): its responder thread may still be

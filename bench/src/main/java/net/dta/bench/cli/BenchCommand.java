@@ -105,7 +105,7 @@ public final class BenchCommand implements Runnable {
                 case "udp" -> Mode.UDP;
                 case "raw" -> Mode.RAW;
                 case "xdp" -> throw new IllegalArgumentException("mode xdp: this benchmark runs on loopback; "
-                        + net.dta.packetio.LinkLayerChannels.NOT_ON_LOOPBACK + " (./dta bench path --paths xdp measures it over veth)");
+                        + net.dta.packetio.LinkLayerChannels.NOT_ON_LOOPBACK + " (./dta bench path --paths xdp measures the responder over veth)");
                 default -> throw new IllegalArgumentException("mode: must be udp or raw, got \"" + mode + "\"");
             };
         }

@@ -309,8 +309,9 @@ public final class BenchCommand implements Runnable {
         @Mixin
         Measurement measurement;
 
-        @Option(names = "--paths", defaultValue = "udp,raw", paramLabel = "P,..",
-                description = "Packet paths: udp (kernel UDP sockets), raw (raw IPv4 sockets, exact ICRCs). Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--paths", defaultValue = "udp,raw,xdp", paramLabel = "P,..",
+                description = "Packet paths: udp (kernel UDP sockets), raw (raw IPv4 sockets, exact ICRCs), xdp (AF_XDP, else the "
+                        + "AF_PACKET ring; responder rows only). Default: ${DEFAULT-VALUE}.")
         String paths;
 
         @Option(names = "--threads", defaultValue = "1", paramLabel = "N,..",

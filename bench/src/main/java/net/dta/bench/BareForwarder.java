@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import net.dta.protocol.Bytes;
 import net.dta.packetio.ChannelOptions;
 import net.dta.packetio.Ipv4;
+import net.dta.packetio.LinkLayerChannels;
 import net.dta.packetio.PacketBatch;
 import net.dta.packetio.PacketChannel;
 import net.dta.packetio.RawPacketChannel;
@@ -29,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * datagram to the destination, sent with sendmmsg after each receive batch. One thread, an Agrona
  * agent. In raw mode the two channels are {@link RawPacketChannel}s (the translator's raw mode):
  * the datagram goes out with the IPv4 and UDP headers written here (UDP checksum 0, as IPv4 allows).
+ * In xdp mode they are {@link LinkLayerChannels} (AF_XDP, else the AF_PACKET ring), as the
+ * translator's xdp mode opens them: reports on the report address's interface, the datagrams out
+ * on the address's, the same frames as in raw mode (the channel writes total length and checksum).
  */
 final class BareForwarder implements Agent, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BareForwarder.class);
@@ -44,6 +48,7 @@ final class BareForwarder implements Agent, AutoCloseable {
     private final PacketChannel out;
     private final int reportPort;
     private final int address;
+    private final int reportAddress;
     private final PacketBatch in = new PacketBatch(BATCH);
     private final PacketBatch send = new PacketBatch(BATCH);
     private final String name;
@@ -66,8 +71,29 @@ final class BareForwarder implements Agent, AutoCloseable {
      * @param raw        raw sockets (needs CAP_NET_RAW; {@code reportPort} must then be a fixed port), as the translator's raw mode
      */
     BareForwarder(boolean raw, int address, int reportPort, int destination) throws IOException {
+        this(raw ? "raw" : "udp", address, address, reportPort, destination);
+    }
+
+    /**
+     * @param path          udp, raw or xdp (the translator's network.mode)
+     * @param reportAddress where reports arrive (the translator's network.report-address)
+     */
+    BareForwarder(String path, int reportAddress, int address, int reportPort, int destination) throws IOException {
         this.address = address;
-        if (raw) {
+        this.reportAddress = reportAddress;
+        if (!path.equals("xdp") && reportAddress != address) {
+            throw new IllegalArgumentException("a bare forwarder on raw or udp sockets takes reports on its own address");
+        }
+        if (path.equals("xdp")) {
+            this.reports = LinkLayerChannels.open(reportAddress, reportPort, ChannelOptions.DEFAULT);
+            try {
+                this.out = LinkLayerChannels.open(address, 4791, ChannelOptions.DEFAULT);
+            } catch (IOException | RuntimeException e) {
+                reports.close();
+                throw e;
+            }
+            this.reportPort = reportPort;
+        } else if (path.equals("raw")) {
             this.reports = RawPacketChannel.open(address, reportPort, ChannelOptions.DEFAULT);
             this.out = RawPacketChannel.open(address, 4791, ChannelOptions.DEFAULT);
             this.reportPort = reportPort;
@@ -91,6 +117,7 @@ final class BareForwarder implements Agent, AutoCloseable {
             Bytes.u16(s, ip + Ipv4Header.LENGTH, 4791);
             Bytes.u16(s, send.frameOffset(i) + Frames.UDP_DESTINATION_PORT_OFFSET, 4791);
         }
+        LOG.info("bare forwarder on the {} path: {}", path, describe());
         this.name = "dta-bare-forwarder-" + Ipv4.format(address);
         this.runner = new AgentRunner(new BackoffIdleStrategy(SPINS, YIELDS, MIN_PARK_NANOS, MAX_PARK_NANOS),
                 this::failed, null, this);
@@ -158,8 +185,14 @@ final class BareForwarder implements Agent, AutoCloseable {
         return reports.kernelDrops();
     }
 
+    /** Where reports are sent to. */
     int address() {
-        return address;
+        return reportAddress;
+    }
+
+    /** The forwarder's channels, as {@link PacketChannel#describe()} says them (which packet path runs). */
+    private String describe() {
+        return "reports: " + reports.describe() + "; out: " + out.describe();
     }
 
     int reportPort() {

@@ -132,7 +132,8 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
                 String address = site.collectorAddress().apply(i);
                 String yaml = "collector: {name: bench-c" + i + "}\n"
                         // One responder thread: the CPU column measures that thread (ThreadCpu.named below).
-                        + "network: {address: " + address + ", ingest: " + (mode == Mode.RAW ? "raw" : "udp") + ", threads: 1}\n"
+                        // xdp: the collectors on raw sockets (exact ICRCs); the translator is what xdp rows measure.
+                        + "network: {address: " + address + ", ingest: " + (mode == Mode.UDP ? "udp" : "raw") + ", threads: 1}\n"
                         + "data-dir: " + dir.resolve("c" + i) + "\n"
                         + "admin: {enabled: false}\n" + "cm: {secret-file: cm.secret}\n"
                         + "queue-pairs: {restore-on-restart: false}\n" + BenchStores.yaml();
@@ -258,7 +259,7 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
 
     @Override
     public ReporterOptions target() {
-        return ReporterOptions.to(Ipv4.parse(site.translatorAddress())).withPort(translator.reportAddress().getPort());
+        return ReporterOptions.to(Ipv4.toInt(translator.reportAddress().getAddress())).withPort(translator.reportAddress().getPort());
     }
 
     /** The responder thread of the first collector (benchmarks use one collector for CPU per report). */

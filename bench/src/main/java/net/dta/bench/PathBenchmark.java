@@ -113,15 +113,7 @@ public final class PathBenchmark {
             Placement placement = Placement.on(path);
             for (String p : o.paths()) {
                 rows.addAll(responderRows(placement, p, o, progress));
-                if (p.equals("xdp")) {
-                    // An xdp-mode translator takes reports and sends RoCEv2 on the interface of its one address; here
-                    // reports arrive on t0 and the address is on t1 (a two-armed translator is not supported yet).
-                    progress.println("xdp: translator rows not measured: xdp mode serves one interface, and the reports arrive on "
-                            + "the translator's other veth here (see docs/performance.md)");
-                    progress.flush();
-                } else {
-                    rows.addAll(translatorRows(placement, p, o, progress));
-                }
+                rows.addAll(translatorRows(placement, p, o, progress));
             }
         }
         print(rows, out);
@@ -165,7 +157,14 @@ public final class PathBenchmark {
     }
 
     private static List<Row> translatorRows(Placement placement, String path, Options o, PrintWriter progress) throws Exception {
-        Mode mode = path.equals("raw") ? Mode.RAW : Mode.UDP;
+        Mode mode = Mode.ofConfigName(path);
+        // xdp: reports arrive on t0 (network.report-address), RoCEv2 leaves on t1 (network.address): one channel per
+        // interface, as on a translator box between two links.
+        boolean xdp = mode == Mode.XDP;
+        int reportAddress = xdp ? VethPath.TRANSLATOR_REPORT_SIDE : BARE_FORWARDER;
+        java.util.function.UnaryOperator<net.dta.translator.config.TranslatorConfig> reportsApart = !xdp
+                ? java.util.function.UnaryOperator.identity()
+                : c -> c.withNetwork(c.network().withReportAddress(net.dta.protocol.Addresses.inet4(reportAddress)));
         TranslatorThroughputBenchmark.Options to = new TranslatorThroughputBenchmark.Options(o.warmup(), o.window(), o.jitSettle(),
                 o.primitives(), List.of(), o.keys(), o.sketchCounters(), o.senders(), mode, o.appendBatch(), o.workDir(), "none");
         DtaDeployment.Site site = new DtaDeployment.Site(placement, Ipv4.format(VethPath.TRANSLATOR_ADDRESS), "127.0.0.1",
@@ -174,14 +173,18 @@ public final class PathBenchmark {
         // The bare loop's cost does not depend on the primitive: measured once, with the first primitive's reports.
         Primitive first = o.primitives().get(0);
         try (TranslatorThroughputBenchmark.ForwardingSetup bare = new TranslatorThroughputBenchmark.BareSetup(placement,
-                mode == Mode.RAW, BARE_FORWARDER, TranslatorThroughputBenchmark.BARE_REPORT_PORT, SINK)) {
+                path, reportAddress, BARE_FORWARDER, TranslatorThroughputBenchmark.BARE_REPORT_PORT, SINK)) {
             rows.add(row(path, "bare-forward", first, o, TranslatorThroughputBenchmark.measure(placement, bare, load(first), to, progress),
                     "", null));
         }
         for (Primitive p : o.primitives()) {
             Path dir = Files.createDirectories(o.workDir().resolve("path-" + path + "-" + p.shortName()));
-            try (DtaDeployment d = new DtaDeployment(site, dir, 1, mode, o.appendBatch(), "translator",
-                    java.util.function.UnaryOperator.identity(), false)) {
+            try (DtaDeployment d = new DtaDeployment(site, dir, 1, mode, o.appendBatch(), "translator", reportsApart, false)) {
+                if (xdp) {
+                    var n = d.translator().status().network();
+                    progress.println("  xdp translator: reports " + n.reportSocket() + "; RoCEv2 " + n.roceSocket());
+                    progress.flush();
+                }
                 TranslatorThroughputBenchmark.Row r = TranslatorThroughputBenchmark.measure(placement, d, load(p), to, progress);
                 Settled settled = settle(d, p);
                 progress.printf(Locale.ROOT, "  %s/%s after the load: %,d reports accepted, %,d dropped, %,d requests sent, %,d executed%s%n",

@@ -165,8 +165,10 @@ public final class TranslatorThroughputBenchmark {
     /** @param placement where the load generator runs: the reporter role's namespace */
     static Row measure(Placement placement, ForwardingSetup s, Load load, Options o, PrintWriter progress) throws Exception {
         int address = s.target().destination();
-        return measure(placement, s, load, o, progress, placement.drops(VethPath.Role.TRANSLATOR, o.mode() == Mode.RAW,
-                address, s.target().port(), s::kernelDrops));
+        // xdp mode: an AF_XDP socket is in no /proc socket table; its channel's own count (XDP_STATISTICS, or the
+        // ring's PACKET_STATISTICS) is read through a file descriptor, which works from any namespace.
+        return measure(placement, s, load, o, progress, o.mode() == Mode.XDP ? s::kernelDrops
+                : placement.drops(VethPath.Role.TRANSLATOR, o.mode() == Mode.RAW, address, s.target().port(), s::kernelDrops));
     }
 
     /** @param kernelDrops reports the kernel dropped at the report socket so far (-1 unknown) */
@@ -227,9 +229,18 @@ public final class TranslatorThroughputBenchmark {
          * @param raw       raw sockets for the forwarder (the translator's raw mode)
          */
         BareSetup(Placement placement, boolean raw, int address, int reportPort, int sinkAddress) throws Exception {
+            this(placement, raw ? "raw" : "udp", address, address, reportPort, sinkAddress);
+        }
+
+        /**
+         * @param path          udp, raw or xdp ({@link BareForwarder})
+         * @param reportAddress where the reports are sent (xdp: on another interface than {@code address})
+         */
+        BareSetup(Placement placement, String path, int reportAddress, int address, int reportPort, int sinkAddress) throws Exception {
             this.sink = placement.call(VethPath.Role.COLLECTOR, () -> new PacketSink(sinkAddress, 4791));
             try {
-                this.forwarder = placement.call(VethPath.Role.TRANSLATOR, () -> new BareForwarder(raw, address, reportPort, sinkAddress));
+                this.forwarder = placement.call(VethPath.Role.TRANSLATOR,
+                        () -> new BareForwarder(path, reportAddress, address, reportPort, sinkAddress));
             } catch (Exception e) {
                 sink.close();
                 throw e;

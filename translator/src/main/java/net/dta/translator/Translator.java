@@ -101,6 +101,10 @@ public final class Translator implements AutoCloseable {
         TranslatorConfig.Network net = config.network();
         int address = Ipv4.toInt(net.address());
         String where = net.address().getHostAddress();
+        // Reports may arrive on another address (another interface) than the one RoCEv2 uses.
+        int reportIp = Ipv4.toInt(net.reportAddress());
+        String reportWhere = net.reportAddress().getHostAddress();
+        boolean reportsApart = reportIp != address;
         if (config.controller() != null) {
             // A translator that just started holds no pipeline: the controller re-programs it at once (docs/reliability.md).
             String body = "{\"component\":\"translator\",\"name\":\"" + config.name() + "\",\"address\":\"" + where
@@ -115,22 +119,26 @@ public final class Translator implements AutoCloseable {
                     throw new TranslatorStartException("xdp mode needs a fixed network.report-port (its XDP program steers that port)",
                             null);
                 }
-                reports = stack.push("report socket", LinkLayerChannels.open(address, net.reportPort(), ChannelOptions.DEFAULT));
+                reports = stack.push("report socket", LinkLayerChannels.open(reportIp, net.reportPort(), ChannelOptions.DEFAULT));
                 reportPort = net.reportPort();
             } else {
-                UdpPacketChannel udp = stack.push("report socket", UdpPacketChannel.open(address, net.reportPort(), ChannelOptions.DEFAULT));
+                UdpPacketChannel udp = stack.push("report socket", UdpPacketChannel.open(reportIp, net.reportPort(), ChannelOptions.DEFAULT));
                 reports = udp;
                 reportPort = udp.port();
             }
         } catch (IOException e) {
-            throw new TranslatorStartException("cannot receive reports on " + where + ":" + net.reportPort() + " (" + e.getMessage()
-                    + "): change network.address or network.report-port, or stop what uses that port", e);
+            throw new TranslatorStartException("cannot receive reports on " + reportWhere + ":" + net.reportPort() + " ("
+                    + e.getMessage() + "): change " + (reportsApart ? "network.report-address" : "network.address")
+                    + " or network.report-port, or stop what uses that port"
+                    + (net.mode() == Mode.XDP ? " (xdp mode needs an interface carrying " + reportWhere + ")" : ""), e);
         }
         try {
             roce = stack.push("RoCEv2 socket", switch (net.mode()) {
                 case RAW -> RawPacketChannel.open(address, UdpHeader.ROCE_PORT, ChannelOptions.DEFAULT);
-                // One XDP program per interface, and the report channel holds it: reports are the heavier inbound load.
-                case XDP -> reports.describe().startsWith("AF_XDP")
+                // One XDP program per interface: where reports share the RoCEv2 interface the report channel
+                // holds it (reports are the heavier inbound load); reports on another address may be on another
+                // interface, and LinkLayerChannels falls back to the ring by itself if it is the same one.
+                case XDP -> reports.describe().startsWith("AF_XDP") && !reportsApart
                         ? PacketRingChannel.open(address, UdpHeader.ROCE_PORT, ChannelOptions.DEFAULT,
                                 "the interface's XDP program serves the report channel (one program per interface)")
                         : LinkLayerChannels.open(address, UdpHeader.ROCE_PORT, ChannelOptions.DEFAULT);
@@ -147,9 +155,9 @@ public final class Translator implements AutoCloseable {
         if (config.intIngest().enabled()) {
             int port = config.intIngest().port();
             try {
-                intReports = stack.push("INT report socket", UdpPacketChannel.open(address, port, ChannelOptions.DEFAULT));
+                intReports = stack.push("INT report socket", UdpPacketChannel.open(reportIp, port, ChannelOptions.DEFAULT));
             } catch (IOException e) {
-                throw new TranslatorStartException("cannot receive INT reports on " + where + ":" + port + " (" + e.getMessage()
+                throw new TranslatorStartException("cannot receive INT reports on " + reportWhere + ":" + port + " (" + e.getMessage()
                         + "): change int.port, or stop what uses that port", e);
             }
         }
@@ -188,19 +196,19 @@ public final class Translator implements AutoCloseable {
                     + "header Linux sends, which is not guaranteed) and hides it on receive (reply ICRCs are not verified); "
                     + "use network.mode: raw (root or CAP_NET_RAW) for exact ICRCs");
         }
-        LOG.info("translator {} (device {}) started: reports on {}:{}, RoCEv2 on {}, P4Runtime on {}", config.name(),
-                config.deviceId(), where, reportAddress().getPort(), roce.describe(), server.address());
+        LOG.info("translator {} (device {}) started: reports on {}:{} ({}), RoCEv2 from {} on {}, P4Runtime on {}", config.name(),
+                config.deviceId(), reportWhere, reportAddress().getPort(), reports.describe(), where, roce.describe(), server.address());
         if (announcer != null) {
             announcer.announce();
         }
         if (intReports != null) {
-            LOG.info("INT ingest: Telemetry Report v2.0 datagrams on {}:{} (docs/int.md)", where, intReports.port());
+            LOG.info("INT ingest: Telemetry Report v2.0 datagrams on {}:{} (docs/int.md)", reportWhere, intReports.port());
         }
     }
 
     /** Where Telemetry Report (INT) datagrams are received, or null when INT ingest is off. */
     public InetSocketAddress intAddress() {
-        return intReports == null ? null : new InetSocketAddress(config.network().address(), intReports.port());
+        return intReports == null ? null : new InetSocketAddress(config.network().reportAddress(), intReports.port());
     }
 
     /** The INT ingest, or null when off. */
@@ -233,7 +241,7 @@ public final class Translator implements AutoCloseable {
 
     /** Where reports are received. */
     public InetSocketAddress reportAddress() {
-        return new InetSocketAddress(config.network().address(), reportPort);
+        return new InetSocketAddress(config.network().reportAddress(), reportPort);
     }
 
     /** The admin endpoint's bound address, or null when disabled. */
@@ -259,7 +267,7 @@ public final class Translator implements AutoCloseable {
         TranslatorConfig.Network net = config.network();
         boolean raw = net.mode() != Mode.UDP;
         TranslatorStatus.Network network = new TranslatorStatus.Network(net.mode().configName(), net.address().getHostAddress(),
-                reportPort, UdpHeader.ROCE_PORT, Addresses.formatMac(net.mac()), raw, roce.seesIpHeader(),
+                net.reportAddress().getHostAddress(), reportPort, UdpHeader.ROCE_PORT, Addresses.formatMac(net.mac()), raw, roce.seesIpHeader(),
                 net.mode() == Mode.XDP ? "exact: the translator writes the whole frames it sends and verifies every reply's ICRC"
                 : raw ? "exact: the translator writes the IPv4 header it sends (IP_HDRINCL) and verifies every reply's ICRC"
                         : "computed for the IPv4 header Linux sends from a UDP socket (id 0, DF, source port 4791): right on Linux, "

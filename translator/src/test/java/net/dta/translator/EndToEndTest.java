@@ -3,6 +3,7 @@ package net.dta.translator;
 import static net.dta.p4.TranslatorP4Names.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
@@ -55,8 +56,28 @@ class EndToEndTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void everyPrimitiveLandsInTheRightCollectorsStore(Mode mode) throws Exception {
+        try (LoopbackDeployment d = LoopbackDeployment.start(mode, 2, STORES, dir, 4)) {
+            everyPrimitiveLands(d);
+        }
+    }
+
+    /** A translator box between two links: reports in on one veth (network.report-address), collectors behind another. */
+    @Test
+    void inXdpModeReportsOnOneLinkReachCollectorsBehindAnother() throws Exception {
+        try (LoopbackDeployment d = LoopbackDeployment.startReportsApart(2, STORES, dir, 4)) {
+            var network = d.translator.status().network();
+            assertNotEquals(network.address(), network.reportAddress());
+            assertEquals(network.reportAddress(), d.translator.reportAddress().getAddress().getHostAddress());
+            // Two interfaces, two XDP programs: RoCEv2 takes AF_XDP on its own link wherever the reports' link has it.
+            assertEquals(network.reportSocket().startsWith("AF_XDP"), network.roceSocket().startsWith("AF_XDP"),
+                    network.reportSocket() + " / " + network.roceSocket());
+            everyPrimitiveLands(d);
+        }
+    }
+
+    private void everyPrimitiveLands(LoopbackDeployment d) throws Exception {
         DtaHash hash = new DtaHash();
-        try (LoopbackDeployment d = LoopbackDeployment.start(mode, 2, STORES, dir, 4); Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(128);
             // Generous timers: on a loaded machine a 1 ms flush would split a path, 100 ms probes could time out.
             d.controller.settings(6, 1_000_000, 1000);

@@ -46,7 +46,8 @@ public final class VethPath implements AutoCloseable {
     public static final int REPORTER_ADDRESS = Ipv4.parse("10.77.1.1");
     /** The translator's address (reports in, RoCEv2 out): on its collector-side veth, reached by the reporter through t0. */
     public static final int TRANSLATOR_ADDRESS = Ipv4.parse("10.77.2.1");
-    private static final int TRANSLATOR_REPORT_SIDE = Ipv4.parse("10.77.1.2");
+    /** The translator's address on its reporter-side veth t0 (xdp mode's network.report-address: reports arrive on t0). */
+    public static final int TRANSLATOR_REPORT_SIDE = Ipv4.parse("10.77.1.2");
     /** Extra sender addresses in the translator namespace (load generators acting as translator queue pairs). */
     public static final int SENDER_ADDRESSES = 4;
     private static final int FIRST_SENDER = Ipv4.parse("10.77.2.11");

@@ -92,8 +92,8 @@ public final class RunCommand implements Callable<Integer> {
         out.println("translator " + c.name() + " (P4Runtime device id " + c.deviceId() + ")"
                 + (c.source() == null ? "" : ", configuration " + c.source()));
         out.println("  P4Runtime  " + c.p4runtime().address());
-        out.println("  network    " + n.address().getHostAddress() + " (MAC " + Addresses.formatMac(n.mac()) + "): reports on UDP port "
-                + n.reportPort() + ", RoCEv2 on 4791, " + n.mode().configName() + " mode");
+        out.println("  network    " + n.address().getHostAddress() + " (MAC " + Addresses.formatMac(n.mac()) + "): reports on "
+                + n.reportAddress().getHostAddress() + ":" + n.reportPort() + ", RoCEv2 on 4791, " + n.mode().configName() + " mode");
         out.println("  ICRC       " + (n.mode() == Mode.RAW
                 ? "exact (raw IPv4 socket, IP_HDRINCL); replies' ICRCs verified"
                 : n.mode() == Mode.XDP

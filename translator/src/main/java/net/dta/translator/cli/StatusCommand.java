@@ -48,7 +48,9 @@ public final class StatusCommand implements Callable<Integer> {
         TranslatorStatus.Network n = s.network();
         out.println("translator " + s.translator() + "  device " + s.deviceId() + "  up " + Duration.ofMillis(s.uptimeMillis()).toSeconds()
                 + " s" + (s.failure() == null ? "" : "  DATA PLANE STOPPED: " + s.failure()));
-        out.println("network    " + n.mode() + " mode on " + n.address() + ", reports on port " + n.reportPort() + "; ICRC " + n.icrc());
+        out.println("network    " + n.mode() + " mode on " + n.address() + ", reports on "
+                + (n.reportAddress() == null ? n.address() : n.reportAddress()) + ":" + n.reportPort() + "; ICRC " + n.icrc());
+        out.println("sockets    reports: " + n.reportSocket() + "; RoCEv2: " + n.roceSocket());
         TranslatorStatus.P4Runtime p = s.p4runtime();
         out.println("p4runtime  " + p.address() + ", pipeline " + (p.pipelineSet() ? "set (cookie " + p.cookie() + ")" : "NOT set")
                 + ", " + p.clients() + " client(s), primary " + (p.primary() == null ? "none" : "election id " + p.primary()));

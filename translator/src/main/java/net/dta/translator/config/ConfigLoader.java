@@ -70,6 +70,7 @@ public final class ConfigLoader {
         long mac = n.mac("mac", d.network().mac(), "02:00:00:00:00:01");
         int reportPort = n.integer("report-port", TranslatorConfig.DEFAULT_REPORT_PORT, 0, 65535);
         Mode mode = Mode.ofConfigName(n.choice("mode", "udp", Mode.configNames()));
+        Inet4Address reportAddress = n.ipv4("report-address", address.getHostAddress(), "10.0.1.1");
         n.rejectUnknown("network");
 
         Fields dp = top.section("dataplane");
@@ -98,7 +99,7 @@ public final class ConfigLoader {
 
         top.rejectUnknown("the top level");
         return new TranslatorConfig(source, name, deviceId, new TranslatorConfig.P4Runtime(p4rt.host(), p4rt.port(), p4rtSecurity),
-                new TranslatorConfig.Network(address, mac, reportPort, mode), new TranslatorConfig.DataPlane(cache, tails, batch,
+                new TranslatorConfig.Network(address, mac, reportPort, mode, reportAddress), new TranslatorConfig.DataPlane(cache, tails, batch,
                         new RequesterSettings(retransmit, window, timeoutMicros * 1000)),
                 new TranslatorConfig.Admin(adminEnabled, admin.host(), admin.port(), adminSecurity), intIngest, controller);
     }

@@ -47,12 +47,23 @@ public record TranslatorConfig(Path source, String name, long deviceId, P4Runtim
     /**
      * The translator's network side.
      *
-     * @param address    its IPv4 address: reports arrive on address:reportPort, RoCEv2 replies on address:4791
-     * @param mac        its MAC (destination MAC of PacketIn frames; sockets do not show MACs)
-     * @param reportPort the DTA report port (0 picks a free port, for tests)
-     * @param mode       UDP (portable) or RAW (exact ICRCs, CAP_NET_RAW)
+     * @param address       its IPv4 address: RoCEv2 goes out from it and replies arrive on address:4791
+     * @param mac           its MAC (destination MAC of PacketIn frames; sockets do not show MACs)
+     * @param reportPort    the DTA report port (0 picks a free port, for tests)
+     * @param mode          UDP (portable), RAW (exact ICRCs, CAP_NET_RAW) or XDP (kernel bypass)
+     * @param reportAddress where reports arrive (reportAddress:reportPort, and INT ingest's port): the
+     *                      address itself, or one on another interface (reporters on one link,
+     *                      collectors on another)
      */
-    public record Network(Inet4Address address, long mac, int reportPort, Mode mode) {
+    public record Network(Inet4Address address, long mac, int reportPort, Mode mode, Inet4Address reportAddress) {
+        /** Reports on the translator's own address. */
+        public Network(Inet4Address address, long mac, int reportPort, Mode mode) {
+            this(address, mac, reportPort, mode, address);
+        }
+
+        public Network withReportAddress(Inet4Address value) {
+            return new Network(address, mac, reportPort, mode, value);
+        }
     }
 
     /**

@@ -18,8 +18,12 @@ public record TranslatorStatus(String translator, long deviceId, long startedAtM
                                Held held, Admin admin, String failure, IntIngest intIngest, Map<String, Accounting> accounting,
                                Requester requester) {
 
-    /** @param icrc how ICRCs are handled in this mode, in words */
-    public record Network(String mode, String address, int reportPort, int rocePort, String mac, boolean icrcExact,
+    /**
+     * @param address       the translator's address (RoCEv2)
+     * @param reportAddress where reports arrive (network.report-address; the address by default)
+     * @param icrc          how ICRCs are handled in this mode, in words
+     */
+    public record Network(String mode, String address, String reportAddress, int reportPort, int rocePort, String mac, boolean icrcExact,
                           boolean icrcVerified, String icrc, String reportSocket, String roceSocket) {
     }
 

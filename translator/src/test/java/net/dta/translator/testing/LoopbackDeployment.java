@@ -21,6 +21,7 @@ import net.dta.collector.DefaultBackends;
 import net.dta.collector.config.CollectorConfig;
 import net.dta.protocol.catalog.CatalogEntry;
 import net.dta.packetio.Ipv4;
+import net.dta.protocol.Addresses;
 import net.dta.testkit.RawSockets;
 import net.dta.testkit.VethNamespaces;
 import net.dta.translator.Translator;
@@ -48,20 +49,40 @@ public final class LoopbackDeployment implements AutoCloseable {
     public final LossyRelay relay;
     /** xdp mode: the veth pair to the collectors' namespace, else null. */
     private final VethNamespaces link;
+    /** xdp mode with reports apart: the veth pair to the reporter's namespace, else null. */
+    private final VethNamespaces reportLink;
 
     private LoopbackDeployment(Mode mode, int n, String stores, Path dir, int appendBatch, boolean lossy, String prefix)
             throws Exception {
-        this(mode, n, stores, dir, appendBatch, lossy, prefix, java.util.function.UnaryOperator.identity());
+        this(mode, n, stores, dir, appendBatch, lossy, prefix, java.util.function.UnaryOperator.identity(), null);
     }
 
     private LoopbackDeployment(Mode mode, int n, String stores, Path dir, int appendBatch, boolean lossy, String prefix,
                                java.util.function.UnaryOperator<TranslatorConfig> configure) throws Exception {
+        this(mode, n, stores, dir, appendBatch, lossy, prefix, configure, null);
+    }
+
+    /** @param reportPrefix xdp mode: reports on a second veth pair, reportPrefix + "1" the translator's end, else null */
+    private LoopbackDeployment(Mode mode, int n, String stores, Path dir, int appendBatch, boolean lossy, String prefix,
+                               java.util.function.UnaryOperator<TranslatorConfig> configure, String reportPrefix) throws Exception {
         this.prefix = prefix;
         String ingest = mode.configName();
         // xdp mode needs a link, not loopback (docs/translator.md): the translator stays in this
         // namespace (its P4Runtime server must be reachable) on one end of a veth pair, the
         // collectors and the reporter sit in a namespace on the other end.
         this.link = mode == Mode.XDP ? VethNamespaces.createHostAndNamespace(prefix + "1", prefix + "2") : null;
+        // Reports apart (a translator box between two links): the reporter in a namespace of its own
+        // behind a second veth pair, the translator's report channel on that pair's host end.
+        VethNamespaces reports = null;
+        try {
+            reports = reportPrefix == null ? null : VethNamespaces.createHostAndNamespace(reportPrefix + "1", reportPrefix + "2");
+        } catch (IOException | RuntimeException e) {
+            if (link != null) {
+                link.close();
+            }
+            throw e;
+        }
+        this.reportLink = reports;
         try {
             TestCmSecret.writeTo(dir);
             for (int i = 0; i < n; i++) {
@@ -76,18 +97,19 @@ public final class LoopbackDeployment implements AutoCloseable {
                 }
                 collectors.add(onCollectorSide(() -> Collector.start(cc, new DefaultBackends())));
             }
-            translator = Translator.start(configure.apply(TranslatorConfig.forTest(prefix + "1", mode)));
+            TranslatorConfig tc = configure.apply(TranslatorConfig.forTest(prefix + "1", mode));
+            translator = Translator.start(reportPrefix == null ? tc
+                    : tc.withNetwork(tc.network().withReportAddress(Addresses.inet4(Ipv4.parse(reportPrefix + "1")))));
         } catch (Exception e) {
             collectors.forEach(Collector::close);
-            if (link != null) {
-                link.close();
-            }
+            closeLinks();
             throw e;
         }
         try {
             relay = lossy ? new LossyRelay(prefix + "9", prefix + "1", prefix + "2") : null;
             controller = TestController.tcp(translator.p4runtimeAddress(), 10);
-            reporter = link == null ? new DatagramSocket(new InetSocketAddress(prefix + "1", 0))
+            reporter = reportLink != null ? reportLink.inB(() -> new DatagramSocket(new InetSocketAddress(reportPrefix + "2", 0)))
+                    : link == null ? new DatagramSocket(new InetSocketAddress(prefix + "1", 0))
                     : onCollectorSide(() -> new DatagramSocket(new InetSocketAddress(prefix + "2", 0)));
             controller.arbitrate();
             controller.setPipeline();
@@ -117,11 +139,34 @@ public final class LoopbackDeployment implements AutoCloseable {
             // A deployment that did not come up leaves nothing behind (the namespace above all).
             translator.close();
             collectors.forEach(Collector::close);
-            if (link != null) {
-                link.close();
-            }
+            closeLinks();
             throw e;
         }
+    }
+
+    private void closeLinks() {
+        if (reportLink != null) {
+            reportLink.close();
+        }
+        if (link != null) {
+            link.close();
+        }
+    }
+
+    /**
+     * xdp mode on two links, as on a translator box: reports arrive on one veth pair (the reporter in
+     * a namespace of its own, {@code network.report-address} on the host end), the collectors sit
+     * behind another (the translator's {@code network.address}).
+     */
+    public static LoopbackDeployment startReportsApart(int collectors, String stores, Path dir, int appendBatch) throws Exception {
+        VethNamespaces.require();
+        String prefix = randomLinkPrefix();
+        String reportPrefix;
+        do {
+            reportPrefix = randomLinkPrefix();
+        } while (reportPrefix.equals(prefix));
+        return new LoopbackDeployment(Mode.XDP, collectors, stores, dir, appendBatch, false, prefix,
+                java.util.function.UnaryOperator.identity(), reportPrefix);
     }
 
     /**
@@ -238,8 +283,6 @@ public final class LoopbackDeployment implements AutoCloseable {
         }
         translator.close();
         collectors.forEach(Collector::close);
-        if (link != null) {
-            link.close();
-        }
+        closeLinks();
     }
 }

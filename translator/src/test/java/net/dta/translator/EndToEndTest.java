@@ -61,6 +61,21 @@ class EndToEndTest {
         }
     }
 
+    /** network.report-address means the same in every mode: the report socket is bound to it, not to network.address. */
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"UDP", "RAW"})
+    void reportsArriveOnTheReportAddress(Mode mode) throws Exception {
+        try (LoopbackDeployment d = LoopbackDeployment.start(mode, 2, STORES, dir, 4, c -> {
+            String own = c.network().address().getHostAddress();
+            String other = own.substring(0, own.lastIndexOf('.') + 1) + "7";
+            return c.withNetwork(c.network().withReportAddress(net.dta.protocol.Addresses.inet4(net.dta.packetio.Ipv4.parse(other))));
+        })) {
+            assertEquals(d.prefix + "7", d.translator.reportAddress().getAddress().getHostAddress());
+            assertEquals(d.prefix + "7", d.translator.status().network().reportAddress());
+            everyPrimitiveLands(d);
+        }
+    }
+
     /** A translator box between two links: reports in on one veth (network.report-address), collectors behind another. */
     @Test
     void inXdpModeReportsOnOneLinkReachCollectorsBehindAnother() throws Exception {

@@ -19,7 +19,8 @@ import net.dta.translator.config.Mode;
  * translator namespace → collector namespace ({@link VethPath}), made for the run and deleted after.
  * One JVM: each role's sockets are opened, and its components started, on a thread that entered the
  * role's namespace with setns(2) ({@link Placement}); the measuring threads stay where they are
- * (CPU time and counters do not depend on the namespace). Per packet path (udp, raw), in one run:
+ * (CPU time and counters do not depend on the namespace). Per packet path (udp, raw, xdp), in one run
+ * (on xdp the translator and the bare forwarder take reports on t0, network.report-address, and send on t1):
  * <ul>
  *   <li>{@code bare-receive}: a bare recvmmsg loop in the collector namespace, fed Key-Write-sized
  *       RDMA WRITEs by senders in the translator namespace (the baseline of the responder rows);</li>
@@ -39,7 +40,7 @@ public final class PathBenchmark {
     private static final int SINK = VethPath.collectorAddress(1);
 
     /**
-     * @param paths   packet paths: udp, raw
+     * @param paths   packet paths: udp, raw, xdp
      * @param senders sender threads of the load (reports, and RDMA requests to the responder)
      * @param threads data-plane thread counts of the responder rows, each measured (the translator runs one: its rows say 1)
      */

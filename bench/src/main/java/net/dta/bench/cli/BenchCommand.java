@@ -311,7 +311,7 @@ public final class BenchCommand implements Runnable {
 
         @Option(names = "--paths", defaultValue = "udp,raw,xdp", paramLabel = "P,..",
                 description = "Packet paths: udp (kernel UDP sockets), raw (raw IPv4 sockets, exact ICRCs), xdp (AF_XDP, else the "
-                        + "AF_PACKET ring; responder rows only). Default: ${DEFAULT-VALUE}.")
+                        + "AF_PACKET ring; the translator takes reports on t0 through network.report-address). Default: ${DEFAULT-VALUE}.")
         String paths;
 
         @Option(names = "--threads", defaultValue = "1", paramLabel = "N,..",

@@ -299,6 +299,16 @@ final class DtaDeployment implements CollectorSetup, TranslatorThroughputBenchma
         return sum;
     }
 
+    /**
+     * Resends (go-back-N) and PSN queries among {@link #packetsSent}: the responder never executes them a second time, so
+     * requests sent exceed requests executed by at most this once everything is acknowledged.
+     */
+    public long resentOrQueried() {
+        var engine = translator.engine();
+        return engine.stat(net.dta.translator.dataplane.EngineCounter.RETRANSMITTED)
+                + engine.stat(net.dta.translator.dataplane.EngineCounter.PSN_QUERIES);
+    }
+
     /** RoCEv2 requests the translator sent to every collector. */
     @Override
     public long packetsSent() {

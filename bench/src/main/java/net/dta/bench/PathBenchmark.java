@@ -74,10 +74,17 @@ public final class PathBenchmark {
     }
 
     /**
-     * A translator run's totals after the load stopped: reports the translator accepted and dropped, RDMA requests it sent and
-     * requests the collector's responder executed (equal when nothing was lost), and whether they became equal in time.
+     * A translator run's totals after the load stopped: reports the translator accepted and dropped, RDMA requests it sent,
+     * requests the collector's responder executed, the resends and PSN queries among those sent (never executed twice: a
+     * resend of an executed request is a duplicate, a PSN query is one by design), and whether every request sent was
+     * executed or is one of those in time.
      */
-    public record Settled(long reportsAccepted, long reportsDropped, long requestsSent, long requestsExecuted, boolean quiet) {
+    public record Settled(long reportsAccepted, long reportsDropped, long requestsSent, long requestsExecuted, long resentOrQueried,
+                          boolean quiet) {
+        /** Requests sent that were neither executed nor a resend or query: lost. */
+        public long unexplained() {
+            return Math.max(0, requestsSent - requestsExecuted - resentOrQueried);
+        }
     }
 
     /** How long a translator run may take to drain what is in flight once the load stopped. */
@@ -188,9 +195,10 @@ public final class PathBenchmark {
                 }
                 TranslatorThroughputBenchmark.Row r = TranslatorThroughputBenchmark.measure(placement, d, load(p), to, progress);
                 Settled settled = settle(d, p);
-                progress.printf(Locale.ROOT, "  %s/%s after the load: %,d reports accepted, %,d dropped, %,d requests sent, %,d executed%s%n",
+                progress.printf(Locale.ROOT, "  %s/%s after the load: %,d reports accepted, %,d dropped, %,d requests sent (%,d of them "
+                                + "resends or PSN queries), %,d executed%s%n",
                         path, p.shortName(), settled.reportsAccepted(), settled.reportsDropped(), settled.requestsSent(),
-                        settled.requestsExecuted(), settled.quiet() ? "" : " (still in flight after " + SETTLE.toSeconds() + " s)");
+                        settled.resentOrQueried(), settled.requestsExecuted(), settled.quiet() ? "" : " (still in flight after " + SETTLE.toSeconds() + " s)");
                 progress.flush();
                 rows.add(row(path, "translator", p, o, r, "bare-forward", settled));
             }
@@ -212,12 +220,13 @@ public final class PathBenchmark {
     /** Waits until every request the translator sent was executed (or {@link #SETTLE} passed) and takes the totals. */
     private static Settled settle(DtaDeployment d, Primitive p) throws InterruptedException {
         long deadline = System.nanoTime() + SETTLE.toNanos();
-        while (d.packetsSent() != d.packetsReceived() && System.nanoTime() < deadline) {
+        while (d.packetsSent() - d.packetsReceived() > d.resentOrQueried() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         long sent = d.packetsSent();
         long executed = d.packetsReceived();
-        return new Settled(d.reports(p), d.dropped(), sent, executed, sent == executed);
+        long extra = d.resentOrQueried();
+        return new Settled(d.reports(p), d.dropped(), sent, executed, extra, sent - executed <= extra);
     }
 
     static void print(List<Row> rows, PrintWriter out) {

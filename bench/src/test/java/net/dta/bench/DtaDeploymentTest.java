@@ -19,7 +19,6 @@ import net.dta.rdma.endpoint.QueuePairInfo;
 import net.dta.reporter.DtaReporter;
 import net.dta.reporter.Primitive;
 import net.dta.translator.config.Mode;
-import net.dta.translator.dataplane.EngineCounter;
 
 /** The benchmarks' DTA deployment carries every primitive from the reporter library into the collector's stores. */
 class DtaDeploymentTest {
@@ -52,7 +51,7 @@ class DtaDeploymentTest {
             // Sent: the 10 requests, plus a PSN query (or a resend) when the adaptive retransmit timeout
             // (from 1 ms) fires before the ACK of the last requests arrives: 11 in a CI run.
             long sent = d.packetsSent();
-            long extra = d.translator().engine().stat(EngineCounter.PSN_QUERIES) + d.translator().engine().stat(EngineCounter.RETRANSMITTED);
+            long extra = d.resentOrQueried();
             assertTrue(sent >= 10 && sent <= 10 + extra, "sent " + sent + ", PSN queries and resends " + extra);
             assertEquals(7, c.stores().keyWrite("queue-depth").get(key).value()[3]);
             assertEquals(2000, c.stores().counters("flow-bytes").estimate(key));

@@ -214,7 +214,9 @@ abstract class ResponderLoopbackTestBase extends LoopbackFixture {
             }
         }
         requester.flush();
-        assertEquals(1, requester.receive(1, 2000).size(), "the FETCH_ADD's ATOMIC ACK");
+        List<byte[]> ack = requester.receive(1, 2000);
+        assertEquals(1, ack.size(), () -> "the FETCH_ADD's ATOMIC ACK, got: " + ack.stream()
+                .map(f -> TestRequester.parse(f, raw())).map(r -> r.opcode() + " PSN 0x" + Integer.toHexString(r.bth().psn())).toList());
         requester.fetchAdd(qpn, 0x100, region.va(), rkey, 1); // 1023 PSNs ago: still saved
         requester.flush();
         RocePacket replay = onlyReply("a duplicate FETCH_ADD of the last 1024 PSNs");
